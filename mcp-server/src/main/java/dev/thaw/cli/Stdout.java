@@ -1,0 +1,32 @@
+package dev.thaw.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The process's real standard output, captured before {@code System.out} is pointed at stderr.
+ * In {@code thaw serve} only the MCP transport writes here; CLI commands print their results here.
+ * Everything else, a stray {@code System.out.println} included, lands on stderr.
+ */
+public final class Stdout {
+
+    private static volatile PrintStream real = System.out;
+
+    private Stdout() {
+    }
+
+    /** Captures the real stdout and redirects System.out to stderr. Call first thing in main. */
+    public static void capture() {
+        real = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        System.setOut(System.err);
+    }
+
+    public static PrintStream stream() {
+        return real;
+    }
+
+    public static PrintWriter writer() {
+        return new PrintWriter(real, true, StandardCharsets.UTF_8);
+    }
+}
