@@ -164,9 +164,10 @@ ensure_debootstrap() {
     log "installing debootstrap"
     # A fresh machine may have stale or empty package lists: update only when
     # the plain install fails, so the common case costs no network round trip.
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap; then
-        apt-get update
-        DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap
+    # apt's chatter goes to stderr: stdout carries only the final export line.
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap >&2; then
+        apt-get update >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap >&2
     fi
 }
 
@@ -259,7 +260,7 @@ write_launchers() {
 exec /usr/sbin/chroot '$ROOT' /usr/bin/python$v "\$@"
 EOF
         chmod 755 -- "$tmp"
-        mv -f -- "$tmp" "$f"
+        mv -f -- "$tmp" "$f"   # atomic: a test never runs a half-written launcher
     done
 }
 
@@ -315,6 +316,7 @@ verify_and_stamp() {
     esac
     [ "$proot" = "$ROOT" ] || die "/proc/$pid/root is '$proot', expected $ROOT"
 
+    chmod 644 -- "$tmp"   # mktemp makes it 0600; tests may read it unprivileged
     mv -f -- "$tmp" "$STAMP"
 }
 
