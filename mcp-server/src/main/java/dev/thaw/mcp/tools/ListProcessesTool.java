@@ -1,0 +1,49 @@
+package dev.thaw.mcp.tools;
+
+import dev.thaw.mcp.Schemas;
+import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolArguments;
+import dev.thaw.mcp.ToolContext;
+import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.process.ProcessListText;
+import dev.thaw.process.ProcessListView;
+import dev.thaw.process.ProcessLister;
+import dev.thaw.process.ProcessQuery;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** {@code list_processes}: the Python and JVM processes thaw can look into. */
+public final class ListProcessesTool implements ThawTool {
+
+    private final ProcessLister lister;
+
+    public ListProcessesTool(ProcessLister lister) {
+        this.lister = lister;
+    }
+
+    @Override
+    public McpSchema.Tool definition() {
+        return McpSchema.Tool.builder("list_processes", Schemas.load("list_processes.input"))
+                .title("List processes")
+                .description("List live processes with their runtime (CPython version read from the interpreter's "
+                        + "_Py_DebugOffsets, HotSpot Java version), user, start time, container hint, and whether thaw can "
+                        + "attach (with the reason when not). By default only Python and JVM processes. Start here to find "
+                        + "the pid of a stuck process.")
+                .outputSchema(Schemas.load("list_processes.output"))
+                .annotations(McpSchema.ToolAnnotations.builder()
+                        .title("List processes").readOnlyHint(true).destructiveHint(false)
+                        .idempotentHint(true).openWorldHint(false).build())
+                .build();
+    }
+
+    @Override
+    public ToolOutcome call(ToolArguments args, ToolContext context) {
+        ProcessQuery query = new ProcessQuery(args.optionalString("runtime", "any"), args.optionalString("match", null),
+                args.optionalBoolean("regex", false), args.optionalString("user", null));
+        int limit = args.optionalInt("limit", ProcessListView.DEFAULT_LIMIT);
+        if (limit < 1) {
+            throw ToolArguments.invalid("limit", "must be at least 1");
+        }
+        ProcessListView view = ProcessListView.of(lister.list(query), limit);
+        return new ToolOutcome(view, ProcessListText.render(view), ProcessListText.summary(view));
+    }
+}
