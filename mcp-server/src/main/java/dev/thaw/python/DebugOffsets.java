@@ -1,0 +1,150 @@
+package dev.thaw.python;
+
+import dev.thaw.ThawException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The target's {@code _Py_DebugOffsets}: the offsets of the fields of its runtime, interpreter,
+ * thread, frame, code and string structures, as its own build laid them out. Decoded from the raw
+ * bytes at {@code _PyRuntime} with the layout of the target's minor version ({@link DebugField}).
+ */
+public record DebugOffsets(PythonVersion version, boolean freeThreaded,
+                           Runtime runtime, Interpreter interpreter, Thread thread, Frame frame, Code code,
+                           Objects objects, Unicode unicode, Gen gen, Debugger debugger) {
+
+    public static final String COOKIE = "xdebugpy";
+    /** Cookie, version and free_threaded sit at 0, 8 and 16 in every version since 3.13. */
+    public static final int HEADER_SIZE = 24;
+
+    public record Runtime(long interpretersHead) {
+    }
+
+    public record Interpreter(long id, long next, long threadsHead, long threadsMain, long gilLocked,
+                              long gilHolder, long codeObjectGeneration) {
+    }
+
+    /** {@code holdsGil} is -1 before 3.15. */
+    public record Thread(long size, long next, long currentFrame, long threadId, long nativeThreadId,
+                         long datastackChunk, long status, long holdsGil) {
+    }
+
+    public record Frame(long size, long previous, long executable, long instrPtr, long owner) {
+    }
+
+    public record Code(long size, long filename, long name, long qualname, long linetable, long firstlineno,
+                       long coCodeAdaptive) {
+    }
+
+    public record Objects(long obType, long tpName, long tpFlags, long bytesObSize, long bytesObSval) {
+    }
+
+    /** {@code compactSize} is sizeof(PyCompactUnicodeObject): exported since 3.15, 56 on 64-bit 3.14. */
+    public record Unicode(long state, long length, long asciiSize, long compactSize) {
+    }
+
+    public record Gen(long giIframe, long giFrameState) {
+    }
+
+    public record Debugger(long evalBreaker, long remoteDebuggerSupport, long remoteDebuggingEnabled,
+                           long pendingCall, long scriptPath, long scriptPathSize) {
+    }
+
+    /** The header alone: enough to tell which layout to decode the rest with. */
+    public record Header(PythonVersion version, boolean freeThreaded) {
+    }
+
+    /** True when the first 8 bytes are the {@code "xdebugpy"} cookie. */
+    public static boolean hasCookie(byte[] raw) {
+        return raw.length >= 8 && COOKIE.equals(new String(raw, 0, 8, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Decodes cookie, version and free_threaded; a bad cookie or an implausible version is an error. */
+    public static Header header(byte[] raw) {
+        if (!hasCookie(raw) || raw.length < HEADER_SIZE) {
+            throw new ThawException("not_python", "No _Py_DebugOffsets cookie (\"xdebugpy\") at the runtime address.",
+                    "The process is not CPython 3.13 or newer, or its memory changed while reading; retry.");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        long hex = b.getLong(8);
+        if (!PythonVersion.plausible(hex)) {
+            throw new ThawException("not_python", "The debug offsets carry no valid version (0x"
+                    + Long.toHexString(hex) + ").", "The process memory is not what thaw expects; retry.");
+        }
+        return new Header(PythonVersion.fromHex(hex), b.getLong(16) != 0);
+    }
+
+    /** Decodes the whole struct; {@code raw} must hold {@link DebugField#structSize} bytes of a 3.14 or 3.15 target. */
+    public static DebugOffsets decode(byte[] raw) {
+        Header h = header(raw);
+        int minor = h.version().minor();
+        if (h.version().major() != 3 || !DebugField.hasLayout(minor)) {
+            throw new ThawException("unsupported_version", "Python " + h.version() + " has no memory layout in thaw.",
+                    "thaw reads CPython 3.14 and 3.15.");
+        }
+        if (raw.length < DebugField.structSize(minor)) {
+            throw new IllegalArgumentException("need " + DebugField.structSize(minor) + " bytes, got " + raw.length);
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        Reader r = f -> {
+            int pos = f.position(minor);
+            return pos < 0 ? -1 : b.getLong(pos);
+        };
+        DebugOffsets d = new DebugOffsets(h.version(), h.freeThreaded(),
+                new Runtime(r.get(DebugField.RUNTIME_INTERPRETERS_HEAD)),
+                new Interpreter(r.get(DebugField.INTERP_ID), r.get(DebugField.INTERP_NEXT),
+                        r.get(DebugField.INTERP_THREADS_HEAD), r.get(DebugField.INTERP_THREADS_MAIN),
+                        r.get(DebugField.INTERP_GIL_LOCKED), r.get(DebugField.INTERP_GIL_HOLDER),
+                        r.get(DebugField.INTERP_CODE_OBJECT_GENERATION)),
+                new Thread(r.get(DebugField.THREAD_SIZE), r.get(DebugField.THREAD_NEXT),
+                        r.get(DebugField.THREAD_CURRENT_FRAME), r.get(DebugField.THREAD_THREAD_ID),
+                        r.get(DebugField.THREAD_NATIVE_THREAD_ID), r.get(DebugField.THREAD_DATASTACK_CHUNK),
+                        r.get(DebugField.THREAD_STATUS), r.get(DebugField.THREAD_HOLDS_GIL)),
+                new Frame(r.get(DebugField.FRAME_SIZE), r.get(DebugField.FRAME_PREVIOUS),
+                        r.get(DebugField.FRAME_EXECUTABLE), r.get(DebugField.FRAME_INSTR_PTR),
+                        r.get(DebugField.FRAME_OWNER)),
+                new Code(r.get(DebugField.CODE_SIZE), r.get(DebugField.CODE_FILENAME), r.get(DebugField.CODE_NAME),
+                        r.get(DebugField.CODE_QUALNAME), r.get(DebugField.CODE_LINETABLE),
+                        r.get(DebugField.CODE_FIRSTLINENO), r.get(DebugField.CODE_CO_CODE_ADAPTIVE)),
+                new Objects(r.get(DebugField.OBJECT_OB_TYPE), r.get(DebugField.TYPE_TP_NAME),
+                        r.get(DebugField.TYPE_TP_FLAGS), r.get(DebugField.BYTES_OB_SIZE),
+                        r.get(DebugField.BYTES_OB_SVAL)),
+                new Unicode(r.get(DebugField.UNICODE_STATE), r.get(DebugField.UNICODE_LENGTH),
+                        r.get(DebugField.UNICODE_ASCII_SIZE),
+                        minor >= 15 ? r.get(DebugField.UNICODE_COMPACT_SIZE) : 56),
+                new Gen(r.get(DebugField.GEN_GI_IFRAME), r.get(DebugField.GEN_GI_FRAME_STATE)),
+                new Debugger(r.get(DebugField.DEBUGGER_EVAL_BREAKER), r.get(DebugField.DEBUGGER_REMOTE_SUPPORT),
+                        r.get(DebugField.DEBUGGER_REMOTE_DEBUGGING_ENABLED), r.get(DebugField.DEBUGGER_PENDING_CALL),
+                        r.get(DebugField.DEBUGGER_SCRIPT_PATH), r.get(DebugField.DEBUGGER_SCRIPT_PATH_SIZE)));
+        d.checkSane();
+        return d;
+    }
+
+    /**
+     * Rejects a layout whose values make no sense (a patch release that moved fields, or memory that
+     * changed under us): better a clear refusal than garbage stacks.
+     */
+    private void checkSane() {
+        boolean ok = debugger.scriptPathSize() == 512
+                && unicode.asciiSize() >= 24 && unicode.asciiSize() <= 64
+                && thread.size() > 64 && thread.size() < 65536
+                && frame.size() >= 40 && frame.size() < 1024
+                && frame.owner() < frame.size() && frame.previous() < frame.size()
+                && frame.instrPtr() < frame.size() && frame.executable() < frame.size()
+                && code.size() > 0 && code.coCodeAdaptive() >= code.qualname()
+                && objects.obType() == 8;
+        if (!ok) {
+            throw new ThawException("unsupported_layout", "The debug offsets of Python " + version
+                    + " do not match the layout thaw knows for 3." + version.minor() + ".",
+                    "This build lays out _Py_DebugOffsets differently (a patched or unusual build); report it "
+                            + "with `thaw doctor`.");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Reader {
+        long get(DebugField f);
+    }
+}
