@@ -1,6 +1,11 @@
 package dev.thaw;
 
+import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStatus;
+import dev.thaw.process.JvmDetector;
+import dev.thaw.process.PythonDetector;
+import dev.thaw.process.Doctor;
 import dev.thaw.process.ProcessLister;
 import dev.thaw.process.RuntimeDetector;
 
@@ -14,10 +19,17 @@ public final class Services {
 
     private final ProcFs proc = ProcFs.system();
     private final ProcessLister lister;
+    private final Doctor doctor;
 
     public Services() {
-        List<RuntimeDetector> detectors = List.of();
+        ProcStatus self = proc.status((int) ProcessHandle.current().pid());
+        List<RuntimeDetector> detectors = List.of(new PythonDetector(proc), new JvmDetector(new JvmProbe(proc), self));
         this.lister = new ProcessLister(proc, detectors);
+        this.doctor = new Doctor(proc, lister, detectors);
+    }
+
+    public Doctor doctor() {
+        return doctor;
     }
 
     public ProcFs proc() {

@@ -2,6 +2,7 @@ package dev.thaw.mcp;
 
 import dev.thaw.BuildInfo;
 import dev.thaw.Services;
+import dev.thaw.mcp.tools.DoctorTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.session.SessionLog;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -58,6 +59,6 @@ public final class ThawServer {
     }
 
     static List<ThawTool> tools(Services services) {
-        return List.of(new ListProcessesTool(services.lister()));
+        return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()));
     }
 }

@@ -139,7 +139,13 @@ public final class PtraceAccess {
                 capFix.substring(0, 1).toUpperCase() + capFix.substring(1) + ".");
     }
 
-    static Integer yamaScope() {
+    /** Whether a process (typically thaw itself) holds CAP_SYS_PTRACE in its effective set. */
+    public static boolean hasCapSysPtrace(ProcStatus status) {
+        return (status.capEff() & (1L << CAP_SYS_PTRACE)) != 0;
+    }
+
+    /** {@code kernel.yama.ptrace_scope}, or null when the Yama LSM is absent. */
+    public static Integer yamaScope() {
         try {
             return Integer.parseInt(Files.readString(YAMA).trim());
         } catch (IOException | NumberFormatException e) {

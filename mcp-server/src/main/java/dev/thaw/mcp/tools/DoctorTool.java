@@ -1,0 +1,42 @@
+package dev.thaw.mcp.tools;
+
+import dev.thaw.mcp.Schemas;
+import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolArguments;
+import dev.thaw.mcp.ToolContext;
+import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.process.Doctor;
+import dev.thaw.process.DoctorReport;
+import dev.thaw.process.DoctorText;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** {@code doctor}: why thaw can or cannot work here, and with this process. */
+public final class DoctorTool implements ThawTool {
+
+    private final Doctor doctor;
+
+    public DoctorTool(Doctor doctor) {
+        this.doctor = doctor;
+    }
+
+    @Override
+    public McpSchema.Tool definition() {
+        return McpSchema.Tool.builder("doctor", Schemas.load("doctor.input"))
+                .title("Doctor")
+                .description("Check whether thaw can work: the environment (Yama ptrace scope, CAP_SYS_PTRACE, uid) and, "
+                        + "for a pid, every condition that decides whether snapshot and injection can work (same user, "
+                        + "dumpable, CPython version supported, remote debugging enabled in the interpreter, JVM attach "
+                        + "mechanism). Each check is pass/fail with the exact fix. Call it when another tool refuses.")
+                .outputSchema(Schemas.load("doctor.output"))
+                .annotations(McpSchema.ToolAnnotations.builder()
+                        .title("Doctor").readOnlyHint(true).destructiveHint(false)
+                        .idempotentHint(true).openWorldHint(false).build())
+                .build();
+    }
+
+    @Override
+    public ToolOutcome call(ToolArguments args, ToolContext context) {
+        DoctorReport report = args.has("pid") ? doctor.check(args.requireInt("pid")) : doctor.environmentOnly();
+        return new ToolOutcome(report, DoctorText.render(report), report.verdict());
+    }
+}

@@ -1,0 +1,139 @@
+package dev.thaw.process;
+
+import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStat;
+import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.PtraceAccess;
+import dev.thaw.session.StateDirs;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code doctor}: checks the environment and, for a pid, everything that decides whether snapshot and
+ * injection can work. Each check says pass or fail and, when it fails, the exact fix. One operation
+ * behind the MCP tool and {@code thaw doctor}.
+ */
+public final class Doctor {
+
+    private final ProcFs proc;
+    private final ProcessLister lister;
+    private final List<RuntimeDetector> detectors;
+
+    public Doctor(ProcFs proc, ProcessLister lister, List<RuntimeDetector> detectors) {
+        this.proc = proc;
+        this.lister = lister;
+        this.detectors = List.copyOf(detectors);
+    }
+
+    public DoctorReport environmentOnly() {
+        List<Check> env = environment();
+        boolean bad = env.stream().anyMatch(Check::failed);
+        return new DoctorReport(env, null, List.of(), null, null,
+                bad ? "The environment blocks thaw; apply the fixes above." : "The environment is fine. Run doctor with a pid to check a target.");
+    }
+
+    public DoctorReport check(int pid) {
+        if (pid <= 0) {
+            throw new ThawException("invalid_argument", "pid " + pid + " is not a process id.",
+                    "Pass the pid of a live process (list_processes shows them).");
+        }
+        List<Check> env = environment();
+        ProcessInfo info = lister.describe(pid);
+        ProcStat stat = proc.stat(pid);
+        ProcStatus status = proc.status(pid);
+        List<Check> target = new ArrayList<>();
+
+        if (status.isZombie()) {
+            target.add(Check.fail("process_state", "zombie: it has exited and waits for its parent (pid " + stat.ppid() + ") to reap it",
+                    "Nothing to look at; the process is gone. Find the live process with list_processes."));
+            return new DoctorReport(env, info, target, false, false, "Process " + pid + " has exited (zombie).");
+        }
+        if (stat.state() == 'T' || stat.state() == 't') {
+            target.add(Check.warn("process_state", "stopped (state " + stat.state() + "): by a signal or a debugger",
+                    "Snapshots still work; injected code cannot run until it continues: kill -CONT " + pid));
+        } else {
+            target.add(Check.pass("process_state", "running (state " + stat.state() + ", " + status.threads() + " threads)"));
+        }
+
+        ContainerHint container = info.container();
+        if (container != null) {
+            target.add(Check.info("container", container.summary()
+                    + "; thaw reaches its files through /proc/" + pid + "/root"));
+        }
+
+        boolean canSnapshot = false;
+        boolean canInject = false;
+        String runtimeLine = "No Python 3.14+ or JVM runtime found in process " + pid + ".";
+        for (RuntimeDetector detector : detectors) {
+            Optional<RuntimeDetector.Detection> d = detector.detect(pid, status);
+            if (d.isPresent()) {
+                RuntimeDetector.RuntimeChecks rc = detector.checks(pid, status, d.get());
+                target.addAll(rc.checks());
+                canSnapshot = rc.canSnapshot();
+                canInject = rc.canInject();
+                runtimeLine = null;
+                break;
+            }
+        }
+        if (runtimeLine != null) {
+            target.add(Check.fail("runtime", runtimeLine.substring(0, runtimeLine.length() - 1),
+                    "thaw works with CPython 3.14/3.15 and HotSpot JVMs; pick one from list_processes."));
+        }
+        return new DoctorReport(env, info, target, canSnapshot, canInject, verdict(pid, canSnapshot, canInject, target));
+    }
+
+    private static String verdict(int pid, boolean canSnapshot, boolean canInject, List<Check> checks) {
+        String first = checks.stream().filter(Check::failed).map(c -> c.id() + ": " + c.fix()).findFirst().orElse(null);
+        if (canSnapshot && canInject) {
+            return "Process " + pid + ": snapshot and injection can both work.";
+        }
+        if (canSnapshot) {
+            return "Process " + pid + ": snapshot works; injection cannot" + (first == null ? "." : " (" + first + ").");
+        }
+        return "Process " + pid + ": thaw cannot look inside yet" + (first == null ? "." : " (" + first + ").");
+    }
+
+    List<Check> environment() {
+        List<Check> checks = new ArrayList<>();
+        ProcStatus self = proc.status((int) ProcessHandle.current().pid());
+        int euid = self.effectiveUid();
+        checks.add(Check.info("user", "thaw runs as " + new UserNames().name(euid) + " (uid " + euid + ", gid " + self.effectiveGid() + ")"));
+        boolean cap = PtraceAccess.hasCapSysPtrace(self);
+        if (cap) {
+            checks.add(Check.pass("cap_sys_ptrace", "CAP_SYS_PTRACE held: any process may be read, whoever owns it"));
+        } else {
+            checks.add(Check.info("cap_sys_ptrace", "CAP_SYS_PTRACE not held: only dumpable processes of your own user can be read"
+                    + " (run as root, or in a container add --cap-add=SYS_PTRACE, to widen)"));
+        }
+        Integer yama = PtraceAccess.yamaScope();
+        if (yama == null) {
+            checks.add(Check.pass("yama_ptrace_scope", "no Yama LSM: classic ptrace permission rules apply"));
+        } else if (yama == 0) {
+            checks.add(Check.pass("yama_ptrace_scope", "kernel.yama.ptrace_scope = 0 (classic rules)"));
+        } else if (yama == 1 && !cap) {
+            checks.add(Check.fail("yama_ptrace_scope", "kernel.yama.ptrace_scope = 1: only descendants of thaw can be read",
+                    "sudo sysctl kernel.yama.ptrace_scope=0 (until reboot), or run thaw as root / with CAP_SYS_PTRACE"));
+        } else if (yama == 2 && !cap) {
+            checks.add(Check.fail("yama_ptrace_scope", "kernel.yama.ptrace_scope = 2: only CAP_SYS_PTRACE may read other processes",
+                    "run thaw as root (or grant CAP_SYS_PTRACE), or sudo sysctl kernel.yama.ptrace_scope=0"));
+        } else if (yama == 3) {
+            checks.add(Check.fail("yama_ptrace_scope", "kernel.yama.ptrace_scope = 3: reading other processes is disabled, even for root",
+                    "only a reboot clears scope 3; set kernel.yama.ptrace_scope below 3 in sysctl.conf and reboot"));
+        } else {
+            checks.add(Check.pass("yama_ptrace_scope", "kernel.yama.ptrace_scope = " + yama + " (CAP_SYS_PTRACE overrides it)"));
+        }
+        try {
+            var dir = StateDirs.ensurePrivate(StateDirs.sessions());
+            checks.add(Files.isWritable(dir)
+                    ? Check.pass("session_log", "session logs go to " + dir)
+                    : Check.fail("session_log", dir + " is not writable", "fix its permissions or set XDG_STATE_HOME"));
+        } catch (ThawException e) {
+            checks.add(Check.fail("session_log", e.getMessage(), e.fix()));
+        }
+        return checks;
+    }
+}
