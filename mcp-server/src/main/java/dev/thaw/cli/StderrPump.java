@@ -17,11 +17,14 @@ final class StderrPump extends OutputStream {
 
     private static final int CAPACITY = 1 << 20;
 
+    private static volatile StderrPump current;
+
     private final OutputStream sink;
     private final byte[] ring = new byte[CAPACITY];
     private int head;
     private int size;
     private long dropped;
+    private boolean writing;
 
     private StderrPump(OutputStream sink) {
         this.sink = sink;
@@ -32,7 +35,30 @@ final class StderrPump extends OutputStream {
 
     /** A PrintStream onto fd 2 that never blocks. */
     static PrintStream create() {
-        return new PrintStream(new StderrPump(new FileOutputStream(FileDescriptor.err)), true, StandardCharsets.UTF_8);
+        current = new StderrPump(new FileOutputStream(FileDescriptor.err));
+        return new PrintStream(current, true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits (bounded) until what was written has reached fd 2. Called before the process exits, so a
+     * CLI error message is not lost with the daemon drainer; never called on a serving path.
+     */
+    static void drain(long timeoutMillis) {
+        StderrPump pump = current;
+        if (pump == null) {
+            return;
+        }
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        synchronized (pump) {
+            while ((pump.size > 0 || pump.writing) && System.currentTimeMillis() < deadline) {
+                try {
+                    pump.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Override
@@ -74,6 +100,7 @@ final class StderrPump extends OutputStream {
                 size -= n;
                 lost = dropped;
                 dropped = 0;
+                writing = true;
             }
             try {
                 if (lost > 0) {
@@ -84,6 +111,10 @@ final class StderrPump extends OutputStream {
                 sink.flush();
             } catch (IOException e) {
                 // stderr closed: keep draining so writers never block, and drop everything.
+            }
+            synchronized (this) {
+                writing = false;
+                notifyAll();
             }
         }
     }
