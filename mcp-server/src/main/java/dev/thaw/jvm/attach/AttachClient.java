@@ -159,12 +159,18 @@ public final class AttachClient {
     /** Refuses what cannot work, then makes sure the attach socket is up. */
     private AttachTarget prepare() {
         ProcStatus status = proc.status(pid);
+        if (status.isZombie()) {
+            throw new ProcessGoneException(pid); // exited, not yet reaped by its parent
+        }
         long startTicks = proc.stat(pid).startTimeTicks();
-        JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid)
+        JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid) && !exiting()
                 ? new ThawException("not_a_jvm", "Process " + pid + " is not a HotSpot JVM.",
                 "Pick a JVM from list_processes (CLI: thaw ps).")
                 : new ProcessGoneException(pid));
         AttachState state = id.attach();
+        if (state.status() == AttachState.Status.UNKNOWN && exiting()) {
+            throw new ProcessGoneException(pid); // a dying process hides its /proc/PID/root too
+        }
         switch (state.status()) {
             case DISABLED -> throw new ThawException("attach_disabled",
                     "JVM " + pid + " does not allow attach: " + state.reason(), state.fix());
@@ -180,6 +186,15 @@ public final class AttachClient {
         AttachTarget target = AttachTarget.of(proc, status, startTicks);
         ListenerStarter.ensureListening(proc, target, Deadline.in(options.listenerTimeout()));
         return target;
+    }
+
+    /** A process being killed has no mappings left a moment before it turns zombie. */
+    private boolean exiting() {
+        try {
+            return proc.readString(pid, "maps").isEmpty() || proc.status(pid).isZombie();
+        } catch (ThawException e) {
+            return true;
+        }
     }
 
     /**
@@ -256,12 +271,31 @@ public final class AttachClient {
                         + " older than JDK 24.", e);
     }
 
+    /**
+     * Whether the target still runs. Called only after an I/O failure, which a SIGKILLed JVM
+     * causes a little before /proc shows it as a zombie (its files close first, during exit),
+     * so a live-looking target is watched for a short grace period before we blame the socket.
+     */
     private boolean sameProcess(AttachTarget target) {
+        long until = System.nanoTime() + GONE_GRACE_NANOS;
+        do {
+            if (goneOrExiting(target)) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        } while (System.nanoTime() < until);
+        return true;
+    }
+
+    private static final long GONE_GRACE_NANOS = 200_000_000L;
+
+    private boolean goneOrExiting(AttachTarget target) {
         try {
-            return proc.stat(target.pid()).startTimeTicks() == target.startTicks()
-                    && !proc.status(target.pid()).isZombie();
+            return proc.stat(target.pid()).startTimeTicks() != target.startTicks()
+                    || proc.status(target.pid()).isZombie()
+                    || proc.readString(target.pid(), "maps").isEmpty(); // address space already torn down
         } catch (ThawException gone) {
-            return false;
+            return true;
         }
     }
 
