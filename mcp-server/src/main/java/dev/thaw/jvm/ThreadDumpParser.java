@@ -111,12 +111,35 @@ public final class ThreadDumpParser {
         }
 
         private void threadLine(String line) {
-            String s = line.strip();
-            if (s.isEmpty()) {
+            // Indexes instead of strip(): a 1000-thread dump has ~30k lines, and most are frames.
+            int i = 0;
+            int n = line.length();
+            while (i < n && (line.charAt(i) == '\t' || line.charAt(i) == ' ')) {
+                i++;
+            }
+            if (i == n) {
                 return;
             }
-            if (s.startsWith("java.lang.Thread.State: ")) {
-                String v = s.substring("java.lang.Thread.State: ".length());
+            if (line.startsWith("at ", i)) {
+                flushFrame();
+                frameText = line.substring(i + 3).stripTrailing();
+            } else if (line.startsWith("- ", i)) {
+                String s = line.substring(i + 2).stripTrailing();
+                if (inSynchronizers) {
+                    if (!s.equals("None")) {
+                        LockRef ref = lockRef(s);
+                        if (ref != null) {
+                            synchronizers.add(ref);
+                        }
+                    }
+                } else if (frameText != null) {
+                    FrameLock fl = frameLock(s);
+                    if (fl != null) {
+                        frameLocks.add(fl);
+                    }
+                }
+            } else if (line.startsWith("java.lang.Thread.State: ", i)) {
+                String v = line.substring(i + "java.lang.Thread.State: ".length()).strip();
                 int paren = v.indexOf(" (");
                 String name = paren < 0 ? v : v.substring(0, paren);
                 stateDetail = paren < 0 ? "" : v.substring(paren + 2, v.length() - (v.endsWith(")") ? 1 : 0));
@@ -125,26 +148,9 @@ public final class ThreadDumpParser {
                 } catch (IllegalArgumentException e) {
                     state = null;
                 }
-            } else if (s.startsWith("at ")) {
-                flushFrame();
-                frameText = s.substring(3);
-            } else if (s.equals("Locked ownable synchronizers:")) {
+            } else if (line.startsWith("Locked ownable synchronizers:", i)) {
                 flushFrame();
                 inSynchronizers = true;
-            } else if (s.startsWith("- ")) {
-                if (inSynchronizers) {
-                    if (!s.equals("- None")) {
-                        LockRef ref = lockRef(s.substring(2));
-                        if (ref != null) {
-                            synchronizers.add(ref);
-                        }
-                    }
-                } else if (frameText != null) {
-                    FrameLock fl = frameLock(s.substring(2));
-                    if (fl != null) {
-                        frameLocks.add(fl);
-                    }
-                }
             }
             // anything else ("No compile task", "Carrying virtual thread #..", compiler task lines) is skipped
         }
@@ -286,8 +292,12 @@ public final class ThreadDumpParser {
         /** Addresses are compared as numbers: {@code 0x69ec20510} equals {@code 0x000000069ec20510}. */
         private static String normalize(String hex) {
             String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;
+            if (digits.length() == 16 && digits.equals(digits.toLowerCase(java.util.Locale.ROOT))) {
+                return "0x" + digits; // HotSpot's usual form: nothing to do
+            }
             try {
-                return String.format("0x%016x", Long.parseUnsignedLong(digits, 16));
+                String h = Long.toHexString(Long.parseUnsignedLong(digits, 16));
+                return "0x" + "0".repeat(Math.max(0, 16 - h.length())) + h;
             } catch (NumberFormatException e) {
                 return hex;
             }
