@@ -171,6 +171,7 @@ public final class AttachClient {
         if (state.status() == AttachState.Status.UNKNOWN && exiting()) {
             throw new ProcessGoneException(pid); // a dying process hides its /proc/PID/root too
         }
+        checkCredentials(status); // before the state: for another user's JVM the state is a guess
         switch (state.status()) {
             case DISABLED -> throw new ThawException("attach_disabled",
                     "JVM " + pid + " does not allow attach: " + state.reason(), state.fix());
@@ -182,7 +183,6 @@ public final class AttachClient {
                 // LISTENING or ON_DEMAND
             }
         }
-        checkCredentials(status);
         AttachTarget target = AttachTarget.of(proc, status, startTicks);
         ListenerStarter.ensureListening(proc, target, Deadline.in(options.listenerTimeout()));
         return target;
@@ -191,9 +191,11 @@ public final class AttachClient {
     /** A process being killed has no mappings left a moment before it turns zombie. */
     private boolean exiting() {
         try {
-            return proc.readString(pid, "maps").isEmpty() || proc.status(pid).isZombie();
-        } catch (ThawException e) {
+            return proc.status(pid).isZombie() || proc.readString(pid, "maps").isEmpty();
+        } catch (ProcessGoneException e) {
             return true;
+        } catch (ThawException e) {
+            return false; // not allowed to look (another user): alive as far as we can tell
         }
     }
 
@@ -294,8 +296,10 @@ public final class AttachClient {
             return proc.stat(target.pid()).startTimeTicks() != target.startTicks()
                     || proc.status(target.pid()).isZombie()
                     || proc.readString(target.pid(), "maps").isEmpty(); // address space already torn down
-        } catch (ThawException gone) {
+        } catch (ProcessGoneException gone) {
             return true;
+        } catch (ThawException denied) {
+            return false;
         }
     }
 

@@ -228,6 +228,7 @@ class AttachClientTest {
                     AttachOptions.DEFAULT.withOperationTimeout(Duration.ofMillis(700)));
             c.vmVersion(); // listener up
             signal("STOP", t.pid());
+            awaitAllThreadsStopped(t.pid());
             try {
                 long start = System.nanoTime();
                 assertThatThrownBy(c::threadDump).isInstanceOfSatisfying(ThawException.class, e -> {
@@ -283,6 +284,16 @@ class AttachClientTest {
 
     static void signal(String sig, int pid) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + sig, Integer.toString(pid)).start().waitFor()).isZero();
+    }
+
+    /** SIGSTOP reaches each thread on its own schedule; a busy machine makes that visible. */
+    static void awaitAllThreadsStopped(int pid) throws Exception {
+        dev.thaw.proc.ProcFs proc = dev.thaw.proc.ProcFs.system();
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (proc.tids(pid).stream().anyMatch(tid -> proc.taskStat(pid, tid).state() != 'T')) {
+            assertThat(System.nanoTime()).as("all threads of %d stopped", pid).isLessThan(until);
+            Thread.sleep(5);
+        }
     }
 
     static void assumeRoot() throws Exception {
