@@ -217,6 +217,8 @@ class AttachClientTest {
                     failure.getMessage());
             assertThat(failure.getMessage()).contains(Integer.toString(t.pid()));
             assertThat(failure.fix()).isNotBlank();
+            // SIGKILL leaves the socket file behind (HotSpot removes it only on a normal exit)
+            Files.deleteIfExists(Path.of("/tmp/.java_pid" + t.pid()));
         }
     }
 
