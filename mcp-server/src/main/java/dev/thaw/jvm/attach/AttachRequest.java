@@ -29,11 +29,15 @@ final class AttachRequest {
 
     static byte[] v1(String op, List<String> args) {
         if (args.size() > 3) {
-            throw new IllegalArgumentException("attach protocol v1 takes at most 3 arguments: " + args);
+            throw new ThawException("attach_bad_request", "Attach operation " + op + " has " + args.size()
+                    + " arguments; this JVM speaks attach protocol v1, which carries at most 3.",
+                    "Use jcmd with a single command line, or a JDK 24+ target.");
         }
         byte[] opBytes = utf8(op);
         if (opBytes.length > V1_MAX_OP) {
-            throw new IllegalArgumentException("attach operation name longer than 16 bytes: " + op);
+            throw new ThawException("attach_bad_request", "Attach operation name '" + op
+                    + "' is longer than 16 bytes; HotSpot knows no such operation.",
+                    "Use one of HotSpot's operations (jcmd, threaddump, properties, load, ...).");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         field(out, utf8("1"));
