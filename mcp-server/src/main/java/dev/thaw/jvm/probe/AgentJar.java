@@ -1,10 +1,13 @@
 package dev.thaw.jvm.probe;
 
+import dev.thaw.session.StateDirs;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -13,7 +16,7 @@ import java.util.HexFormat;
 
 /**
  * injector-agent's jar, embedded in thaw.jar as {@value #RESOURCE} (see mcp-server/pom.xml). Its
- * bytes are copied into each target that needs the agent; a copy on the server's disk puts
+ * bytes are copied into each target that needs the agent; a copy in thaw's state directory puts
  * {@code dev.thaw.agent.Probe} on the compiler's class path.
  */
 public final class AgentJar {
@@ -52,14 +55,22 @@ public final class AgentJar {
         }
     }
 
-    /** The jar as a file readable by this process only, created once and removed at exit. */
+    /**
+     * The jar as a file for the compiler's class path: {@code $XDG_STATE_HOME/thaw/agent/thaw-agent-<sha>.jar}
+     * (private to this user, named after its content so servers of different builds never mix them
+     * up), written once. Not in /tmp: that is where targets look, and thaw leaves nothing there.
+     */
     static synchronized Path serverCopy() {
         if (serverCopy == null) {
             try {
-                Path p = Files.createTempFile("thaw-agent-", ".jar",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(p, bytes(), StandardOpenOption.TRUNCATE_EXISTING);
-                p.toFile().deleteOnExit();
+                Path dir = StateDirs.ensurePrivate(StateDirs.base().resolve("agent"));
+                Path p = dir.resolve("thaw-agent-" + sha256().substring(0, 16) + ".jar");
+                if (!Files.isRegularFile(p) || Files.size(p) != bytes().length) {
+                    Path tmp = Files.createTempFile(dir, "thaw-agent-", ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.write(tmp, bytes(), StandardOpenOption.TRUNCATE_EXISTING);
+                    Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
                 serverCopy = p;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

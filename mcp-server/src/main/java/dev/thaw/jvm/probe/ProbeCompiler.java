@@ -195,6 +195,10 @@ public final class ProbeCompiler {
             }
             long line = d.getLineNumber() == Diagnostic.NOPOS ? 0 : Math.max(1, d.getLineNumber() - source.lineOffset());
             long col = d.getColumnNumber() == Diagnostic.NOPOS ? 0 : d.getColumnNumber();
+            if (source.snippet() && d.getLineNumber() == 1 && col > 0) {
+                int body = source.text().indexOf("throws Exception { ") + "throws Exception { ".length();
+                col = Math.max(1, col - body); // columns of the caller's first line, not of thaw's wrapper
+            }
             String message = d.getMessage(Locale.ROOT);
             errors.add(new CompileFailure.Diagnostic(line, col, message));
             String head = message.strip().split("\n", 2)[0];
@@ -207,8 +211,8 @@ public final class ProbeCompiler {
             if (srcLine >= 1 && srcLine <= lines.length) {
                 String text = lines[(int) srcLine - 1];
                 if (source.snippet() && srcLine == 1) {
-                    text = "(thaw's wrapper around the probe body)";
-                    col = 0;
+                    int body = source.text().indexOf("throws Exception { ") + "throws Exception { ".length();
+                    text = text.substring(Math.min(body, text.length()));
                 }
                 rendered.append("    ").append(text.stripTrailing()).append('\n');
                 if (col > 0) {

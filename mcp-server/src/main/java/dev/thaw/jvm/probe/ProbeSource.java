@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
  * <p>Two forms are accepted. A compilation unit that declares a class implementing
  * {@code dev.thaw.agent.Probe} is compiled as it is. Anything without a class declaration is taken
  * as the body of {@code run(Map<String,String> params, PrintWriter out)} and wrapped in a class
- * {@value #SNIPPET_CLASS} with the usual imports; the wrapper's first line holds everything before
- * the body, so compiler line numbers are the caller's line numbers plus {@link #lineOffset()}.
+ * {@value #SNIPPET_CLASS} with the usual imports, all written on the body's first line, so that
+ * compiler and stack-trace line numbers are the caller's own.
  *
  * @param text       what the compiler sees
  * @param fileName   the compilation unit's file name (javac wants public classes in files named after them)
- * @param lineOffset subtract from compiler line numbers to get the caller's
+ * @param lineOffset subtract from compiler line numbers to get the caller's (0 for both forms)
  * @param snippet    the caller sent a method body
  */
 public record ProbeSource(String text, String fileName, int lineOffset, boolean snippet) {
@@ -36,9 +36,9 @@ public record ProbeSource(String text, String fileName, int lineOffset, boolean 
         Matcher m = TYPE.matcher(stripped);
         if (!m.find()) {
             String text = IMPORTS + " public class " + SNIPPET_CLASS + " implements dev.thaw.agent.Probe {"
-                    + " @Override public void run(Map<String, String> params, PrintWriter out) throws Exception {\n"
+                    + " @Override public void run(Map<String, String> params, PrintWriter out) throws Exception { "
                     + code + "\n}}\n";
-            return new ProbeSource(text, SNIPPET_CLASS + ".java", 1, true);
+            return new ProbeSource(text, SNIPPET_CLASS + ".java", 0, true);
         }
         Matcher pub = PUBLIC_TYPE.matcher(stripped);
         String name = pub.find() ? pub.group(1) : m.group(1);
