@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * must not stop it), thread "holder" keeps the monitor {@link #LOCK} and the ReentrantLock
  * {@link #JUC} forever, thread "blocked" waits to enter {@link #LOCK}. Public static state lets
  * probes find all of it by reflection or directly (it is on the class path).
- * Argument {@code virtual=N} (JDK 21+): N virtual threads parked on a latch.
+ * Arguments (JDK 21+): {@code virtual=N}, N virtual threads parked on a latch; {@code virtual-deadlock},
+ * virtual threads vt-A and vt-B deadlocked on two monitors.
  */
 public final class ProbeTarget {
 
@@ -61,6 +62,8 @@ public final class ProbeTarget {
         for (String a : args) {
             if (a.startsWith("virtual=")) {
                 VirtualThreads.start(Integer.parseInt(a.substring(8)));
+            } else if (a.equals("virtual-deadlock")) {
+                VirtualThreads.deadlock();
             }
         }
         while (blocked.getState() != Thread.State.BLOCKED) {
