@@ -55,25 +55,37 @@ final class AgentWatcher implements Runnable {
     }
 
     /**
-     * A load: runs the request it names (whose directory's parent becomes watched first, so that
-     * once thaw sees this request claimed, the next one is sure to be noticed).
+     * A load. The argument is {@code <agent id> <request path>} (thaw loads the agent while it
+     * still compiles the probe, so the request may not exist yet) or just {@code <request path>}.
+     * The request's directory is watched before anything else, and its parent (the temporary
+     * directory) too, so this request and every later one is picked up as soon as it appears.
      */
-    static void onLoad(String requestPath) {
+    static void onLoad(String argument) {
         try {
-            if (requestPath.isEmpty()) {
+            if (argument.isEmpty()) {
                 return;
             }
-            Path request = Paths.get(requestPath);
+            int space = argument.indexOf(' ');
+            String agentId = space < 0 ? null : argument.substring(0, space);
+            Path request = Paths.get(space < 0 ? argument : argument.substring(space + 1));
             Path dir = request.getParent();
-            ProbeRequest r = ProbeRequest.read(request);
-            if (dir == null || r == null) {
+            if (dir == null) {
                 return;
+            }
+            if (agentId == null) {
+                ProbeRequest r = ProbeRequest.read(request);
+                agentId = r == null ? null : r.agentId;
             }
             AgentWatcher w = ensureStarted();
             if (w != null) {
-                w.adopt(r.agentId, dir.getParent());
+                w.adopt(agentId, dir.getParent());
+                w.watchInjectionDir(dir);
+            } else {
+                ProbeRequest r = ProbeRequest.read(request);
+                if (r != null) {
+                    ProbeRun.claimAndStart(dir, r);
+                }
             }
-            ProbeRun.claimAndStart(dir, r);
         } catch (Throwable ignored) {
             // nothing may escape; thaw sees no status and reports the delivery as not picked up
         }

@@ -12,8 +12,10 @@ import java.lang.instrument.Instrumentation;
  * one daemon thread and returns; everything, including failures, stays off the application's
  * stdout and stderr.
  *
- * <p>The argument is the path of a {@code request} file in an injection directory, as the target
- * sees it: v1 attach arguments are limited to 1024 bytes, so the payload travels in files.
+ * <p>The argument is {@code <agent id> <request path>}: the id thaw gave this JVM's agent and the
+ * {@code request} file of an injection directory, as the target sees it (it may appear only after
+ * the load: thaw loads while it compiles). v1 attach arguments are limited to 1024 bytes, so the
+ * payload itself travels in files.
  *
  * <p>One load per JVM: the first load starts {@link AgentWatcher}, which then picks up later
  * requests from the file system by itself, so the JDK 21+ dynamic-agent warning is printed once.

@@ -6,7 +6,7 @@ import dev.thaw.jvm.attach.AttachReply;
 
 /**
  * Loads injector-agent into a JVM with the raw attach {@code load} operation ({@code instrument},
- * not absolute, {@code <jar>=<request>}), through thaw's own attach client, which works across PID
+ * not absolute, {@code <jar>=<agent id> <request>}), through thaw's own attach client, which works across PID
  * and mount namespaces where byte-buddy-agent's emulated client cannot (reference §1.3, §4). Both
  * paths are the target's view; the v1 limit of 1024 bytes per argument applies to the pair.
  *
@@ -20,8 +20,13 @@ final class AgentLoader {
     private AgentLoader() {
     }
 
-    static void load(int pid, String jarInTarget, String requestInTarget) {
-        AttachReply r = AttachClient.to(pid).execute("load", "instrument", "false", jarInTarget + "=" + requestInTarget);
+    /**
+     * @param agentId          the id the agent answers to (see {@code AgentMarker})
+     * @param requestInTarget  the request the agent waits for; it may not exist yet
+     */
+    static void load(int pid, String jarInTarget, String agentId, String requestInTarget) {
+        AttachReply r = AttachClient.to(pid).execute("load", "instrument", "false",
+                jarInTarget + "=" + agentId + " " + requestInTarget);
         String text = r.text().strip();
         if (text.contains("Dynamic agent loading is not enabled")) {
             throw disabled(pid);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -72,8 +73,10 @@ public final class JvmProbeEngine {
      * @param failure    the compiler's errors, or null
      * @param viaLoad    the agent must be loaded to deliver it (first probe, or a new temporary directory)
      * @param notes      what the caller should know
+     * @param loading    the agent load started while the probe compiled (null when not loading)
      */
-    public record Prepared(CompiledProbe probe, CompileFailure failure, boolean viaLoad, List<String> notes) {
+    public record Prepared(CompiledProbe probe, CompileFailure failure, boolean viaLoad, List<String> notes,
+                           CompletableFuture<List<String>> loading) {
     }
 
     public JvmProbeEngine(ProcFs proc, ProbeCompiler compiler) {
@@ -112,46 +115,84 @@ public final class JvmProbeEngine {
             throw new ThawException("unsupported_jvm", "JVM " + pid + " runs Java " + id.javaVersion()
                     + "; thaw's probe agent needs Java 8 or newer.", "Use the agent-less tools (snapshot, jvm_diagnostic).");
         }
-        compiler.warmUp(); // a probe is coming: javac's first compilation is the slow one
         ProcStatus st = proc.status(pid);
         return Optional.of(new JvmTarget(pid, proc.stat(pid).startTimeTicks(), st.innermostPid(), st.effectiveUid(),
                 st.effectiveGid(), id.javaVersion(), id.featureVersion(), proc.exe(pid).orElse(null)));
     }
 
-    /** Compiles the probe and writes the payload; a compile error becomes the probe's failed status. */
+    /**
+     * Compiles the probe and writes the payload; a compile error becomes the probe's failed status.
+     * When the agent is not in the JVM yet, it is loaded meanwhile (the load names this request,
+     * which the agent then waits for), so the first probe costs the longer of compiling and loading
+     * rather than both.
+     */
     public Prepared prepare(JvmTarget target, ProbeDir dir, String injectionId, ProbeSpec spec) {
         TargetState state = state(target);
         JvmTargetInfo info = info(target, state);
-        List<String> notes = new ArrayList<>();
-        CompiledProbe probe;
-        try {
-            probe = compiler.compile(spec.code(), info.release(), TargetClassPath.resolve(proc, target.pid(), info.classPath()));
-        } catch (CompileFailure.Exception e) {
-            writeCompileFailure(dir, e.failure());
-            return new Prepared(null, e.failure(), false, List.of());
-        }
-        notes.addAll(probe.notes());
         long loaderThread = loaderThread(target, spec.loaderThread());
         String tempDir = parentInTarget(dir);
         boolean viaLoad;
+        String agentId;
         synchronized (state) {
             viaLoad = !state.loaded || !state.watched.contains(tempDir);
             if (state.agentId == null) {
                 state.agentId = newAgentId();
             }
+            agentId = state.agentId;
         }
+        CompletableFuture<List<String>> loading = null;
+        if (viaLoad) {
+            write(dir, AGENT_JAR, AgentJar.bytes());
+            loading = CompletableFuture.supplyAsync(() -> load(target, dir, agentId), LOADER);
+        }
+        CompiledProbe probe;
         try {
-            dir.writeFile(RequestFile.CLASSES, probe.bundle());
-            if (viaLoad) {
-                dir.writeFile(AGENT_JAR, AgentJar.bytes());
+            probe = compiler.compile(spec.code(), info.release(), TargetClassPath.resolve(proc, target.pid(), info.classPath()));
+        } catch (CompileFailure.Exception e) {
+            writeCompileFailure(dir, e.failure());
+            join(loading); // the agent is in now, waiting for requests; the failed status stands
+            return new Prepared(null, e.failure(), false, List.of(), null);
+        } catch (RuntimeException e) {
+            if (loading != null) {
+                loading.cancel(false);
             }
-            dir.writeFile(RequestFile.NAME + ".tmp", RequestFile.render(state.agentId, injectionId, probe, spec, loaderThread));
+            throw e;
+        }
+        write(dir, RequestFile.CLASSES, probe.bundle());
+        write(dir, RequestFile.NAME + ".tmp", RequestFile.render(agentId, injectionId, probe, spec, loaderThread));
+        return new Prepared(probe, null, viaLoad, probe.notes(), loading);
+    }
+
+    private static void write(ProbeDir dir, String name, byte[] bytes) {
+        try {
+            dir.writeFile(name, bytes);
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the probe into " + dir.hostPath() + ": "
                     + e.getMessage() + ".", "Check free space and permissions of the target's /tmp.", e);
         }
-        return new Prepared(probe, null, viaLoad, List.copyOf(notes));
     }
+
+    /** The load's notes, or its refusal as the ThawException it is. */
+    private static List<String> join(CompletableFuture<List<String>> loading) {
+        if (loading == null) {
+            return List.of();
+        }
+        try {
+            return loading.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Agent loads run here, beside the compiler; daemon threads, so they never keep thaw alive. */
+    private static final java.util.concurrent.Executor LOADER = r -> {
+        Thread t = new Thread(r, "thaw-agent-load");
+        t.setDaemon(true);
+        t.start();
+    };
 
     /**
      * Makes the agent run the prepared probe: renames the request into place (the resident agent
@@ -163,6 +204,7 @@ public final class JvmProbeEngine {
         if (prepared.failure() != null) {
             return List.of();
         }
+        List<String> notes = join(prepared.loading());
         try {
             Files.move(dir.hostPath().resolve(RequestFile.NAME + ".tmp"), dir.hostPath().resolve(RequestFile.NAME),
                     StandardCopyOption.ATOMIC_MOVE);
@@ -170,7 +212,7 @@ public final class JvmProbeEngine {
             throw new ThawException("payload_unwritable", "Cannot put the probe's request in place in " + dir.hostPath()
                     + ": " + e.getMessage() + ".", "Check the target's /tmp.", e);
         }
-        return prepared.viaLoad() ? load(target, dir) : List.of();
+        return notes;
     }
 
     /**
@@ -187,15 +229,15 @@ public final class JvmProbeEngine {
             throw new ThawException("payload_unwritable", "Cannot write the agent jar into " + dir.hostPath() + ": "
                     + e.getMessage() + ".", "Check the target's /tmp.", e);
         }
-        List<String> notes = new ArrayList<>(load(target, dir));
+        List<String> notes = new ArrayList<>(load(target, dir, state(target).agentId));
         notes.add(0, "thaw's resident agent in JVM " + target.pid() + " did not pick the probe up, so thaw loaded"
                 + " the agent again to deliver it.");
         return notes;
     }
 
-    private List<String> load(JvmTarget target, ProbeDir dir) {
+    private List<String> load(JvmTarget target, ProbeDir dir, String agentId) {
         TargetState state = state(target);
-        AgentLoader.load(target.pid(), dir.inRoot(AGENT_JAR), dir.inRoot(RequestFile.NAME));
+        AgentLoader.load(target.pid(), dir.inRoot(AGENT_JAR), agentId, dir.inRoot(RequestFile.NAME));
         boolean quiet = target.feature() >= 21 && explicitlyEnabled(target.pid());
         synchronized (state) {
             state.loaded = true;

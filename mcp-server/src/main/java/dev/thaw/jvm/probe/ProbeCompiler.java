@@ -48,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * target lacks is a compile error, not a NoSuchMethodError at run time.
  *
  * <p>javac's first compilation in a JVM costs about half a second (class loading and JIT), later
- * ones tens of milliseconds, so {@link #warmUp()} compiles a trivial probe once in the background
- * as soon as a Java probe is in sight. One compilation at a time (the standard file manager is
- * shared: it caches the jars it opened). Results are cached by source, release and class path.
+ * ones tens of milliseconds, so the server calls {@link #warmUp()} when it starts: a trivial probe is
+ * compiled once on a background thread, long before the first real one (warming when a probe is
+ * already on its way would only make it wait for the warm-up). One compilation at a time (the
+ * standard file manager is shared: it caches the jars it opened). Results are cached by source,
+ * release and class path.
  */
 public final class ProbeCompiler {
 

@@ -72,7 +72,7 @@ class JvmProbeIsolationTest {
             // Had the flag gone unnoticed (e.g. in an options file), the JVM's own refusal says the same.
             try (ProbeHarness.Run dir = new ProbeHarness.Run(t.pid())) {
                 dir.writeFile(JvmProbeEngine.AGENT_JAR, AgentJar.bytes());
-                assertThatThrownBy(() -> AgentLoader.load(t.pid(), dir.inRoot(JvmProbeEngine.AGENT_JAR), dir.inRoot("request")))
+                assertThatThrownBy(() -> AgentLoader.load(t.pid(), dir.inRoot(JvmProbeEngine.AGENT_JAR), "x", dir.inRoot("request")))
                         .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("agent_loading_disabled"));
             }
             Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());

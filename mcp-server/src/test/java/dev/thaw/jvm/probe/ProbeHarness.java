@@ -119,11 +119,19 @@ final class ProbeHarness {
     static Result run(JvmProbeEngine engine, int pid, ProbeSpec spec, Duration wait) throws Exception {
         long t0 = System.nanoTime();
         JvmTarget target = engine.identify(pid).orElseThrow();
+        long t1 = System.nanoTime();
         Run run = new Run(pid);
         JvmProbeEngine.Prepared p = engine.prepare(target, run, "inj" + SEQ.get(), spec);
+        long t2 = System.nanoTime();
         List<String> notes = new ArrayList<>(p.notes());
         notes.addAll(engine.deliver(target, run, p));
+        long t3 = System.nanoTime();
         Map<String, Object> st = run.await(wait);
+        long t4 = System.nanoTime();
+        if (Boolean.getBoolean("thaw.bench")) {
+            System.err.printf("phases: identify %.1f prepare %.1f (javac %.1f) deliver %.1f run %.1f%n", (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6, p.probe() == null ? 0 : p.probe().compileMs(), (t3 - t2) / 1e6, (t4 - t3) / 1e6);
+        }
         String output = run.output();
         double ms = (System.nanoTime() - t0) / 1e6;
         Object s = st.get("state");
