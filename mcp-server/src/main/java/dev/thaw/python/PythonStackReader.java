@@ -158,6 +158,9 @@ public final class PythonStackReader implements AutoCloseable {
                 return readOnce();
             } catch (TornReadException | MemoryUnreadableException e) {
                 if (attempt >= ATTEMPTS) {
+                    if (!ProcFs.system().exists(pid)) {
+                        throw new ProcessGoneException(pid);
+                    }
                     throw new ThawException("inconsistent_read", "The thread list of process " + pid
                             + " kept changing while thaw read it (" + e.getMessage() + ").",
                             "Retry; if the process is starting up or shutting down, wait until it settles.");
