@@ -253,7 +253,7 @@ public final class HtmlReport {
                 out.append("<p class=\"muted\">Lock ownership unknown in this snapshot, no graph.</p>");
             } else {
                 out.append("<figure>").append(WaitGraphSvg.render(s.graph(), "graph-" + n)).append("<figcaption><ul>");
-                ReportText.graphLines(s.graph()).forEach(l -> out.append("<li").append(l.startsWith("DEADLOCK")
+                ReportText.graphLines(s.graph(), t -> t, l -> l).forEach(l -> out.append("<li").append(l.startsWith("DEADLOCK")
                         ? " class=\"problem\"" : "").append('>').append(Html.esc(l)).append("</li>"));
                 out.append("</ul></figcaption></figure>");
             }

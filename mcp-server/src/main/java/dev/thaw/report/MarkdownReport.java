@@ -253,7 +253,9 @@ public final class MarkdownReport {
                 out.append("lock ownership unknown in this snapshot, no graph.\n\n");
             } else {
                 out.append('\n').append('\n');
-                ReportText.graphLines(s.graph()).forEach(l -> out.append("- ").append(inline(l)).append('\n'));
+                ReportText.graphLines(s.graph(), MarkdownReport::inline, l -> "`" + code(l) + "`")
+                        .forEach(l -> out.append("- ").append(l.startsWith("DEADLOCK") ? "**DEADLOCK:**" + l.substring(9) : l)
+                                .append('\n'));
                 out.append('\n');
             }
             if (!s.notes().isEmpty()) {

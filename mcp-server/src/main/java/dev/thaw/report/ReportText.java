@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** The phrases both renderers share, so Markdown and HTML say the same things. */
 final class ReportText {
@@ -157,20 +158,20 @@ final class ReportText {
         }
     }
 
-    /** The wait-for graph as sentences: each cycle first, then the other waits. */
-    static List<String> graphLines(WaitGraph g) {
+    /**
+     * The wait-for graph as sentences: each cycle first, then the other waits. {@code thread} and
+     * {@code lock} format the labels (Markdown puts lock names in code spans, HTML escapes later).
+     */
+    static List<String> graphLines(WaitGraph g, UnaryOperator<String> thread, UnaryOperator<String> lock) {
         List<String> lines = new ArrayList<>();
         for (List<String> cycle : g.cycles()) {
-            StringBuilder sb = new StringBuilder("DEADLOCK: ");
-            for (int i = 0; i < cycle.size(); i += 2) {
-                WaitGraph.Node t = g.node(cycle.get(i));
-                WaitGraph.Node l = g.node(cycle.get(i + 1));
-                sb.append(t == null ? cycle.get(i) : t.label()).append(" waits for ")
-                        .append(l == null ? cycle.get(i + 1) : l.label()).append(", held by ");
+            List<String> steps = new ArrayList<>();
+            for (int i = 0; i + 1 < cycle.size(); i += 2) {
+                String next = cycle.get((i + 2) % cycle.size());
+                steps.add(thread.apply(label(g, cycle.get(i))) + " waits for " + lock.apply(label(g, cycle.get(i + 1)))
+                        + ", held by " + thread.apply(label(g, next)));
             }
-            WaitGraph.Node first = g.node(cycle.get(0));
-            sb.append(first == null ? cycle.get(0) : first.label()).append('.');
-            lines.add(sb.toString());
+            lines.add("DEADLOCK: " + String.join("; ", steps) + ".");
         }
         for (WaitGraph.Edge e : g.edges()) {
             if (!e.waits() || e.inCycle()) {
@@ -178,15 +179,18 @@ final class ReportText {
             }
             WaitGraph.Edge held = g.edges().stream().filter(h -> !h.waits() && h.from().equals(e.to())).findFirst()
                     .orElse(null);
-            WaitGraph.Node t = g.node(e.from());
-            WaitGraph.Node l = g.node(e.to());
-            WaitGraph.Node o = held == null ? null : g.node(held.to());
-            lines.add(t.label() + " waits for " + l.label() + (o == null ? "" : ", held by " + o.label()) + ".");
+            lines.add(thread.apply(label(g, e.from())) + " waits for " + lock.apply(label(g, e.to()))
+                    + (held == null ? "" : ", held by " + thread.apply(label(g, held.to()))) + ".");
         }
         if (g.omittedThreads() > 0) {
             lines.add(g.omittedThreads() + " more threads in waits are not shown.");
         }
         return lines;
+    }
+
+    private static String label(WaitGraph g, String id) {
+        WaitGraph.Node n = g.node(id);
+        return n == null ? id : n.label();
     }
 
     static String nz(String s) {

@@ -24,7 +24,9 @@ final class WaitGraphSvg {
     static String render(WaitGraph g, String id) {
         List<WaitGraph.Node> nodes = g.nodes();
         int n = nodes.size();
-        double radius = Math.max(110, n * 34);
+        // Adjacent nodes on the circle are 2R·sin(π/n) apart: leave room for the widest box and an arrow.
+        double widest = nodes.stream().mapToDouble(x -> 2 * halfSize(x)[0]).max().orElse(60);
+        double radius = Math.min(1400, Math.max(110, n < 2 ? 0 : (widest + 70) / (2 * Math.sin(Math.PI / n))));
         double size = 2 * radius + 2 * MARGIN;
         double c = size / 2;
         Map<String, double[]> pos = new HashMap<>();
@@ -58,7 +60,7 @@ final class WaitGraphSvg {
                     .append(e.inCycle() ? 3 : 1.5).append("\"").append(e.waits() ? "" : " stroke-dasharray=\"6 4\"")
                     .append(" marker-end=\"url(#").append(id).append(e.inCycle() ? "-arrow-cycle" : "-arrow").append(")\"/>")
                     .append("<text class=\"edge-label\" x=\"").append(f((start[0] + end[0]) / 2)).append("\" y=\"")
-                    .append(f((start[1] + end[1]) / 2 - 4)).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                    .append(f((start[1] + end[1]) / 2 - 4)).append("\" text-anchor=\"middle\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" fill=\"")
                     .append(e.inCycle() ? "#c62828" : "#555").append("\">").append(e.waits() ? "waits for" : "held by")
                     .append("</text></g>");
         }
@@ -97,8 +99,8 @@ final class WaitGraphSvg {
     }
 
     private static void marker(StringBuilder sb, String id, String color) {
-        sb.append("<marker id=\"").append(id).append("\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" ")
-                .append("markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"")
+        sb.append("<marker id=\"").append(id).append("\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"10\" ")
+                .append("markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"")
                 .append(color).append("\"/></marker>");
     }
 

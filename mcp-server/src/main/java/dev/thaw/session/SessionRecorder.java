@@ -47,14 +47,15 @@ public final class SessionRecorder implements InjectionJournal {
     /**
      * Writes session_start once, with the client's identity. The client introduces itself in the
      * initialize handshake, which the SDK answers without us, so this runs on the first request.
+     * Returns true for the call that wrote it.
      */
-    public void ensureStarted(ClientFacts client) {
+    public boolean ensureStarted(ClientFacts client) {
         if (started.get()) {
-            return;
+            return false;
         }
         synchronized (this) {
             if (started.get()) {
-                return;
+                return false;
             }
             Map<String, Object> fields = new LinkedHashMap<>(serverFacts);
             Map<String, Object> c = new LinkedHashMap<>();
@@ -64,6 +65,7 @@ public final class SessionRecorder implements InjectionJournal {
             fields.put("client", c);
             log.append(RecordTypes.SESSION_START, fields);
             started.set(true);
+            return true;
         }
     }
 
