@@ -191,7 +191,7 @@ public final class HtmlReport {
             if (h.script() == null) {
                 out.append("<p class=\"muted\">The script is not in the log (its write-ahead record is missing).</p>");
             } else {
-                String[] lines = h.script().split("\n", -1);
+                String[] lines = ReportText.lines(h.script());
                 String shown = lines.length > options.maxScriptLines()
                         ? String.join("\n", java.util.Arrays.copyOf(lines, options.maxScriptLines()))
                         + "\n# … " + (lines.length - options.maxScriptLines()) + " more lines in the log"

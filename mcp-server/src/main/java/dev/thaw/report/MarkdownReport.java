@@ -190,7 +190,7 @@ public final class MarkdownReport {
             if (h.script() == null) {
                 out.append("_The script is not in the log (its write-ahead record is missing)._\n\n");
             } else {
-                String[] lines = h.script().split("\n", -1);
+                String[] lines = ReportText.lines(h.script());
                 String shown = lines.length > options.maxScriptLines()
                         ? String.join("\n", java.util.Arrays.copyOf(lines, options.maxScriptLines()))
                         + "\n# … " + (lines.length - options.maxScriptLines()) + " more lines in the log"

@@ -193,6 +193,12 @@ final class ReportText {
         return n == null ? id : n.label();
     }
 
+    /** The lines of a text; a final line break ends the last line rather than starting an empty one. */
+    static String[] lines(String text) {
+        String t = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        return t.split("\n", -1);
+    }
+
     static String nz(String s) {
         return s == null ? "" : s;
     }

@@ -53,6 +53,7 @@ public final class SessionLog implements AutoCloseable {
     /** Opens a new log in {@link StateDirs#sessions()}, named by start time and our pid. */
     public static SessionLog create() {
         Path dir = StateDirs.ensurePrivate(StateDirs.sessions());
+        removeStaleTemporaries(dir);
         String name = FILE_TIME.format(Instant.now()) + "-" + ProcessHandle.current().pid() + EXTENSION;
         return open(dir.resolve(name));
     }
@@ -119,6 +120,33 @@ public final class SessionLog implements AutoCloseable {
         } catch (IOException e) {
             throw new ThawException("session_log_unwritable", "Cannot write a sidecar file of the session log in " + dir
                     + ": " + e.getMessage(), "Check free disk space and permissions of " + dir + ".", e);
+        }
+    }
+
+    /**
+     * A server killed between writing a sidecar and renaming it leaves a temporary file that no record
+     * names. Old ones are removed; recent ones may belong to a server running right now.
+     */
+    static void removeStaleTemporaries(Path dir) {
+        java.time.Instant cutoff = Instant.now().minus(java.time.Duration.ofHours(1));
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(f -> f.getFileName().toString().startsWith(".sidecar-") && f.getFileName().toString().endsWith(".tmp"))
+                    .filter(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f).toInstant().isBefore(cutoff);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .forEach(f -> {
+                        try {
+                            Files.deleteIfExists(f);
+                        } catch (IOException ignored) {
+                            // another server's, or already gone
+                        }
+                    });
+        } catch (IOException ignored) {
+            // nothing to clean
         }
     }
 

@@ -32,11 +32,14 @@ public final class ThawServerProcess implements AutoCloseable {
     private final McpSyncClient client;
     private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
     private final String marker;
+    /** False when the test passed its own state directory: the test then owns (and removes) it. */
+    private final boolean ownsState;
 
-    private ThawServerProcess(Path stateHome, McpSyncClient client, String marker) {
+    private ThawServerProcess(Path stateHome, McpSyncClient client, String marker, boolean ownsState) {
         this.stateHome = stateHome;
         this.client = client;
         this.marker = marker;
+        this.ownsState = ownsState;
     }
 
     public static Path jar() {
@@ -139,7 +142,7 @@ public final class ThawServerProcess implements AutoCloseable {
             if (logging != null) {
                 spec.loggingConsumer(logging);
             }
-            self[0] = new ThawServerProcess(state, spec.build(), marker.substring(2));
+            self[0] = new ThawServerProcess(state, spec.build(), marker.substring(2), stateHome == null);
             self[0].stderr.addAll(early);
             return self[0];
         }
@@ -186,6 +189,9 @@ public final class ThawServerProcess implements AutoCloseable {
             client.closeGracefully();
         } catch (RuntimeException ignored) {
             client.close();
+        }
+        if (!ownsState) {
+            return;
         }
         try (Stream<Path> walk = Files.walk(stateHome)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
