@@ -34,8 +34,9 @@ public record InjectionHistory(String id, Long queuedSeq, String queuedAt, Targe
      * @param data      the output bytes that could be read, in order
      * @param truncated the engine's cap cut the output
      * @param problems  chunks that could not be read (missing sidecar, hash mismatch)
+     * @param detail    what the engine added (error line, traceback, bytes dropped), may be empty
      */
-    public record Output(byte[] data, boolean truncated, List<String> problems) {
+    public record Output(byte[] data, boolean truncated, List<String> problems, Map<String, Object> detail) {
     }
 
     public boolean isCatalogEntry() {

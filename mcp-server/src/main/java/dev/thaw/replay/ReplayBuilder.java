@@ -166,6 +166,9 @@ public final class ReplayBuilder {
         }
         b.truncated |= Boolean.TRUE.equals(f.bool("truncated"));
         b.hasOutput = true;
+        if (!f.obj("detail").raw().isEmpty()) {
+            b.outputDetail.putAll(f.obj("detail").raw());
+        }
     }
 
     static String shortHash(String sha) {
@@ -180,6 +183,7 @@ public final class ReplayBuilder {
         final List<InjectionHistory.StatusChange> statuses = new ArrayList<>();
         final TreeMap<Long, byte[]> chunks = new TreeMap<>();
         final List<String> outputProblems = new ArrayList<>();
+        final Map<String, Object> outputDetail = new LinkedHashMap<>();
         boolean truncated;
         boolean hasOutput;
 
@@ -200,7 +204,8 @@ public final class ReplayBuilder {
             if (hasOutput) {
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 chunks.values().forEach(all::writeBytes);
-                out = new InjectionHistory.Output(all.toByteArray(), truncated, List.copyOf(outputProblems));
+                out = new InjectionHistory.Output(all.toByteArray(), truncated, List.copyOf(outputProblems),
+                        Map.copyOf(outputDetail));
             }
             return new InjectionHistory(id, queued == null ? null : queued.seq(), queued == null ? null : queued.time(),
                     target, q.str("language"), q.str("catalogId"), q.obj("params").raw(), script, sha, matches,

@@ -209,6 +209,15 @@ public final class HtmlReport {
                     out.append("<p class=\"muted\">").append(Html.esc(note)).append("</p>");
                 }
                 h.output().problems().forEach(p -> out.append("<p class=\"problem\">").append(Html.esc(p)).append("</p>"));
+                Object error = h.output().detail().get("error");
+                if (error != null) {
+                    out.append("<p class=\"error\"><b>Error:</b> ").append(Html.esc(String.valueOf(error))).append("</p>");
+                }
+                Object tb = h.output().detail().get("traceback");
+                if (tb != null) {
+                    out.append("<pre class=\"traceback\">").append(Html.esc(ReportText.excerpt(String.valueOf(tb)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8), options.maxOutputBytes()).text())).append("</pre>");
+                }
             } else {
                 out.append("<p class=\"muted\">No output recorded.</p>");
             }

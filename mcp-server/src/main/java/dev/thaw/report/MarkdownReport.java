@@ -211,6 +211,15 @@ public final class MarkdownReport {
                     out.append("_").append(note).append("_\n\n");
                 }
                 h.output().problems().forEach(p -> out.append("- ⚠ ").append(inline(p)).append('\n'));
+                Object error = h.output().detail().get("error");
+                if (error != null) {
+                    out.append("**Error:** ").append(inline(String.valueOf(error))).append("\n\n");
+                }
+                Object tb = h.output().detail().get("traceback");
+                if (tb != null) {
+                    fenced(ReportText.excerpt(String.valueOf(tb).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            options.maxOutputBytes()).text(), "text");
+                }
             } else {
                 out.append("_No output recorded._\n\n");
             }

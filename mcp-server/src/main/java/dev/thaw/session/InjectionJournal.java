@@ -26,5 +26,13 @@ public interface InjectionJournal {
     void status(String injectionId, String status, Map<String, Object> detail);
 
     /** A piece of output, at byte {@code offset} of the injection's output; {@code truncated} when the cap cut it. */
-    void output(String injectionId, long offset, byte[] data, boolean truncated);
+    default void output(String injectionId, long offset, byte[] data, boolean truncated) {
+        output(injectionId, offset, data, truncated, Map.of());
+    }
+
+    /**
+     * The same, with what else the engine knows about the output (final state, error line, traceback,
+     * bytes dropped beyond the cap); recorded under {@code detail}.
+     */
+    void output(String injectionId, long offset, byte[] data, boolean truncated, Map<String, Object> detail);
 }

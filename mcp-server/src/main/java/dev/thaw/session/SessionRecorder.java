@@ -142,11 +142,14 @@ public final class SessionRecorder implements InjectionJournal {
     }
 
     @Override
-    public void output(String injectionId, long offset, byte[] data, boolean truncated) {
+    public void output(String injectionId, long offset, byte[] data, boolean truncated, Map<String, Object> detail) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("injectionId", injectionId);
         fields.put("offset", offset);
         fields.put("truncated", truncated);
+        if (detail != null && !detail.isEmpty()) {
+            fields.put("detail", Json.toMap(detail));
+        }
         fields.putAll(Payloads.bytes(data, log, "out"));
         log.append(RecordTypes.INJECTION_OUTPUT, fields);
     }

@@ -31,15 +31,25 @@ public final class InjectionGate {
     public ApprovalDecision admit(InjectionRequest request, Approver approver) {
         journal.queued(request);
         ApprovalDecision decision = decide(request, approver);
-        journal.decided(decision);
-        approver.announce(request, decision);
         if (!decision.approved()) {
             throw refusal(request, decision);
         }
         return decision;
     }
 
-    private ApprovalDecision decide(InjectionRequest request, Approver approver) {
+    /**
+     * For an engine that records the write-ahead record itself (through its own listener): applies the
+     * policy, records the decision and returns it, approved or not. The caller refuses with
+     * {@link #refusal} when it is not approved.
+     */
+    public ApprovalDecision decide(InjectionRequest request, Approver approver) {
+        ApprovalDecision decision = apply(request, approver);
+        journal.decided(decision);
+        approver.announce(request, decision);
+        return decision;
+    }
+
+    private ApprovalDecision apply(InjectionRequest request, Approver approver) {
         String id = request.injectionId();
         String p = policy.cliName();
         switch (policy.requirement(request)) {
@@ -60,7 +70,8 @@ public final class InjectionGate {
         }
     }
 
-    private ThawException refusal(InjectionRequest r, ApprovalDecision d) {
+    /** The refusal for a decision that is not an approval: what was not done, why, and how to change it. */
+    public ThawException refusal(InjectionRequest r, ApprovalDecision d) {
         String what = "The " + r.describe() + " (sha256 " + r.sha256().substring(0, 12) + "…) was not injected into "
                 + (r.target() == null ? "the target" : "pid " + r.target().pid());
         String change = "To change the policy, restart the server with another --approve value (auto, custom, always, "
