@@ -52,7 +52,8 @@ public final class ToolDispatcher {
         SessionRecorder.ToolError error = null;
         Map<String, Object> structured = null;
         try {
-            ToolOutcome outcome = tool.call(new ToolArguments(request.arguments()), context);
+            ToolOutcome outcome = CurrentCall.with(context.exchange(),
+                    () -> tool.call(new ToolArguments(request.arguments()), context));
             structured = Json.toMap(outcome.structured());
             result = CallToolResult.builder()
                     .structuredContent(structured)
