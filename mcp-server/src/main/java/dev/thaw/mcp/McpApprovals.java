@@ -28,6 +28,15 @@ public final class McpApprovals {
         return gate.policy();
     }
 
+    /** The gate itself, for an engine adapter that records its own write-ahead record. */
+    public InjectionGate gate() {
+        return gate;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
     public ApprovalDecision admit(InjectionRequest request, McpSyncServerExchange exchange) {
         return gate.admit(request, new ElicitationApprover(exchange, timeout));
     }

@@ -15,14 +15,17 @@ import java.util.Map;
  * @param script      the full script text, or null when the write-ahead record is missing
  * @param sha256      the recorded hash
  * @param hashMatches whether the recorded hash matches the recorded text
+ * @param thread      the thread choice as recorded ({@code auto}, {@code main}, a tid), or null
+ * @param mode        {@code thread} or {@code inline}, or null
+ * @param timeoutS    the caller's wait, or null
  * @param decision    the approval decision, or null when none was recorded
  * @param statuses    status changes in order
  * @param output      the assembled output, or null when none was recorded
  */
 public record InjectionHistory(String id, Long queuedSeq, String queuedAt, TargetIdentity target, String language,
                                String catalogId, Map<String, Object> params, String script, String sha256,
-                               boolean hashMatches, String hypothesis, Decision decision, List<StatusChange> statuses,
-                               Output output) {
+                               boolean hashMatches, String hypothesis, String thread, String mode, Integer timeoutS,
+                               Decision decision, List<StatusChange> statuses, Output output) {
 
     public record Decision(boolean approved, String how, String policy, String detail, Long waitedMs, String time) {
     }

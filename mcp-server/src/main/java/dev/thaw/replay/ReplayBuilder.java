@@ -209,7 +209,8 @@ public final class ReplayBuilder {
             }
             return new InjectionHistory(id, queued == null ? null : queued.seq(), queued == null ? null : queued.time(),
                     target, q.str("language"), q.str("catalogId"), q.obj("params").raw(), script, sha, matches,
-                    q.str("hypothesis"), decision, List.copyOf(statuses), out);
+                    q.str("hypothesis"), q.str("thread"), q.str("mode"),
+                    q.num("timeoutS") == null ? null : q.num("timeoutS").intValue(), decision, List.copyOf(statuses), out);
         }
     }
 }

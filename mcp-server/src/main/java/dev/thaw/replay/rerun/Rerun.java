@@ -52,8 +52,10 @@ public final class Rerun {
             }
             String id = "rerun-" + n + "-" + h.id();
             Map<String, Object> params = h.params() == null ? Map.of() : new LinkedHashMap<>(h.params());
+            // A thread id means nothing in another process: such a choice falls back to "auto".
+            String thread = h.thread() != null && h.thread().matches("\\d+") ? "auto" : h.thread();
             InjectionRequest request = InjectionRequest.of(id, target, h.language(), h.catalogId(), params, h.script(),
-                    null, null, null, "re-run of " + h.id() + " from session " + replay.info().name());
+                    thread, h.mode(), h.timeoutS(), "re-run of " + h.id() + " from session " + replay.info().name());
             try {
                 gate.admit(request, approver);
             } catch (ThawException refused) {
