@@ -2,7 +2,10 @@ package dev.thaw.cli;
 
 import dev.thaw.Services;
 import dev.thaw.mcp.ThawServer;
+import dev.thaw.session.approval.ApprovalPolicy;
+import dev.thaw.session.approval.ApprovalSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -16,13 +19,27 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static volatile boolean serving;
 
+    // --- approval options (dev.thaw.session.approval owner) ---
+    @Option(names = "--approve", paramLabel = "POLICY", defaultValue = "custom",
+            description = {"Who must agree before a script runs inside a process:",
+                "  custom (default): catalog diagnostics run; any other script asks the user (MCP elicitation)",
+                "  always: every injection asks the user; deny-custom: catalog diagnostics only;",
+                "  auto: nobody is asked. Every script, its hash and the decision are logged in any case."})
+    String approve;
+
+    @Option(names = "--elicitation-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long a confirmation request waits for the user (e.g. 90s, 10m; default ${DEFAULT-VALUE}).")
+    String elicitationTimeout;
+
     static boolean isServing() {
         return serving;
     }
 
     @Override
     public Integer call() {
-        ThawServer.start(new Services(), System.in, Stdout.stream());
+        ApprovalSettings approval = new ApprovalSettings(ApprovalPolicy.parse(approve),
+                ApprovalSettings.parseTimeout(elicitationTimeout));
+        ThawServer.start(new Services(), System.in, Stdout.stream(), approval);
         serving = true;
         return 0;
     }

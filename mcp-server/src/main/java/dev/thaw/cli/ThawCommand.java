@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             JvmCommand.class,
             DoctorCommand.class,
             DemoCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Logs: $XDG_STATE_HOME/thaw/logs/thaw.log; session logs: $XDG_STATE_HOME/thaw/sessions/",
             "($XDG_STATE_HOME defaults to ~/.local/state)."})

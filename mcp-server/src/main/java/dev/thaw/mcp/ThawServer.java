@@ -7,7 +7,7 @@ import dev.thaw.mcp.tools.DoctorTool;
 import dev.thaw.mcp.tools.JvmDiagnosticTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.mcp.tools.SnapshotTool;
-import dev.thaw.session.SessionLog;
+import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -18,10 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Builds and starts the MCP server over stdio: name {@code thaw}, the build's version, thaw's tools. */
 public final class ThawServer {
@@ -39,25 +37,32 @@ public final class ThawServer {
 
     /** Starts serving; returns at once (the SDK's non-daemon reader thread keeps the JVM alive until stdin ends). */
     public static McpSyncServer start(Services services, InputStream in, OutputStream protocolOut) {
-        SessionLog log = SessionLog.create();
-        Map<String, Object> start = new LinkedHashMap<>();
-        start.put("server", "thaw");
-        start.put("version", BuildInfo.version());
-        start.put("pid", ProcessHandle.current().pid());
-        start.put("java", Runtime.version().toString());
-        log.append("session_start", start);
-        LOG.info("thaw {} serving MCP over stdio; session log {}", BuildInfo.version(), log.file());
-        Runtime.getRuntime().addShutdownHook(new Thread(log::close, "thaw-session-log-close"));
+        return start(services, in, protocolOut, ApprovalSettings.defaults());
+    }
 
-        ToolDispatcher dispatcher = new ToolDispatcher(log);
-        List<ThawTool> tools = tools(services);
+    public static McpSyncServer start(Services services, InputStream in, OutputStream protocolOut,
+                                      ApprovalSettings approval) {
+        // --- session (dev.thaw.session owner): log, approvals, note, resources, prompt ---
+        SessionSurface session = SessionSurface.open(services, approval);
+        LOG.info("thaw {} serving MCP over stdio; session log {}; approval policy {}", BuildInfo.version(),
+                session.recorder().log().file(), approval.policy());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> session.close("shutdown"), "thaw-session-log-close"));
+
+        ToolDispatcher dispatcher = new ToolDispatcher(session.recorder());
+        List<ThawTool> tools = new ArrayList<>(tools(services));
+        tools.addAll(session.tools());
         var transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, protocolOut);
         return McpServer.sync(transport)
                 .serverInfo("thaw", BuildInfo.version())
                 .instructions(INSTRUCTIONS)
-                .requestTimeout(Duration.ofMinutes(5))
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                // Server-to-client requests include elicitations, which wait for a person.
+                .requestTimeout(approval.elicitationTimeout())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false)
+                        .logging().build())
                 .tools(tools.stream().map(dispatcher::specification).toList())
+                .resources(session.resources())
+                .resourceTemplates(session.resourceTemplates())
+                .prompts(session.prompts())
                 .build();
     }
 

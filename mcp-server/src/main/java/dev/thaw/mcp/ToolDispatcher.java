@@ -2,7 +2,7 @@ package dev.thaw.mcp;
 
 import dev.thaw.Json;
 import dev.thaw.ThawException;
-import dev.thaw.session.SessionLog;
+import dev.thaw.session.SessionRecorder;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -21,10 +21,10 @@ public final class ToolDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolDispatcher.class);
 
-    private final SessionLog log;
+    private final SessionRecorder recorder;
 
-    public ToolDispatcher(SessionLog log) {
-        this.log = log;
+    public ToolDispatcher(SessionRecorder recorder) {
+        this.recorder = recorder;
     }
 
     public SyncToolSpecification specification(ThawTool tool) {
@@ -37,48 +37,53 @@ public final class ToolDispatcher {
     CallToolResult dispatch(ThawTool tool, ToolContext context, CallToolRequest request) {
         String name = tool.definition().name();
         long started = System.nanoTime();
+        long call;
+        try {
+            // Written before the tool runs: a crash mid-call still leaves the call in the log, and
+            // nothing runs that could not be recorded.
+            SessionStarts.begin(recorder, context.exchange());
+            call = recorder == null ? 0 : recorder.toolCallStarted(name, request.arguments());
+        } catch (ThawException e) {
+            LOG.error("session log unwritable, refusing {}: {}", name, e.getMessage());
+            return error(e.code(), e.getMessage() + " Nothing was done.", e.fix());
+        }
         CallToolResult result;
         String summary;
-        String errorCode = null;
+        SessionRecorder.ToolError error = null;
+        Map<String, Object> structured = null;
         try {
-            ToolOutcome outcome = tool.call(new ToolArguments(request.arguments()), context);
+            ToolOutcome outcome = CurrentCall.with(context.exchange(),
+                    () -> tool.call(new ToolArguments(request.arguments()), context));
+            structured = Json.toMap(outcome.structured());
             result = CallToolResult.builder()
-                    .structuredContent(Json.toMap(outcome.structured()))
+                    .structuredContent(structured)
                     .addTextContent(outcome.text())
                     .isError(false)
                     .build();
             summary = outcome.summary();
         } catch (ThawException e) {
-            errorCode = e.code();
             summary = e.getMessage();
+            error = new SessionRecorder.ToolError(e.code(), e.getMessage(), e.fix());
             result = error(e.code(), e.getMessage(), e.fix());
         } catch (RuntimeException e) {
             // A bug of ours: the details go to the log file, the caller gets a clear statement.
             LOG.error("tool {} failed unexpectedly", name, e);
-            errorCode = "internal_error";
             summary = "internal error: " + e;
+            error = new SessionRecorder.ToolError("internal_error", summary, null);
             result = error("internal_error", "thaw hit an internal error running " + name + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ".",
                     "This is a bug in thaw; the server log (see `thaw --help`) has the details. Other tools keep working.");
         }
         long micros = (System.nanoTime() - started) / 1000;
-        record(name, request.arguments(), summary, errorCode, micros);
+        if (recorder != null) {
+            try {
+                recorder.toolCallFinished(call, name, request.arguments(), summary, error, structured, micros);
+            } catch (ThawException e) {
+                LOG.error("session log unwritable after {}: {}", name, e.getMessage());
+                return error(e.code(), name + " ran, but its result could not be recorded: " + e.getMessage(), e.fix());
+            }
+        }
         return result;
-    }
-
-    private void record(String tool, Map<String, Object> arguments, String summary, String errorCode, long micros) {
-        if (log == null) {
-            return;
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("tool", tool);
-        fields.put("arguments", arguments == null ? Map.of() : arguments);
-        fields.put("summary", summary);
-        if (errorCode != null) {
-            fields.put("error", errorCode);
-        }
-        fields.put("durationMs", micros / 1000.0);
-        log.append("tool_call", fields);
     }
 
     static CallToolResult error(String code, String message, String fix) {

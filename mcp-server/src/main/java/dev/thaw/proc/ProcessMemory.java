@@ -105,8 +105,9 @@ public final class ProcessMemory implements AutoCloseable {
             }
             bytesRead += Math.max(n, 0);
             if (n <= 0) {
-                // The kernel returns 0 bytes once the target's address space is gone (exit, zombie).
-                throw failure(address, want, "no data");
+                // /proc/PID/mem answers 0 bytes only when the target's address space is gone: it
+                // has exited or is exiting (an unmapped address is EIO instead).
+                throw new ProcessGoneException(pid);
             }
             pos += n;
         }
@@ -129,7 +130,7 @@ public final class ProcessMemory implements AutoCloseable {
             }
             bytesRead += Math.max(n, 0);
             if (n <= 0) {
-                break;
+                throw new ProcessGoneException(pid); // address space gone, see read()
             }
             pos += n;
         }

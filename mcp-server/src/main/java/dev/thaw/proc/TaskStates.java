@@ -4,11 +4,14 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -24,8 +27,6 @@ import java.util.concurrent.Executors;
  */
 public final class TaskStates {
 
-    /** Below this many threads one reader is fast enough and a pool hop would cost more than it saves. */
-    private static final int PARALLEL_THRESHOLD = 48;
     /** The caller reads process memory meanwhile, so leave it a CPU. */
     private static final int WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     private static volatile ExecutorService pool;
@@ -114,32 +115,90 @@ public final class TaskStates {
     }
 
     /**
-     * Starts listing and reading the states of all threads of a process on daemon workers (up to
-     * four, leaving the caller a CPU), so that the caller can read process memory meanwhile.
-     * Threads that exit meanwhile are missing from the result.
+     * Starts listing and reading the states of all threads of a process on daemon workers, so
+     * that the caller can read process memory meanwhile; {@link Pending#join()} then helps with
+     * what is left. Threads that exit meanwhile are missing from the result.
      */
-    public static CompletableFuture<Map<Integer, TaskState>> readAllAsync(ProcFs procFs, int pid) {
-        return CompletableFuture.supplyAsync(() -> procFs.tids(pid), pool()).thenCompose(tids -> {
-            int parts = tids.size() < PARALLEL_THRESHOLD ? 1 : WORKERS;
-            if (parts == 1) {
-                return CompletableFuture.completedFuture(readAll(procFs, pid, tids));
-            }
-            List<CompletableFuture<Map<Integer, TaskState>>> futures = new ArrayList<>(parts);
-            for (int p = 0; p < parts; p++) {
-                List<Integer> slice = new ArrayList<>();
-                for (int i = p; i < tids.size(); i += parts) {
-                    slice.add(tids.get(i));
+    public static Pending readAllAsync(ProcFs procFs, int pid) {
+        Pending p = new Pending(procFs, pid);
+        ExecutorService workers = pool();
+        p.running.add(CompletableFuture.runAsync(p::listThenWork, workers));
+        for (int i = 1; i < WORKERS; i++) {
+            p.running.add(CompletableFuture.runAsync(p::work, workers));
+        }
+        return p;
+    }
+
+    /** Thread states being read: work is taken from a queue of slices by workers and the joiner alike. */
+    public static final class Pending {
+        private static final int SLICE = 24;
+
+        private final ProcFs procFs;
+        private final int pid;
+        private final ConcurrentLinkedQueue<List<Integer>> slices = new ConcurrentLinkedQueue<>();
+        private final ConcurrentHashMap<Integer, TaskState> results = new ConcurrentHashMap<>();
+        private final CompletableFuture<Void> listed = new CompletableFuture<>();
+        private final List<CompletableFuture<Void>> running = new CopyOnWriteArrayList<>();
+
+        private Pending(ProcFs procFs, int pid) {
+            this.procFs = procFs;
+            this.pid = pid;
+        }
+
+        private void listThenWork() {
+            try {
+                List<Integer> tids = procFs.tids(pid);
+                for (int i = 0; i < tids.size(); i += SLICE) {
+                    slices.add(tids.subList(i, Math.min(tids.size(), i + SLICE)));
                 }
-                futures.add(CompletableFuture.supplyAsync(() -> readAll(procFs, pid, slice), pool()));
+                listed.complete(null);
+            } catch (RuntimeException e) {
+                listed.completeExceptionally(e);
+                return;
             }
-            return CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).thenApply(v -> {
-                Map<Integer, TaskState> all = new HashMap<>(tids.size() * 2);
-                for (CompletableFuture<Map<Integer, TaskState>> f : futures) {
-                    all.putAll(f.join());
+            work();
+        }
+
+        private void work() {
+            if (!listed.isDone()) {
+                try {
+                    listed.join();
+                } catch (RuntimeException e) {
+                    return;
                 }
-                return all;
-            });
-        });
+            }
+            TaskStates reader = new TaskStates(procFs);
+            List<Integer> slice;
+            while ((slice = slices.poll()) != null) {
+                for (int tid : slice) {
+                    TaskState t = reader.read(pid, tid);
+                    if (t != null) {
+                        results.put(tid, t);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Helps read what is left, waits for the workers, and returns tid -> state.
+         *
+         * @throws ProcessGoneException when the process vanished before its threads were listed
+         */
+        public Map<Integer, TaskState> join() {
+            try {
+                listed.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw e;
+            }
+            work();
+            for (CompletableFuture<Void> f : running) {
+                f.join();
+            }
+            return new HashMap<>(results);
+        }
     }
 
     public static Map<Integer, TaskState> readAll(ProcFs procFs, int pid, List<Integer> tids) {

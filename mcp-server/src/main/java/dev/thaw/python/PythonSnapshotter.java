@@ -16,8 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The {@code snapshot} operation for CPython processes (MCP tool {@code snapshot}, CLI
@@ -26,6 +24,8 @@ import java.util.concurrent.CompletionException;
  * {@link Snapshot}. Read-only: the target is never stopped, signalled or written.
  */
 public final class PythonSnapshotter {
+
+    private static final int ASYNC_THRESHOLD = 128;
 
     private PythonSnapshotter() {
     }
@@ -43,8 +43,9 @@ public final class PythonSnapshotter {
                 if (i > 0) {
                     pause(request.intervalMs());
                 }
-                List<ThreadStack> sample = sample(procFs, reader);
-                samples.add(sample);
+                // Only the last sample is shown; earlier ones serve to compare stacks, so they skip
+                // the per-thread /proc files, the dominant cost with many threads.
+                samples.add(sample(procFs, reader, i == request.samples() - 1));
             }
             for (ThreadStack t : samples.get(samples.size() - 1)) {
                 incomplete |= t.thread().note() != null;
@@ -54,21 +55,33 @@ public final class PythonSnapshotter {
         }
     }
 
-    /** One read of every thread: stacks from memory, then each thread's kernel state. */
-    public static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader) {
+    /**
+     * One read of every thread: stacks from memory and, with {@code kernelStates}, what the
+     * kernel says about each thread (name, state, syscall), read meanwhile on other threads.
+     */
+    public static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates) {
         int pid = reader.pid();
+        if (!kernelStates) {
+            List<ThreadStack> out = new ArrayList<>();
+            for (PyThreadStack t : reader.read()) {
+                out.add(new ThreadStack(new ThreadSnapshot(t.tid(), null, t.main(), t.holdsGil(), null, null, null,
+                        null, null, null, List.of(), null, null), t.frames()));
+            }
+            return out;
+        }
         // The kernel's per-thread files cost tens of microseconds each: read them on other threads
         // while this one reads the stacks.
-        CompletableFuture<Map<Integer, TaskState>> kernel = TaskStates.readAllAsync(procFs, pid);
-        List<PyThreadStack> threads = reader.read();
+        // With many threads, read the kernel's files on workers while this thread reads the stacks
+        // (then help them); with few, a hand-off to the pool costs more than it saves.
+        List<PyThreadStack> threads;
         Map<Integer, TaskState> states;
-        try {
+        if (procFs.stat(pid).numThreads() >= ASYNC_THRESHOLD) {
+            TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid);
+            threads = reader.read(); // if this fails, the workers finish on their own
             states = kernel.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof ThawException te) {
-                throw te;
-            }
-            throw e;
+        } else {
+            threads = reader.read();
+            states = TaskStates.readAll(procFs, pid, procFs.tids(pid));
         }
         List<ThreadStack> out = new ArrayList<>(threads.size());
         TaskStates tasks = new TaskStates(procFs);

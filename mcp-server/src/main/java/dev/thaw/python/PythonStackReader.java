@@ -38,6 +38,7 @@ public final class PythonStackReader implements AutoCloseable {
     private static final int MAX_THREADS = 100_000;
 
     private final int pid;
+    private final ProcFs procFs;
     private final ProcessMemory mem;
     private final long runtime;
     private final DebugOffsets d;
@@ -51,8 +52,10 @@ public final class PythonStackReader implements AutoCloseable {
 
     private Interpreters lastInterpreters;
 
-    private PythonStackReader(int pid, ProcessMemory mem, long runtime, DebugOffsets d, PythonIdentity identity) {
+    private PythonStackReader(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d,
+                              PythonIdentity identity) {
         this.pid = pid;
+        this.procFs = procFs;
         this.mem = mem;
         this.runtime = runtime;
         this.d = d;
@@ -86,7 +89,7 @@ public final class PythonStackReader implements AutoCloseable {
             }
             DebugOffsets d = DebugOffsets.decode(mem.bytes(runtime, DebugField.structSize(identity.version().minor())));
             RUNTIMES.put(key, runtime);
-            return new PythonStackReader(pid, mem, runtime, d, identity);
+            return new PythonStackReader(pid, procFs, mem, runtime, d, identity);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -158,6 +161,9 @@ public final class PythonStackReader implements AutoCloseable {
                 return readOnce();
             } catch (TornReadException | MemoryUnreadableException e) {
                 if (attempt >= ATTEMPTS) {
+                    if (!procFs.exists(pid)) {
+                        throw new ProcessGoneException(pid);
+                    }
                     throw new ThawException("inconsistent_read", "The thread list of process " + pid
                             + " kept changing while thaw read it (" + e.getMessage() + ").",
                             "Retry; if the process is starting up or shutting down, wait until it settles.");

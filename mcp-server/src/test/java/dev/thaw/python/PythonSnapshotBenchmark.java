@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -42,12 +41,13 @@ class PythonSnapshotBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("Run: ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, Java ").append(System.getProperty("java.version")).append(", target python3.14 ")
-                .append("(sid root)\n\n");
+                .append("(sid root), load average before: ").append(loadAverage()).append("\n\n");
         md.append("| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
-        int warm = Integer.getInteger("thaw.bench.warmup", 300);
-        int iters = Integer.getInteger("thaw.bench.iterations", 500);
+        int warm = Integer.getInteger("thaw.bench.warmup", 1500);
+        int iters = Integer.getInteger("thaw.bench.iterations", 1000);
         int subprocs = Integer.getInteger("thaw.bench.subprocesses", 30);
         double[] full100;
+        double[] stacks100;
         double[] sub100;
         try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(100, 18))) {
             int pid = t.pid();
@@ -55,14 +55,15 @@ class PythonSnapshotBenchmark {
             String text = SnapshotRenderer.text(s);
             full100 = measure(md, "100 threads", "snapshot() in-process, whole operation", warm, iters,
                     () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
-            parts(md, "100 threads", pid, warm, iters);
+            stacks100 = parts(md, "100 threads", pid, warm, iters);
             sub100 = subprocess(md, "100 threads", pid, subprocs);
             var workers = s.groups().stream().max(java.util.Comparator.comparingInt(g -> g.count())).orElseThrow();
             md.append("\nframes per worker thread: ").append(workers.frames().size() + workers.framesOmitted())
                     .append(", text rendering: ").append(text.length()).append(" chars\n");
         }
-        md.append(String.format(Locale.ROOT, "%nRatio (subprocess median / in-process median), 100 threads: **%.1fx**%n",
-                median(sub100) / median(full100)));
+        md.append(String.format(Locale.ROOT, "%nRatios, 100 threads (subprocess median / in-process median): "
+                + "stacks (same work as RemoteUnwinder) **%.1fx**; whole snapshot with kernel thread states **%.1fx**%n",
+                median(sub100) / median(stacks100), median(sub100) / median(full100)));
         md.append("\n| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
         try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(1000, 18))) {
             int pid = t.pid();
@@ -73,11 +74,19 @@ class PythonSnapshotBenchmark {
         }
         Path out = Path.of(System.getProperty("thaw.bench.out", "target/benchmarks/python-snapshot.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
+        md.append("\nload average after: ").append(loadAverage()).append('\n');
         Files.writeString(out, md.toString());
         System.err.println(md);
     }
 
-    private static void parts(StringBuilder md, String target, int pid, int warm, int iters) {
+    /** @return the timings of open+read+close, the work RemoteUnwinder does */
+    private static double[] parts(StringBuilder md, String target, int pid, int warm, int iters) {
+        double[] stacks = measure(md, target, "stacks of all threads: open() + read() + close(), no kernel states",
+                warm, iters, () -> {
+                    try (PythonStackReader r = PythonStackReader.open(pid)) {
+                        return r.read();
+                    }
+                });
         try (PythonStackReader r = PythonStackReader.open(pid)) {
             measure(md, target, "stacks only: PythonStackReader.read() on an open reader", warm, iters, r::read);
         }
@@ -86,8 +95,9 @@ class PythonSnapshotBenchmark {
             return null;
         });
         List<Integer> tids = ProcFs.system().tids(pid);
-        measure(md, target, "kernel thread states (stat + syscall per thread), one reader", warm, iters,
+        measure(md, target, "kernel thread states alone (stat + syscall per thread), one reader thread", warm, iters,
                 () -> TaskStates.readAll(ProcFs.system(), pid, tids));
+        return stacks;
     }
 
     static double[] measure(StringBuilder md, String target, String what, int warm, int iters, Supplier<?> op) {
@@ -127,6 +137,15 @@ class PythonSnapshotBenchmark {
                 percentile(ms, 0.9), ms.length));
     }
 
+    /** Other processes competing for the CPUs skew every number here: record how busy the machine was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     static double median(double[] ms) {
         return percentile(ms, 0.5);
     }
@@ -137,11 +156,4 @@ class PythonSnapshotBenchmark {
         return s[Math.min(s.length - 1, (int) Math.floor(p * (s.length - 1) + 0.5))];
     }
 
-    static List<Double> list(double[] a) {
-        List<Double> l = new ArrayList<>();
-        for (double d : a) {
-            l.add(d);
-        }
-        return l;
-    }
 }

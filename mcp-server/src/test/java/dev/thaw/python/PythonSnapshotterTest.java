@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The whole snapshot operation on live targets: kernel states, sampling, grouping, ranking, rendering, JSON. */
 class PythonSnapshotterTest {
 
-    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.replace("_thaw_truth()", "print('ready', flush=True)");
+    /** Ready once every thread had time to park (0.3 s); the main thread parks right after. */
+    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.replace("_thaw_truth()",
+            "time.sleep(0.3); print('ready', flush=True)");
 
     static StackGroup groupAt(Snapshot s, String innermost) {
         return s.groups().stream().filter(g -> !g.frames().isEmpty() && g.frames().get(0).function().equals(innermost))
@@ -70,24 +72,33 @@ class PythonSnapshotterTest {
                 "    x = 0",
                 "    while True:",
                 "        x += 1",
+                "import time",
                 "for i in range(3):",
                 "    threading.Thread(target=waiter, name='waiter', daemon=True).start()",
+                "time.sleep(0.3)  # all waiters parked before the spinner starts hogging the GIL",
                 "threading.Thread(target=spin, name='spinner', daemon=True).start()",
-                "print('ready', flush=True)",
+                "# 'ready' comes from a timer once the main thread is surely parked below",
+                "threading.Timer(0.5, lambda: print('ready', flush=True)).start()",
                 "lock2 = threading.Lock(); lock2.acquire(); lock2.acquire()",
                 "");
         try (TestPythons.Target t = TestPythons.start("3.14", program)) {
             Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(3, 50, null, null));
             assertThat(s.samples()).isEqualTo(3);
-            StackGroup first = s.groups().get(0);
-            assertThat(first.count()).isEqualTo(3);
-            assertThat(first.frames().get(0).function()).isEqualTo("waiter");
-            assertThat(first.threads()).allMatch(x -> Boolean.TRUE.equals(x.stuck()));
-            assertThat(first.why()).contains("waiting on a lock with the same stack in all 3 samples");
-            StackGroup spinner = groupAt(s, "spin");
+            // the main thread also waits on a lock in every sample: it ranks first, then the waiters
+            StackGroup main = s.groups().get(0);
+            assertThat(main.frames().get(0).function()).isEqualTo("<module>");
+            assertThat(main.why()).containsExactly("waiting on a lock with the same stack in all 3 samples",
+                    "main thread");
+            StackGroup waiters = s.groups().get(1);
+            assertThat(waiters.count()).isEqualTo(3);
+            assertThat(waiters.frames().get(0).function()).isEqualTo("waiter");
+            assertThat(waiters.threads()).allMatch(x -> Boolean.TRUE.equals(x.stuck()));
+            assertThat(waiters.why()).contains("waiting on a lock with the same stack in all 3 samples");
+            StackGroup spinner = s.groups().get(2);
+            assertThat(spinner.frames().get(0).function()).isEqualTo("spin");
             assertThat(spinner.threads().get(0).holdsGil()).isTrue();
+            assertThat(spinner.threads().get(0).state()).isEqualTo(WaitClassifier.RUNNING);
             assertThat(spinner.why()).anyMatch(w -> w.startsWith("holds the GIL"));
-            assertThat(spinner.rank()).isLessThan(groupAt(s, "<module>").rank());
             String text = SnapshotRenderer.text(s);
             assertThat(text).contains("3 samples").contains("HOLDS GIL").contains("stuck");
         }

@@ -7,6 +7,7 @@ import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,21 +16,30 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * The real server jar, started as {@code java -jar thaw.jar serve} and driven by the SDK's own stdio
- * client, with a private state directory so each test sees its own session log.
+ * client, with a private state directory so each test sees its own session log. {@link #builder()}
+ * adds serve options, an elicitation handler and the test tool extensions.
  */
 public final class ThawServerProcess implements AutoCloseable {
 
     private final Path stateHome;
     private final McpSyncClient client;
     private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
+    private final String marker;
+    /** False when the test passed its own state directory: the test then owns (and removes) it. */
+    private final boolean ownsState;
 
-    private ThawServerProcess(Path stateHome, McpSyncClient client) {
+    private ThawServerProcess(Path stateHome, McpSyncClient client, String marker, boolean ownsState) {
         this.stateHome = stateHome;
         this.client = client;
+        this.marker = marker;
+        this.ownsState = ownsState;
     }
 
     public static Path jar() {
@@ -41,32 +51,109 @@ public final class ThawServerProcess implements AutoCloseable {
     }
 
     public static ThawServerProcess start(String... extraArgs) throws IOException {
-        Path state = Files.createTempDirectory("thaw-it-state");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> args = new ArrayList<>(List.of("-jar", jar().toString(), "serve"));
-        args.addAll(List.of(extraArgs));
-        ServerParameters params = ServerParameters.builder(java)
-                .args(args)
-                .addEnvVar("XDG_STATE_HOME", state.toString())
-                .build();
-        StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
-        ThawServerProcess[] self = new ThawServerProcess[1];
-        List<String> early = Collections.synchronizedList(new ArrayList<>());
-        transport.setStdErrorHandler(line -> {
-            if (self[0] != null) {
-                self[0].stderr.add(line);
+        return builder().args(extraArgs).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * How to start the server: extra {@code serve} arguments, an elicitation handler (which makes the
+     * client declare the elicitation capability), logging and stderr consumers, and whether the test
+     * classes go on the server's class path (for the test-only tool extensions in dev.thaw.testing).
+     */
+    public static final class Builder {
+        private final List<String> args = new ArrayList<>();
+        private Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
+        private Consumer<McpSchema.LoggingMessageNotification> logging;
+        private boolean testExtensions;
+        private Path stateHome;
+        private Duration requestTimeout = Duration.ofSeconds(60);
+
+        public Builder args(String... serveArgs) {
+            args.addAll(List.of(serveArgs));
+            return this;
+        }
+
+        public Builder elicitation(Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> handler) {
+            this.elicitation = handler;
+            return this;
+        }
+
+        public Builder logging(Consumer<McpSchema.LoggingMessageNotification> consumer) {
+            this.logging = consumer;
+            return this;
+        }
+
+        /** Puts target/test-classes on the server's class path: its META-INF/services add test tools. */
+        public Builder withTestExtensions() {
+            this.testExtensions = true;
+            return this;
+        }
+
+        /** Shares a state directory between servers (e.g. to find the log of a killed one). */
+        public Builder stateHome(Path dir) {
+            this.stateHome = dir;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public ThawServerProcess start() throws IOException {
+            Path state = stateHome != null ? stateHome : Files.createTempDirectory("thaw-it-state");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String marker = "-Dthaw.it.server=" + UUID.randomUUID();
+            List<String> cmd = new ArrayList<>(List.of(marker));
+            if (testExtensions) {
+                String testClasses = System.getProperty("thaw.testClasses");
+                if (testClasses == null) {
+                    throw new IllegalStateException("system property thaw.testClasses is not set (run through ./mvnw verify)");
+                }
+                cmd.addAll(List.of("-cp", jar() + File.pathSeparator + testClasses, "dev.thaw.cli.Main", "serve"));
             } else {
-                early.add(line);
+                cmd.addAll(List.of("-jar", jar().toString(), "serve"));
             }
-        });
-        McpSyncClient client = McpClient.sync(transport)
-                .requestTimeout(Duration.ofSeconds(60))
-                .initializationTimeout(Duration.ofSeconds(30))
-                .clientInfo(McpSchema.Implementation.builder("thaw-it", "1.0").build())
-                .build();
-        self[0] = new ThawServerProcess(state, client);
-        self[0].stderr.addAll(early);
-        return self[0];
+            cmd.addAll(args);
+            ServerParameters params = ServerParameters.builder(java)
+                    .args(cmd)
+                    .addEnvVar("XDG_STATE_HOME", state.toString())
+                    .build();
+            StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
+            ThawServerProcess[] self = new ThawServerProcess[1];
+            List<String> early = Collections.synchronizedList(new ArrayList<>());
+            transport.setStdErrorHandler(line -> {
+                if (self[0] != null) {
+                    self[0].stderr.add(line);
+                } else {
+                    early.add(line);
+                }
+            });
+            McpClient.SyncSpec spec = McpClient.sync(transport)
+                    .requestTimeout(requestTimeout)
+                    .initializationTimeout(Duration.ofSeconds(30))
+                    .clientInfo(McpSchema.Implementation.builder("thaw-it", "1.0").build());
+            if (elicitation != null) {
+                spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+            }
+            if (logging != null) {
+                spec.loggingConsumer(logging);
+            }
+            self[0] = new ThawServerProcess(state, spec.build(), marker.substring(2), stateHome == null);
+            self[0].stderr.addAll(early);
+            return self[0];
+        }
+    }
+
+    /** The server's pid: the child JVM started with this instance's marker property. */
+    public long pid() {
+        return ProcessHandle.current().descendants()
+                .filter(h -> h.info().arguments().map(a -> List.of(a).contains("-D" + marker)).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new IllegalStateException("server process with " + marker + " not found"));
     }
 
     public McpSyncClient client() {
@@ -102,6 +189,9 @@ public final class ThawServerProcess implements AutoCloseable {
             client.closeGracefully();
         } catch (RuntimeException ignored) {
             client.close();
+        }
+        if (!ownsState) {
+            return;
         }
         try (Stream<Path> walk = Files.walk(stateHome)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,0 +1,121 @@
+package dev.thaw.mcp;
+
+import dev.thaw.session.ApprovalDecision;
+import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.approval.Approver;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.ElicitResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Asks the person at the MCP client through form elicitation: the prompt text plus one required
+ * checkbox. Only "accept" with the box ticked approves; decline, cancel, an unticked box, a timeout or
+ * any failure leaves the target untouched.
+ */
+public final class ElicitationApprover implements Approver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElicitationApprover.class);
+
+    static final String FIELD = "confirm";
+
+    private final McpSyncServerExchange exchange;
+    private final Duration timeout;
+
+    public ElicitationApprover(McpSyncServerExchange exchange, Duration timeout) {
+        this.exchange = exchange;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String unavailableReason() {
+        if (exchange == null) {
+            return "the call did not come through MCP";
+        }
+        if (!McpClients.supportsElicitation(exchange)) {
+            return "the MCP client (" + McpClients.facts(exchange).label() + ") does not support elicitation, which thaw "
+                    + "uses to ask for confirmation";
+        }
+        return null;
+    }
+
+    @Override
+    public Answer ask(InjectionRequest request, String message) {
+        Map<String, Object> schema = Map.of(
+                "type", "object",
+                "properties", Map.of(FIELD, Map.of(
+                        "type", "boolean",
+                        "title", "Run it",
+                        "description", "Tick to run this " + request.describe() + " (sha256 "
+                                + request.sha256().substring(0, 12) + "…) in pid "
+                                + (request.target() == null ? "?" : request.target().pid()))),
+                "required", List.of(FIELD));
+        long t0 = System.nanoTime();
+        try {
+            ElicitResult r = exchange.createElicitation(McpSchema.ElicitFormRequest.builder(message, schema).build());
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            String who = McpClients.facts(exchange).label();
+            if (r == null || r.action() == null) {
+                return new Answer(false, ApprovalDecision.HOW_ASK_FAILED, "the client returned no answer", waited);
+            }
+            return switch (r.action()) {
+                case ACCEPT -> r.content() != null && Boolean.TRUE.equals(r.content().get(FIELD))
+                        ? new Answer(true, ApprovalDecision.HOW_USER_ACCEPTED, "confirmed in " + who, waited)
+                        : new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "accepted in " + who
+                                + " without ticking '" + FIELD + "'", waited);
+                case DECLINE -> new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "declined in " + who, waited);
+                case CANCEL -> new Answer(false, ApprovalDecision.HOW_USER_CANCELLED, "dismissed in " + who, waited);
+            };
+        } catch (RuntimeException e) {
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            if (causedByTimeout(e)) {
+                return new Answer(false, ApprovalDecision.HOW_TIMED_OUT, "no answer within " + human(timeout), waited);
+            }
+            LOG.warn("elicitation failed", e);
+            return new Answer(false, ApprovalDecision.HOW_ASK_FAILED, rootMessage(e), waited);
+        }
+    }
+
+    @Override
+    public void announce(InjectionRequest request, ApprovalDecision decision) {
+        Notices.send(exchange, decision.approved() ? McpSchema.LoggingLevel.NOTICE : McpSchema.LoggingLevel.WARNING,
+                "approval", "injection " + request.injectionId() + " (" + request.describe() + ", sha256 "
+                        + request.sha256().substring(0, 12) + "…) into pid "
+                        + (request.target() == null ? "?" : request.target().pid()) + ": "
+                        + (decision.approved() ? "approved" : "refused") + " (" + decision.how() + ", policy "
+                        + decision.policy() + ")");
+    }
+
+    private static boolean causedByTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    static String human(Duration d) {
+        if (d.toSeconds() < 120) {
+            return d.toSeconds() + " s";
+        }
+        return d.toMinutes() + " min";
+    }
+}

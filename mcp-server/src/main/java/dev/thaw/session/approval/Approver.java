@@ -1,0 +1,32 @@
+package dev.thaw.session.approval;
+
+import dev.thaw.session.InjectionRequest;
+
+/**
+ * Asks a person whether one injection may run: through MCP elicitation in {@code thaw serve}, on the
+ * terminal for {@code thaw replay --rerun}.
+ */
+public interface Approver {
+
+    /**
+     * Why nobody can be asked (e.g. "the client does not support MCP elicitation"), or null when
+     * {@link #ask} can reach a person.
+     */
+    String unavailableReason();
+
+    /** Shows {@code message} for {@code request} and waits for the answer. Must not throw. */
+    Answer ask(InjectionRequest request, String message);
+
+    /** Tells the person (or client) about the decision, e.g. as an MCP logging notification. Must not throw. */
+    default void announce(InjectionRequest request, dev.thaw.session.ApprovalDecision decision) {
+    }
+
+    /**
+     * @param approved true only when the person explicitly confirmed
+     * @param how      one of the {@code ApprovalDecision.HOW_*} constants
+     * @param detail   one line for the log, or null
+     * @param waitedMs how long the answer took
+     */
+    record Answer(boolean approved, String how, String detail, long waitedMs) {
+    }
+}
