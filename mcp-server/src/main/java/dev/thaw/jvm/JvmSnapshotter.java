@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +65,7 @@ public final class JvmSnapshotter {
             if (i > 0) {
                 pause(request.intervalMs());
             }
-            CompletableFuture<Map<Integer, TaskState>> kernel = sameNs ? TaskStates.readAllAsync(proc, pid) : null;
+            TaskStates.Pending kernel = sameNs ? TaskStates.readAllAsync(proc, pid) : null;
             JvmThreadDump dump = ThreadDumpParser.parse(client.threadDump());
             List<VirtualThreadDump.VirtualThread> vts = List.of();
             if (virtual) {
@@ -237,7 +236,7 @@ public final class JvmSnapshotter {
         };
     }
 
-    private static Map<Integer, TaskState> joinQuietly(CompletableFuture<Map<Integer, TaskState>> f) {
+    private static Map<Integer, TaskState> joinQuietly(TaskStates.Pending f) {
         try {
             return f.join();
         } catch (RuntimeException e) {
