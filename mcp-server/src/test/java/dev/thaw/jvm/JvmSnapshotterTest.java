@@ -79,6 +79,25 @@ class JvmSnapshotterTest {
         }
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void everyApplicationThreadStuckAndAThousandIdleThreads(int feature) throws Exception {
+        try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
+                .args("monitor", "juc", "idle=1000", "main-joins").start()) {
+            long t0 = System.nanoTime();
+            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            double ms = (System.nanoTime() - t0) / 1e6;
+            assertThat(s.totalThreads()).isGreaterThan(1000);
+            assertThat(s.jvm().deadlocks()).hasSize(2);
+            assertThat(s.groups().size()).isLessThan(40); // 1000 idle threads collapse into a few stacks
+            ThreadSnapshot main = thread(s, "main");
+            assertThat(main.main()).isTrue();
+            assertThat(main.lockWaitedOn()).startsWith("Object.wait() on"); // Thread.join
+            assertThat(SnapshotRenderer.text(s).length()).isLessThan(12_000);
+            assertThat(ms).isLessThan(5_000);
+        }
+    }
+
     @Test
     void virtualThreadsOnJdk25AreMergedInWithTheirDeadlock() throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(25), ProbeTarget.class).args("virtual=50", "virtual-deadlock")
