@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PsCommand.class,
             StacksCommand.class,
+            JvmCommand.class,
             DoctorCommand.class,
             DemoCommand.class,
             ReplayCommand.class,

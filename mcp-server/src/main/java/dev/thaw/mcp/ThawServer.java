@@ -2,7 +2,9 @@ package dev.thaw.mcp;
 
 import dev.thaw.BuildInfo;
 import dev.thaw.Services;
+import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.mcp.tools.DoctorTool;
+import dev.thaw.mcp.tools.JvmDiagnosticTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.mcp.tools.SnapshotTool;
 import dev.thaw.session.approval.ApprovalSettings;
@@ -66,6 +68,6 @@ public final class ThawServer {
 
     static List<ThawTool> tools(Services services) {
         return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
-                new SnapshotTool(services.snapshots()));
+                new SnapshotTool(services.snapshots()), new JvmDiagnosticTool(new JvmDiagnostics(services.proc())));
     }
 }

@@ -20,8 +20,22 @@ import java.util.List;
  * @param groups         the stacks
  * @param notes          facts about the whole process worth knowing (e.g. remote debugging off,
  *                       sub-interpreters not shown, main thread state NULL)
+ * @param jvm            JVM only: who waits for whom, and the deadlocks; null for other runtimes
  */
 public record Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
                        int totalThreads, int shownThreads, String threadFilter, int maxFrames,
-                       List<StackGroup> groups, List<String> notes) {
+                       List<StackGroup> groups, List<String> notes, JvmLocks jvm) {
+
+    /** Without runtime-specific parts (the form every engine starts from). */
+    public Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
+                    int totalThreads, int shownThreads, String threadFilter, int maxFrames,
+                    List<StackGroup> groups, List<String> notes) {
+        this(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads, threadFilter,
+                maxFrames, groups, notes, null);
+    }
+
+    public Snapshot withJvm(JvmLocks locks) {
+        return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
+                threadFilter, maxFrames, groups, notes, locks);
+    }
 }

@@ -146,6 +146,10 @@ public final class SnapshotAssembler {
             score += 10;
             why.add("waiting on a lock" + (t.syscall() != null ? " (" + t.syscall() + ")" : ""));
         }
+        if (t.jvm() != null && t.jvm().deadlocked()) {
+            score += 200;
+            why.add(0, "in a deadlock (see deadlocks)");
+        }
         if (Boolean.TRUE.equals(t.holdsGil())) {
             score += 50;
             boolean blocked = t.syscall() != null && !"running".equals(t.syscall());

@@ -39,6 +39,9 @@ public final class SnapshotRenderer {
         for (String n : s.notes()) {
             sb.append("note: ").append(n).append('\n');
         }
+        if (s.jvm() != null) {
+            jvmLocks(sb, s.jvm());
+        }
         int i = 0;
         List<StackGroup> groups = s.groups();
         for (; i < groups.size() && sb.length() < budget; i++) {
@@ -87,6 +90,10 @@ public final class SnapshotRenderer {
             sb.append("    note: ").append(n).append('\n');
         }
         List<Frame> frames = g.frames();
+        if (frames.isEmpty() && t.jvm() != null) {
+            sb.append("    (no Java frames)\n");
+            return;
+        }
         if (frames.isEmpty()) {
             sb.append("    (no Python frames: the thread runs C code only, or has not started Python code)\n");
             return;
@@ -107,6 +114,31 @@ public final class SnapshotRenderer {
         }
     }
 
+    /** JVM: every deadlock in full, then the thread most others wait for. */
+    private static void jvmLocks(StringBuilder sb, JvmLocks locks) {
+        for (JvmLocks.Deadlock d : locks.deadlocks()) {
+            sb.append("DEADLOCK (").append(d.tids().size()).append(" threads):\n");
+            for (JvmLocks.Edge e : d.edges()) {
+                sb.append("    \"").append(e.waiterName()).append("\" (tid ").append(e.waiter()).append(") waits for ")
+                        .append(e.kind()).append(' ').append(e.lock()).append(" held by \"").append(e.ownerName())
+                        .append("\" (tid ").append(e.owner()).append(")\n");
+            }
+        }
+        java.util.Map<Long, Integer> waiters = new java.util.HashMap<>();
+        java.util.Map<Long, String> names = new java.util.HashMap<>();
+        for (JvmLocks.Edge e : locks.waitFor()) {
+            waiters.merge(e.owner(), 1, Integer::sum);
+            names.put(e.owner(), e.ownerName());
+        }
+        waiters.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).ifPresent(top ->
+                sb.append("most waited-on: \"").append(names.get(top.getKey())).append("\" (tid ").append(top.getKey())
+                        .append(") holds what ").append(top.getValue()).append(top.getValue() == 1 ? " thread waits" : " threads wait")
+                        .append(" for; ").append(locks.waitFor().size()).append(" wait-for edges in all\n"));
+        if (locks.virtualThreads() > 0) {
+            sb.append("virtual threads: ").append(locks.virtualThreads()).append(" (included in the stacks, marked virtual)\n");
+        }
+    }
+
     private static String header(StackGroup g) {
         ThreadSnapshot t = g.threads().get(0);
         List<String> parts = new ArrayList<>();
@@ -116,6 +148,12 @@ public final class SnapshotRenderer {
         }
         if (Boolean.TRUE.equals(t.holdsGil())) {
             parts.add("HOLDS GIL");
+        }
+        if (t.jvm() != null && t.jvm().deadlocked()) {
+            parts.add("DEADLOCKED");
+        }
+        if (t.jvm() != null && t.jvm().virtual()) {
+            parts.add("virtual");
         }
         parts.add(t.state() + (t.syscall() != null && !t.syscall().equals("running") ? " " + t.syscall() : "")
                 + (t.wchan() != null ? " in " + t.wchan() : ""));

@@ -23,13 +23,23 @@ import java.util.List;
  * @param locksHeld    locks it holds (JVM), empty when unknown
  * @param owner        the tid of the thread owning {@code lockWaitedOn}, when known
  * @param note         anything the reader could not vouch for (e.g. the stack changed while read)
+ * @param jvm          JVM only: Java thread id, daemon, virtual, HotSpot's status, deadlocked; else null
  */
 public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
                              String kernelState, String syscall, String wchan, Boolean stuck,
-                             String lockWaitedOn, List<String> locksHeld, Long owner, String note) {
+                             String lockWaitedOn, List<String> locksHeld, Long owner, String note,
+                             JvmThreadDetail jvm) {
+
+    /** Without runtime-specific parts. */
+    public ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
+                          String kernelState, String syscall, String wchan, Boolean stuck,
+                          String lockWaitedOn, List<String> locksHeld, Long owner, String note) {
+        this(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn, locksHeld, owner,
+                note, null);
+    }
 
     public ThreadSnapshot withStuck(Boolean s) {
         return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, s, lockWaitedOn,
-                locksHeld, owner, note);
+                locksHeld, owner, note, jvm);
     }
 }

@@ -1,0 +1,108 @@
+package dev.thaw.jvm;
+
+import dev.thaw.Json;
+import dev.thaw.ThawException;
+import dev.thaw.jvm.attach.AttachClient;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.snapshot.Frame;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Virtual threads (JDK 21+), which {@code Thread.print} leaves out (reference §3.6): HotSpot's
+ * {@code Thread.dump_to_file -format=json} writes them into a file, which the target resolves in
+ * its own mount namespace, so thaw names a fresh file in the target's /tmp, reads it through
+ * /proc/PID/root and removes it at once, whatever happens.
+ */
+public final class VirtualThreadDump {
+
+    /**
+     * One virtual thread.
+     *
+     * @param javaId         Thread.getId()
+     * @param name           its name (often empty)
+     * @param state          Thread.State name, or null when the JDK does not say
+     * @param frames         innermost first
+     * @param blockedOn      the monitor it waits to enter ({@code java.lang.Object@3f17129e}), or null
+     * @param waitingOn      the monitor it waits on in Object.wait(), or null
+     * @param parkBlocker    what it is parked on, or null
+     * @param parkOwner      the Java id of the owner of the park blocker, when the JDK says
+     * @param monitorsOwned  monitors it holds, same notation as {@code blockedOn}
+     */
+    public record VirtualThread(long javaId, String name, String state, List<Frame> frames, String blockedOn,
+                                String waitingOn, String parkBlocker, Long parkOwner, List<String> monitorsOwned) {
+    }
+
+    private VirtualThreadDump() {
+    }
+
+    /** The virtual threads of a JDK 21+ JVM. */
+    public static List<VirtualThread> read(ProcFs proc, int pid, AttachClient client) {
+        String inTarget = "/tmp/thaw-vthreads-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".json";
+        Path here = proc.inTargetRoot(pid, inTarget);
+        try {
+            client.jcmd("Thread.dump_to_file -format=json " + inTarget);
+            return parse(Files.readAllBytes(here));
+        } catch (IOException e) {
+            throw new ThawException("vthread_dump_unreadable", "JVM " + pid + " wrote its virtual-thread dump to "
+                    + inTarget + " but thaw cannot read it through " + here + ": " + e.getMessage() + ".",
+                    "Check the target's /tmp (full? read-only?).", e);
+        } finally {
+            try {
+                Files.deleteIfExists(here);
+            } catch (IOException ignored) {
+                // nothing more to do: the name is unique, so the file harms nobody
+            }
+        }
+    }
+
+    static List<VirtualThread> parse(byte[] json) {
+        JsonNode root = Json.mapper().readTree(json).path("threadDump");
+        List<VirtualThread> out = new ArrayList<>();
+        for (JsonNode container : root.path("threadContainers")) {
+            for (JsonNode t : container.path("threads")) {
+                if (!t.path("virtual").asBoolean(false)) {
+                    continue;
+                }
+                List<Frame> frames = new ArrayList<>();
+                for (JsonNode f : t.path("stack")) {
+                    frames.add(frame(f.asString()));
+                }
+                List<String> owned = new ArrayList<>();
+                for (JsonNode m : t.path("monitorsOwned")) {
+                    for (JsonNode l : m.path("locks")) {
+                        owned.add(l.asString());
+                    }
+                }
+                JsonNode pb = t.path("parkBlocker");
+                out.add(new VirtualThread(t.path("tid").asLong(), t.path("name").asString(""), text(t.path("state")),
+                        List.copyOf(frames), text(t.path("blockedOn")), text(t.path("waitingOn")),
+                        text(pb.path("object")), pb.has("owner") ? pb.path("owner").asLong() : null, List.copyOf(owned)));
+            }
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? null : n.asString();
+    }
+
+    /** {@code java.base/java.lang.Thread.sleep(Thread.java:540)} → Thread.sleep, Thread.java, 540. */
+    static Frame frame(String s) {
+        int paren = s.indexOf('(');
+        String method = paren < 0 ? s : s.substring(0, paren);
+        int slash = method.lastIndexOf('/');
+        if (slash >= 0) {
+            method = method.substring(slash + 1); // module prefix
+        }
+        String loc = paren < 0 ? "" : s.substring(paren + 1, s.lastIndexOf(')') > paren ? s.lastIndexOf(')') : s.length());
+        return JvmFrames.of(method, loc);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.thaw.mcp.tools;
+
+import dev.thaw.jvm.diag.JvmDiagnostic;
+import dev.thaw.jvm.diag.JvmDiagnosticText;
+import dev.thaw.jvm.diag.JvmDiagnostics;
+import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolArguments;
+import dev.thaw.mcp.ToolContext;
+import dev.thaw.mcp.ToolDefinitions;
+import dev.thaw.mcp.ToolOutcome;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** {@code jvm_diagnostic}: rung 2 for JVMs — ask the runtime, with no code entering the target. */
+public final class JvmDiagnosticTool implements ThawTool {
+
+    private final JvmDiagnostics diagnostics;
+
+    public JvmDiagnosticTool(JvmDiagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    @Override
+    public McpSchema.Tool definition() {
+        return ToolDefinitions.readOnly("jvm_diagnostic", "JVM diagnostic",
+                "Run one agent-less diagnostic command in a HotSpot JVM over its attach socket (what jcmd does; no agent, "
+                        + "no code enters the JVM, no JEP 451 warning, works when every application thread is deadlocked): "
+                        + "class_histogram (heap by class, top N by bytes, with totals; by default counts every object "
+                        + "without a GC), system_properties, vm_flags (non-default flags), vm_info (version, arguments, "
+                        + "memory, GC; long), heap_info. Read-only, with one exception: class_histogram with live=true "
+                        + "makes the JVM run a full stop-the-world GC first, to count live objects only.");
+    }
+
+    @Override
+    public ToolOutcome call(ToolArguments args, ToolContext context) {
+        JvmDiagnostic d = diagnostics.run(args.requireInt("pid"), args.optionalString("command", null),
+                args.optionalBoolean("live", false), args.optionalInt("top", null));
+        String summary = "JVM " + d.pid() + " " + d.command() + (d.forcedGc() ? " (forced full GC)" : "")
+                + " in " + d.elapsedMs() + " ms";
+        return new ToolOutcome(d, JvmDiagnosticText.render(d), summary);
+    }
+}
