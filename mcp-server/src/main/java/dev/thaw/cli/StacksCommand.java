@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code thaw stacks PID}: the same operation as the {@code snapshot} tool. */
 @Command(name = "stacks", mixinStandardHelpOptions = true,
-        description = {"Read every thread's stack of a live Python 3.14/3.15 process from outside, without its",
-            "cooperation (works when every thread is blocked in C). Same operation as the MCP tool snapshot."})
+        description = {"Every thread's stack of a live process, without its cooperation: Python 3.14/3.15 read from its",
+            "memory (works when every thread is blocked in C); JVMs through the agent-less attach thread dump, with",
+            "locks, deadlock cycles and virtual threads. Same operation as the MCP tool snapshot."})
 public final class StacksCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PID", description = "The process.")

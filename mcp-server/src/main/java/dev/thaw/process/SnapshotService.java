@@ -2,6 +2,7 @@ package dev.thaw.process;
 
 import dev.thaw.ThawException;
 import dev.thaw.jvm.JvmProbe;
+import dev.thaw.jvm.JvmSnapshotter;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.python.PythonProbe;
@@ -31,9 +32,7 @@ public final class SnapshotService {
             return PythonSnapshotter.snapshot(proc, pid, request);
         }
         if (jvmProbe.inspect(pid).isPresent()) {
-            throw new ThawException("not_supported_yet",
-                    "Process " + pid + " is a JVM; JVM snapshots through the attach thread dump are not wired into snapshot yet.",
-                    "Use jstack -l " + pid + " meanwhile; thaw doctor " + pid + " shows whether attach works.");
+            return JvmSnapshotter.snapshot(proc, pid, request);
         }
         throw new ThawException("no_runtime", "Process " + pid + " runs neither CPython 3.14+ nor a HotSpot JVM.",
                 "Pick a Python or JVM process from list_processes.");

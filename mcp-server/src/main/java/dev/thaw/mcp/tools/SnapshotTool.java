@@ -23,11 +23,12 @@ public final class SnapshotTool implements ThawTool {
     @Override
     public McpSchema.Tool definition() {
         return ToolDefinitions.readOnly("snapshot", "Snapshot stacks",
-                "Read every thread's stack of a live Python 3.14/3.15 process straight from its memory, without its "
-                        + "cooperation: works when every thread is blocked in C, when remote debugging is disabled, when the "
-                        + "main thread is gone. Per thread: native id, OS name, kernel state and system call, GIL holder, main "
-                        + "thread, frames innermost first. Identical stacks are grouped; the most suspicious come first. Take "
-                        + "samples>=3 to mark threads whose stack never changed as stuck.",
+                "Every thread's stack of a live process, without its cooperation. Python 3.14/3.15: read straight "
+                        + "from its memory (works when every thread is blocked in C, when remote debugging is disabled, when "
+                        + "the main thread is gone); per thread native id, OS name, kernel state and system call, GIL holder. "
+                        + "JVM: the agent-less attach thread dump with locks held, the lock or parker waited on and its owner, "
+                        + "deadlock cycles and the wait-for graph, virtual threads on JDK 21+. Identical stacks are grouped; the "
+                        + "most suspicious come first. Take samples>=3 to mark threads whose stack never changed as stuck.",
                 "/schemas/snapshot.schema.json");
     }
 
