@@ -167,7 +167,9 @@ public final class InjectionDir {
     /** Removes the directory and everything in it (links are removed, never followed). */
     public boolean delete() {
         boolean gone = deleteTree(host);
-        if (!gone && viaRootLink != null) {
+        // After the target exited, /proc/PID/root no longer leads anywhere ("gone" proves nothing):
+        // the directory is still on disk, reachable through the root's path as seen from here.
+        if (viaRootLink != null && Files.exists(viaRootLink, LinkOption.NOFOLLOW_LINKS)) {
             gone = deleteTree(viaRootLink);
         }
         return gone;

@@ -37,7 +37,7 @@ def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, fram
         except BaseException:  # noqa: BLE001
             pass
     fields = {'armedTid': armed, 'tid': native_id(), 'deliveredNs': delivered}
-    sink = _Sink(o, d, cfg['cap'], time)
+    sink = _Sink(o, d, cfg['cap'])
     streams = _capture(ident, sink, get_ident)
     fields['runningNs'] = time.monotonic_ns()
     status('running', dict(fields))
@@ -76,16 +76,17 @@ def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, fram
 
 
 class _Sink:
-    """The script's output: buffered, capped, streamed to output.part, renamed to output at the end."""
+    """The script's output, capped, written through to output.part (renamed to output at the end).
 
-    FLUSH_BYTES = 64 * 1024
-    FLUSH_SECONDS = 0.2
+    Written through, not buffered: what a script printed before it got stuck is exactly what a
+    person needs to see, and no other thread is there to flush a buffer. A write costs a few
+    microseconds, and past the cap nothing is written any more.
+    """
 
-    def __init__(self, o, d, cap, time):
+    def __init__(self, o, d, cap):
         self.o = o
         self.d = d
         self.cap = cap
-        self.time = time
         self.fd = -1
         try:
             self.fd = o.open(d + 'output.part', o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
@@ -93,9 +94,6 @@ class _Sink:
             pass
         self.kept = 0       # bytes kept (<= cap)
         self.dropped = 0    # bytes beyond the cap, counted only
-        self.buf = []
-        self.buffered = 0
-        self.last = time.monotonic()
 
     def write(self, s):
         if isinstance(s, (bytes, bytearray)):
@@ -109,26 +107,19 @@ class _Sink:
             b = b[:max(room, 0)]
         if b:
             self.kept += len(b)
-            self.buf.append(b)
-            self.buffered += len(b)
-            if self.buffered >= self.FLUSH_BYTES or self.time.monotonic() - self.last >= self.FLUSH_SECONDS:
-                self.flush()
+            if self.fd >= 0:
+                try:
+                    view = memoryview(b)
+                    while view:
+                        view = view[self.o.write(self.fd, view):]
+                except OSError:
+                    pass
         return len(s)
 
     def flush(self):
-        if self.buf and self.fd >= 0:
-            try:
-                view = memoryview(b''.join(self.buf))
-                while view:
-                    view = view[self.o.write(self.fd, view):]
-            except OSError:
-                pass
-        self.buf = []
-        self.buffered = 0
-        self.last = self.time.monotonic()
+        pass
 
     def finish(self, fields):
-        self.flush()
         if self.fd >= 0:
             try:
                 self.o.close(self.fd)
