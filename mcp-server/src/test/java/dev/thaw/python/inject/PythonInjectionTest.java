@@ -209,6 +209,7 @@ class PythonInjectionTest {
     @ValueSource(strings = {"3.14", "3.15"})
     void inlineModeRunsOnTheInterruptedThreadAndSeesItsFrame(String version) {
         try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            PythonInjectionBadInputTest.assertHeartbeat(t); // main is in loop() by now
             InjectionResult r = injections.inject(t.pid(), """
                     import os, threading
                     print(frame.f_code.co_name, threading.get_native_id() == os.getpid())
