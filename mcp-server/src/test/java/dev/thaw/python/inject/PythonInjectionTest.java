@@ -125,6 +125,7 @@ class PythonInjectionTest {
                 lock.acquire()
                 """;
         try (TestPythons.Target t = TestPythons.start(version, target)) {
+            awaitBlockedInFutex(t.pid());
             InjectionResult r = injections.inject(t.pid(), "import threading\nprint('ran', threading.main_thread().is_alive())",
                     Duration.ofSeconds(10));
             assertThat(r.state()).as(r.toString()).isEqualTo("completed");
@@ -154,6 +155,7 @@ class PythonInjectionTest {
                     time.sleep(0.05)
                 """;
         try (TestPythons.Target t = TestPythons.start(version, target)) {
+            awaitBlockedInFutex(t.pid());
             Path markerInTarget = injections.proc.inTargetRoot(t.pid(), marker.toString());
             InjectionResult r = injections.inject(t.pid(), "open('" + marker + "', 'w').close()", ThreadChoice.MAIN,
                     InjectionMode.THREAD, Duration.ofMillis(800));
@@ -297,6 +299,23 @@ class PythonInjectionTest {
             assertThat(page.complete()).isTrue();
             assertThat(injections.leftovers(t.pid(), r.injectionId())).isEmpty();
         }
+    }
+
+    /** Waits until the main thread sleeps in a futex (printing "ready" comes just before it blocks). */
+    static void awaitBlockedInFutex(int pid) {
+        String futex = "aarch64".equals(System.getProperty("os.arch")) ? "98 " : "202 ";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/syscall")).startsWith(futex)) {
+                    return;
+                }
+                Thread.sleep(10);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("main thread of " + pid + " never blocked in futex");
     }
 
     @org.junit.jupiter.api.Test
