@@ -10,8 +10,8 @@ final class Utf8 {
 
     /**
      * The largest end in {@code [from, from + max]} (capped at {@code length}) that does not fall
-     * inside a multi-byte character. Returns at least {@code from + 1} when any byte is left, so
-     * paging always advances even over invalid bytes.
+     * inside a multi-byte character. When even the first character does not fit, the end of that
+     * character (a little over {@code max}), so paging always advances and never splits one.
      */
     static int cut(byte[] b, int from, int length, int max) {
         int end = (int) Math.min((long) from + max, length);
@@ -23,7 +23,14 @@ final class Utf8 {
         while (e > from && (b[e] & 0xC0) == 0x80) {
             e--;
         }
-        return e > from ? e : end;
+        if (e > from) {
+            return e;
+        }
+        e = end;
+        while (e < length && (b[e] & 0xC0) == 0x80) {
+            e++;
+        }
+        return e;
     }
 
     static String decode(byte[] b, int from, int to) {
