@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PsCommand.class,
             DoctorCommand.class,
+            InjectCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Logs: $XDG_STATE_HOME/thaw/logs/thaw.log; session logs: $XDG_STATE_HOME/thaw/sessions/",
