@@ -29,7 +29,10 @@ final class PendingAdvice {
             advice.add("Inject again (thread \"auto\" picks among the live threads).");
             return new PendingReport(summary, threads, advice);
         }
-        String states = armed.stream().map(PendingAdvice::describe).collect(Collectors.joining("; "));
+        Map<Long, List<String>> frames = threads.stream().collect(Collectors.toMap(ArmedThread::tid, ArmedThread::frames,
+                (a, b) -> a));
+        String states = armed.stream().map(c -> describe(c, frames.getOrDefault(c.thread().nativeTid(), List.of())))
+                .collect(Collectors.joining("; "));
         boolean anyWakes = armed.stream().anyMatch(ThreadPlanner.Candidate::wakesByItself);
         summary = "Not delivered yet. Armed: " + states + ".";
         if (anyWakes) {
@@ -71,9 +74,10 @@ final class PendingAdvice {
         return new PendingReport(summary, threads, advice);
     }
 
-    private static String describe(ThreadPlanner.Candidate c) {
+    private static String describe(ThreadPlanner.Candidate c, List<String> frames) {
         return "thread " + c.thread().nativeTid() + (c.thread().main() ? " (main)" : "")
                 + (c.kernel().name().isEmpty() ? "" : " \"" + c.kernel().name() + "\"")
+                + (frames.isEmpty() ? "" : " at " + frames.get(0))
                 + " is " + c.kernel().waitDetail()
                 + (c.wakesByItself() ? "" : ": it will not reach a safe point on its own");
     }

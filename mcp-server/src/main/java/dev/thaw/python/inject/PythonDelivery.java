@@ -122,14 +122,16 @@ final class PythonDelivery implements Delivery {
         }
         List<Long> tids = armedTids();
         List<ThreadPlanner.Candidate> mine = all.stream().filter(c -> tids.contains(c.thread().nativeTid())).toList();
-        List<ArmedThread> threads = mine.stream().map(this::armedThread).toList();
+        java.util.Map<Long, List<String>> frames = stacks.topFrames(pid, tids, 5);
+        List<ArmedThread> threads = mine.stream().map(c -> armedThread(c, frames.getOrDefault(c.thread().nativeTid(),
+                List.of()))).toList();
         return PendingAdvice.report(pid, choice, mode, mine, all, threads, signals());
     }
 
-    private ArmedThread armedThread(ThreadPlanner.Candidate c) {
+    private static ArmedThread armedThread(ThreadPlanner.Candidate c, List<String> frames) {
         KernelThread k = c.kernel();
         return new ArmedThread(k.tid(), k.name(), c.thread().main(), k.kernelState(), k.syscall(), k.waitKind().wire(),
-                k.wakesInMs(), stacks.topFrames(pid, k.tid(), 5));
+                k.wakesInMs(), frames);
     }
 
     private long signals() {

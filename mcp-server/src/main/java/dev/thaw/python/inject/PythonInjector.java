@@ -49,7 +49,7 @@ public final class PythonInjector implements RuntimeInjector {
     private final Map<String, byte[]> compiledLib = lru(16);
 
     public PythonInjector(ProcFs proc) {
-        this(proc, StackPeek.NONE);
+        this(proc, new SnapshotStackPeek(proc));
     }
 
     public PythonInjector(ProcFs proc, StackPeek stacks) {

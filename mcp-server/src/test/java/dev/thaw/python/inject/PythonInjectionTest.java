@@ -167,6 +167,9 @@ class PythonInjectionTest {
                 assertThat(a.main()).isTrue();
                 assertThat(a.syscall()).isEqualTo("futex");
                 assertThat(a.waitKind()).isEqualTo("unbounded");
+                // its Python stack, read from memory like snapshot does: the module-level lock.acquire() line
+                assertThat(a.frames()).isNotEmpty();
+                assertThat(a.frames().get(0)).isEqualTo("<module> (<string>:9)");
             });
             assertThat(r.pending().summary()).contains("without timeout");
             assertThat(String.join(" ", r.pending().advice())).contains("thread \"auto\"");
