@@ -3,9 +3,9 @@ package dev.thaw.python.inject;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.proc.SyscallNames;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
 
 /**
  * Reads what a thread is blocked in from {@code /proc/PID/task/TID/{stat,syscall}} and estimates
@@ -17,25 +17,6 @@ import java.util.Map;
  * without timeout is a {@code futex} wait with a NULL timeout.
  */
 final class KernelThreads {
-
-    private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
-
-    /** The calls a Python thread typically waits in, by name; numbers per architecture below. */
-    private static final Map<Integer, String> X86_64 = Map.ofEntries(
-            Map.entry(0, "read"), Map.entry(7, "poll"), Map.entry(23, "select"), Map.entry(35, "nanosleep"),
-            Map.entry(42, "connect"), Map.entry(43, "accept"), Map.entry(45, "recvfrom"), Map.entry(47, "recvmsg"),
-            Map.entry(61, "wait4"), Map.entry(202, "futex"), Map.entry(230, "clock_nanosleep"),
-            Map.entry(232, "epoll_wait"), Map.entry(247, "waitid"), Map.entry(270, "pselect6"), Map.entry(271, "ppoll"),
-            Map.entry(281, "epoll_pwait"), Map.entry(288, "accept4"), Map.entry(441, "epoll_pwait2"),
-            Map.entry(1, "write"), Map.entry(34, "pause"), Map.entry(130, "rt_sigsuspend"), Map.entry(128, "rt_sigtimedwait"),
-            Map.entry(73, "flock"), Map.entry(72, "fcntl"), Map.entry(449, "futex_waitv"), Map.entry(17, "pread64"));
-    private static final Map<Integer, String> ARM64 = Map.ofEntries(
-            Map.entry(63, "read"), Map.entry(73, "ppoll"), Map.entry(72, "pselect6"), Map.entry(101, "nanosleep"),
-            Map.entry(203, "connect"), Map.entry(202, "accept"), Map.entry(207, "recvfrom"), Map.entry(212, "recvmsg"),
-            Map.entry(260, "wait4"), Map.entry(98, "futex"), Map.entry(115, "clock_nanosleep"),
-            Map.entry(22, "epoll_pwait"), Map.entry(95, "waitid"), Map.entry(242, "accept4"), Map.entry(441, "epoll_pwait2"),
-            Map.entry(64, "write"), Map.entry(133, "rt_sigsuspend"), Map.entry(137, "rt_sigtimedwait"),
-            Map.entry(32, "flock"), Map.entry(25, "fcntl"), Map.entry(449, "futex_waitv"), Map.entry(67, "pread64"));
 
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_LOCK_PI = 6;
@@ -95,7 +76,7 @@ final class KernelThreads {
         for (int i = 0; i < 6 && i + 1 < f.length; i++) {
             a[i] = parseHex(f[i + 1]);
         }
-        String call = names().getOrDefault(nr, "syscall_" + nr);
+        String call = SyscallNames.name(nr);
         return classify(tid, name, state, call, a);
     }
 
@@ -220,14 +201,10 @@ final class KernelThreads {
 
     private static String syscallName(String line) {
         try {
-            return names().getOrDefault(Integer.parseInt(line.split(" ")[0]), null);
+            return SyscallNames.name(Integer.parseInt(line.split(" ")[0]));
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    private static Map<Integer, String> names() {
-        return AARCH64 ? ARM64 : X86_64;
     }
 
     private static long parseHex(String s) {

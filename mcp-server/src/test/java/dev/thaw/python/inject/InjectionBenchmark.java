@@ -1,4 +1,4 @@
-package dev.thaw.bench;
+package dev.thaw.python.inject;
 
 import dev.thaw.Json;
 import dev.thaw.inject.InjectionDirs;
@@ -7,10 +7,9 @@ import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.proc.ProcFs;
-import dev.thaw.python.inject.PythonInjector;
 import dev.thaw.testing.TestPythons;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code python3.14 -c "import sys; sys.remote_exec(PID, path)"} through the sid launcher, then
  * polling for the script's output file), interleaved in the same run against the same target.
  *
- * <p>A benchmark, not a timed test: it runs only with {@code -Dthaw.bench=true}:
- * <pre>./mvnw -o -q -pl mcp-server -am test -Dtest=InjectionBenchmark -Dthaw.bench=true -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * Results: the log and {@code mcp-server/target/benchmarks/injection.json}.
+ * <p>A benchmark, not a timed test: it runs only with {@code -Dthaw.bench=true}
+ * ({@code scripts/bench-injection.sh}). Results: {@code mcp-server/target/benchmarks/injection.json}
+ * and {@code injection.md} there.
  */
+@EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
 class InjectionBenchmark {
 
     private static final Logger LOG = LoggerFactory.getLogger(InjectionBenchmark.class);
@@ -58,7 +58,6 @@ class InjectionBenchmark {
 
     @Test
     void injectToCompleted() throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("thaw.bench"), "benchmark: run with -Dthaw.bench=true");
         ProcFs proc = ProcFs.system();
         Path launcher = TestPythons.require(VERSION);
         try (InjectionService thaw = InjectionService.start(proc, List.of(new PythonInjector(proc)),
@@ -102,6 +101,7 @@ class InjectionBenchmark {
                     .resolve("benchmarks").resolve("injection.json");
             Files.createDirectories(out.getParent());
             Files.writeString(out, json + "\n");
+            Files.writeString(out.resolveSibling("injection.md"), markdown(r, ours, hand));
             assertThat(ours).isNotEmpty();
         }
     }
@@ -151,6 +151,26 @@ class InjectionBenchmark {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(Map<String, Object> r, List<Double> ours, List<Double> hand) {
+        Map<String, Object> a = (Map<String, Object>) r.get("thaw_ms");
+        Map<String, Object> b = (Map<String, Object>) r.get("hand_made_ms");
+        StringBuilder md = new StringBuilder();
+        md.append("Run: ").append(java.time.Instant.now()).append(", python").append(VERSION).append(" target (sid root), ")
+                .append(r.get("cpus")).append(" CPUs, load average ").append(r.get("loadavg")).append(", ")
+                .append(ROUNDS).append(" rounds after ").append(WARMUP).append(" warm-up rounds, interleaved\n\n");
+        md.append("| workflow | median ms | p10 ms | p90 ms | min ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        md.append(row("thaw inject_script (server side)", a)).append(row("hand-made sys.remote_exec + polling", b));
+        md.append("\nratio of medians (hand-made / thaw): ").append(r.get("ratio_of_medians")).append("\n\n");
+        md.append("thaw phase medians (ms): ").append(r.get("thaw_phase_medians_ms")).append("\n");
+        return md.toString();
+    }
+
+    private static String row(String name, Map<String, Object> s) {
+        return "| " + name + " | " + s.get("median") + " | " + s.get("p10") + " | " + s.get("p90") + " | " + s.get("min")
+                + " | " + s.get("max") + " |\n";
     }
 
     private static Map<String, Object> stats(List<Double> xs) {
