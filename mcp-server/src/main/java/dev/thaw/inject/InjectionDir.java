@@ -33,6 +33,8 @@ public final class InjectionDir {
     public static final String OUTPUT_PART = "output.part";
 
     private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final String name;
     private final Path host;
@@ -80,8 +82,14 @@ public final class InjectionDir {
     /** Writes a new file (never an existing one), mode 0600, owned by the target's user. */
     public void writeFile(String file, byte[] content) throws IOException {
         Path p = host.resolve(file);
-        Files.write(p, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        // Created 0600 in one step (a umask can only take bits away), never over an existing file.
+        try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PRIVATE_FILE)) {
+            ByteBuffer b = ByteBuffer.wrap(content);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
         giveToTarget(p);
     }
 

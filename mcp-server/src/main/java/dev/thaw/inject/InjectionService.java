@@ -769,9 +769,9 @@ public final class InjectionService implements AutoCloseable {
 
         void pause(long deadline) {
             long since = System.nanoTime() - start;
-            long pause = since < 30_000_000L ? 200_000L
-                    : since < 300_000_000L ? 1_000_000L
-                    : since < 3_000_000_000L ? 5_000_000L : 20_000_000L;
+            long pause = since < 150_000_000L ? 200_000L
+                    : since < 1_000_000_000L ? 1_000_000L
+                    : since < 5_000_000_000L ? 5_000_000L : 20_000_000L;
             long left = deadline - System.nanoTime();
             LockSupport.parkNanos(Math.max(10_000L, Math.min(pause, left)));
         }

@@ -84,6 +84,31 @@ class PythonInjectionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
+    void aTargetOfAnotherUserGetsAPrivateDirectoryItOwns(String version) {
+        TestPythons.require(version);
+        List<String> asNobody = List.of("/usr/sbin/chroot", "--userspec=65534:65534", TestPythons.SID_ROOT.toString(),
+                "/usr/bin/python" + version, "-c", BUSY_TARGET);
+        try (TestPythons.Target t = TestPythons.start(asNobody, Map.of())) {
+            InjectionResult r = injections.inject(t.pid(), """
+                    import os, glob
+                    d = glob.glob('/tmp/thaw-inj-*-' + injection_id)[0]
+                    st = os.stat(d)
+                    print(os.getuid(), st.st_uid, st.st_gid, oct(st.st_mode & 0o777))
+                    for name in sorted(os.listdir(d)):
+                        if name in ('script.py', 'bootstrap.py', 'lib.py', 'lib.marshal'):
+                            f = os.stat(os.path.join(d, name))
+                            print(name, f.st_uid, oct(f.st_mode & 0o777))
+                    """);
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            List<String> lines = r.output().lines().toList();
+            assertThat(lines.get(0)).isEqualTo("65534 65534 65534 0o700");
+            assertThat(lines.subList(1, lines.size())).isNotEmpty().allMatch(l -> l.endsWith(" 65534 0o600"))
+                    .anyMatch(l -> l.startsWith("bootstrap.py")).anyMatch(l -> l.startsWith("script.py"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
     void capturesOnlyTheScriptsOwnThread(String version) {
         try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
             InjectionResult r = injections.inject(t.pid(), """
