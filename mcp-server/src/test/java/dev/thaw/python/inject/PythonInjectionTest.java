@@ -163,6 +163,53 @@ class PythonInjectionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
+    void severalArmedThreadsRunTheScriptOnce(String version) throws Exception {
+        String target = """
+                import threading, time
+                def spin():
+                    n = 0
+                    while True:
+                        n += 1
+                        if n % 20000 == 0:
+                            time.sleep(0)
+                for i in range(4):
+                    threading.Thread(target=spin, daemon=True).start()
+                print('ready', flush=True)
+                while True:
+                    time.sleep(0.001)
+                """;
+        String markers = "/tmp/thaw-test-once-" + version + "-" + ProcessHandle.current().pid();
+        try (TestPythons.Target t = TestPythons.start(version, target)) {
+            Path dir = injections.proc.inTargetRoot(t.pid(), markers);
+            Files.createDirectories(dir);
+            for (int i = 0; i < 10; i++) {
+                InjectionResult r = injections.inject(t.pid(), "import os, threading\n"
+                        + "open('" + markers + "/' + injection_id + '-' + str(threading.get_native_id()), 'x').close()\n"
+                        + "print('ran')");
+                assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+                assertThat(r.armedTids()).hasSizeGreaterThan(1);
+                assertThat(r.output()).isEqualTo("ran\n");
+            }
+            Thread.sleep(300); // any second run would have happened by now
+            try (var files = Files.list(dir)) {
+                assertThat(files.count()).as("one run per injection").isEqualTo(10);
+            }
+            assertThat(t.stderr()).isEmpty();
+        } finally {
+            Path host = TestPythons.SID_ROOT.resolve(markers.substring(1));
+            if (Files.isDirectory(host)) {
+                try (var files = Files.list(host)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(host);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
     void mainThreadChoiceOnABlockedMainTimesOutExplainsAndIsTakenBack(String version) throws Exception {
         Path marker = Path.of("/tmp/thaw-test-never-" + version + "-" + ProcessHandle.current().pid());
         String target = """
