@@ -8,7 +8,8 @@
 import sys
 
 
-def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, frame):
+def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, problem, frame):
+    """Runs the compiled script, or reports why it cannot run (problem: (phase, exception))."""
     ident = get_ident()
     d = cfg['dir'] + '/'
 
@@ -28,6 +29,14 @@ def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, fram
         except OSError:
             pass  # thaw removed the directory (it gave up, or it is shutting down)
 
+    if problem is not None:
+        phase, e = problem
+        message = _syntax_message(e) if isinstance(e, SyntaxError) else _describe(e)
+        if phase == 'start':
+            message = 'cannot start a thread: ' + message
+        status('failed', {'armedTid': armed, 'phase': phase, 'error': message, 'errorType': type(e).__name__,
+                          'deliveredNs': delivered, 'endedNs': time.monotonic_ns()})
+        return
     if cfg['mode'] != 'inline':
         try:
             # Best effort: the OS thread name shows in thaw's snapshots and in top -H.
@@ -256,6 +265,20 @@ def _describe(e):
     if len(msg) > 4000:
         msg = msg[:4000] + '...'
     return type(e).__name__ + (': ' + msg if msg else '')
+
+
+def _syntax_message(e):
+    # The compiler's own words, laid out the way Python prints a SyntaxError.
+    lines = ['  File "%s", line %s' % (e.filename or '<thaw-script>', e.lineno)]
+    text = (e.text or '').rstrip('\n')
+    if text.strip():
+        indent = len(text) - len(text.lstrip())
+        lines.append('    ' + text.strip())
+        if e.offset:
+            end = e.end_offset if e.end_lineno == e.lineno and (e.end_offset or 0) > e.offset else e.offset + 1
+            lines.append('    ' + ' ' * max(e.offset - 1 - indent, 0) + '^' * max(end - e.offset, 1))
+    lines.append('%s: %s' % (type(e).__name__, e.msg))
+    return '\n'.join(lines)
 
 
 def _traceback(e, source):
