@@ -199,12 +199,36 @@ public final class Pep768Writer implements AutoCloseable {
         return (int) offsets.debugger().scriptPathSize() - 1;
     }
 
-    /** The thread states of the main interpreter, newest first (CPython's list order). */
+    /**
+     * The thread states of the main interpreter, newest first (CPython's list order). The list
+     * changes while we walk it (threads start and exit), so a walk that meets anything implausible
+     * is retried.
+     */
     public List<PyThread> threads() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return walkThreads();
+            } catch (ProcessGoneException e) {
+                throw e;
+            } catch (ThawException e) {
+                if (attempt >= 5) {
+                    throw new ThawException("inconsistent_read", "The thread list of process " + pid
+                            + " kept changing while thaw read it (" + e.getMessage() + ").",
+                            "Retry; if the process is starting up or shutting down, wait until it settles.", e);
+                }
+            }
+        }
+    }
+
+    private List<PyThread> walkThreads() {
         long main = mem.readPointer(interp + offsets.interpreter().threadsMain());
         List<PyThread> out = new ArrayList<>();
         long t = mem.readPointer(interp + offsets.interpreter().threadsHead());
-        for (int i = 0; t != 0 && i < MAX_THREADS; i++) {
+        for (int i = 0; t != 0; i++) {
+            if (i >= MAX_THREADS || !plausible(t) || mem.readPointer(t + offsets.thread().interp()) != interp) {
+                throw new ThawException("torn_read", "thread state 0x" + Long.toHexString(t) + " is not one of "
+                        + "the main interpreter's", null);
+            }
             long tid = mem.readLong(t + offsets.thread().nativeThreadId());
             long frame = mem.readPointer(t + offsets.thread().currentFrame());
             out.add(new PyThread(t, tid, t == main, frame != 0));
@@ -213,11 +237,38 @@ public final class Pep768Writer implements AutoCloseable {
         return out;
     }
 
+    private static boolean plausible(long address) {
+        return address >= 0x10000 && (address & 7) == 0;
+    }
+
     /**
-     * Arms one thread: it runs the script at {@code path} (a path valid inside the target's root)
-     * at its next safe point. Re-arming a thread that has not run yet replaces its path.
+     * Those of {@code wanted} whose thread state is still theirs: still in the interpreter's list,
+     * still with the same native id. Checked (one walk) right before writing into them, so that
+     * nothing is written into the freed memory of a thread that exited after it was chosen.
      */
-    public void arm(PyThread thread, String path) {
+    private List<PyThread> stillThere(List<PyThread> wanted) {
+        List<PyThread> now = threads();
+        return wanted.stream().filter(w -> now.stream().anyMatch(t -> t.tstate() == w.tstate()
+                && t.nativeTid() == w.nativeTid())).toList();
+    }
+
+    /**
+     * Arms threads: each runs the script at {@code path} (a path valid inside the target's root) at
+     * its next safe point, unless another one ran it first. Re-arming a thread that has not run
+     * yet replaces its path.
+     *
+     * @return the threads armed: those that had exited since they were listed are left out
+     */
+    public List<PyThread> arm(List<PyThread> threads, String path) {
+        pathBytes(path);
+        List<PyThread> live = stillThere(threads);
+        for (PyThread t : live) {
+            arm(t, path);
+        }
+        return live;
+    }
+
+    private void arm(PyThread thread, String path) {
         byte[] bytes = pathBytes(path);
         long support = thread.tstate() + offsets.debugger().remoteDebuggerSupport();
         byte[] withNul = Arrays.copyOf(bytes, bytes.length + 1);
@@ -229,13 +280,23 @@ public final class Pep768Writer implements AutoCloseable {
     }
 
     /**
-     * Takes back an armed thread that has not run the script yet: clears its pending flag if, and
-     * only if, it is still pending with {@code path}. The please-stop bit is left alone: the
-     * thread clears it itself at its next check, at the cost of one GIL hand-over.
+     * Takes back armed threads that have not run the script yet: clears the pending flag of each
+     * that is still pending with {@code path}. The please-stop bit is left alone: a thread clears
+     * it itself at its next check, at the cost of one GIL hand-over.
      *
-     * @return true when the thread was still armed with this path (and now is not)
+     * @return how many were still armed with this path (and now are not)
      */
-    public boolean disarm(PyThread thread, String path) {
+    public int disarm(List<PyThread> threads, String path) {
+        int n = 0;
+        for (PyThread t : stillThere(threads)) {
+            if (disarm(t, path)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean disarm(PyThread thread, String path) {
         if (!pending(thread, path)) {
             return false;
         }

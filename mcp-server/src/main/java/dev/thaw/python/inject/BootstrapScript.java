@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The Python bootstrap ({@code bootstrap.py} in this package's resources) with one injection's
- * settings filled in: the directory, the mode, the output cap, the id and the params.
+ * settings filled in: the directory, the mode, the output cap, the id, the params and the script.
  */
 final class BootstrapScript {
 
@@ -33,6 +33,8 @@ final class BootstrapScript {
         cfg.put("cap", request.outputCap());
         cfg.put("id", injectionId);
         cfg.put("params", request.params());
+        // The script travels inside the bootstrap: a string literal costs the target nothing to compile.
+        cfg.put("script", request.code());
         cfg.put("cache", cache);
         cfg.put("cached", cached);
         return TEMPLATE.replace(PLACEHOLDER, PythonLiteral.of(cfg));

@@ -57,8 +57,10 @@ final class PythonDelivery implements Delivery {
             }
             PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks);
             List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode, d.census());
-            for (ThreadPlanner.Candidate c : plan) {
-                d.arm(c);
+            d.arm(plan);
+            if (d.armed.isEmpty()) {
+                throw new ThawException("threads_exited", "The threads thaw chose in process " + pid
+                        + " exited before they could be armed.", "Inject again.");
             }
             d.description = "armed " + describe(plan);
             return d;
@@ -68,17 +70,24 @@ final class PythonDelivery implements Delivery {
         }
     }
 
-    private void arm(ThreadPlanner.Candidate c) {
-        writer.arm(c.thread(), path);
-        armed.add(c.thread());
+    private void arm(List<ThreadPlanner.Candidate> plan) {
+        armed.addAll(writer.arm(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
     }
 
-    /** Every Python thread of the main interpreter with its kernel state. */
+    /**
+     * Every Python thread of the main interpreter with its kernel state, except thaw's own script
+     * threads (named {@code thaw-...}): they are about to exit, and arming one would only write into
+     * memory that is about to be freed.
+     */
     private List<ThreadPlanner.Candidate> census() {
         KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
         List<ThreadPlanner.Candidate> out = new ArrayList<>();
         for (PyThread t : writer.threads()) {
-            out.add(new ThreadPlanner.Candidate(t, kernel.read(t.nativeTid())));
+            KernelThread k = kernel.read(t.nativeTid());
+            if (k.name().startsWith("thaw-") || k.state() == 'X' || k.state() == 'Z') {
+                continue;
+            }
+            out.add(new ThreadPlanner.Candidate(t, k));
         }
         return out;
     }
@@ -100,10 +109,10 @@ final class PythonDelivery implements Delivery {
         }
         try {
             List<ThreadPlanner.Candidate> add = ThreadPlanner.additions(mode, census(), armedTids());
-            for (ThreadPlanner.Candidate c : add.subList(0, Math.min(add.size(),
-                    Math.max(0, ThreadPlanner.MAX_ARMED * 2 - armed.size())))) {
-                arm(c);
-                description = description + "; then " + describe(List.of(c));
+            add = add.subList(0, Math.min(add.size(), Math.max(0, ThreadPlanner.MAX_ARMED * 2 - armed.size())));
+            if (!add.isEmpty()) {
+                arm(add);
+                description = description + "; then " + describe(add);
             }
         } catch (ProcessGoneException e) {
             throw e;
@@ -145,18 +154,15 @@ final class PythonDelivery implements Delivery {
 
     @Override
     public int disarm() {
-        int n = 0;
-        for (PyThread t : armed) {
-            try {
-                if (writer.disarm(t, path)) {
-                    n++;
-                }
-            } catch (ThawException e) {
-                // the thread exited (its state is freed): nothing left to take back
-                LOG.debug("pid {}: disarm of thread {} failed: {}", pid, t.nativeTid(), e.getMessage());
-            }
+        try {
+            return writer.disarm(armed, path);
+        } catch (ProcessGoneException e) {
+            return 0;
+        } catch (ThawException e) {
+            // the list would not settle: the threads thaw cannot find any more cannot run it either
+            LOG.debug("pid {}: disarm failed: {}", pid, e.getMessage());
+            return 0;
         }
-        return n;
     }
 
     @Override

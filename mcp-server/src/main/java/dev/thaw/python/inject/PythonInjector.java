@@ -20,16 +20,15 @@ import java.util.Optional;
 
 /**
  * CPython 3.14/3.15 through PEP 768. The payload: {@code bootstrap.py} (the only file the target
- * executes; small, so the application thread that picks it up is released quickly),
- * {@code script.py} (the user's code), {@code lib.py} (the machinery that runs it) and, when an
- * earlier injection into a process of the same Python version and user compiled it,
- * {@code lib.marshal} (the same library precompiled: compiling it costs the target milliseconds).
+ * executes: tiny, with the user's script and params inside as literals) and the machinery that
+ * runs the script: {@code lib.py}, or {@code lib.marshal} when an earlier injection into a process
+ * of the same Python version and user compiled it (compiling it costs the target milliseconds, on
+ * the application thread that picked the bootstrap up).
  * Delivery arms threads through {@code /proc/PID/mem} ({@link Pep768Writer}).
  */
 public final class PythonInjector implements RuntimeInjector {
 
     static final String BOOTSTRAP = "bootstrap.py";
-    static final String SCRIPT = "script.py";
     static final String LIB = "lib.py";
     static final String LIB_MARSHAL = "lib.marshal";
     static final String LIB_MARSHAL_NEW = "lib.marshal.new";
@@ -97,7 +96,6 @@ public final class PythonInjector implements RuntimeInjector {
     public void writePayload(TargetIdentity target, InjectionDir dir, String injectionId, InjectionRequest request) {
         byte[] cached;
         try {
-            dir.writeFile(SCRIPT, request.code().getBytes(StandardCharsets.UTF_8));
             cached = compiledLib.get(libKey(target));
             // One file or the other: every file costs the target's /tmp (and a slow VM) a few syscalls.
             if (cached != null) {

@@ -1,6 +1,6 @@
-# thaw injection library: runs the user's script (already compiled by the bootstrap) and writes
-# its output and final status into the injection directory. Loaded by bootstrap.py; the same for
-# every injection, so thaw may hand a target this code precompiled (lib.marshal).
+# thaw injection library: compiles and runs the user's script (cfg['script']) and writes its
+# output and status into the injection directory. Loaded by bootstrap.py; the same for every
+# injection, so thaw may hand a target this code precompiled (lib.marshal).
 #
 # Output capture: sys.stdout and sys.stderr are replaced, for the duration, by a proxy that sends
 # the writes of the script's own thread to the output file and every other thread's writes where
@@ -8,26 +8,52 @@
 import sys
 
 
-def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, problem, frame):
+def bootstrap(cfg, o, time, delivered, lib_code, frame):
+    """On the thread that picked the injection up: compile the script, then run it here (inline) or
+    on a fresh OS thread. A syntax error is reported from here: no thread is started for it."""
+    d = cfg['dir'] + '/'
+    # Under gevent monkey-patching _thread hands out greenlets: take the real primitives.
+    monkey = sys.modules.get('gevent.monkey')
+    thread = sys.modules.get('_thread') or __import__('_thread')
+    prims = []
+    for name in ('get_ident', 'get_native_id', 'start_new_thread'):
+        p = getattr(thread, name)
+        if monkey is not None:
+            try:
+                p = monkey.get_original('_thread', name)
+            except Exception:
+                pass
+        prims.append(p)
+    get_ident, native_id, start = prims
+    armed = native_id()
+    _status(o, d, get_ident(), 'delivered', {'armedTid': armed, 'deliveredNs': delivered})
+    source = cfg['script']
+    code = problem = None
+    try:
+        code = compile(source, '<thaw-script>', 'exec', dont_inherit=True)
+    except BaseException as e:  # noqa: BLE001
+        problem = ('compile', e)
+
+    def go(fr):
+        run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, problem, lib_code, fr)
+
+    if problem is not None or cfg['mode'] == 'inline':
+        go(frame)
+        return
+    try:
+        start(go, (None,))
+    except BaseException as e:  # noqa: BLE001
+        problem = ('start', e)
+        go(None)
+
+
+def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, problem, lib_code, frame):
     """Runs the compiled script, or reports why it cannot run (problem: (phase, exception))."""
     ident = get_ident()
     d = cfg['dir'] + '/'
 
     def status(state, fields):
-        fields['state'] = state
-        data = _json(fields).encode('ascii')
-        tmp = d + 'status.%d.tmp' % ident
-        try:
-            fd = o.open(tmp, o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[o.write(fd, view):]
-            finally:
-                o.close(fd)
-            o.replace(tmp, d + 'status.json')
-        except OSError:
-            pass  # thaw removed the directory (it gave up, or it is shutting down)
+        _status(o, d, ident, state, fields)
 
     if problem is not None:
         phase, e = problem
@@ -37,6 +63,21 @@ def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, prob
         status('failed', {'armedTid': armed, 'phase': phase, 'error': message, 'errorType': type(e).__name__,
                           'deliveredNs': delivered, 'endedNs': time.monotonic_ns()})
         return
+    if cfg['cache']:
+        # Hand the compiled library back to thaw: later injections skip compiling it.
+        try:
+            import marshal
+            data = marshal.dumps(lib_code)
+            fd = o.open(d + 'lib.marshal.new', o.O_WRONLY | o.O_CREAT | o.O_EXCL | o.O_CLOEXEC, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[o.write(fd, view):]
+            finally:
+                o.close(fd)
+        except Exception:
+            pass
+    lib_code = None
     if cfg['mode'] != 'inline':
         try:
             # Best effort: the OS thread name shows in thaw's snapshots and in top -H.
@@ -82,6 +123,24 @@ def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, prob
     sink.finish(fields)
     fields['endedNs'] = time.monotonic_ns()
     status(state, fields)
+
+
+def _status(o, d, ident, state, fields):
+    """status.json, written atomically: a temporary file per thread, then rename."""
+    fields['state'] = state
+    data = _json(fields).encode('ascii')
+    tmp = d + 'status.%d.tmp' % ident
+    try:
+        fd = o.open(tmp, o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[o.write(fd, view):]
+        finally:
+            o.close(fd)
+        o.replace(tmp, d + 'status.json')
+    except OSError:
+        pass  # thaw removed the directory (it gave up, or it is shutting down)
 
 
 class _Sink:
@@ -287,7 +346,7 @@ def _traceback(e, source):
     try:
         import linecache
         import traceback
-        lines = source.decode('utf-8', 'replace').splitlines(True)
+        lines = source.splitlines(True)
         linecache.cache['<thaw-script>'] = (len(source), None, lines, '<thaw-script>')
         try:
             text = ''.join(traceback.format_exception(type(e), e, tb))
