@@ -56,7 +56,12 @@ final class PythonDelivery implements Delivery {
                 throw Pep768Writer.pathTooLong(bootstrapPath, length, writer.maxPathBytes());
             }
             PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks);
-            List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode, d.census());
+            // The kernel's view is only needed to choose among several threads (auto); for "main", a
+            // TID, or a single thread it would only cost /proc reads on the way to arming.
+            List<PyThread> listed = writer.threads();
+            boolean choose = choice.kind() == ThreadChoice.Kind.AUTO && listed.size() > 1;
+            List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode,
+                    choose ? d.census() : listed.stream().map(PythonDelivery::unread).toList());
             d.arm(plan);
             if (d.armed.isEmpty()) {
                 throw new ThawException("threads_exited", "The threads thaw chose in process " + pid
@@ -72,6 +77,12 @@ final class PythonDelivery implements Delivery {
 
     private void arm(List<ThreadPlanner.Candidate> plan) {
         armed.addAll(writer.arm(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
+    }
+
+    /** A thread whose kernel state was not read (it is armed without a choice to make). */
+    private static ThreadPlanner.Candidate unread(PyThread t) {
+        return new ThreadPlanner.Candidate(t, new KernelThread(t.nativeTid(), "", '?', null, WaitKind.UNKNOWN, null,
+                "not inspected"));
     }
 
     /**
