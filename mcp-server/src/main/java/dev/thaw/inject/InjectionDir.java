@@ -43,6 +43,7 @@ public final class InjectionDir {
     private final int uid;
     private final int gid;
     private final boolean chown;
+    private volatile boolean targetGone;
 
     InjectionDir(String name, Path host, String inRoot, Path viaRootLink, int uid, int gid, boolean chown) {
         this.name = name;
@@ -120,20 +121,24 @@ public final class InjectionDir {
         }
     }
 
+    /** The target exited: {@code /proc/PID/root} leads nowhere now. */
+    void markTargetGone() {
+        targetGone = true;
+    }
+
     /**
-     * Where the files are now: through {@code /proc/PID/root} while the target lives, else through the
-     * root's path as seen from here (a chroot), so the output of a target that just exited is still read.
+     * Opens a file of the directory for reading: through {@code /proc/PID/root} while the target
+     * lives, then through the root's path as seen from here (a chroot), so the output of a target
+     * that just exited is still read.
      */
-    private Path base() {
-        if (viaRootLink != null && !Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
-            return viaRootLink;
-        }
-        return host;
+    private SeekableByteChannel open(String file) throws IOException {
+        Path base = targetGone && viaRootLink != null ? viaRootLink : host;
+        return Files.newByteChannel(base.resolve(file), READ_NOFOLLOW);
     }
 
     /** Reads a whole small file, or empty when it does not exist (yet). */
     public Optional<byte[]> read(String file, int max) {
-        try (SeekableByteChannel ch = Files.newByteChannel(base().resolve(file), READ_NOFOLLOW)) {
+        try (SeekableByteChannel ch = open(file)) {
             long size = Math.min(ch.size(), max);
             ByteBuffer b = ByteBuffer.allocate((int) size);
             while (b.hasRemaining() && ch.read(b) > 0) {
@@ -147,7 +152,7 @@ public final class InjectionDir {
 
     /** Up to {@code max} bytes of a file from {@code offset}; empty array past its end or when it is missing. */
     public byte[] readRange(String file, long offset, int max) {
-        try (SeekableByteChannel ch = Files.newByteChannel(base().resolve(file), READ_NOFOLLOW)) {
+        try (SeekableByteChannel ch = open(file)) {
             long size = ch.size();
             if (offset >= size) {
                 return new byte[0];
@@ -165,9 +170,9 @@ public final class InjectionDir {
 
     /** The size of a file, or -1 when it does not exist. */
     public long size(String file) {
-        try {
-            return (long) Files.getAttribute(base().resolve(file), "size", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
+        try (SeekableByteChannel ch = open(file)) {
+            return ch.size();
+        } catch (IOException e) {
             return -1;
         }
     }

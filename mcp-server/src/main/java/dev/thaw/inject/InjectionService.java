@@ -336,6 +336,7 @@ public final class InjectionService implements AutoCloseable {
             inj.aliveCheckedNanos = now;
             if (!inj.target.alive(proc)) {
                 // One more look: it may have finished just before it exited.
+                inj.dir.markTargetGone();
                 inj.lastStatusBytes = null;
                 Optional<TargetStatus> last = StatusFile.read(inj.dir);
                 if (last.isPresent()) {
@@ -443,6 +444,9 @@ public final class InjectionService implements AutoCloseable {
             return;
         }
         closeDelivery(inj, false);
+        if (inj.dir != null) {
+            inj.dir.markTargetGone();
+        }
         collect(inj);
         end(inj, InjectionState.TARGET_EXITED, "process " + inj.target.pid() + " exited "
                 + (inj.claimed ? "while the script ran" : "before any thread picked the script up"));
