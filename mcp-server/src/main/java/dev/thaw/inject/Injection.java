@@ -31,6 +31,8 @@ final class Injection {
     /** The final output, once collected (the directory is removed then). */
     byte[] output;
     PendingReport pending;
+    /** The output to announce once the final state change is out. */
+    InjectionOutput finalOutput;
     long armedNanos;
     long aliveCheckedNanos;
     byte[] lastStatusBytes;

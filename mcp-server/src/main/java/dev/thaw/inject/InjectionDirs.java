@@ -117,19 +117,19 @@ public final class InjectionDirs implements AutoCloseable {
                 continue;
             }
             Path host = parent.resolve(name);
+            Path viaParent = known != null ? known.viaParent() : viaRootLink(target.pid(), tmp);
+            if (viaParent != null) {
+                journal(viaParent); // write-ahead: a crash right after mkdir must find the place in the journal
+            }
             try {
                 // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
                 Files.createDirectory(host, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                Path viaParent = known != null ? known.viaParent() : viaRootLink(target.pid(), tmp);
                 placements.put(target.key(), new Placement(tmp, viaParent));
                 boolean chown = target.uid() != myUid || target.gid() != myGid;
                 InjectionDir dir = new InjectionDir(name, host, tmp + "/" + name,
                         viaParent == null ? null : viaParent.resolve(name), target.uid(), target.gid(), chown);
                 live.add(dir);
                 dir.giveToTarget(host);
-                if (viaParent != null) {
-                    journal(viaParent);
-                }
                 return dir;
             } catch (FileAlreadyExistsException e) {
                 throw new ThawException("injection_dir_exists", "The injection directory " + tmp + "/" + name

@@ -468,10 +468,10 @@ public final class InjectionService implements AutoCloseable {
         }
         removeDir(inj);
         TargetStatus st = inj.status;
-        InjectionOutput o = new InjectionOutput(inj.id, st == null ? inj.state : st.state(), out, sha256(out),
+        // Announced by end(), after the state change it belongs to.
+        inj.finalOutput = new InjectionOutput(inj.id, st == null ? inj.state : st.state(), out, sha256(out),
                 st != null && st.truncated(), st == null ? 0 : st.droppedBytes(), st == null ? null : st.error(),
                 st == null ? null : st.traceback());
-        emit(() -> listener.output(o));
     }
 
     /** Moves to a state from which nothing more will happen, cleaning up everything. */
@@ -483,6 +483,13 @@ public final class InjectionService implements AutoCloseable {
         inj.lingering = false;
         if (inj.state != to) {
             transition(inj, to, detail);
+        }
+        InjectionOutput o = inj.finalOutput;
+        if (o != null) {
+            inj.finalOutput = null;
+            InjectionOutput withState = new InjectionOutput(o.id(), to, o.output(), o.sha256(), o.truncated(),
+                    o.droppedBytes(), o.error(), o.traceback());
+            emit(() -> listener.output(withState));
         }
         inj.notifyAll();
     }
