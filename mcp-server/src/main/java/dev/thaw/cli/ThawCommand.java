@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             StacksCommand.class,
             JvmCommand.class,
             DoctorCommand.class,
+            InjectCommand.class,
             DemoCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class},

@@ -4,8 +4,10 @@ import dev.thaw.BuildInfo;
 import dev.thaw.Services;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.mcp.tools.DoctorTool;
+import dev.thaw.mcp.tools.InjectScriptTool;
 import dev.thaw.mcp.tools.JvmDiagnosticTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
+import dev.thaw.mcp.tools.ReadOutputTool;
 import dev.thaw.mcp.tools.SnapshotTool;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -68,6 +70,7 @@ public final class ThawServer {
 
     static List<ThawTool> tools(Services services) {
         return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
-                new SnapshotTool(services.snapshots()), new JvmDiagnosticTool(new JvmDiagnostics(services.proc())));
+                new SnapshotTool(services.snapshots()), new JvmDiagnosticTool(new JvmDiagnostics(services.proc())),
+                new InjectScriptTool(services.injections()), new ReadOutputTool(services.injections()));
     }
 }

@@ -1,0 +1,189 @@
+package dev.thaw.python.inject;
+
+import dev.thaw.ThawException;
+import dev.thaw.inject.ArmedThread;
+import dev.thaw.inject.Delivery;
+import dev.thaw.inject.InjectionMode;
+import dev.thaw.inject.PendingReport;
+import dev.thaw.inject.ThreadChoice;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.python.Pep768Writer;
+import dev.thaw.python.Pep768Writer.PyThread;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A PEP 768 delivery in progress: the armed threads of one target, re-planned while nothing picked
+ * the bootstrap up, and taken back once one did (or the wait ended).
+ */
+final class PythonDelivery implements Delivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PythonDelivery.class);
+
+    private final ProcFs proc;
+    private final int pid;
+    private final Pep768Writer writer;
+    private final String path;
+    private final ThreadChoice choice;
+    private final InjectionMode mode;
+    private final StackPeek stacks;
+    private final List<PyThread> armed = new ArrayList<>();
+    private String description;
+
+    private PythonDelivery(ProcFs proc, int pid, Pep768Writer writer, String path, ThreadChoice choice,
+                           InjectionMode mode, StackPeek stacks) {
+        this.proc = proc;
+        this.pid = pid;
+        this.writer = writer;
+        this.path = path;
+        this.choice = choice;
+        this.mode = mode;
+        this.stacks = stacks;
+    }
+
+    /** Opens the target, picks the threads and arms them. */
+    static PythonDelivery start(ProcFs proc, int pid, Pep768Writer.Location hint, String bootstrapPath,
+                                ThreadChoice choice, InjectionMode mode, StackPeek stacks) {
+        Pep768Writer writer = Pep768Writer.open(proc, pid, hint);
+        try {
+            int length = bootstrapPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (length > writer.maxPathBytes()) {
+                throw Pep768Writer.pathTooLong(bootstrapPath, length, writer.maxPathBytes());
+            }
+            PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks);
+            // The kernel's view is only needed to choose among several threads (auto); for "main", a
+            // TID, or a single thread it would only cost /proc reads on the way to arming.
+            List<PyThread> listed = writer.threads();
+            boolean choose = choice.kind() == ThreadChoice.Kind.AUTO && listed.size() > 1;
+            List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode,
+                    choose ? d.census() : listed.stream().map(PythonDelivery::unread).toList());
+            d.arm(plan);
+            if (d.armed.isEmpty()) {
+                throw new ThawException("threads_exited", "The threads thaw chose in process " + pid
+                        + " exited before they could be armed.", "Inject again.");
+            }
+            d.description = "armed " + describe(plan);
+            return d;
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    private void arm(List<ThreadPlanner.Candidate> plan) {
+        armed.addAll(writer.arm(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
+    }
+
+    /** A thread whose kernel state was not read (it is armed without a choice to make). */
+    private static ThreadPlanner.Candidate unread(PyThread t) {
+        return new ThreadPlanner.Candidate(t, new KernelThread(t.nativeTid(), "", '?', null, WaitKind.UNKNOWN, null,
+                "not inspected"));
+    }
+
+    /**
+     * Every Python thread of the main interpreter with its kernel state, except thaw's own script
+     * threads (named {@code thaw-...}): they are about to exit, and arming one would only write into
+     * memory that is about to be freed.
+     */
+    private List<ThreadPlanner.Candidate> census() {
+        KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
+        List<ThreadPlanner.Candidate> out = new ArrayList<>();
+        for (PyThread t : writer.threads()) {
+            KernelThread k = kernel.read(t.nativeTid());
+            if (k.name().startsWith("thaw-") || k.state() == 'X' || k.state() == 'Z') {
+                continue;
+            }
+            out.add(new ThreadPlanner.Candidate(t, k));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Long> armedTids() {
+        return armed.stream().map(PyThread::nativeTid).toList();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void refresh() {
+        if (choice.kind() != ThreadChoice.Kind.AUTO) {
+            return;
+        }
+        try {
+            List<ThreadPlanner.Candidate> add = ThreadPlanner.additions(mode, census(), armedTids());
+            add = add.subList(0, Math.min(add.size(), Math.max(0, ThreadPlanner.MAX_ARMED * 2 - armed.size())));
+            if (!add.isEmpty()) {
+                arm(add);
+                description = description + "; then " + describe(add);
+            }
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            LOG.debug("pid {}: re-planning failed: {}", pid, e.getMessage());
+        }
+    }
+
+    @Override
+    public PendingReport pending() {
+        List<ThreadPlanner.Candidate> all;
+        try {
+            all = census();
+        } catch (ThawException e) {
+            return new PendingReport("The armed threads cannot be inspected: " + e.getMessage(), List.of(), List.of());
+        }
+        List<Long> tids = armedTids();
+        List<ThreadPlanner.Candidate> mine = all.stream().filter(c -> tids.contains(c.thread().nativeTid())).toList();
+        java.util.Map<Long, List<String>> frames = stacks.topFrames(pid, tids, 5);
+        List<ArmedThread> threads = mine.stream().map(c -> armedThread(c, frames.getOrDefault(c.thread().nativeTid(),
+                List.of()))).toList();
+        return PendingAdvice.report(pid, choice, mode, mine, all, threads, signals());
+    }
+
+    private static ArmedThread armedThread(ThreadPlanner.Candidate c, List<String> frames) {
+        KernelThread k = c.kernel();
+        return new ArmedThread(k.tid(), k.name(), c.thread().main(), k.kernelState(), k.syscall(), k.waitKind().wire(),
+                k.wakesInMs(), frames);
+    }
+
+    private long signals() {
+        try {
+            var st = proc.status(pid);
+            return st.sigCgt() & ~st.sigIgn();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public int disarm() {
+        try {
+            return writer.disarm(armed, path);
+        } catch (ProcessGoneException e) {
+            return 0;
+        } catch (ThawException e) {
+            // the list would not settle: the threads thaw cannot find any more cannot run it either
+            LOG.debug("pid {}: disarm failed: {}", pid, e.getMessage());
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private static String describe(List<ThreadPlanner.Candidate> plan) {
+        return plan.stream().map(c -> "thread " + c.thread().nativeTid() + (c.thread().main() ? " (main)" : "")
+                        + " [" + c.kernel().waitDetail() + "]")
+                .collect(Collectors.joining(", "));
+    }
+}
