@@ -112,6 +112,21 @@ class JvmInjectionTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void rootRunsAProbeInAnotherUsersJvm(int feature) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start()
+                .getInputStream().readAllBytes()).trim()), "needs root to run a JVM as another user");
+        try (Target t = TestJdks.launch(TestJdks.require(feature), ProbeTarget.class)
+                .wrapper("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups").start()) {
+            InjectionResult r = inject(InjectionRequest.of(t.pid(), "out.print(System.getProperty(\"user.name\"));"));
+            assertThat(r.state()).as("%s", r).isEqualTo("completed");
+            assertThat(r.output()).isEqualTo("nobody");
+            InjectionResult again = inject(InjectionRequest.of(t.pid(), "out.print(2);"));
+            assertThat(again.output()).isEqualTo("2"); // through the resident agent, files owned by nobody
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {17})
     void targetExitsWhileTheProbeRuns(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class)) {
