@@ -38,7 +38,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /** {@code thaw replay LOG}: the postmortem of a recorded session, and re-running its injections. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", header = "Render a session log as a postmortem (Markdown or HTML), or re-run it.", mixinStandardHelpOptions = true,
         description = {"Render a recorded session as a postmortem: a Markdown report on stdout (timeline of calls,",
             "hypotheses and findings, injected scripts, outputs, stuck threads per snapshot), or one self-contained",
             "HTML page with wait-for graphs. A damaged log renders as far as it reads; the report says what was skipped.",
