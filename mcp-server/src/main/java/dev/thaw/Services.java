@@ -3,6 +3,7 @@ package dev.thaw;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.jvm.JvmProbe;
+import dev.thaw.jvm.probe.JvmInjector;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.process.JvmDetector;
@@ -55,7 +56,8 @@ public final class Services {
     /** Created on first use: it sweeps what a crashed thaw left in targets and cleans up at exit. */
     public synchronized InjectionService injections() {
         if (injections == null) {
-            injections = InjectionService.start(proc, List.of(new PythonInjector(proc)), InjectionDirs.standard(proc));
+            injections = InjectionService.start(proc, List.of(new PythonInjector(proc), new JvmInjector(proc)),
+                    InjectionDirs.standard(proc));
         }
         return injections;
     }

@@ -147,6 +147,23 @@ final class AgentWatcher implements Runnable {
 
     @Override
     public void run() {
+        try {
+            loop();
+        } finally {
+            synchronized (LOCK) {
+                if (instance == this) {
+                    instance = null; // the next load starts a new watcher
+                }
+            }
+            try {
+                System.clearProperty(ThawAgent.PROPERTY); // so thaw loads the agent again instead of waiting
+            } catch (Throwable ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private void loop() {
         while (true) {
             WatchKey key;
             try {

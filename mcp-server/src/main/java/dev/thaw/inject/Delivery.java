@@ -13,6 +13,11 @@ public interface Delivery extends AutoCloseable {
     /** One sentence: which threads were armed and why. */
     String describe();
 
+    /** Facts the caller should find in the result's notes (e.g. a JVM printed a warning when its agent was loaded). */
+    default List<String> notes() {
+        return List.of();
+    }
+
     /**
      * Called now and then while nothing has picked the payload up: may arm more threads that have
      * become likely to reach a safe point (only when the caller let thaw choose).

@@ -140,7 +140,7 @@ public final class InjectionService implements AutoCloseable {
         }
         if (target == null) {
             throw new ThawException("unsupported_runtime", "Process " + request.pid() + " is not a runtime thaw can "
-                    + "inject into (CPython 3.14 or 3.15).", "Check the pid with list_processes (CLI: thaw ps).");
+                    + "inject into (CPython 3.14 or 3.15, or a HotSpot JVM).", "Check the pid with list_processes (CLI: thaw ps).");
         }
         String id = "inj" + seq.incrementAndGet() + "-" + salt;
         QueuedInjection record = new QueuedInjection(id, target, request.code(), sha256(request.code()),
@@ -252,6 +252,7 @@ public final class InjectionService implements AutoCloseable {
                 inj.injector.writePayload(inj.target, inj.dir, inj.id, inj.request);
                 inj.delivery = inj.injector.deliver(inj.target, inj.dir, inj.request);
                 inj.armedTids = inj.delivery.armedTids();
+                inj.notes.addAll(inj.delivery.notes());
                 inj.armedNanos = System.nanoTime();
                 LOG.debug("{}: {}", inj.id, inj.delivery.describe());
             } catch (ProcessGoneException e) {
@@ -398,7 +399,8 @@ public final class InjectionService implements AutoCloseable {
                 transition(inj, InjectionState.DELIVERED, "picked up just before the wait ended");
             }
         }
-        inj.notes.add("The script is still running" + (inj.status != null && inj.status.tid() != null
+        String custom = inj.injector.stillRunningNote(inj.request, inj.status == null ? null : inj.status.tid());
+        inj.notes.add(custom != null ? custom : "The script is still running" + (inj.status != null && inj.status.tid() != null
                 ? " on thread " + inj.status.tid() : "") + ". Python cannot stop a thread from outside, so thaw leaves it "
                 + "running" + (inj.request.mode() == InjectionMode.INLINE
                 ? "; in inline mode it holds the interrupted application thread until it ends"

@@ -39,4 +39,12 @@ public interface RuntimeInjector {
      */
     default void harvest(TargetIdentity target, InjectionDir dir, TargetStatus status) {
     }
+
+    /**
+     * What to tell the caller about a script still running when the wait ends, or null for the
+     * default (which explains that a Python thread cannot be stopped from outside).
+     */
+    default String stillRunningNote(InjectionRequest request, Long tid) {
+        return null;
+    }
 }

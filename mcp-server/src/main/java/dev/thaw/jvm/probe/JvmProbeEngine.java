@@ -150,12 +150,10 @@ public final class JvmProbeEngine {
             probe = compiler.compile(spec.code(), info.release(), TargetClassPath.resolve(proc, target.pid(), info.classPath()));
         } catch (CompileFailure.Exception e) {
             writeCompileFailure(dir, e.failure());
-            join(loading); // the agent is in now, waiting for requests; the failed status stands
+            settle(loading);
             return new Prepared(null, e.failure(), false, List.of(), null);
         } catch (RuntimeException e) {
-            if (loading != null) {
-                loading.cancel(false);
-            }
+            settle(loading);
             throw e;
         }
         write(dir, RequestFile.CLASSES, probe.bundle());
@@ -169,6 +167,21 @@ public final class JvmProbeEngine {
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the probe into " + dir.hostPath() + ": "
                     + e.getMessage() + ".", "Check free space and permissions of the target's /tmp.", e);
+        }
+    }
+
+    /**
+     * Waits for a load whose probe will not be delivered, whatever its outcome: the JVM reads the
+     * jar from the injection directory during the load, and removing the directory under it would
+     * make the JVM print an error on its stderr.
+     */
+    private static void settle(CompletableFuture<List<String>> loading) {
+        if (loading != null) {
+            try {
+                loading.join();
+            } catch (RuntimeException ignored) {
+                // the probe's own outcome (compile error, refusal) is what the caller needs to hear
+            }
         }
     }
 

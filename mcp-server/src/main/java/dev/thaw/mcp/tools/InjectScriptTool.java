@@ -34,13 +34,19 @@ public final class InjectScriptTool implements ThawTool {
     public McpSchema.Tool definition() {
         return McpSchema.Tool.builder("inject_script", Schemas.load("inject_script.input"))
                 .title("Inject a script")
-                .description("Run Python code inside a live CPython 3.14/3.15 process (PEP 768, written by thaw itself: "
+                .description("Run Python code inside a live CPython 3.14/3.15 process, or (language \"java\") a Java "
+                        + "probe inside a live HotSpot JVM (JDK 8+). Python: PEP 768, written by thaw itself: "
                         + "no Python needed beside the server, any thread can be chosen, works when the main thread is "
                         + "stuck or gone). Waits up to timeout_s and returns the state (completed, failed with the "
                         + "traceback, timed_out, target_exited; while undelivered: what the armed threads wait on and "
                         + "what would help) and the first 16 KiB of output; page the rest with read_output. The script "
                         + "runs on its own thread by default and cannot stop the target (sys.exit is caught). Look "
-                        + "first with snapshot; inject when memory alone cannot answer.")
+                        + "first with snapshot; inject when memory alone cannot answer. Java: code is a class implementing "
+                        + "dev.thaw.agent.Probe (void run(Map<String,String> params, PrintWriter out)) or just the body of "
+                        + "run; thaw compiles it for the JVM's own release and class path (compiler errors come back as "
+                        + "failed, with line numbers), and its agent (loaded once per JVM; JDK 21+ prints a warning on the "
+                        + "JVM's stderr then) runs it on a daemon thread in a throwaway class loader; at timeout_s it is "
+                        + "interrupted, then abandoned if it does not stop. Never take application locks in a probe.")
                 .outputSchema(Schemas.load("inject_script.output"))
                 .annotations(McpSchema.ToolAnnotations.builder()
                         .title("Inject a script").readOnlyHint(false).destructiveHint(true)
@@ -50,6 +56,7 @@ public final class InjectScriptTool implements ThawTool {
 
     @Override
     public ToolOutcome call(ToolArguments args, ToolContext context) {
+        checkLanguage(args);
         InjectionRequest request = new InjectionRequest(args.requireInt("pid"), requireString(args, "code"),
                 params(args), ThreadChoice.parse(args.has("thread") ? String.valueOf(args.raw().get("thread")) : null),
                 InjectionMode.parse(args.optionalString("mode", null)), timeout(args),
@@ -57,6 +64,32 @@ public final class InjectScriptTool implements ThawTool {
                 args.has("output_cap_bytes") ? args.requireInt("output_cap_bytes") : InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = injections.inject(request, progress(context));
         return new ToolOutcome(r, InjectionText.render(r), InjectionText.summary(r));
+    }
+
+    /** {@code language} is optional (the target's runtime decides); when given it must match the target. */
+    private static void checkLanguage(ToolArguments args) {
+        String lang = args.optionalString("language", null);
+        if (lang == null) {
+            return;
+        }
+        int pid = args.requireInt("pid");
+        boolean jvm = dev.thaw.jvm.JvmProbe.identify(pid).isPresent();
+        switch (lang.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "java" -> {
+                if (!jvm) {
+                    throw new dev.thaw.ThawException("language_mismatch", "Process " + pid + " is not a HotSpot JVM;"
+                            + " language \"java\" runs Java probes in JVMs only.",
+                            "Use language \"python\" for CPython processes, or pick a JVM from list_processes.");
+                }
+            }
+            case "python" -> {
+                if (jvm) {
+                    throw new dev.thaw.ThawException("language_mismatch", "Process " + pid + " is a JVM; it runs Java"
+                            + " probes, not Python.", "Use language \"java\" with Java source.");
+                }
+            }
+            default -> throw ToolArguments.invalid("language", "must be \"python\" or \"java\"");
+        }
     }
 
     /** MCP progress notifications while waiting, when the client asked for them (a progress token). */

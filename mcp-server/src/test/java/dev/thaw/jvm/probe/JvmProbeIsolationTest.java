@@ -84,6 +84,18 @@ class JvmProbeIsolationTest {
         }
     }
 
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void attachDisabledIsRefusedBeforeAnythingReachesTheJvm(int feature) throws Exception {
+        try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class, "-XX:+DisableAttachMechanism")) {
+            assertThatThrownBy(() -> engine.identify(t.pid())).isInstanceOfSatisfying(ThawException.class, e -> {
+                assertThat(e.code()).isEqualTo("attach_disabled");
+                assertThat(e.getMessage()).contains("DisableAttachMechanism");
+            });
+            assertThat(t.stdout().lines().toList()).hasSize(1); // no SIGQUIT thread dump
+        }
+    }
+
     private static ThreadSnapshot thread(Snapshot s, String name) {
         List<ThreadSnapshot> all = s.groups().stream().flatMap(g -> g.threads().stream()).toList();
         return all.stream().filter(x -> name.equals(x.name())).findFirst().orElseThrow();
