@@ -1,5 +1,7 @@
 package dev.thaw;
 
+import dev.thaw.inject.InjectionDirs;
+import dev.thaw.inject.InjectionService;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
@@ -8,6 +10,7 @@ import dev.thaw.process.PythonDetector;
 import dev.thaw.process.Doctor;
 import dev.thaw.process.ProcessLister;
 import dev.thaw.process.RuntimeDetector;
+import dev.thaw.python.inject.PythonInjector;
 
 import java.util.List;
 
@@ -20,6 +23,7 @@ public final class Services {
     private final ProcFs proc = ProcFs.system();
     private final ProcessLister lister;
     private final Doctor doctor;
+    private InjectionService injections;
 
     public Services() {
         ProcStatus self = proc.status((int) ProcessHandle.current().pid());
@@ -38,5 +42,13 @@ public final class Services {
 
     public ProcessLister lister() {
         return lister;
+    }
+
+    /** Created on first use: it sweeps what a crashed thaw left in targets and cleans up at exit. */
+    public synchronized InjectionService injections() {
+        if (injections == null) {
+            injections = InjectionService.start(proc, List.of(new PythonInjector(proc)), InjectionDirs.standard(proc));
+        }
+        return injections;
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             PsCommand.class,
             DoctorCommand.class,
+            InjectCommand.class,
             DemoCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class},

@@ -3,7 +3,9 @@ package dev.thaw.mcp;
 import dev.thaw.BuildInfo;
 import dev.thaw.Services;
 import dev.thaw.mcp.tools.DoctorTool;
+import dev.thaw.mcp.tools.InjectScriptTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
+import dev.thaw.mcp.tools.ReadOutputTool;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -64,6 +66,7 @@ public final class ThawServer {
     }
 
     static List<ThawTool> tools(Services services) {
-        return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()));
+        return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
+                new InjectScriptTool(services.injections()), new ReadOutputTool(services.injections()));
     }
 }

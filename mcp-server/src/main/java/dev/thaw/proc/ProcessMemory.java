@@ -22,9 +22,11 @@ import java.nio.file.StandardOpenOption;
  */
 public final class ProcessMemory implements AutoCloseable {
 
-    /** How the memory file is opened. Writing (PEP 768 injection) will add READ_WRITE. */
+    /** How the memory file is opened. READ_WRITE is for PEP 768 delivery only (a few bytes of thread state). */
     public enum Mode {
-        READ(StandardOpenOption.READ);
+        READ(StandardOpenOption.READ),
+        // READ+WRITE without CREATE: /proc/PID/mem must never be created or truncated (reference §3.1.6).
+        READ_WRITE(StandardOpenOption.READ, StandardOpenOption.WRITE);
 
         private final OpenOption[] options;
 
@@ -39,6 +41,8 @@ public final class ProcessMemory implements AutoCloseable {
     private final ProcFs procFs;
     private final FileChannel channel;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH).order(ByteOrder.LITTLE_ENDIAN);
+    private long readCalls;
+    private long bytesRead;
 
     private ProcessMemory(int pid, ProcFs procFs, FileChannel channel) {
         this.pid = pid;
@@ -76,6 +80,15 @@ public final class ProcessMemory implements AutoCloseable {
         return pid;
     }
 
+    /** System calls made so far (for benchmarks and tuning). */
+    public long readCalls() {
+        return readCalls;
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
     /** Fills {@code dst} from its position to its limit with the bytes at {@code address}. */
     public void read(long address, ByteBuffer dst) {
         int want = dst.remaining();
@@ -86,14 +99,17 @@ public final class ProcessMemory implements AutoCloseable {
         long pos = address;
         while (dst.hasRemaining()) {
             int n;
+            readCalls++;
             try {
                 n = channel.read(dst, pos);
             } catch (IOException e) {
                 throw failure(address, want, e.getMessage());
             }
+            bytesRead += Math.max(n, 0);
             if (n <= 0) {
-                // The kernel returns 0 bytes once the target's address space is gone (exit, zombie).
-                throw failure(address, want, "no data");
+                // /proc/PID/mem answers 0 bytes only when the target's address space is gone: it
+                // has exited or is exiting (an unmapped address is EIO instead).
+                throw new ProcessGoneException(pid);
             }
             pos += n;
         }
@@ -108,13 +124,15 @@ public final class ProcessMemory implements AutoCloseable {
         long pos = address;
         while (dst.hasRemaining()) {
             int n;
+            readCalls++;
             try {
                 n = channel.read(dst, pos);
             } catch (IOException e) {
                 break;
             }
+            bytesRead += Math.max(n, 0);
             if (n <= 0) {
-                break;
+                throw new ProcessGoneException(pid); // address space gone, see read()
             }
             pos += n;
         }
@@ -168,6 +186,45 @@ public final class ProcessMemory implements AutoCloseable {
 
     public byte readByte(long address) {
         return view(address, 1).get(0);
+    }
+
+    /**
+     * Writes all of {@code src} at {@code address}. Only for the few bytes of PEP 768 delivery: the
+     * memory must have been opened with {@link Mode#READ_WRITE}. The target keeps running; each
+     * write is one positional pwrite, so a single byte is replaced atomically.
+     */
+    public void write(long address, ByteBuffer src) {
+        int want = src.remaining();
+        if (address < 0 || address + want < 0) {
+            throw new MemoryUnreadableException(pid, address, want, "address outside user space");
+        }
+        long pos = address;
+        while (src.hasRemaining()) {
+            int n;
+            try {
+                n = channel.write(src, pos);
+            } catch (java.nio.channels.NonWritableChannelException e) {
+                throw new IllegalStateException("process memory of " + pid + " was opened read-only", e);
+            } catch (IOException e) {
+                throw failure(address, want, "write failed: " + e.getMessage());
+            }
+            if (n <= 0) {
+                throw failure(address, want, "write made no progress");
+            }
+            pos += n;
+        }
+    }
+
+    public void writeBytes(long address, byte[] bytes) {
+        write(address, ByteBuffer.wrap(bytes));
+    }
+
+    public void writeInt(long address, int value) {
+        write(address, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, value));
+    }
+
+    public void writeByte(long address, byte value) {
+        write(address, ByteBuffer.wrap(new byte[] {value}));
     }
 
     @Override

@@ -1,0 +1,30 @@
+package dev.thaw.inject;
+
+import java.util.List;
+
+/**
+ * An armed target, until the payload is picked up (or taken back). Called from one thread at a time.
+ */
+public interface Delivery extends AutoCloseable {
+
+    /** The threads armed so far. */
+    List<Long> armedTids();
+
+    /** One sentence: which threads were armed and why. */
+    String describe();
+
+    /**
+     * Called now and then while nothing has picked the payload up: may arm more threads that have
+     * become likely to reach a safe point (only when the caller let thaw choose).
+     */
+    void refresh();
+
+    /** What the armed threads are waiting on, and what would help. */
+    PendingReport pending();
+
+    /** Takes back every armed thread that has not picked the payload up; returns how many. */
+    int disarm();
+
+    @Override
+    void close();
+}

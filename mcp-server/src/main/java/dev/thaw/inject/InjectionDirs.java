@@ -1,0 +1,370 @@
+package dev.thaw.inject;
+
+import dev.thaw.Json;
+import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Creates injection directories and makes sure none outlives its use.
+ *
+ * <p>Names carry their owner: {@code thaw-inj-<ownerPid>.<ownerStartTicks>-<injectionId>}. A
+ * directory whose owner (the thaw process that created it) is no longer alive is stale: a crashed
+ * thaw left it. Stale directories are removed at start (in the temporary directories this user's
+ * earlier thaw processes used, from their journals, and in the host's) and the first time thaw
+ * touches a target's root.
+ *
+ * <p>The journal ({@code $XDG_STATE_HOME/thaw/injections/<owner>.json}) lists the temporary
+ * directories this thaw has created directories in, as paths valid here (a chroot's
+ * {@code /var/lib/thaw/sid/tmp}), so a directory inside a chroot whose target died with the server
+ * is still found. It changes only when a new one appears: nothing is written per injection.
+ *
+ * <p>Removal of a finished injection's directory happens on a background thread, right after the
+ * result is known, so the caller's answer does not wait for the file system.
+ */
+public final class InjectionDirs implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InjectionDirs.class);
+    static final String PREFIX = "thaw-inj-";
+    private static final Pattern NAME = Pattern.compile("thaw-inj-(\\d+)\\.(\\d+)-.+");
+    /** Where a directory may go inside the target's root, in order of preference. */
+    static final List<String> TEMP_DIRS = List.of("/tmp", "/var/tmp", "/dev/shm");
+
+    private final ProcFs proc;
+    private final Path journalDir;
+    private final String owner;
+    private final int myUid;
+    private final int myGid;
+    private final Set<String> journalled = new LinkedHashSet<>();
+    private final Set<String> sweptRoots = ConcurrentHashMap.newKeySet();
+    private final Set<InjectionDir> live = ConcurrentHashMap.newKeySet();
+    private final Map<String, Placement> placements = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Placement> e) {
+                    return size() > 64;
+                }
+            });
+    private final AtomicInteger removing = new AtomicInteger();
+    private final ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "thaw-inject-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public InjectionDirs(ProcFs proc, Path journalDir) {
+        this.proc = proc;
+        this.journalDir = journalDir;
+        int self = (int) ProcessHandle.current().pid();
+        this.owner = self + "." + proc.stat(self).startTimeTicks();
+        int[] ids = ids(proc, self);
+        this.myUid = ids[0];
+        this.myGid = ids[1];
+    }
+
+    /** The directories of this user's thaw, journalled under {@code $XDG_STATE_HOME/thaw/injections}. */
+    public static InjectionDirs standard(ProcFs proc) {
+        return new InjectionDirs(proc, dev.thaw.session.StateDirs.base().resolve("injections"));
+    }
+
+    /** {@code <pid>.<startTicks>} of this process: what makes its directories recognisable. */
+    public String owner() {
+        return owner;
+    }
+
+    /** Where a target's directories go, found once per target (pid + start time). */
+    private record Placement(String tmp, Path viaParent) {
+    }
+
+    /** Creates the private directory of an injection inside the target's root. */
+    public InjectionDir create(TargetIdentity target, String injectionId) {
+        String name = PREFIX + owner + "-" + injectionId;
+        Path root = proc.targetRoot(target.pid());
+        Placement known = placements.get(target.key());
+        List<String> candidates = known == null ? TEMP_DIRS : List.of(known.tmp());
+        if (known == null) {
+            sweepRoot(target.pid());
+        }
+        IOException last = null;
+        for (String tmp : candidates) {
+            Path parent = root.resolve(tmp.substring(1));
+            if (known == null && !Files.isDirectory(parent)) {
+                continue;
+            }
+            Path host = parent.resolve(name);
+            try {
+                // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
+                Files.createDirectory(host, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Path viaParent = known != null ? known.viaParent() : viaRootLink(target.pid(), tmp);
+                placements.put(target.key(), new Placement(tmp, viaParent));
+                boolean chown = target.uid() != myUid || target.gid() != myGid;
+                InjectionDir dir = new InjectionDir(name, host, tmp + "/" + name,
+                        viaParent == null ? null : viaParent.resolve(name), target.uid(), target.gid(), chown);
+                live.add(dir);
+                dir.giveToTarget(host);
+                if (viaParent != null) {
+                    journal(viaParent);
+                }
+                return dir;
+            } catch (FileAlreadyExistsException e) {
+                throw new ThawException("injection_dir_exists", "The injection directory " + tmp + "/" + name
+                        + " already exists in the target's root.", "Retry: thaw picks a new name each time.", e);
+            } catch (IOException e) {
+                last = e;
+                InjectionDir.deleteTree(host);
+            }
+        }
+        if (known != null) {
+            placements.remove(target.key());
+            return create(target, injectionId); // the target's temporary directory changed: look again
+        }
+        throw new ThawException("no_writable_temp", "Cannot create a private directory in the target's "
+                + String.join(", ", TEMP_DIRS) + " (through " + root + "): "
+                + (last == null ? "none of them exists" : last.getMessage()) + ".",
+                "thaw needs a writable temporary directory inside the target's root; check its /tmp.", last);
+    }
+
+    /** Removes a directory soon, on the clean-up thread. */
+    public void remove(InjectionDir dir) {
+        removing.incrementAndGet();
+        try {
+            remover.execute(() -> {
+                try {
+                    removeNow(dir);
+                } finally {
+                    removing.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            // shutting down: do it here
+            removing.decrementAndGet();
+            removeNow(dir);
+        }
+    }
+
+    /** Removes a directory now. */
+    public boolean removeNow(InjectionDir dir) {
+        boolean gone = dir.delete();
+        if (gone) {
+            live.remove(dir);
+        } else {
+            LOG.warn("could not remove injection directory {}", dir.hostPath());
+        }
+        return gone;
+    }
+
+    /** Waits until the removals asked for so far are done (tests; shutdown). */
+    public boolean awaitRemovals(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (removing.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return removing.get() == 0;
+    }
+
+    /** Directories created and not removed yet. */
+    public int liveCount() {
+        return live.size();
+    }
+
+    /** Removes every directory of this thaw still there, and the journal (server exit). */
+    @Override
+    public void close() {
+        awaitRemovals(Duration.ofSeconds(5));
+        remover.shutdownNow();
+        for (InjectionDir d : List.copyOf(live)) {
+            removeNow(d);
+        }
+        synchronized (journalled) {
+            for (String tmp : journalled) {
+                sweepDir(Path.of(tmp), owner);
+            }
+            try {
+                if (journalDir != null) {
+                    Files.deleteIfExists(journalFile());
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot remove journal {}: {}", journalFile(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Start-up clean-up: stale directories in the temporary directories the journals of dead
+     * owners list, and in the host's. Returns how many directories were removed.
+     */
+    public int sweepStale() {
+        int removed = 0;
+        Set<String> places = new LinkedHashSet<>(TEMP_DIRS);
+        if (journalDir != null && Files.isDirectory(journalDir)) {
+            try (DirectoryStream<Path> journals = Files.newDirectoryStream(journalDir, "*.json")) {
+                for (Path j : journals) {
+                    String who = j.getFileName().toString().replaceFirst("\\.json$", "");
+                    if (who.equals(owner) || ownerAlive(who)) {
+                        continue;
+                    }
+                    places.addAll(readJournal(j));
+                    Files.deleteIfExists(j);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("cannot read journals in {}: {}", journalDir, e.toString());
+            }
+        }
+        for (String p : places) {
+            removed += sweepDir(Path.of(p), null);
+        }
+        return removed;
+    }
+
+    /** Removes stale directories from a target's temporary directories, once per root per server. */
+    int sweepRoot(int pid) {
+        String key;
+        try {
+            key = Files.getAttribute(proc.targetRoot(pid), "unix:dev") + ":"
+                    + Files.getAttribute(proc.targetRoot(pid), "unix:ino");
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        if (!sweptRoots.add(key)) {
+            return 0;
+        }
+        int removed = 0;
+        for (String tmp : TEMP_DIRS) {
+            removed += sweepDir(proc.targetRoot(pid).resolve(tmp.substring(1)), null);
+        }
+        return removed;
+    }
+
+    /** Removes the directories of dead owners (or, with {@code onlyOwner}, those of that owner). */
+    private int sweepDir(Path tmp, String onlyOwner) {
+        int removed = 0;
+        if (!Files.isDirectory(tmp)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+            for (Path p : entries) {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                String who = m.group(1) + "." + m.group(2);
+                boolean remove = onlyOwner != null ? who.equals(onlyOwner) : !who.equals(owner) && !ownerAlive(who);
+                if (remove && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && InjectionDir.deleteTree(p)) {
+                    LOG.info("removed stale injection directory {}", p);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot sweep {}: {}", tmp, e.toString());
+        }
+        return removed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> readJournal(Path journal) throws IOException {
+        Map<String, Object> doc = Json.mapper().readValue(Files.readString(journal), Map.class);
+        List<String> out = new ArrayList<>();
+        for (Object o : (List<Object>) doc.getOrDefault("tempDirs", List.of())) {
+            if (o instanceof String s && s.startsWith("/")) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private void journal(Path tempDir) {
+        if (journalDir == null) {
+            return;
+        }
+        synchronized (journalled) {
+            if (!journalled.add(tempDir.toString())) {
+                return;
+            }
+            try {
+                Files.createDirectories(journalDir);
+                Path tmp = journalDir.resolve(owner + ".json.tmp");
+                Files.writeString(tmp, Json.write(Map.of("owner", owner, "tempDirs", List.copyOf(journalled))),
+                        StandardCharsets.UTF_8);
+                Files.move(tmp, journalFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                LOG.debug("cannot write injection journal: {}", e.toString());
+            }
+        }
+    }
+
+    private Path journalFile() {
+        return journalDir.resolve(owner + ".json");
+    }
+
+    /**
+     * The target's temporary directory as a path valid here, when its root is reachable by path (same
+     * mount namespace, e.g. a chroot); null in another mount namespace.
+     */
+    private Path viaRootLink(int pid, String tmp) {
+        try {
+            Path link = Files.readSymbolicLink(proc.targetRoot(pid));
+            if (link.isAbsolute() && Files.isSameFile(link, proc.targetRoot(pid))) {
+                return link.resolve(tmp.substring(1));
+            }
+        } catch (IOException | RuntimeException e) {
+            // another mount namespace: reachable only through /proc/PID/root while the target lives
+        }
+        return null;
+    }
+
+    private boolean ownerAlive(String who) {
+        int dot = who.indexOf('.');
+        if (dot < 0) {
+            return true; // not ours to judge
+        }
+        try {
+            int pid = Integer.parseInt(who.substring(0, dot));
+            long ticks = Long.parseLong(who.substring(dot + 1));
+            ProcStat s = proc.stat(pid);
+            return s.startTimeTicks() == ticks && s.state() != 'Z';
+        } catch (NumberFormatException e) {
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static int[] ids(ProcFs proc, int pid) {
+        try {
+            var st = proc.status(pid);
+            return new int[] {st.effectiveUid(), st.effectiveGid()};
+        } catch (RuntimeException e) {
+            return new int[] {-1, -1};
+        }
+    }
+}

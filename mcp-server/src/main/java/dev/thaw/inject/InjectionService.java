@@ -1,0 +1,779 @@
+package dev.thaw.inject;
+
+import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessGoneException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The injection lifecycle, the same for every runtime: identify the target, record the script
+ * (write-ahead, through the {@link InjectionListener}), ask the {@link ApprovalGate}, wait for
+ * earlier injections into the same process, create the private directory, let the
+ * {@link RuntimeInjector} write its payload and arm the target, then follow {@code status.json}
+ * until the script ends or the caller's wait does.
+ *
+ * <p><b>Serialization.</b> One delivery at a time per process (pid + start time): the next one is
+ * armed only after the previous one was picked up (or taken back). A script that outlives its wait
+ * keeps running on its own thread and does not block later injections.
+ *
+ * <p><b>Files.</b> A directory lives only while its script can still write into it: when the script
+ * ends, thaw reads the output into memory (for read_output) and removes the directory at once. A
+ * delivery that never started is taken back (the run-once guard taken by thaw, the armed threads
+ * disarmed) and its directory removed. On server exit every directory is removed; directories of a
+ * crashed server are removed at the next start ({@link InjectionDirs}).
+ *
+ * <p><b>Outputs</b> of the last {@value #RETAINED} injections stay readable (at most
+ * {@value #RETAINED_BYTES} bytes in all); older ones are forgotten.
+ */
+public final class InjectionService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InjectionService.class);
+
+    /** Output bytes returned by {@link #inject} itself; the rest is paged with {@link #readOutput}. */
+    public static final int PREVIEW_BYTES = 16 * 1024;
+    public static final int MAX_PAGE_BYTES = 1 << 20;
+    static final int RETAINED = 256;
+    static final long RETAINED_BYTES = 256L << 20;
+    private static final long REAPER_PERIOD_MS = 200;
+    private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long PROGRESS_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    private static final long ALIVE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final ProcFs proc;
+    private final List<RuntimeInjector> injectors;
+    private final InjectionDirs dirs;
+    private final Map<String, Injection> injections = new LinkedHashMap<>();
+    private final Map<String, Semaphore> targetLocks = new ConcurrentHashMap<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final String salt = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    private final Thread shutdownHook;
+    private volatile InjectionListener listener = InjectionListener.NONE;
+    private volatile ApprovalGate gate = ApprovalGate.APPROVE_ALL;
+    private ScheduledExecutorService reaper;
+    private volatile boolean closed;
+
+    /**
+     * Starts the service: removes what a crashed server left behind (in the background) and makes
+     * sure this one leaves nothing behind at exit (a shutdown hook).
+     */
+    public static InjectionService start(ProcFs proc, List<RuntimeInjector> injectors, InjectionDirs dirs) {
+        InjectionService s = new InjectionService(proc, injectors, dirs);
+        Thread sweep = new Thread(() -> {
+            try {
+                int n = dirs.sweepStale();
+                if (n > 0) {
+                    LOG.info("removed {} injection directories left by a previous thaw", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("sweeping stale injection directories failed: {}", e.toString());
+            }
+        }, "thaw-inject-sweep");
+        sweep.setDaemon(true);
+        sweep.start();
+        return s;
+    }
+
+    InjectionService(ProcFs proc, List<RuntimeInjector> injectors, InjectionDirs dirs) {
+        this.proc = proc;
+        this.injectors = List.copyOf(injectors);
+        this.dirs = dirs;
+        this.shutdownHook = new Thread(this::close, "thaw-inject-cleanup");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Where the session log hears about injections (issue 7). */
+    public void setListener(InjectionListener listener) {
+        this.listener = listener == null ? InjectionListener.NONE : listener;
+    }
+
+    /** What decides whether an injection may be delivered (default: approve all). */
+    public void setApprovalGate(ApprovalGate gate) {
+        this.gate = gate == null ? ApprovalGate.APPROVE_ALL : gate;
+    }
+
+    public InjectionDirs dirs() {
+        return dirs;
+    }
+
+    /**
+     * Injects and waits up to the request's timeout.
+     *
+     * @return the state and the first {@value #PREVIEW_BYTES} bytes of output; {@code timed_out},
+     *         {@code target_exited} and {@code failed} are results, not exceptions
+     * @throws ThawException refusals before anything was delivered (not a supported runtime,
+     *                       remote debugging disabled, not approved, ...)
+     */
+    public InjectionResult inject(InjectionRequest request, ProgressSink progress) {
+        ensureOpen();
+        ProgressSink sink = progress == null ? ProgressSink.NONE : progress;
+        long start = System.nanoTime();
+        proc.stat(request.pid()); // ProcessGoneException with the usual wording when the pid is wrong
+        RuntimeInjector injector = null;
+        TargetIdentity target = null;
+        for (RuntimeInjector ri : injectors) {
+            Optional<TargetIdentity> t = ri.identify(request.pid());
+            if (t.isPresent()) {
+                injector = ri;
+                target = t.get();
+                break;
+            }
+        }
+        if (target == null) {
+            throw new ThawException("unsupported_runtime", "Process " + request.pid() + " is not a runtime thaw can "
+                    + "inject into (CPython 3.14 or 3.15).", "Check the pid with list_processes (CLI: thaw ps).");
+        }
+        String id = "inj" + seq.incrementAndGet() + "-" + salt;
+        QueuedInjection record = new QueuedInjection(id, target, request.code(), sha256(request.code()),
+                request.params(), request.thread().wire(), request.mode().wire(), request.timeout().toMillis(),
+                request.hypothesis(), Instant.now().toString());
+        Injection inj = new Injection(id, request, target, injector, record, start);
+        register(inj);
+        emit(() -> listener.queued(record));
+
+        ApprovalDecision decision;
+        try {
+            decision = gate.review(record);
+        } catch (ThawException e) {
+            decision = ApprovalDecision.deny("gate", e.getMessage());
+            ApprovalDecision d = decision;
+            emit(() -> listener.approval(id, d));
+            synchronized (inj) {
+                end(inj, InjectionState.CANCELLED, "not approved: " + e.getMessage());
+            }
+            throw e;
+        }
+        ApprovalDecision d = decision;
+        emit(() -> listener.approval(id, d));
+        if (!decision.approved()) {
+            synchronized (inj) {
+                end(inj, InjectionState.CANCELLED, "not approved by " + decision.by()
+                        + (decision.reason() == null ? "" : ": " + decision.reason()));
+            }
+            throw new ThawException("not_approved", "Injection " + id + " was not approved (" + decision.by() + ")"
+                    + (decision.reason() == null ? "." : ": " + decision.reason()),
+                    "Nothing ran. Change the approval policy (thaw serve --approve) or approve the request.");
+        }
+        // The wait starts after approval: a person answering does not eat the script's time.
+        long deadline = System.nanoTime() + request.timeout().toNanos();
+        drive(inj, deadline, sink);
+        return result(inj);
+    }
+
+    /** The current result of an injection, without waiting. */
+    public InjectionResult status(String id) {
+        Injection inj = find(id);
+        synchronized (inj) {
+            advance(inj);
+        }
+        return result(inj);
+    }
+
+    /**
+     * A page of output. With {@code wait} > 0, first waits (up to that long) for the injection to
+     * end, so a caller can collect a timed-out script's late result.
+     */
+    public OutputPage readOutput(String id, long offset, int maxBytes, Duration wait) {
+        if (offset < 0) {
+            throw InjectionRequest.invalid("offset", "must be 0 or more");
+        }
+        int max = Math.max(16, Math.min(maxBytes <= 0 ? PREVIEW_BYTES : maxBytes, MAX_PAGE_BYTES));
+        Injection inj = find(id);
+        if (wait != null && !wait.isZero() && !wait.isNegative()) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            Backoff backoff = new Backoff();
+            while (true) {
+                synchronized (inj) {
+                    advance(inj);
+                    if (inj.done || inj.state.isFinal()) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+                backoff.pause(deadline);
+            }
+        }
+        synchronized (inj) {
+            advance(inj);
+            byte[] bytes = currentOutput(inj);
+            int from = (int) Math.min(offset, bytes.length);
+            int to = Utf8.cut(bytes, from, bytes.length, max);
+            boolean finished = inj.done || inj.state.isFinal();
+            boolean complete = finished && to >= bytes.length;
+            TargetStatus st = inj.status;
+            return new OutputPage(id, inj.state.wire(), from, to, bytes.length, Utf8.decode(bytes, from, to), complete,
+                    st != null && st.truncated(), st == null ? 0 : st.droppedBytes(), st == null ? null : st.error(),
+                    complete && st != null ? st.traceback() : null);
+        }
+    }
+
+    // ---------------------------------------------------------------- the lifecycle
+
+    private void drive(Injection inj, long deadline, ProgressSink progress) {
+        Semaphore lock = targetLocks.computeIfAbsent(inj.target.key(), k -> new Semaphore(1, true));
+        if (!acquire(lock, inj, deadline, progress)) {
+            synchronized (inj) {
+                inj.notes.add("An earlier injection into this process was still being delivered for the whole wait.");
+                end(inj, InjectionState.TIMED_OUT, "still queued behind an earlier injection into process "
+                        + inj.target.pid() + " after " + seconds(inj.request.timeout()) + "; nothing was delivered");
+            }
+            return;
+        }
+        synchronized (inj) {
+            inj.lockHeld = true;
+            try {
+                if (!inj.target.alive(proc)) {
+                    end(inj, InjectionState.TARGET_EXITED, "the process exited before delivery");
+                    return;
+                }
+                inj.dir = dirs.create(inj.target, inj.id);
+                inj.injector.writePayload(inj.target, inj.dir, inj.id, inj.request);
+                inj.delivery = inj.injector.deliver(inj.target, inj.dir, inj.request);
+                inj.armedTids = inj.delivery.armedTids();
+                inj.armedNanos = System.nanoTime();
+                LOG.debug("{}: {}", inj.id, inj.delivery.describe());
+            } catch (ProcessGoneException e) {
+                end(inj, InjectionState.TARGET_EXITED, "the process exited during delivery");
+                return;
+            } catch (RuntimeException e) {
+                // A refusal found only now (e.g. no main thread): nothing was armed, nothing can run.
+                end(inj, InjectionState.CANCELLED, "not delivered: " + e.getMessage());
+                throw e;
+            }
+        }
+        Backoff backoff = new Backoff();
+        long nextRefresh = System.nanoTime() + REFRESH_NANOS;
+        long nextProgress = System.nanoTime() + PROGRESS_NANOS / 2;
+        while (true) {
+            synchronized (inj) {
+                advance(inj);
+                if (inj.done || inj.state.isFinal()) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    timeout(inj);
+                    return;
+                }
+                if (!inj.claimed && inj.delivery != null && now >= nextRefresh) {
+                    refresh(inj);
+                    nextRefresh = now + REFRESH_NANOS;
+                }
+                if (now >= nextProgress) {
+                    progress.progress((now - inj.startNanos) / 1e6, inj.request.timeout().toMillis(), describeWait(inj));
+                    nextProgress = now + PROGRESS_NANOS;
+                }
+            }
+            backoff.pause(deadline);
+        }
+    }
+
+    private boolean acquire(Semaphore lock, Injection inj, long deadline, ProgressSink progress) {
+        try {
+            if (lock.tryAcquire()) {
+                return true;
+            }
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (lock.tryAcquire(Math.min(left, PROGRESS_NANOS), TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+                progress.progress((System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
+                        "queued behind an earlier injection into process " + inj.target.pid());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Reads the target's news and moves the state machine. Caller holds the monitor. */
+    private void advance(Injection inj) {
+        if (inj.done || inj.dir == null) {
+            return;
+        }
+        Optional<byte[]> raw = inj.dir.read(InjectionDir.STATUS, StatusFile.MAX_BYTES);
+        // Parse only what changed: polling is frequent, new statuses are rare.
+        if (raw.isPresent() && !java.util.Arrays.equals(raw.get(), inj.lastStatusBytes)) {
+            inj.lastStatusBytes = raw.get();
+            Optional<TargetStatus> st = StatusFile.parse(raw.get());
+            if (st.isPresent()) {
+                apply(inj, st.get());
+                if (inj.done) {
+                    return;
+                }
+            }
+        }
+        // Whether the target lives is asked less often than the status: each /proc read costs.
+        long now = System.nanoTime();
+        if (now - inj.aliveCheckedNanos >= ALIVE_CHECK_NANOS) {
+            inj.aliveCheckedNanos = now;
+            if (!inj.target.alive(proc)) {
+                // One more look: it may have finished just before it exited.
+                inj.lastStatusBytes = null;
+                Optional<TargetStatus> last = StatusFile.read(inj.dir);
+                if (last.isPresent()) {
+                    apply(inj, last.get());
+                }
+                if (!inj.done) {
+                    targetExited(inj);
+                }
+            }
+        }
+    }
+
+    private void apply(Injection inj, TargetStatus st) {
+        inj.status = st;
+        if (!inj.claimed) {
+            inj.claimed = true;
+            afterClaim(inj);
+        }
+        if (inj.state == InjectionState.QUEUED) {
+            transition(inj, InjectionState.DELIVERED, "picked up by thread " + st.armedTid() + mainHint(inj, st.armedTid()));
+        }
+        InjectionState to = st.state();
+        boolean compileOrStartFailure = to == InjectionState.FAILED && st.phase() != null;
+        if (inj.state == InjectionState.DELIVERED && (to == InjectionState.RUNNING
+                || (to.isFinal() && !compileOrStartFailure))) {
+            transition(inj, InjectionState.RUNNING, "script running on thread " + st.tid()
+                    + (inj.request.mode() == InjectionMode.INLINE ? " (inline, the interrupted thread)" : " (its own thread)"));
+        }
+        if (to == InjectionState.COMPLETED || to == InjectionState.FAILED) {
+            collect(inj);
+            inj.observedNanos = System.nanoTime();
+            String detail = to == InjectionState.COMPLETED ? "completed" + (st.elapsedMs() == null ? "" : " in "
+                    + st.elapsedMs() + " ms") : (compileOrStartFailure ? "failed to " + st.phase() + ": " : "failed: ")
+                    + firstLine(st.error());
+            end(inj, to, detail);
+        }
+    }
+
+    /** The payload started: take back the other armed threads and let the next injection in. */
+    private void afterClaim(Injection inj) {
+        closeDelivery(inj, true);
+        releaseLock(inj);
+    }
+
+    private void refresh(Injection inj) {
+        try {
+            inj.delivery.refresh();
+            inj.armedTids = inj.delivery.armedTids();
+        } catch (ProcessGoneException e) {
+            targetExited(inj);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: refresh failed: {}", inj.id, e.toString());
+        }
+    }
+
+    private void timeout(Injection inj) {
+        inj.aliveCheckedNanos = 0; // a last full look, the target's life included
+        advance(inj);
+        if (inj.done || inj.state.isFinal()) {
+            return;
+        }
+        String waited = seconds(inj.request.timeout());
+        if (!inj.claimed) {
+            PendingReport report = pendingReport(inj);
+            if (inj.dir.claim()) {
+                // thaw holds the run-once guard now: the bootstrap can never run, even if a thread wakes.
+                inj.pending = report;
+                closeDelivery(inj, true);
+                inj.notes.add("Taken back: the armed threads were disarmed and the script will not run later.");
+                end(inj, InjectionState.TIMED_OUT, "not delivered within " + waited + " (no armed thread reached a "
+                        + "safe point); taken back, it will not run");
+                return;
+            }
+            // The target took it a moment ago.
+            inj.claimed = true;
+            afterClaim(inj);
+            advance(inj);
+            if (inj.done || inj.state.isFinal()) {
+                return;
+            }
+            if (inj.state == InjectionState.QUEUED) {
+                transition(inj, InjectionState.DELIVERED, "picked up just before the wait ended");
+            }
+        }
+        inj.notes.add("The script is still running" + (inj.status != null && inj.status.tid() != null
+                ? " on thread " + inj.status.tid() : "") + ". Python cannot stop a thread from outside, so thaw leaves it "
+                + "running" + (inj.request.mode() == InjectionMode.INLINE
+                ? "; in inline mode it holds the interrupted application thread until it ends"
+                : " on its own daemon thread; the application's threads are not blocked by it")
+                + ". Its output is still collected if it ends: read_output with wait_s. Later injections work regardless.");
+        transition(inj, InjectionState.TIMED_OUT, "still running after " + waited);
+        linger(inj);
+    }
+
+    private PendingReport pendingReport(Injection inj) {
+        try {
+            return inj.delivery == null ? null : inj.delivery.pending();
+        } catch (RuntimeException e) {
+            return new PendingReport("The armed threads cannot be inspected: " + e.getMessage(), List.of(), List.of());
+        }
+    }
+
+    private void targetExited(Injection inj) {
+        if (inj.done) {
+            return;
+        }
+        closeDelivery(inj, false);
+        collect(inj);
+        end(inj, InjectionState.TARGET_EXITED, "process " + inj.target.pid() + " exited "
+                + (inj.claimed ? "while the script ran" : "before any thread picked the script up"));
+    }
+
+    /** Reads the output into memory and removes the directory. */
+    private void collect(Injection inj) {
+        if (inj.output != null || inj.dir == null) {
+            return;
+        }
+        int cap = (int) Math.min(inj.request.outputCap(), Integer.MAX_VALUE - 16);
+        byte[] out = inj.dir.read(InjectionDir.OUTPUT, cap).orElseGet(() ->
+                inj.dir.read(InjectionDir.OUTPUT_PART, cap).orElse(new byte[0]));
+        inj.output = out;
+        try {
+            inj.injector.harvest(inj.target, inj.dir, inj.status);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: harvest failed: {}", inj.id, e.toString());
+        }
+        removeDir(inj);
+        TargetStatus st = inj.status;
+        InjectionOutput o = new InjectionOutput(inj.id, st == null ? inj.state : st.state(), out, sha256(out),
+                st != null && st.truncated(), st == null ? 0 : st.droppedBytes(), st == null ? null : st.error(),
+                st == null ? null : st.traceback());
+        emit(() -> listener.output(o));
+    }
+
+    /** Moves to a state from which nothing more will happen, cleaning up everything. */
+    private void end(Injection inj, InjectionState to, String detail) {
+        closeDelivery(inj, true);
+        removeDir(inj);
+        releaseLock(inj);
+        inj.done = true;
+        inj.lingering = false;
+        if (inj.state != to) {
+            transition(inj, to, detail);
+        }
+        inj.notifyAll();
+    }
+
+    private void transition(Injection inj, InjectionState to, String detail) {
+        InjectionState from = inj.state;
+        inj.state = to;
+        StatusChange change = new StatusChange(inj.id, from, to, Instant.now().toString(), detail);
+        LOG.debug("{}: {} -> {} ({})", inj.id, from.wire(), to.wire(), detail);
+        emit(() -> listener.statusChanged(change));
+    }
+
+    private void closeDelivery(Injection inj, boolean disarm) {
+        Delivery d = inj.delivery;
+        if (d == null) {
+            return;
+        }
+        inj.delivery = null;
+        try {
+            if (disarm) {
+                d.disarm();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("{}: disarm failed: {}", inj.id, e.toString());
+        } finally {
+            d.close();
+        }
+    }
+
+    private void removeDir(Injection inj) {
+        if (inj.dir != null && inj.output == null && !inj.claimed) {
+            inj.output = new byte[0];
+        }
+        if (inj.dir != null) {
+            dirs.remove(inj.dir);
+            inj.dir = null;
+        }
+    }
+
+    private void releaseLock(Injection inj) {
+        if (inj.lockHeld) {
+            inj.lockHeld = false;
+            Semaphore s = targetLocks.get(inj.target.key());
+            if (s != null) {
+                s.release();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- late results
+
+    private void linger(Injection inj) {
+        inj.lingering = true;
+        synchronized (this) {
+            if (reaper == null) {
+                reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "thaw-inject-reaper");
+                    t.setDaemon(true);
+                    return t;
+                });
+                reaper.scheduleWithFixedDelay(this::reap, REAPER_PERIOD_MS, REAPER_PERIOD_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Follows scripts that outlived their wait, so their late end is recorded and their directory removed. */
+    private void reap() {
+        List<Injection> lingering;
+        synchronized (this) {
+            lingering = injections.values().stream().filter(i -> i.lingering).toList();
+        }
+        for (Injection inj : lingering) {
+            try {
+                synchronized (inj) {
+                    advance(inj);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("{}: reaper: {}", inj.id, e.toString());
+            }
+        }
+        pruneLocks();
+    }
+
+    private void pruneLocks() {
+        targetLocks.entrySet().removeIf(e -> {
+            String key = e.getKey();
+            int pid = Integer.parseInt(key.substring(0, key.indexOf('@')));
+            long ticks = Long.parseLong(key.substring(key.indexOf('@') + 1));
+            return !new TargetIdentity(pid, ticks, null, null, null, 0, 0).alive(proc)
+                    && e.getValue().availablePermits() == 1 && !e.getValue().hasQueuedThreads();
+        });
+    }
+
+    // ---------------------------------------------------------------- results
+
+    private InjectionResult result(Injection inj) {
+        synchronized (inj) {
+            byte[] bytes = currentOutput(inj);
+            int cut = Utf8.cut(bytes, 0, bytes.length, PREVIEW_BYTES);
+            boolean finished = inj.done || inj.state.isFinal();
+            TargetStatus st = inj.status;
+            boolean more = cut < bytes.length || !finished;
+            double elapsed = (System.nanoTime() - inj.startNanos) / 1e6;
+            return new InjectionResult(inj.id, inj.target.pid(), inj.state.wire(), inj.claimed, inj.request.mode().wire(),
+                    inj.armedTids, st == null ? null : st.armedTid(), st == null ? null : st.tid(),
+                    Math.round(elapsed * 1000) / 1000.0, st == null ? null : st.elapsedMs(), Utf8.decode(bytes, 0, cut),
+                    bytes.length, more, cut, st != null && st.truncated(), st == null ? 0 : st.droppedBytes(),
+                    st == null ? null : st.error(), st == null ? null : st.errorType(),
+                    st == null ? null : st.traceback(), st == null ? null : st.exit(), inj.pending, inj.record.sha256(),
+                    List.copyOf(inj.notes), timings(inj));
+        }
+    }
+
+    private static Timings timings(Injection inj) {
+        TargetStatus st = inj.status;
+        long t0 = inj.startNanos;
+        return new Timings(ms(inj.armedNanos, t0), st == null ? null : ms(st.deliveredNs(), t0),
+                st == null ? null : ms(st.runningNs(), t0), st == null ? null : ms(st.endedNs(), t0),
+                ms(inj.observedNanos, t0));
+    }
+
+    private static Double ms(Long nanos, long t0) {
+        return nanos == null || nanos == 0 ? null : Math.round((nanos - t0) / 1e3) / 1e3;
+    }
+
+    /** The final output, or what the script has written so far. Caller holds the monitor. */
+    private static byte[] currentOutput(Injection inj) {
+        if (inj.output != null) {
+            return inj.output;
+        }
+        if (inj.dir == null) {
+            return new byte[0];
+        }
+        int cap = (int) Math.min(inj.request.outputCap(), Integer.MAX_VALUE - 16);
+        byte[] part = inj.dir.readRange(InjectionDir.OUTPUT_PART, 0, cap);
+        return part.length > 0 ? part : inj.dir.readRange(InjectionDir.OUTPUT, 0, cap);
+    }
+
+    private String describeWait(Injection inj) {
+        return switch (inj.state) {
+            case QUEUED -> {
+                PendingReport p = pendingReport(inj);
+                yield p == null ? "waiting for delivery" : p.summary();
+            }
+            case DELIVERED -> "delivered; starting the script";
+            case RUNNING -> "script running" + (inj.status != null && inj.status.tid() != null
+                    ? " on thread " + inj.status.tid() : "");
+            default -> inj.state.wire();
+        };
+    }
+
+    private static String mainHint(Injection inj, Long tid) {
+        return tid != null && tid == inj.target.pid() ? " (the main OS thread)" : "";
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    private synchronized void register(Injection inj) {
+        injections.put(inj.id, inj);
+        if (injections.size() <= RETAINED && retainedBytes() <= RETAINED_BYTES) {
+            return;
+        }
+        Iterator<Injection> it = injections.values().iterator();
+        while (it.hasNext() && (injections.size() > RETAINED || retainedBytes() > RETAINED_BYTES)) {
+            Injection old = it.next();
+            if (old != inj && old.done) {
+                it.remove();
+            }
+        }
+    }
+
+    private long retainedBytes() {
+        long sum = 0;
+        for (Injection i : injections.values()) {
+            sum += i.outputSize();
+        }
+        return sum;
+    }
+
+    private synchronized Injection find(String id) {
+        Injection inj = injections.get(id);
+        if (inj == null) {
+            throw new ThawException("unknown_injection", "No injection " + id + " in this server session"
+                    + (id != null && id.endsWith("-" + salt) ? " (it is older than the last " + RETAINED
+                    + " injections, whose outputs are kept)" : "") + ".",
+                    "Use the injection_id that inject_script returned in this session.");
+        }
+        return inj;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ThawException("shutting_down", "thaw is shutting down; no new injections.", null);
+        }
+    }
+
+    private void emit(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            LOG.warn("injection listener failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Takes back every delivery that has not started and removes every directory of this server.
+     * Scripts already running keep running in their targets (nothing can stop them), writing nowhere.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: this is the hook
+        }
+        ScheduledExecutorService r;
+        List<Injection> all;
+        synchronized (this) {
+            r = reaper;
+            all = new ArrayList<>(injections.values());
+        }
+        if (r != null) {
+            r.shutdownNow();
+        }
+        List<InjectionDir> left = new ArrayList<>();
+        for (Injection inj : all) {
+            synchronized (inj) {
+                if (inj.done) {
+                    continue;
+                }
+                if (!inj.claimed && inj.dir != null && inj.dir.claim()) {
+                    closeDelivery(inj, true);
+                    inj.notes.add("thaw shut down before any thread picked the script up; it will not run.");
+                    if (inj.dir != null) {
+                        left.add(inj.dir);
+                        inj.dir = null;
+                    }
+                    end(inj, InjectionState.CANCELLED, "server shut down before delivery");
+                    continue;
+                }
+                closeDelivery(inj, true);
+                if (inj.dir != null) {
+                    left.add(inj.dir);
+                    inj.dir = null;
+                }
+                inj.lingering = false;
+                inj.done = true;
+                inj.notes.add("thaw shut down while the script ran; its later output is lost.");
+            }
+        }
+        for (InjectionDir d : left) {
+            dirs.removeNow(d);
+        }
+        dirs.close();
+    }
+
+    static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        String[] lines = s.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** Polling pace: fast while a reply is likely within milliseconds, slower for long waits. */
+    private static final class Backoff {
+        private final long start = System.nanoTime();
+
+        void pause(long deadline) {
+            long since = System.nanoTime() - start;
+            long pause = since < 30_000_000L ? 200_000L
+                    : since < 300_000_000L ? 1_000_000L
+                    : since < 3_000_000_000L ? 5_000_000L : 20_000_000L;
+            long left = deadline - System.nanoTime();
+            LockSupport.parkNanos(Math.max(10_000L, Math.min(pause, left)));
+        }
+    }
+}

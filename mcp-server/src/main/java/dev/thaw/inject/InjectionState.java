@@ -1,0 +1,53 @@
+package dev.thaw.inject;
+
+import java.util.Locale;
+
+/**
+ * Where an injection is. The order is the happy path; every runtime (Python through PEP 768, the
+ * JVM through injector-agent) reports the same states.
+ *
+ * <pre>
+ * queued ─► delivered ─► running ─► completed | failed
+ *    │          │           └─────► timed_out ─► completed | failed | target_exited  (it finished late)
+ *    ├──────────┴─────────────────► timed_out  (never delivered: taken back, it will not run)
+ *    ├──────────────────────────── ► cancelled  (not approved, or the server shut down first)
+ *    └── any non-final state ─────► target_exited
+ * </pre>
+ */
+public enum InjectionState {
+    /** Accepted and recorded; waiting for approval, for an earlier injection into the same process, or for the armed thread. */
+    QUEUED,
+    /** The target picked up the bootstrap (the runtime is executing thaw's code). */
+    DELIVERED,
+    /** The user's script is executing. */
+    RUNNING,
+    /** The script ended normally (sys.exit(0) included). */
+    COMPLETED,
+    /** The script did not compile, raised, or called sys.exit with a non-zero code. */
+    FAILED,
+    /** The caller's wait ended first. If the script was running it may still finish: its output is still collected. */
+    TIMED_OUT,
+    /** The target process ended before the script did. */
+    TARGET_EXITED,
+    /** Not approved, or the server shut down before delivery; nothing ran. */
+    CANCELLED;
+
+    /** The lower-case name used on the wire, in logs and in status files. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static InjectionState fromWire(String s) {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+
+    /** Nothing more will happen: the result is final. {@link #TIMED_OUT} is not final: a late finish is still recorded. */
+    public boolean isFinal() {
+        return this == COMPLETED || this == FAILED || this == TARGET_EXITED || this == CANCELLED;
+    }
+
+    /** The script has started (or ended) in the target: delivery is over. */
+    public boolean reachedTarget() {
+        return this == DELIVERED || this == RUNNING || this == COMPLETED || this == FAILED;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.thaw.inject;
+
+import dev.thaw.Json;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads {@code status.json}. The target writes it atomically (temporary file, then rename), so a
+ * read sees one whole version; anything unparsable is treated as "no news yet".
+ */
+public final class StatusFile {
+
+    static final int MAX_BYTES = 1 << 20;
+    private static final Set<String> STATES = Set.of("delivered", "running", "completed", "failed");
+
+    private StatusFile() {
+    }
+
+    public static Optional<TargetStatus> read(InjectionDir dir) {
+        return dir.read(InjectionDir.STATUS, MAX_BYTES).flatMap(StatusFile::parse);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Optional<TargetStatus> parse(byte[] json) {
+        Map<String, Object> m;
+        try {
+            m = Json.mapper().readValue(json, Map.class);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        Object state = m.get("state");
+        if (!(state instanceof String s) || !STATES.contains(s)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TargetStatus(InjectionState.fromWire(s), longOrNull(m.get("armedTid")),
+                longOrNull(m.get("tid")), str(m.get("phase")), str(m.get("error")), str(m.get("errorType")),
+                str(m.get("traceback")), m.get("exit"), longOr0(m.get("outputBytes")),
+                Boolean.TRUE.equals(m.get("truncated")), longOr0(m.get("droppedBytes")),
+                m.get("elapsedMs") instanceof Number n ? n.doubleValue() : null, longOrNull(m.get("deliveredNs")),
+                longOrNull(m.get("runningNs")), longOrNull(m.get("endedNs"))));
+    }
+
+    private static Long longOrNull(Object o) {
+        return o instanceof Number n ? n.longValue() : null;
+    }
+
+    private static long longOr0(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.thaw.inject;
+
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStat;
+
+/**
+ * The process an injection went into, identified so that a reused pid is never taken for it:
+ * pid plus the kernel's start time.
+ *
+ * @param pid            as thaw sees it
+ * @param startTicks     {@code /proc/PID/stat} field 22 (clock ticks since boot)
+ * @param executable     {@code /proc/PID/exe} as the target sees it, or null
+ * @param runtime        {@code cpython} or {@code hotspot}
+ * @param runtimeVersion e.g. {@code 3.14.10}
+ * @param uid            the effective uid of the target (files thaw creates for it are given to it)
+ * @param gid            the effective gid
+ */
+public record TargetIdentity(int pid, long startTicks, String executable, String runtime, String runtimeVersion,
+                             int uid, int gid) {
+
+    /** Same pid, same start time, and not a zombie. */
+    public boolean alive(ProcFs proc) {
+        try {
+            ProcStat s = proc.stat(pid);
+            return s.startTimeTicks() == startTicks && s.state() != 'Z' && s.state() != 'X';
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Key for per-process serialization. */
+    public String key() {
+        return pid + "@" + startTicks;
+    }
+}

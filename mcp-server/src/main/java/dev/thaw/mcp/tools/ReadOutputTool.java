@@ -1,0 +1,49 @@
+package dev.thaw.mcp.tools;
+
+import dev.thaw.inject.InjectionService;
+import dev.thaw.inject.InjectionText;
+import dev.thaw.inject.OutputPage;
+import dev.thaw.mcp.Schemas;
+import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolArguments;
+import dev.thaw.mcp.ToolContext;
+import dev.thaw.mcp.ToolOutcome;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** {@code read_output}: page through an injection's output, optionally waiting for it to end. */
+public final class ReadOutputTool implements ThawTool {
+
+    private final InjectionService injections;
+
+    public ReadOutputTool(InjectionService injections) {
+        this.injections = injections;
+    }
+
+    @Override
+    public McpSchema.Tool definition() {
+        return McpSchema.Tool.builder("read_output", Schemas.load("read_output.input"))
+                .title("Read injection output")
+                .description("Page through the output of an injection (inject_script returns the first 16 KiB and "
+                        + "injectionId), from offset, at most max_bytes at a time (pages never split a UTF-8 character); "
+                        + "with wait_s, first wait for a script that is still running (e.g. one that timed out) to end. "
+                        + "Says when the output is complete, truncated at the cap, and how a failed script failed.")
+                .outputSchema(Schemas.load("read_output.output"))
+                .annotations(McpSchema.ToolAnnotations.builder()
+                        .title("Read injection output").readOnlyHint(true).destructiveHint(false)
+                        .idempotentHint(true).openWorldHint(false).build())
+                .build();
+    }
+
+    @Override
+    public ToolOutcome call(ToolArguments args, ToolContext context) {
+        String id = args.optionalString("injection_id", null);
+        if (id == null || id.isBlank()) {
+            throw ToolArguments.invalid("injection_id", "is required");
+        }
+        int offset = args.optionalInt("offset", 0);
+        int max = args.optionalInt("max_bytes", InjectionService.PREVIEW_BYTES);
+        OutputPage page = injections.readOutput(id.trim(), offset, max,
+                InjectScriptTool.seconds(args, "wait_s", 0, 0, 600));
+        return new ToolOutcome(page, InjectionText.render(page), InjectionText.summary(page));
+    }
+}

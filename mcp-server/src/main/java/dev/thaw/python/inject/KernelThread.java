@@ -1,0 +1,40 @@
+package dev.thaw.python.inject;
+
+/**
+ * What the kernel says about one thread, and what that means for reaching a safe point.
+ *
+ * @param tid         native thread id
+ * @param name        {@code comm}
+ * @param state       the state letter of {@code /proc/PID/task/TID/stat}
+ * @param syscall     the blocking system call's name, {@code running}, or null when unknown
+ * @param waitKind    how soon it wakes by itself
+ * @param wakesInMs   for {@link WaitKind#BOUNDED}, the longest it can take when readable; else null
+ * @param waitDetail  e.g. "futex wait without timeout", "clock_nanosleep up to 10 ms"
+ */
+record KernelThread(long tid, String name, char state, String syscall, WaitKind waitKind, Long wakesInMs,
+                    String waitDetail) {
+
+    String kernelState() {
+        return switch (state) {
+            case 'R' -> "running";
+            case 'S' -> "sleeping";
+            case 'D' -> "disk sleep";
+            case 'T' -> "stopped";
+            case 't' -> "tracing stop";
+            case 'Z' -> "zombie";
+            case 'X' -> "dead";
+            case 'I' -> "idle";
+            default -> String.valueOf(state);
+        };
+    }
+
+    /** Lower is sooner; what "auto" sorts candidate threads by. */
+    long urgency() {
+        return switch (waitKind) {
+            case RUNNING -> 0;
+            case BOUNDED -> wakesInMs == null ? 1_000 : Math.max(1, wakesInMs);
+            case UNKNOWN -> 60_000;
+            case UNBOUNDED -> Long.MAX_VALUE;
+        };
+    }
+}

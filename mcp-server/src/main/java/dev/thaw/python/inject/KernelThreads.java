@@ -1,0 +1,240 @@
+package dev.thaw.python.inject;
+
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStat;
+import dev.thaw.proc.ProcessMemory;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * Reads what a thread is blocked in from {@code /proc/PID/task/TID/{stat,syscall}} and estimates
+ * whether (and when) it wakes up by itself. Reading these files never stops or wakes the thread: the
+ * kernel answers "running" for a thread on a CPU.
+ *
+ * <p>The timeouts of sleeping calls are read from the target's memory (the timespec the call was
+ * given): {@code time.sleep(0.01)} is {@code clock_nanosleep} with 10 ms, {@code Lock.acquire()}
+ * without timeout is a {@code futex} wait with a NULL timeout.
+ */
+final class KernelThreads {
+
+    private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
+
+    /** The calls a Python thread typically waits in, by name; numbers per architecture below. */
+    private static final Map<Integer, String> X86_64 = Map.ofEntries(
+            Map.entry(0, "read"), Map.entry(7, "poll"), Map.entry(23, "select"), Map.entry(35, "nanosleep"),
+            Map.entry(42, "connect"), Map.entry(43, "accept"), Map.entry(45, "recvfrom"), Map.entry(47, "recvmsg"),
+            Map.entry(61, "wait4"), Map.entry(202, "futex"), Map.entry(230, "clock_nanosleep"),
+            Map.entry(232, "epoll_wait"), Map.entry(247, "waitid"), Map.entry(270, "pselect6"), Map.entry(271, "ppoll"),
+            Map.entry(281, "epoll_pwait"), Map.entry(288, "accept4"), Map.entry(441, "epoll_pwait2"),
+            Map.entry(1, "write"), Map.entry(34, "pause"), Map.entry(130, "rt_sigsuspend"), Map.entry(128, "rt_sigtimedwait"),
+            Map.entry(73, "flock"), Map.entry(72, "fcntl"), Map.entry(449, "futex_waitv"), Map.entry(17, "pread64"));
+    private static final Map<Integer, String> ARM64 = Map.ofEntries(
+            Map.entry(63, "read"), Map.entry(73, "ppoll"), Map.entry(72, "pselect6"), Map.entry(101, "nanosleep"),
+            Map.entry(203, "connect"), Map.entry(202, "accept"), Map.entry(207, "recvfrom"), Map.entry(212, "recvmsg"),
+            Map.entry(260, "wait4"), Map.entry(98, "futex"), Map.entry(115, "clock_nanosleep"),
+            Map.entry(22, "epoll_pwait"), Map.entry(95, "waitid"), Map.entry(242, "accept4"), Map.entry(441, "epoll_pwait2"),
+            Map.entry(64, "write"), Map.entry(133, "rt_sigsuspend"), Map.entry(137, "rt_sigtimedwait"),
+            Map.entry(32, "flock"), Map.entry(25, "fcntl"), Map.entry(449, "futex_waitv"), Map.entry(67, "pread64"));
+
+    private static final int FUTEX_WAIT = 0;
+    private static final int FUTEX_LOCK_PI = 6;
+    private static final int FUTEX_WAIT_BITSET = 9;
+    private static final int FUTEX_WAIT_REQUEUE_PI = 11;
+    private static final int FUTEX_LOCK_PI2 = 13;
+    private static final int FUTEX_CLOCK_REALTIME = 256;
+    private static final int TIMER_ABSTIME = 1;
+    private static final int CLOCK_REALTIME = 0;
+
+    private final ProcFs proc;
+    private final int pid;
+    private final ProcessMemory mem;
+
+    /** @param mem read access to the target, for timeouts; null to skip them (bounds stay unknown) */
+    KernelThreads(ProcFs proc, int pid, ProcessMemory mem) {
+        this.proc = proc;
+        this.pid = pid;
+        this.mem = mem;
+    }
+
+    KernelThread read(long tid) {
+        String dir = "task/" + tid + "/";
+        char state = '?';
+        String name = "";
+        try {
+            ProcStat st = proc.taskStat(pid, (int) tid);
+            state = st.state();
+            name = st.comm();
+        } catch (RuntimeException e) {
+            return new KernelThread(tid, "", 'X', null, WaitKind.UNKNOWN, null, "thread not found");
+        }
+        String line;
+        try {
+            line = proc.readString(pid, dir + "syscall").trim();
+        } catch (RuntimeException e) {
+            line = null;
+        }
+        if (state == 'R' || "running".equals(line)) {
+            return new KernelThread(tid, name, state, "running", WaitKind.RUNNING, 0L, "on a CPU");
+        }
+        if (state == 'D') {
+            return new KernelThread(tid, name, state, line == null ? null : syscallName(line), WaitKind.BOUNDED, null,
+                    "in uninterruptible (disk) sleep");
+        }
+        if (line == null || line.isEmpty() || line.startsWith("-1")) {
+            return new KernelThread(tid, name, state, null, WaitKind.UNKNOWN, null, "system call unreadable");
+        }
+        String[] f = line.split(" ");
+        int nr;
+        try {
+            nr = Integer.parseInt(f[0]);
+        } catch (NumberFormatException e) {
+            return new KernelThread(tid, name, state, null, WaitKind.UNKNOWN, null, "system call unreadable");
+        }
+        long[] a = new long[6];
+        for (int i = 0; i < 6 && i + 1 < f.length; i++) {
+            a[i] = parseHex(f[i + 1]);
+        }
+        String call = names().getOrDefault(nr, "syscall_" + nr);
+        return classify(tid, name, state, call, a);
+    }
+
+    private KernelThread classify(long tid, String name, char state, String call, long[] a) {
+        switch (call) {
+            case "futex" -> {
+                int op = (int) a[1];
+                int cmd = op & 0x7f;
+                if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAIT_REQUEUE_PI
+                        || cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2) {
+                    if (a[3] == 0) {
+                        return unbounded(tid, name, state, call, "futex wait without timeout (a lock, condition or "
+                                + "queue wait with no timeout)");
+                    }
+                    boolean absolute = cmd != FUTEX_WAIT;
+                    Long ms = timespecMs(a[3], absolute, (op & FUTEX_CLOCK_REALTIME) != 0);
+                    return bounded(tid, name, state, call, ms, "futex wait with a timeout");
+                }
+                return new KernelThread(tid, name, state, call, WaitKind.UNKNOWN, null, "futex operation " + cmd);
+            }
+            case "nanosleep" -> {
+                return bounded(tid, name, state, call, timespecMs(a[0], false, false), "sleep");
+            }
+            case "clock_nanosleep" -> {
+                boolean abs = (a[1] & TIMER_ABSTIME) != 0;
+                return bounded(tid, name, state, call, timespecMs(a[2], abs, a[0] == CLOCK_REALTIME), "sleep");
+            }
+            case "poll" -> {
+                return msTimeout(tid, name, state, call, (int) a[2]);
+            }
+            case "epoll_wait", "epoll_pwait" -> {
+                return msTimeout(tid, name, state, call, (int) a[3]);
+            }
+            case "epoll_pwait2" -> {
+                return a[3] == 0 ? unbounded(tid, name, state, call, call + " without timeout")
+                        : bounded(tid, name, state, call, timespecMs(a[3], false, false), call);
+            }
+            case "ppoll" -> {
+                return a[2] == 0 ? unbounded(tid, name, state, call, "ppoll without timeout")
+                        : bounded(tid, name, state, call, timespecMs(a[2], false, false), "ppoll");
+            }
+            case "select" -> {
+                return a[4] == 0 ? unbounded(tid, name, state, call, "select without timeout")
+                        : bounded(tid, name, state, call, timevalMs(a[4]), "select");
+            }
+            case "pselect6" -> {
+                return a[4] == 0 ? unbounded(tid, name, state, call, "pselect without timeout")
+                        : bounded(tid, name, state, call, timespecMs(a[4], false, false), "pselect");
+            }
+            case "read", "recvfrom", "recvmsg", "accept", "accept4", "connect", "pread64", "write" -> {
+                return unbounded(tid, name, state, call, call + " on a file or socket (waits for I/O; a socket "
+                        + "timeout, if one is set, is not visible here)");
+            }
+            case "wait4", "waitid" -> {
+                return unbounded(tid, name, state, call, "waiting for a child process");
+            }
+            case "pause", "rt_sigsuspend" -> {
+                return unbounded(tid, name, state, call, "waiting for a signal");
+            }
+            case "flock", "fcntl" -> {
+                return unbounded(tid, name, state, call, "waiting for a file lock");
+            }
+            default -> {
+                return new KernelThread(tid, name, state, call, WaitKind.UNKNOWN, null, "in " + call);
+            }
+        }
+    }
+
+    private KernelThread msTimeout(long tid, String name, char state, String call, int timeoutMs) {
+        return timeoutMs < 0 ? unbounded(tid, name, state, call, call + " without timeout")
+                : bounded(tid, name, state, call, (long) timeoutMs, call);
+    }
+
+    private static KernelThread unbounded(long tid, String name, char state, String call, String detail) {
+        return new KernelThread(tid, name, state, call, WaitKind.UNBOUNDED, null, detail);
+    }
+
+    private static KernelThread bounded(long tid, String name, char state, String call, Long ms, String what) {
+        String detail = ms == null ? what + " with a timeout" : what + " up to " + ms + " ms";
+        return new KernelThread(tid, name, state, call, WaitKind.BOUNDED, ms, detail);
+    }
+
+    /**
+     * Milliseconds left of a {@code struct timespec} timeout: relative ones are an upper bound (the
+     * wait started some time ago); absolute ones are compared with the clock now. Null when unreadable.
+     */
+    private Long timespecMs(long address, boolean absolute, boolean realtime) {
+        long[] ts = readPair(address);
+        if (ts == null) {
+            return null;
+        }
+        long ns = ts[0] * 1_000_000_000L + ts[1];
+        if (absolute) {
+            // System.nanoTime is CLOCK_MONOTONIC on Linux: the same clock the target's deadline uses.
+            long now = realtime ? System.currentTimeMillis() * 1_000_000L : System.nanoTime();
+            ns -= now;
+        }
+        return Math.max(0, ns / 1_000_000L);
+    }
+
+    private Long timevalMs(long address) {
+        long[] tv = readPair(address);
+        return tv == null ? null : Math.max(0, tv[0] * 1000 + tv[1] / 1000);
+    }
+
+    private long[] readPair(long address) {
+        if (mem == null || address == 0) {
+            return null;
+        }
+        try {
+            ByteBuffer b = mem.view(address, 16);
+            long sec = b.getLong(0);
+            long frac = b.getLong(8);
+            if (sec < 0 || frac < 0 || frac >= 1_000_000_000L) {
+                return null;
+            }
+            return new long[] {sec, frac};
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String syscallName(String line) {
+        try {
+            return names().getOrDefault(Integer.parseInt(line.split(" ")[0]), null);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Map<Integer, String> names() {
+        return AARCH64 ? ARM64 : X86_64;
+    }
+
+    private static long parseHex(String s) {
+        try {
+            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

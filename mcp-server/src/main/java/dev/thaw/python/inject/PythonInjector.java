@@ -1,0 +1,145 @@
+package dev.thaw.python.inject;
+
+import dev.thaw.ThawException;
+import dev.thaw.inject.Delivery;
+import dev.thaw.inject.InjectionDir;
+import dev.thaw.inject.InjectionRequest;
+import dev.thaw.inject.RuntimeInjector;
+import dev.thaw.inject.TargetIdentity;
+import dev.thaw.inject.TargetStatus;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStatus;
+import dev.thaw.python.Pep768Writer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * CPython 3.14/3.15 through PEP 768. The payload: {@code bootstrap.py} (the only file the target
+ * executes; small, so the application thread that picks it up is released quickly),
+ * {@code script.py} (the user's code), {@code lib.py} (the machinery that runs it) and, when an
+ * earlier injection into a process of the same Python version and user compiled it,
+ * {@code lib.marshal} (the same library precompiled: compiling it costs the target milliseconds).
+ * Delivery arms threads through {@code /proc/PID/mem} ({@link Pep768Writer}).
+ */
+public final class PythonInjector implements RuntimeInjector {
+
+    static final String BOOTSTRAP = "bootstrap.py";
+    static final String SCRIPT = "script.py";
+    static final String LIB = "lib.py";
+    static final String LIB_MARSHAL = "lib.marshal";
+    static final String LIB_MARSHAL_NEW = "lib.marshal.new";
+    private static final int MAX_MARSHAL = 1 << 20;
+
+    private final ProcFs proc;
+    private final StackPeek stacks;
+    /** Where each recent target's runtime is: saves the maps and ELF lookups on later injections. */
+    private final Map<String, Pep768Writer.Location> locations = lru(64);
+    /** Targets identified before (pid + start time): a second look needs only their user. */
+    private final Map<String, TargetIdentity> identities = lru(64);
+    /**
+     * The library compiled by a target, by Python version and uid. Keyed by uid so that code one
+     * user's process produced is only ever handed to that same user's processes (which that user
+     * can already run code in).
+     */
+    private final Map<String, byte[]> compiledLib = lru(16);
+
+    public PythonInjector(ProcFs proc) {
+        this(proc, new SnapshotStackPeek(proc));
+    }
+
+    public PythonInjector(ProcFs proc, StackPeek stacks) {
+        this.proc = proc;
+        this.stacks = stacks;
+    }
+
+    @Override
+    public String runtime() {
+        return "cpython";
+    }
+
+    @Override
+    public Optional<TargetIdentity> identify(int pid) {
+        long start = proc.stat(pid).startTimeTicks();
+        String key = pid + "@" + start;
+        TargetIdentity known = identities.get(key);
+        if (known != null) {
+            // Same process as before: its version, layout and remote-debug setting cannot have changed
+            // (they are fixed at start); only its user can, so that is read again.
+            ProcStatus st = proc.status(pid);
+            return Optional.of(new TargetIdentity(pid, start, known.executable(), known.runtime(),
+                    known.runtimeVersion(), st.effectiveUid(), st.effectiveGid()));
+        }
+        Pep768Writer.Location hint = locations.get(key);
+        String version;
+        // Opening for delivery performs every check a delivery needs (version, layout, remote debug flag).
+        try (Pep768Writer w = Pep768Writer.open(proc, pid, hint)) {
+            version = w.version().toString();
+            locations.put(key, w.location());
+        } catch (ThawException e) {
+            if ("not_python".equals(e.code())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        ProcStatus st = proc.status(pid);
+        TargetIdentity id = new TargetIdentity(pid, start, proc.exe(pid).orElse(null), runtime(), version,
+                st.effectiveUid(), st.effectiveGid());
+        identities.put(key, id);
+        return Optional.of(id);
+    }
+
+    @Override
+    public void writePayload(TargetIdentity target, InjectionDir dir, String injectionId, InjectionRequest request) {
+        byte[] cached;
+        try {
+            dir.writeFile(SCRIPT, request.code().getBytes(StandardCharsets.UTF_8));
+            cached = compiledLib.get(libKey(target));
+            // One file or the other: every file costs the target's /tmp (and a slow VM) a few syscalls.
+            if (cached != null) {
+                dir.writeFile(LIB_MARSHAL, cached);
+            } else {
+                dir.writeFile(LIB, LibraryScript.source());
+            }
+            dir.writeFile(BOOTSTRAP, BootstrapScript.render(dir.inRootPath(), injectionId, request, cached == null,
+                    cached != null).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ThawException("payload_unwritable", "Cannot write the injection files into " + dir.hostPath()
+                    + ": " + e.getMessage() + ".", "Check free space and permissions of the target's /tmp.", e);
+        }
+    }
+
+    @Override
+    public Delivery deliver(TargetIdentity target, InjectionDir dir, InjectionRequest request) {
+        return PythonDelivery.start(proc, target.pid(), locations.get(target.key()), dir.inRoot(BOOTSTRAP),
+                request.thread(), request.mode(), stacks);
+    }
+
+    @Override
+    public void harvest(TargetIdentity target, InjectionDir dir, TargetStatus status) {
+        if (status != null && "start".equals(status.phase())) {
+            // The library did not load (or the thread did not start): never hand that precompiled copy out again.
+            compiledLib.remove(libKey(target));
+            return;
+        }
+        dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL)
+                .ifPresent(b -> compiledLib.put(libKey(target), b));
+    }
+
+    private static String libKey(TargetIdentity target) {
+        return target.runtimeVersion() + ":" + target.uid();
+    }
+
+    private static <V> Map<String, V> lru(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> e) {
+                return size() > max;
+            }
+        });
+    }
+}

@@ -1,0 +1,281 @@
+# thaw injection library: runs the user's script (already compiled by the bootstrap) and writes
+# its output and final status into the injection directory. Loaded by bootstrap.py; the same for
+# every injection, so thaw may hand a target this code precompiled (lib.marshal).
+#
+# Output capture: sys.stdout and sys.stderr are replaced, for the duration, by a proxy that sends
+# the writes of the script's own thread to the output file and every other thread's writes where
+# they always went. Threads the script starts itself are not captured (use `out` there).
+import sys
+
+
+def run(cfg, o, time, get_ident, native_id, armed, delivered, code, source, frame):
+    ident = get_ident()
+    d = cfg['dir'] + '/'
+
+    def status(state, fields):
+        fields['state'] = state
+        data = _json(fields).encode('ascii')
+        tmp = d + 'status.%d.tmp' % ident
+        try:
+            fd = o.open(tmp, o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[o.write(fd, view):]
+            finally:
+                o.close(fd)
+            o.replace(tmp, d + 'status.json')
+        except OSError:
+            pass  # thaw removed the directory (it gave up, or it is shutting down)
+
+    if cfg['mode'] != 'inline':
+        try:
+            # Best effort: the OS thread name shows in thaw's snapshots and in top -H.
+            setname = getattr(sys.modules.get('_thread'), 'set_name', None)
+            if setname is not None:
+                setname(('thaw-' + cfg['id'])[:15])
+        except BaseException:  # noqa: BLE001
+            pass
+    fields = {'armedTid': armed, 'tid': native_id(), 'deliveredNs': delivered}
+    sink = _Sink(o, d, cfg['cap'])
+    streams = _capture(ident, sink, get_ident)
+    fields['runningNs'] = time.monotonic_ns()
+    status('running', dict(fields))
+    ns = {'__name__': '__thaw__', '__builtins__': __builtins__, 'params': cfg['params'], 'out': _Out(sink),
+          'frame': frame, 'injection_id': cfg['id']}
+    frame = None
+    state = 'completed'
+    failure = None
+    started = time.monotonic()
+    try:
+        exec(code, ns)
+    except SystemExit as e:
+        # sys.exit() ends the script, never the target. Exit 0 / None is a normal end.
+        if e.code is None or e.code == 0:
+            fields['exit'] = 0
+        else:
+            state = 'failed'
+            fields['exit'] = e.code if isinstance(e.code, int) else _safe_repr(e.code)
+            fields['error'] = 'SystemExit: ' + _safe_repr(e.code)
+            fields['errorType'] = 'SystemExit'
+    except BaseException as e:  # noqa: BLE001 - KeyboardInterrupt included: recorded, never propagated
+        state = 'failed'
+        failure = e
+    finally:
+        fields['elapsedMs'] = round((time.monotonic() - started) * 1000.0, 3)
+        ns.clear()  # drop references to the script's objects (and the interrupted frame) at once
+        _release(streams, ident)
+    if failure is not None:
+        fields['error'] = _describe(failure)
+        fields['errorType'] = type(failure).__name__
+        fields['traceback'] = _traceback(failure, source)
+        failure = None
+    sink.finish(fields)
+    fields['endedNs'] = time.monotonic_ns()
+    status(state, fields)
+
+
+class _Sink:
+    """The script's output, capped, written through to output.part (renamed to output at the end).
+
+    Written through, not buffered: what a script printed before it got stuck is exactly what a
+    person needs to see, and no other thread is there to flush a buffer. A write costs a few
+    microseconds, and past the cap nothing is written any more.
+    """
+
+    def __init__(self, o, d, cap):
+        self.o = o
+        self.d = d
+        self.cap = cap
+        self.fd = -1
+        try:
+            self.fd = o.open(d + 'output.part', o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
+        except OSError:
+            pass
+        self.kept = 0       # bytes kept (<= cap)
+        self.dropped = 0    # bytes beyond the cap, counted only
+
+    def write(self, s):
+        if isinstance(s, (bytes, bytearray)):
+            s = bytes(s).decode('utf-8', 'backslashreplace')
+        elif not isinstance(s, str):
+            raise TypeError('write() argument must be str, not ' + type(s).__name__)
+        b = s.encode('utf-8', 'backslashreplace')
+        room = self.cap - self.kept
+        if len(b) > room:
+            self.dropped += len(b) - max(room, 0)
+            b = b[:max(room, 0)]
+        if b:
+            self.kept += len(b)
+            if self.fd >= 0:
+                try:
+                    view = memoryview(b)
+                    while view:
+                        view = view[self.o.write(self.fd, view):]
+                except OSError:
+                    pass
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def finish(self, fields):
+        if self.fd >= 0:
+            try:
+                self.o.close(self.fd)
+                self.o.replace(self.d + 'output.part', self.d + 'output')
+            except OSError:
+                pass
+            self.fd = -1
+        fields['outputBytes'] = self.kept
+        fields['truncated'] = self.dropped > 0
+        fields['droppedBytes'] = self.dropped
+
+
+class _Out:
+    """`out` in the script's namespace: write() and print() into the captured output, from any thread."""
+
+    def __init__(self, sink):
+        self._sink = sink
+
+    def write(self, s):
+        return self._sink.write(s)
+
+    def print(self, *args, **kwargs):
+        kwargs['file'] = self
+        print(*args, **kwargs)
+
+    def flush(self):
+        self._sink.flush()
+
+
+def _capture(ident, sink, get_ident):
+    """Routes sys.stdout/sys.stderr writes of THIS thread to the sink; other threads are untouched.
+
+    One proxy per stream is shared by every thaw script running at the same time (a timed-out one
+    may still be running); it is removed when the last of them ends, unless the program replaced
+    sys.stdout meanwhile (then the program's choice stands).
+    """
+    installed = {}
+    for name in ('stdout', 'stderr'):
+        current = getattr(sys, name, None)
+        proxy = current if isinstance(getattr(current, '_thaw_sinks', None), dict) else _Stream(current, get_ident)
+        proxy._thaw_sinks[ident] = sink
+        if proxy is not current:
+            setattr(sys, name, proxy)
+        installed[name] = proxy
+    return installed
+
+
+def _release(installed, ident):
+    for name, proxy in installed.items():
+        try:
+            proxy._thaw_sinks.pop(ident, None)
+            if not proxy._thaw_sinks and getattr(sys, name, None) is proxy:
+                setattr(sys, name, proxy._thaw_orig)
+        except BaseException:  # noqa: BLE001
+            pass
+
+
+class _Stream:
+    """Stands in for sys.stdout or sys.stderr; everything but write/flush goes to the original."""
+
+    def __init__(self, original, get_ident):
+        self._thaw_orig = original
+        self._thaw_sinks = {}
+        self._thaw_ident = get_ident
+
+    def write(self, s):
+        sink = self._thaw_sinks.get(self._thaw_ident())
+        if sink is not None:
+            return sink.write(s)
+        orig = self._thaw_orig
+        return orig.write(s) if orig is not None else len(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        if self._thaw_ident() in self._thaw_sinks:
+            return None
+        orig = self._thaw_orig
+        return orig.flush() if orig is not None else None
+
+    def __getattr__(self, name):
+        return getattr(self._thaw_orig, name)
+
+
+def _json(v):
+    # json may not be imported in the target; this covers what a status holds.
+    if v is None:
+        return 'null'
+    if v is True:
+        return 'true'
+    if v is False:
+        return 'false'
+    if isinstance(v, int):
+        return str(int(v))
+    if isinstance(v, float):
+        return repr(v) if v == v and v not in (float('inf'), float('-inf')) else 'null'
+    if isinstance(v, dict):
+        return '{' + ','.join(_json_str(str(k)) + ':' + _json(x) for k, x in v.items()) + '}'
+    if isinstance(v, (list, tuple)):
+        return '[' + ','.join(_json(x) for x in v) + ']'
+    return _json_str(str(v))
+
+
+def _json_str(s):
+    out = ['"']
+    for ch in s:
+        c = ord(ch)
+        if 0x20 <= c < 0x7f and ch != '"' and ch != '\\':
+            out.append(ch)
+        elif c < 0x10000:
+            out.append('\\u%04x' % c)
+        else:
+            c -= 0x10000
+            out.append('\\u%04x\\u%04x' % (0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff)))
+    out.append('"')
+    return ''.join(out)
+
+
+def _safe_repr(v):
+    try:
+        r = repr(v)
+    except BaseException:  # noqa: BLE001
+        r = '<unrepresentable ' + type(v).__name__ + '>'
+    return r if len(r) <= 2000 else r[:2000] + '...'
+
+
+def _describe(e):
+    try:
+        msg = str(e)
+    except BaseException:  # noqa: BLE001
+        msg = '<unprintable>'
+    if len(msg) > 4000:
+        msg = msg[:4000] + '...'
+    return type(e).__name__ + (': ' + msg if msg else '')
+
+
+def _traceback(e, source):
+    tb = e.__traceback__
+    tb = tb.tb_next if tb is not None else None  # the library's own frame is noise
+    try:
+        import linecache
+        import traceback
+        lines = source.decode('utf-8', 'replace').splitlines(True)
+        linecache.cache['<thaw-script>'] = (len(source), None, lines, '<thaw-script>')
+        try:
+            text = ''.join(traceback.format_exception(type(e), e, tb))
+        finally:
+            linecache.cache.pop('<thaw-script>', None)
+    except BaseException:  # noqa: BLE001 - fall back to a hand-made one
+        parts = ['Traceback (most recent call last):\n']
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            parts.append('  File "%s", line %s, in %s\n' % (code.co_filename, tb.tb_lineno, code.co_name))
+            tb = tb.tb_next
+        parts.append(_describe(e) + '\n')
+        text = ''.join(parts)
+    return text if len(text) <= 65536 else text[:32768] + '\n...\n' + text[-32768:]

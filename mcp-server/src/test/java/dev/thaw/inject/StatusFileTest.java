@@ -1,0 +1,45 @@
+package dev.thaw.inject;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusFileTest {
+
+    @Test
+    void readsWhatTheTargetWrites() {
+        TargetStatus s = StatusFile.parse(("{\"armedTid\":12,\"tid\":13,\"deliveredNs\":5,\"runningNs\":6,"
+                + "\"error\":\"ValueError: x\\u00e9\",\"errorType\":\"ValueError\",\"traceback\":\"T\",\"elapsedMs\":1.5,"
+                + "\"endedNs\":7,\"outputBytes\":10,\"truncated\":true,\"droppedBytes\":3,\"exit\":2,\"state\":\"failed\"}")
+                .getBytes(StandardCharsets.US_ASCII)).orElseThrow();
+        assertThat(s.state()).isEqualTo(InjectionState.FAILED);
+        assertThat(s.armedTid()).isEqualTo(12);
+        assertThat(s.tid()).isEqualTo(13);
+        assertThat(s.error()).isEqualTo("ValueError: xé");
+        assertThat(s.truncated()).isTrue();
+        assertThat(s.droppedBytes()).isEqualTo(3);
+        assertThat(s.exit()).isEqualTo(2);
+        assertThat(s.endedNs()).isEqualTo(7);
+    }
+
+    @Test
+    void junkOrUnknownStatesAreNoNews() {
+        assertThat(StatusFile.parse("{\"state\":\"exploded\"}".getBytes())).isEmpty();
+        assertThat(StatusFile.parse("{\"state\":".getBytes())).isEmpty();
+        assertThat(StatusFile.parse(new byte[0])).isEmpty();
+        assertThat(StatusFile.parse("[]".getBytes())).isEmpty();
+    }
+
+    @Test
+    void statesKnowWhetherTheyAreFinal() {
+        assertThat(InjectionState.COMPLETED.isFinal()).isTrue();
+        assertThat(InjectionState.TIMED_OUT.isFinal()).as("a late finish is still recorded").isFalse();
+        assertThat(InjectionState.fromWire("target_exited")).isEqualTo(InjectionState.TARGET_EXITED);
+        assertThat(InjectionState.TARGET_EXITED.wire()).isEqualTo("target_exited");
+        assertThat(ThreadChoice.parse(" 42 ")).isEqualTo(ThreadChoice.tid(42));
+        assertThat(ThreadChoice.parse(null)).isEqualTo(ThreadChoice.AUTO);
+        assertThat(ThreadChoice.parse("MAIN").wire()).isEqualTo("main");
+    }
+}

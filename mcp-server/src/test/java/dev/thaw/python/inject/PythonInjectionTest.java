@@ -1,0 +1,333 @@
+package dev.thaw.python.inject;
+
+import dev.thaw.ThawException;
+import dev.thaw.inject.InjectionMode;
+import dev.thaw.inject.InjectionRequest;
+import dev.thaw.inject.InjectionResult;
+import dev.thaw.inject.OutputPage;
+import dev.thaw.inject.ThreadChoice;
+import dev.thaw.testing.TestPythons;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Injection into real CPython 3.14 and 3.15 processes (the sid root: another mount namespace):
+ * output and params, the thread choice where sys.remote_exec fails, inline mode, serialization,
+ * paging, and a script that outlives its wait.
+ */
+class PythonInjectionTest {
+
+    static Injections injections;
+
+    /** Main loop in a function (so an inline script sees a named frame), and a heartbeat thread on stdout. */
+    static final String BUSY_TARGET = """
+            import threading, time
+            def beat():
+                i = 0
+                while True:
+                    i += 1
+                    print('hb', i, flush=True)
+                    time.sleep(0.02)
+            def loop():
+                while True:
+                    time.sleep(0.01)
+            print('ready', flush=True)
+            threading.Thread(target=beat, daemon=True).start()
+            loop()
+            """;
+
+    @BeforeAll
+    static void start() {
+        injections = new Injections();
+    }
+
+    @AfterAll
+    static void stop() {
+        injections.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void runsTheScriptWithParamsAndReturnsItsOutput(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            InjectionResult r = injections.inject(t.pid(), """
+                    import sys
+                    print('hello', params['who'], params['n'] + 1)
+                    print('to stderr', file=sys.stderr)
+                    out.write('via out\\n')
+                    out.print('héllo ✓ 𝄞')
+                    print(sorted(k for k in globals() if not k.startswith('__')))
+                    """, Map.of("who", "thaw", "n", 41));
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            assertThat(r.delivered()).isTrue();
+            assertThat(r.output()).isEqualTo("hello thaw 42\nto stderr\nvia out\nhéllo ✓ 𝄞\n"
+                    + "['frame', 'injection_id', 'out', 'params', 'sys']\n");
+            assertThat(r.more()).isFalse();
+            assertThat(r.scriptTid()).isNotNull().isNotEqualTo((long) t.pid());
+            assertThat(r.sha256()).hasSize(64);
+            assertThat(injections.leftovers(t.pid(), r.injectionId())).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void capturesOnlyTheScriptsOwnThread(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            InjectionResult r = injections.inject(t.pid(), """
+                    import time
+                    for i in range(20):
+                        print('mine', i)
+                        time.sleep(0.01)
+                    """);
+            assertThat(r.state()).isEqualTo("completed");
+            assertThat(r.output().lines()).hasSize(20).allMatch(l -> l.startsWith("mine "));
+            // The application's own prints kept going to its stdout, and ours never did.
+            List<String> appLines = new ArrayList<>(t.drain());
+            appLines.add(t.nextLine(Duration.ofSeconds(5)));
+            assertThat(appLines).isNotEmpty().allMatch(l -> l.startsWith("hb "));
+            // and the proxies are gone: the next injection sees the original streams
+            // (during a script its own proxy is installed, wrapping the program's stream, not an older proxy)
+            InjectionResult check = injections.inject(t.pid(), "import sys, gc\n"
+                    + "print(type(sys.stdout._thaw_orig).__name__, type(sys.stderr._thaw_orig).__name__,\n"
+                    + "      sum(1 for o in gc.get_objects() if type(o).__name__ == '_Stream'))");
+            assertThat(check.output()).isEqualTo("TextIOWrapper TextIOWrapper 2\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void mainBlockedForeverInLockAcquireAutoUsesTheRunningWorker(String version) {
+        String target = """
+                import threading, time
+                lock = threading.Lock()
+                lock.acquire()
+                def work():
+                    n = 0
+                    while True:
+                        n += 1
+                        if n % 50000 == 0:
+                            time.sleep(0.001)
+                threading.Thread(target=work, daemon=True, name='worker').start()
+                print('ready', flush=True)
+                lock.acquire()
+                """;
+        try (TestPythons.Target t = TestPythons.start(version, target)) {
+            awaitBlockedInFutex(t.pid());
+            InjectionResult r = injections.inject(t.pid(), "import threading\nprint('ran', threading.main_thread().is_alive())",
+                    Duration.ofSeconds(10));
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            assertThat(r.output()).isEqualTo("ran True\n");
+            // Picked up by the worker: the main thread is blocked where sys.remote_exec would wait forever.
+            assertThat(r.deliveredTid()).isNotNull().isNotEqualTo((long) t.pid());
+            assertThat(r.armedTids()).doesNotContain((long) t.pid());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void mainThreadChoiceOnABlockedMainTimesOutExplainsAndIsTakenBack(String version) throws Exception {
+        Path marker = Path.of("/tmp/thaw-test-never-" + version + "-" + ProcessHandle.current().pid());
+        String target = """
+                import threading, time
+                lock = threading.Lock()
+                lock.acquire()
+                def release():
+                    time.sleep(2.5)
+                    lock.release()
+                threading.Thread(target=release, daemon=True).start()
+                print('ready', flush=True)
+                lock.acquire()
+                print('main woke', flush=True)
+                while True:
+                    time.sleep(0.05)
+                """;
+        try (TestPythons.Target t = TestPythons.start(version, target)) {
+            awaitBlockedInFutex(t.pid());
+            Path markerInTarget = injections.proc.inTargetRoot(t.pid(), marker.toString());
+            InjectionResult r = injections.inject(t.pid(), "open('" + marker + "', 'w').close()", ThreadChoice.MAIN,
+                    InjectionMode.THREAD, Duration.ofMillis(800));
+            assertThat(r.state()).isEqualTo("timed_out");
+            assertThat(r.delivered()).isFalse();
+            assertThat(r.armedTids()).containsExactly((long) t.pid());
+            assertThat(r.pending()).isNotNull();
+            assertThat(r.pending().threads()).singleElement().satisfies(a -> {
+                assertThat(a.main()).isTrue();
+                assertThat(a.syscall()).isEqualTo("futex");
+                assertThat(a.waitKind()).isEqualTo("unbounded");
+                // its Python stack, read from memory like snapshot does: the module-level lock.acquire() line
+                assertThat(a.frames()).isNotEmpty();
+                assertThat(a.frames().get(0)).isEqualTo("<module> (<string>:9)");
+            });
+            assertThat(r.pending().summary()).contains("without timeout");
+            assertThat(String.join(" ", r.pending().advice())).contains("thread \"auto\"");
+            assertThat(r.notes()).anyMatch(n -> n.contains("will not run later"));
+            // The main thread wakes later and passes safe points: the taken-back script must not run.
+            assertThat(t.nextLine(Duration.ofSeconds(10))).isEqualTo("main woke");
+            Thread.sleep(300);
+            assertThat(markerInTarget).doesNotExist();
+            assertThat(t.stderr()).doesNotContain("debugger script");
+            assertThat(injections.leftovers(t.pid(), r.injectionId())).isEmpty();
+        } finally {
+            Files.deleteIfExists(Path.of("/var/lib/thaw/sid").resolve(marker.toString().substring(1)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void mainScriptReturnedWithNonDaemonThreadsAlive(String version) throws Exception {
+        String target = """
+                import threading, time
+                def keep():
+                    while True:
+                        time.sleep(0.01)
+                threading.Thread(target=keep, name='keeper').start()
+                print('ready', flush=True)
+                """;
+        try (TestPythons.Target t = TestPythons.start(version, target)) {
+            Thread.sleep(300); // let the main script return into threading._shutdown()
+            assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)", ThreadChoice.MAIN, InjectionMode.THREAD,
+                    Duration.ofSeconds(2)))
+                    .isInstanceOfSatisfying(ThawException.class, e -> {
+                        assertThat(e.code()).isEqualTo("no_main_thread");
+                        assertThat(e.getMessage()).contains("sys.remote_exec");
+                    });
+            InjectionResult r = injections.inject(t.pid(), "import threading\nprint(sorted(t.name for t in threading.enumerate()))");
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            assertThat(r.output()).contains("keeper");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void inlineModeRunsOnTheInterruptedThreadAndSeesItsFrame(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            PythonInjectionBadInputTest.assertHeartbeat(t); // main is in loop() by now
+            InjectionResult r = injections.inject(t.pid(), """
+                    import os, threading
+                    print(frame.f_code.co_name, threading.get_native_id() == os.getpid())
+                    """, ThreadChoice.MAIN, InjectionMode.INLINE, Duration.ofSeconds(10));
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            assertThat(r.output()).isEqualTo("loop True\n");
+            assertThat(r.scriptTid()).isEqualTo((long) t.pid());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void aNumericThreadIdIsHonouredAndAnUnknownOneRefused(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            InjectionResult tids = injections.inject(t.pid(), """
+                    import threading
+                    print(' '.join(str(x.native_id) for x in threading.enumerate() if x.name.endswith('(beat)')))
+                    """);
+            long beat = Long.parseLong(tids.output().trim().split(" ")[0]);
+            InjectionResult r = injections.inject(t.pid(), "print('x')", ThreadChoice.tid(beat), InjectionMode.INLINE,
+                    Duration.ofSeconds(10));
+            assertThat(r.state()).isEqualTo("completed");
+            assertThat(r.deliveredTid()).isEqualTo(beat);
+            assertThat(r.scriptTid()).isEqualTo(beat);
+            assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)", ThreadChoice.tid(999_999_999L),
+                    InjectionMode.THREAD, Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("no_such_thread"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void injectionsIntoOneProcessAreSerialized(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            List<CompletableFuture<InjectionResult>> all = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String code = "import time\ntime.sleep(0.05)\nprint('n', " + i + ")";
+                all.add(CompletableFuture.supplyAsync(() -> injections.inject(t.pid(), code, Duration.ofSeconds(20))));
+            }
+            List<String> outputs = all.stream().map(CompletableFuture::join).peek(r ->
+                    assertThat(r.state()).as(r.toString()).isEqualTo("completed")).map(InjectionResult::output).toList();
+            assertThat(outputs).containsExactlyInAnyOrder("n 0\n", "n 1\n", "n 2\n", "n 3\n", "n 4\n", "n 5\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void longOutputIsPagedWithReadOutput(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            InjectionResult r = injections.inject(t.pid(), "for i in range(2000):\n    print('%05d' % i + 'é' * 40)");
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 2000; i++) {
+                expected.append(String.format("%05d", i)).append("é".repeat(40)).append('\n');
+            }
+            assertThat(r.state()).isEqualTo("completed");
+            assertThat(r.more()).isTrue();
+            assertThat(r.output().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isBetween(16_000, 16_384);
+            StringBuilder all = new StringBuilder(r.output());
+            long offset = r.nextOffset();
+            OutputPage page;
+            int pages = 0;
+            do {
+                page = injections.service.readOutput(r.injectionId(), offset, 10_001, Duration.ZERO);
+                all.append(page.text());
+                offset = page.nextOffset();
+                pages++;
+            } while (!page.complete() && pages < 100);
+            assertThat(page.complete()).isTrue();
+            assertThat(all.toString()).isEqualTo(expected.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void aScriptThatOutlivesItsWaitIsTimedOutAndItsLateOutputStillCollected(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            InjectionResult r = injections.inject(t.pid(), "import time\nprint('early')\ntime.sleep(1.5)\nprint('late')",
+                    Duration.ofMillis(400));
+            assertThat(r.state()).isEqualTo("timed_out");
+            assertThat(r.delivered()).isTrue();
+            assertThat(r.notes()).anyMatch(n -> n.contains("cannot stop a thread"));
+            OutputPage page = injections.service.readOutput(r.injectionId(), 0, 1000, Duration.ofSeconds(10));
+            assertThat(page.state()).isEqualTo("completed");
+            assertThat(page.text()).isEqualTo("early\nlate\n");
+            assertThat(page.complete()).isTrue();
+            assertThat(injections.leftovers(t.pid(), r.injectionId())).isEmpty();
+        }
+    }
+
+    /** Waits until the main thread sleeps in a futex (printing "ready" comes just before it blocks). */
+    static void awaitBlockedInFutex(int pid) {
+        String futex = "aarch64".equals(System.getProperty("os.arch")) ? "98 " : "202 ";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/syscall")).startsWith(futex)) {
+                    return;
+                }
+                Thread.sleep(10);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("main thread of " + pid + " never blocked in futex");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theRequestIsValidated() {
+        assertThatThrownBy(() -> InjectionRequest.of(1, " "))
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("invalid_argument"));
+        assertThatThrownBy(() -> ThreadChoice.parse("mian"))
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.getMessage()).contains("auto"));
+        assertThatThrownBy(() -> InjectionMode.parse("fork"))
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.getMessage()).contains("inline"));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.thaw.python.inject;
+
+import dev.thaw.ThawException;
+import dev.thaw.inject.InjectionMode;
+import dev.thaw.inject.ThreadChoice;
+import dev.thaw.python.Pep768Writer.PyThread;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Which threads get armed, decided on the kernel's view of each thread. */
+class ThreadPlannerTest {
+
+    static ThreadPlanner.Candidate c(long tid, boolean main, WaitKind kind, Long ms) {
+        return new ThreadPlanner.Candidate(new PyThread(tid * 1000, tid, main, true),
+                new KernelThread(tid, "t" + tid, kind == WaitKind.RUNNING ? 'R' : 'S', "x", kind, ms, kind.wire()));
+    }
+
+    static List<Long> tids(List<ThreadPlanner.Candidate> plan) {
+        return plan.stream().map(x -> x.thread().nativeTid()).toList();
+    }
+
+    @Test
+    void autoArmsTheMainThreadWhenItWakesByItselfAndEveryOtherThreadThatDoes() {
+        var all = List.of(c(2, false, WaitKind.UNBOUNDED, null), c(1, true, WaitKind.BOUNDED, 10L),
+                c(3, false, WaitKind.RUNNING, 0L));
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD, all))).containsExactly(3L, 1L);
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.INLINE, all)))
+                .as("inline: one thread, the main one when eligible").containsExactly(1L);
+    }
+
+    @Test
+    void autoSkipsAMainThreadBlockedForever() {
+        var all = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.BOUNDED, 50L),
+                c(3, false, WaitKind.UNBOUNDED, null));
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD, all))).containsExactly(2L);
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.INLINE, all))).containsExactly(2L);
+    }
+
+    @Test
+    void whenEveryThreadIsBlockedAllAreArmedAndInlineTakesMain() {
+        var all = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.UNBOUNDED, null));
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD, all))).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.INLINE, all))).containsExactly(1L);
+    }
+
+    @Test
+    void additionsArmThreadsThatWokeUp() {
+        var now = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.RUNNING, 0L));
+        assertThat(tids(ThreadPlanner.additions(InjectionMode.THREAD, now, List.of(1L)))).containsExactly(2L);
+        assertThat(tids(ThreadPlanner.additions(InjectionMode.THREAD, now, List.of(1L, 2L)))).isEmpty();
+    }
+
+    @Test
+    void explicitChoicesAreRefusedWhenImpossible() {
+        var noMain = List.of(c(2, false, WaitKind.RUNNING, 0L));
+        assertThatThrownBy(() -> ThreadPlanner.plan(7, ThreadChoice.MAIN, InjectionMode.THREAD, noMain))
+                .isInstanceOfSatisfying(ThawException.class, e -> {
+                    assertThat(e.code()).isEqualTo("no_main_thread");
+                    assertThat(e.fix()).contains("2");
+                });
+        assertThatThrownBy(() -> ThreadPlanner.plan(7, ThreadChoice.tid(9), InjectionMode.THREAD, noMain))
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("no_such_thread"));
+        assertThat(tids(ThreadPlanner.plan(7, ThreadChoice.tid(2), InjectionMode.THREAD, noMain))).containsExactly(2L);
+    }
+}
