@@ -70,7 +70,8 @@ class ReplayIT {
 
     @Test
     void replayPrintsAMarkdownPostmortem() throws Exception {
-        ThawCli.Result r = ThawCli.run(state, "replay", "latest");
+        String name = log.getFileName().toString().replace(".jsonl", "");
+        ThawCli.Result r = ThawCli.run(state, "replay", name);
         assertThat(r.exit()).as(r.stderr()).isZero();
         String md = r.stdout();
         assertThat(md).contains("# thaw session " + log.getFileName().toString().replace(".jsonl", ""),
@@ -103,10 +104,26 @@ class ReplayIT {
     }
 
     @Test
-    void rerunWithoutAnInjectionEngineExplainsItself() throws Exception {
+    void rerunRefusesTheVeryProcessTheSessionDiagnosedBeforeRecordingAnything() throws Exception {
+        long logs = logCount();
         ThawCli.Result r = ThawCli.run(state, "replay", log.toString(), "--rerun", String.valueOf(hung.pid()));
         assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr()).contains("very process the session diagnosed", "Fix:", "new process")
+                .doesNotContain("at dev.thaw", "Exception");
+        assertThat(logCount()).isEqualTo(logs);
+    }
+
+    @Test
+    void rerunWithoutAnInjectionEngineExplainsItself() throws Exception {
+        ThawCli.Result r = ThawCli.run(state, "replay", log.toString(), "--rerun", String.valueOf(ProcessHandle.current().pid()));
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.stderr()).contains("injection engine", "Fix:").doesNotContain("at dev.thaw", "Exception");
+    }
+
+    private static long logCount() throws java.io.IOException {
+        try (var files = Files.list(log.getParent())) {
+            return files.filter(f -> f.toString().endsWith(".jsonl")).count();
+        }
     }
 
     @Test
