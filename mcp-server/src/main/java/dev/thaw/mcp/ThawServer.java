@@ -4,6 +4,7 @@ import dev.thaw.BuildInfo;
 import dev.thaw.Services;
 import dev.thaw.mcp.tools.DoctorTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
+import dev.thaw.mcp.tools.SnapshotTool;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -64,6 +65,7 @@ public final class ThawServer {
     }
 
     static List<ThawTool> tools(Services services) {
-        return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()));
+        return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
+                new SnapshotTool(services.snapshots()));
     }
 }

@@ -39,6 +39,8 @@ public final class ProcessMemory implements AutoCloseable {
     private final ProcFs procFs;
     private final FileChannel channel;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH).order(ByteOrder.LITTLE_ENDIAN);
+    private long readCalls;
+    private long bytesRead;
 
     private ProcessMemory(int pid, ProcFs procFs, FileChannel channel) {
         this.pid = pid;
@@ -76,6 +78,15 @@ public final class ProcessMemory implements AutoCloseable {
         return pid;
     }
 
+    /** System calls made so far (for benchmarks and tuning). */
+    public long readCalls() {
+        return readCalls;
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
     /** Fills {@code dst} from its position to its limit with the bytes at {@code address}. */
     public void read(long address, ByteBuffer dst) {
         int want = dst.remaining();
@@ -86,14 +97,17 @@ public final class ProcessMemory implements AutoCloseable {
         long pos = address;
         while (dst.hasRemaining()) {
             int n;
+            readCalls++;
             try {
                 n = channel.read(dst, pos);
             } catch (IOException e) {
                 throw failure(address, want, e.getMessage());
             }
+            bytesRead += Math.max(n, 0);
             if (n <= 0) {
-                // The kernel returns 0 bytes once the target's address space is gone (exit, zombie).
-                throw failure(address, want, "no data");
+                // /proc/PID/mem answers 0 bytes only when the target's address space is gone: it
+                // has exited or is exiting (an unmapped address is EIO instead).
+                throw new ProcessGoneException(pid);
             }
             pos += n;
         }
@@ -108,13 +122,15 @@ public final class ProcessMemory implements AutoCloseable {
         long pos = address;
         while (dst.hasRemaining()) {
             int n;
+            readCalls++;
             try {
                 n = channel.read(dst, pos);
             } catch (IOException e) {
                 break;
             }
+            bytesRead += Math.max(n, 0);
             if (n <= 0) {
-                break;
+                throw new ProcessGoneException(pid); // address space gone, see read()
             }
             pos += n;
         }

@@ -27,7 +27,7 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
     }
 
     /** {@code holdsGil} is -1 before 3.15. */
-    public record Thread(long size, long next, long currentFrame, long threadId, long nativeThreadId,
+    public record Thread(long size, long next, long interp, long currentFrame, long threadId, long nativeThreadId,
                          long datastackChunk, long status, long holdsGil) {
     }
 
@@ -98,7 +98,7 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
                         r.get(DebugField.INTERP_THREADS_HEAD), r.get(DebugField.INTERP_THREADS_MAIN),
                         r.get(DebugField.INTERP_GIL_LOCKED), r.get(DebugField.INTERP_GIL_HOLDER),
                         r.get(DebugField.INTERP_CODE_OBJECT_GENERATION)),
-                new Thread(r.get(DebugField.THREAD_SIZE), r.get(DebugField.THREAD_NEXT),
+                new Thread(r.get(DebugField.THREAD_SIZE), r.get(DebugField.THREAD_NEXT), r.get(DebugField.THREAD_INTERP),
                         r.get(DebugField.THREAD_CURRENT_FRAME), r.get(DebugField.THREAD_THREAD_ID),
                         r.get(DebugField.THREAD_NATIVE_THREAD_ID), r.get(DebugField.THREAD_DATASTACK_CHUNK),
                         r.get(DebugField.THREAD_STATUS), r.get(DebugField.THREAD_HOLDS_GIL)),

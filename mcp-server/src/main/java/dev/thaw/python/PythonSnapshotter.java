@@ -1,0 +1,140 @@
+package dev.thaw.python;
+
+import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.TaskState;
+import dev.thaw.proc.TaskStates;
+import dev.thaw.snapshot.Snapshot;
+import dev.thaw.snapshot.SnapshotAssembler;
+import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.snapshot.ThreadSnapshot;
+import dev.thaw.snapshot.ThreadStack;
+import dev.thaw.snapshot.WaitClassifier;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code snapshot} operation for CPython processes (MCP tool {@code snapshot}, CLI
+ * {@code thaw stacks PID}): reads every thread's stack from memory, adds what the kernel says
+ * about each thread, takes as many samples as asked and assembles the runtime-neutral
+ * {@link Snapshot}. Read-only: the target is never stopped, signalled or written.
+ */
+public final class PythonSnapshotter {
+
+    private static final int ASYNC_THRESHOLD = 128;
+
+    private PythonSnapshotter() {
+    }
+
+    public static Snapshot snapshot(int pid, SnapshotRequest request) {
+        return snapshot(ProcFs.system(), pid, request);
+    }
+
+    public static Snapshot snapshot(ProcFs procFs, int pid, SnapshotRequest request) {
+        try (PythonStackReader reader = PythonStackReader.open(procFs, pid)) {
+            String takenAt = Instant.now().toString();
+            List<List<ThreadStack>> samples = new ArrayList<>(request.samples());
+            boolean incomplete = false;
+            for (int i = 0; i < request.samples(); i++) {
+                if (i > 0) {
+                    pause(request.intervalMs());
+                }
+                // Only the last sample is shown; earlier ones serve to compare stacks, so they skip
+                // the per-thread /proc files, the dominant cost with many threads.
+                samples.add(sample(procFs, reader, i == request.samples() - 1));
+            }
+            for (ThreadStack t : samples.get(samples.size() - 1)) {
+                incomplete |= t.thread().note() != null;
+            }
+            return SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt, request,
+                    samples, notes(reader, incomplete));
+        }
+    }
+
+    /**
+     * One read of every thread: stacks from memory and, with {@code kernelStates}, what the
+     * kernel says about each thread (name, state, syscall), read meanwhile on other threads.
+     */
+    public static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates) {
+        int pid = reader.pid();
+        if (!kernelStates) {
+            List<ThreadStack> out = new ArrayList<>();
+            for (PyThreadStack t : reader.read()) {
+                out.add(new ThreadStack(new ThreadSnapshot(t.tid(), null, t.main(), t.holdsGil(), null, null, null,
+                        null, null, null, List.of(), null, null), t.frames()));
+            }
+            return out;
+        }
+        // The kernel's per-thread files cost tens of microseconds each: read them on other threads
+        // while this one reads the stacks.
+        // With many threads, read the kernel's files on workers while this thread reads the stacks
+        // (then help them); with few, a hand-off to the pool costs more than it saves.
+        List<PyThreadStack> threads;
+        Map<Integer, TaskState> states;
+        if (procFs.stat(pid).numThreads() >= ASYNC_THRESHOLD) {
+            TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid);
+            threads = reader.read(); // if this fails, the workers finish on their own
+            states = kernel.join();
+        } else {
+            threads = reader.read();
+            states = TaskStates.readAll(procFs, pid, procFs.tids(pid));
+        }
+        List<ThreadStack> out = new ArrayList<>(threads.size());
+        TaskStates tasks = new TaskStates(procFs);
+        for (PyThreadStack t : threads) {
+            TaskState ks = states.get((int) t.tid());
+            if (ks == null) {
+                ks = tasks.read(pid, (int) t.tid()); // a thread born after the listing
+            }
+            String note = t.complete() ? null
+                    : "the stack kept changing while thaw read it (the thread is running); frames may be incomplete";
+            if (ks == null && note == null) {
+                note = "the OS thread has exited (its Python thread state is not yet cleaned up)";
+            }
+            ThreadSnapshot ts = new ThreadSnapshot(t.tid(), ks == null ? null : ks.name(),
+                    t.main() || (reader.interpreters().threadsMainNull() && t.tid() == pid), t.holdsGil(),
+                    WaitClassifier.classify(ks), ks == null ? null : ks.stateName(), ks == null ? null : ks.syscall(),
+                    ks == null ? null : ks.wchan(), null, WaitClassifier.lockAddress(ks), List.of(), null, note);
+            out.add(new ThreadStack(ts, t.frames()));
+        }
+        if (!procFs.exists(pid)) {
+            throw new ProcessGoneException(pid);
+        }
+        return out;
+    }
+
+    private static List<String> notes(PythonStackReader reader, boolean incomplete) {
+        List<String> notes = new ArrayList<>();
+        PythonIdentity id = reader.identity();
+        if (Boolean.FALSE.equals(id.remoteDebugEnabled())) {
+            notes.add("remote debugging is disabled in this process (PYTHON_DISABLE_REMOTE_DEBUG or -X "
+                    + "disable-remote-debug): stacks are unaffected, script injection is unavailable");
+        }
+        PythonStackReader.Interpreters in = reader.interpreters();
+        if (in != null && in.threadsMainNull()) {
+            notes.add("the main thread state is NULL (the __main__ module finished and the interpreter waits for "
+                    + "non-daemon threads, or Python is embedded): `main` marks the process's first thread instead");
+        }
+        if (in != null && in.subInterpreters() > 0) {
+            notes.add(in.subInterpreters() + " sub-interpreter(s) alive: only the main interpreter's threads are "
+                    + "shown");
+        }
+        if (incomplete) {
+            notes.add("some stacks changed while being read; they are marked");
+        }
+        return notes;
+    }
+
+    private static void pause(int ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ThawException("interrupted", "The snapshot was interrupted between samples.", "Retry.");
+        }
+    }
+}

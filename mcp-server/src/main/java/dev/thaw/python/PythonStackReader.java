@@ -1,0 +1,313 @@
+package dev.thaw.python;
+
+import dev.thaw.ThawException;
+import dev.thaw.proc.MapsParser;
+import dev.thaw.proc.MemoryBlockCache;
+import dev.thaw.proc.MemoryMap;
+import dev.thaw.proc.MemoryUnreadableException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.ProcessMemory;
+import dev.thaw.snapshot.Frame;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads every thread's Python stack out of a live CPython 3.14 or 3.15 process (GIL build) without
+ * its cooperation: works when all threads are blocked in C, when remote debugging is disabled,
+ * when the main thread state is NULL, and while sub-interpreters exist (it reads the main
+ * interpreter, id 0).
+ *
+ * <p>The target keeps running while we read. Every thread is read, then its
+ * {@code current_frame} is read again; if it moved, or anything read was inconsistent, the thread
+ * is read again (up to {@link #ATTEMPTS} times). A thread that never settles is reported with
+ * {@code complete=false}: its frames are only those that validated.
+ *
+ * <p>Open once and call {@link #read()} for each sample: code objects stay cached between
+ * samples. Not thread-safe.
+ */
+public final class PythonStackReader implements AutoCloseable {
+
+    static final int ATTEMPTS = 5;
+    private static final int MAX_THREADS = 100_000;
+
+    private final int pid;
+    private final ProcFs procFs;
+    private final ProcessMemory mem;
+    private final long runtime;
+    private final DebugOffsets d;
+    private final PythonIdentity identity;
+    private final RemoteObjects objects;
+    private final FrameWalker walker;
+
+    /** Facts about the interpreters found by the last {@link #read()}. */
+    public record Interpreters(long mainInterpreter, boolean threadsMainNull, int subInterpreters) {
+    }
+
+    private Interpreters lastInterpreters;
+
+    private PythonStackReader(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d,
+                              PythonIdentity identity) {
+        this.pid = pid;
+        this.procFs = procFs;
+        this.mem = mem;
+        this.runtime = runtime;
+        this.d = d;
+        this.identity = identity;
+        this.objects = new RemoteObjects(mem, d);
+        this.walker = new FrameWalker(mem, d, objects);
+    }
+
+    /**
+     * Opens the process and checks that thaw can read it.
+     *
+     * @throws ThawException {@code not_python}, {@code unsupported_version}, {@code permission_denied},
+     *                       {@code process_gone} (a {@link ProcessGoneException})
+     */
+    public static PythonStackReader open(int pid) {
+        return open(ProcFs.system(), pid);
+    }
+
+    public static PythonStackReader open(ProcFs procFs, int pid) {
+        // The runtime never moves during a process's life: remember it per (pid, start time), so
+        // repeated snapshots skip /proc/PID/maps (about a millisecond for a process with many
+        // thread stacks) and the ELF look-up. The cookie is re-checked on every open.
+        String key = pid + "@" + procFs.stat(pid).startTimeTicks();
+        ProcessMemory mem = ProcessMemory.open(procFs, pid, ProcessMemory.Mode.READ);
+        try {
+            Long cached = RUNTIMES.get(key);
+            long runtime = cached != null && hasCookie(mem, cached) ? cached : locate(procFs, pid, mem);
+            PythonIdentity identity = PythonProbe.fromMemory(mem, runtime);
+            if (!identity.supported()) {
+                throw unsupported(pid, identity.unsupportedReason());
+            }
+            DebugOffsets d = DebugOffsets.decode(mem.bytes(runtime, DebugField.structSize(identity.version().minor())));
+            RUNTIMES.put(key, runtime);
+            return new PythonStackReader(pid, procFs, mem, runtime, d, identity);
+        } catch (RuntimeException e) {
+            mem.close();
+            throw e;
+        }
+    }
+
+    private static final Map<String, Long> RUNTIMES = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> e) {
+                    return size() > 1024;
+                }
+            });
+
+    private static boolean hasCookie(ProcessMemory mem, long address) {
+        try {
+            return DebugOffsets.hasCookie(mem.bytes(address, 8));
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            return false;
+        }
+    }
+
+    private static long locate(ProcFs procFs, int pid, ProcessMemory mem) {
+        List<MemoryMap> maps = MapsParser.read(procFs, pid);
+        PyRuntimeLocator.Found found = PythonProbe.pickInitialized(mem, PyRuntimeLocator.locate(procFs, pid, maps, mem));
+        if (found != null) {
+            return found.address();
+        }
+        boolean legacy = PyRuntimeLocator.locate(procFs, pid, maps, null).stream()
+                .anyMatch(PyRuntimeLocator.Found::legacy);
+        if (legacy) {
+            throw unsupported(pid, "CPython older than 3.13 (no _Py_DebugOffsets in the binary)");
+        }
+        throw new ThawException("not_python", "Process " + pid + " is not a CPython process: no python "
+                + "binary or libpython with a _PyRuntime section is mapped.",
+                "Pick a Python process from list_processes (CLI: thaw ps).");
+    }
+
+    private static ThawException unsupported(int pid, String reason) {
+        return new ThawException("unsupported_version", "Cannot read the stacks of process " + pid + ": " + reason,
+                "Run the program under CPython 3.14 or 3.15 (final release, default GIL build). For other "
+                        + "versions, py-spy or the interpreter's own faulthandler can dump stacks.");
+    }
+
+    public PythonIdentity identity() {
+        return identity;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /** The memory reader, for statistics ({@link ProcessMemory#readCalls()}). */
+    public ProcessMemory memory() {
+        return mem;
+    }
+
+    /** Interpreter facts of the last {@link #read()}, or null before the first. */
+    public Interpreters interpreters() {
+        return lastInterpreters;
+    }
+
+    /** One pass over all threads of the main interpreter, newest thread first (CPython's list order). */
+    public List<PyThreadStack> read() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return readOnce();
+            } catch (TornReadException | MemoryUnreadableException e) {
+                if (attempt >= ATTEMPTS) {
+                    if (!procFs.exists(pid)) {
+                        throw new ProcessGoneException(pid);
+                    }
+                    throw new ThawException("inconsistent_read", "The thread list of process " + pid
+                            + " kept changing while thaw read it (" + e.getMessage() + ").",
+                            "Retry; if the process is starting up or shutting down, wait until it settles.");
+                }
+            }
+        }
+    }
+
+    private List<PyThreadStack> readOnce() {
+        long interp = mainInterpreter();
+        ByteBuffer in = interpreterFields(interp);
+        long threadsHead = in.getLong((int) d.interpreter().threadsHead());
+        long threadsMain = in.getLong((int) d.interpreter().threadsMain());
+        Gil before = gil(in, 0);
+        objects.invalidateIf(in.getLong((int) d.interpreter().codeObjectGeneration()));
+
+        // Thread states tend to be allocated next to each other: read them in 16 KiB blocks.
+        MemoryBlockCache states = new MemoryBlockCache(mem, 16384);
+        List<PyThreadStack> threads = new ArrayList<>();
+        List<Long> currentFrames = new ArrayList<>();
+        long t = threadsHead;
+        for (int i = 0; t != 0; i++) {
+            if (i >= MAX_THREADS || (t & 7) != 0) {
+                throw new TornReadException("thread list");
+            }
+            ByteBuffer ts = states.read(t, (int) d.thread().size());
+            int base = ts.position();
+            if (ts.getLong(base + (int) d.thread().interp()) != interp) {
+                throw new TornReadException("thread state of another interpreter");
+            }
+            long current = ts.getLong(base + (int) d.thread().currentFrame());
+            threads.add(walk(t, ts, before.holds(t), t == threadsMain));
+            currentFrames.add(current);
+            t = ts.getLong(base + (int) d.thread().next());
+        }
+
+        // In a GIL build only the GIL holder runs Python code. If no other thread took the GIL
+        // while we read (same holder, same switch count), only the holder's stack can have moved.
+        Gil after = gil(ByteBuffer.wrap(mem.bytes(interp + gilStart(), GIL_SPAN)).order(ByteOrder.LITTLE_ENDIAN),
+                gilStart());
+        boolean quiet = after.switches() == before.switches() && after.holder() == before.holder();
+        for (int i = 0; i < threads.size(); i++) {
+            PyThreadStack s = threads.get(i);
+            if (quiet && s.complete() && s.tstate() != before.holder()) {
+                continue;
+            }
+            if (!s.complete() || mem.readPointer(s.tstate() + d.thread().currentFrame()) != currentFrames.get(i)) {
+                threads.set(i, reread(interp, s.tstate(), after.holds(s.tstate()), s.main()));
+            }
+        }
+        lastInterpreters = new Interpreters(interp, threadsMain == 0, countInterpreters() - 1);
+        return threads;
+    }
+
+    /** One read of a thread's frames from the thread state bytes we already have. */
+    private PyThreadStack walk(long tstate, ByteBuffer ts, boolean holdsGil, boolean main) {
+        int base = ts.position();
+        long tid = ts.getLong(base + (int) d.thread().nativeThreadId());
+        long threadId = ts.getLong(base + (int) d.thread().threadId());
+        List<Frame> frames = new ArrayList<>();
+        try {
+            walker.walk(ts.getLong(base + (int) d.thread().currentFrame()),
+                    ts.getLong(base + (int) d.thread().datastackChunk()), frames);
+            return new PyThreadStack(tstate, tid, threadId, holdsGil, main, List.copyOf(frames), true);
+        } catch (TornReadException | MemoryUnreadableException e) {
+            return new PyThreadStack(tstate, tid, threadId, holdsGil, main, List.copyOf(frames), false);
+        }
+    }
+
+    /**
+     * Reads a thread again until its {@code current_frame} is the same before and after the walk.
+     * A thread that never settles keeps {@code complete=false}: only frames that validated.
+     */
+    private PyThreadStack reread(long interp, long tstate, boolean holdsGil, boolean main) {
+        PyThreadStack last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            ByteBuffer ts = ByteBuffer.wrap(mem.bytes(tstate, (int) d.thread().size())).order(ByteOrder.LITTLE_ENDIAN);
+            if (ts.getLong((int) d.thread().interp()) != interp) {
+                throw new TornReadException("thread state of another interpreter");
+            }
+            long current = ts.getLong((int) d.thread().currentFrame());
+            last = walk(tstate, ts, holdsGil, main);
+            if (last.complete() && mem.readPointer(tstate + d.thread().currentFrame()) == current) {
+                return last;
+            }
+        }
+        return new PyThreadStack(last.tstate(), last.tid(), last.threadId(), holdsGil, main, last.frames(), false);
+    }
+
+    /**
+     * The GIL's {@code last_holder}, {@code locked} and {@code switch_number}. CPython's
+     * {@code struct _gil_runtime_state} starts {@code interval, last_holder, locked,
+     * switch_number}; the debug offsets export {@code last_holder} and {@code locked}, and
+     * {@code switch_number} is the next 8-byte word after {@code locked} (3.14 and 3.15). It
+     * increments whenever a different thread takes the GIL.
+     */
+    private record Gil(long holder, boolean locked, long switches) {
+        boolean holds(long tstate) {
+            return locked && holder == tstate;
+        }
+    }
+
+    private static final int GIL_SPAN = 32;
+
+    private long gilStart() {
+        return Math.min(d.interpreter().gilHolder(), d.interpreter().gilLocked());
+    }
+
+    private Gil gil(ByteBuffer b, long bufferStart) {
+        long locked = d.interpreter().gilLocked() - bufferStart;
+        return new Gil(b.getLong((int) (d.interpreter().gilHolder() - bufferStart)), b.getInt((int) locked) != 0,
+                b.getLong((int) locked + 8));
+    }
+
+    /** The span of PyInterpreterState holding every field we need, in one read. */
+    private ByteBuffer interpreterFields(long interp) {
+        DebugOffsets.Interpreter o = d.interpreter();
+        long end = Math.max(Math.max(o.threadsHead(), o.threadsMain()), Math.max(o.gilHolder(),
+                Math.max(o.gilLocked() + 8, o.codeObjectGeneration()))) + 8;
+        if (end > 1 << 20) {
+            throw new ThawException("unsupported_layout", "Implausible interpreter offsets in process " + pid + ".",
+                    "Report it with `thaw doctor " + pid + "`.");
+        }
+        return ByteBuffer.wrap(mem.bytes(interp, (int) end)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private long mainInterpreter() {
+        return InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new ThawException(
+                "python_not_running", "Process " + pid + " has no main interpreter (it is starting up or shutting "
+                + "down).", "Retry in a moment."));
+    }
+
+    private int countInterpreters() {
+        int n = 0;
+        long interp = mem.readPointer(runtime + d.runtime().interpretersHead());
+        while (interp != 0 && n < 4096) {
+            n++;
+            interp = mem.readPointer(interp + d.interpreter().next());
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        mem.close();
+    }
+}

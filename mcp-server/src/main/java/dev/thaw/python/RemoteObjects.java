@@ -1,0 +1,159 @@
+package dev.thaw.python;
+
+import dev.thaw.proc.MemoryUnreadableException;
+import dev.thaw.proc.ProcessMemory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads Python objects out of the target: code objects (cached), strings of every kind, bytes.
+ * Every object's type is checked by name, so a pointer that a racing target has just repurposed
+ * becomes a {@link TornReadException} instead of garbage.
+ *
+ * <p>Code objects are immutable and cached by address. An address can be reused once the code
+ * object is freed; CPython bumps the interpreter's {@code _code_object_generation} on every code
+ * deallocation, and {@link #invalidateIf} drops the cache when it moved.
+ */
+final class RemoteObjects {
+
+    private static final int MAX_STRING_CHARS = 1 << 16;
+    private static final int MAX_BYTES = 1 << 20;
+    /** One read usually covers a short string's header and characters. */
+    private static final int STRING_PROBE = 160;
+
+    private final ProcessMemory mem;
+    private final DebugOffsets d;
+    private final Map<Long, CodeInfo> codes = new HashMap<>();
+    private final Map<Long, String> typeNames = new HashMap<>();
+    private long generation = Long.MIN_VALUE;
+
+    RemoteObjects(ProcessMemory mem, DebugOffsets d) {
+        this.mem = mem;
+        this.d = d;
+    }
+
+    void invalidateIf(long codeObjectGeneration) {
+        if (codeObjectGeneration != generation) {
+            codes.clear();
+            generation = codeObjectGeneration;
+        }
+    }
+
+    int cachedCodeObjects() {
+        return codes.size();
+    }
+
+    CodeInfo code(long address) {
+        CodeInfo c = codes.get(address);
+        if (c != null) {
+            return c;
+        }
+        c = readCode(address);
+        codes.put(address, c);
+        return c;
+    }
+
+    private CodeInfo readCode(long address) {
+        ByteBuffer b = read(address, (int) d.code().size());
+        requireType(b.getLong((int) d.objects().obType()), "code");
+        long units = b.getLong((int) d.objects().bytesObSize());
+        if (units <= 0 || units > 1 << 26) {
+            throw new TornReadException("code size " + units);
+        }
+        String qualname = string(b.getLong((int) d.code().qualname()));
+        String filename = string(b.getLong((int) d.code().filename()));
+        int firstLine = b.getInt((int) d.code().firstlineno());
+        byte[] table = bytes(b.getLong((int) d.code().linetable()));
+        return new CodeInfo(qualname, filename, firstLine, table, units);
+    }
+
+    /** A {@code str} object's value, any kind (ASCII, Latin-1, UCS-2, UCS-4; compact or legacy). */
+    String string(long address) {
+        if (address == 0) {
+            throw new TornReadException("null str");
+        }
+        ByteBuffer b = read(address, STRING_PROBE);
+        requireType(b.getLong((int) d.objects().obType()), "str");
+        long length = b.getLong((int) d.unicode().length());
+        PyUnicode.Kind kind = PyUnicode.kind(b.getInt((int) d.unicode().state()));
+        if (!kind.valid() || length < 0 || length > MAX_STRING_CHARS || (kind.ascii() && kind.bytesPerChar() != 1)) {
+            throw new TornReadException("str header");
+        }
+        int size = (int) length * kind.bytesPerChar();
+        long dataOffset = PyUnicode.dataOffset(kind, d.unicode().asciiSize(), d.unicode().compactSize());
+        if (dataOffset < 0) {
+            // legacy (non-compact) string: the data pointer sits where compact data would start
+            long data = b.getLong((int) d.unicode().compactSize());
+            return PyUnicode.decode(kind, mem.bytes(data, size), 0, (int) length);
+        }
+        if (dataOffset + size <= b.limit()) {
+            byte[] raw = new byte[size];
+            b.get((int) dataOffset, raw);
+            return decode(kind, raw, (int) length);
+        }
+        return decode(kind, mem.bytes(address + dataOffset, size), (int) length);
+    }
+
+    private static String decode(PyUnicode.Kind kind, byte[] raw, int length) {
+        try {
+            return PyUnicode.decode(kind, raw, 0, length);
+        } catch (IllegalArgumentException e) {
+            throw new TornReadException("str data");
+        }
+    }
+
+    /** A {@code bytes} object's contents. */
+    byte[] bytes(long address) {
+        ByteBuffer b = read(address, (int) d.objects().bytesObSval());
+        requireType(b.getLong((int) d.objects().obType()), "bytes");
+        long size = b.getLong((int) d.objects().bytesObSize());
+        if (size < 0 || size > MAX_BYTES) {
+            throw new TornReadException("bytes size " + size);
+        }
+        return mem.bytes(address + d.objects().bytesObSval(), (int) size);
+    }
+
+    private void requireType(long type, String expected) {
+        if (!expected.equals(typeName(type))) {
+            throw new TornReadException("expected a " + expected + " object");
+        }
+    }
+
+    /** {@code tp_name} of a type object, cached: types do not move. */
+    String typeName(long type) {
+        if (type == 0) {
+            return null;
+        }
+        String name = typeNames.get(type);
+        if (name == null) {
+            long namePtr = mem.readPointer(type + d.objects().tpName());
+            byte[] raw = mem.bytes(namePtr, 32);
+            int end = 0;
+            while (end < raw.length && raw[end] != 0) {
+                end++;
+            }
+            name = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
+            typeNames.put(type, name);
+        }
+        return name;
+    }
+
+    private ByteBuffer read(long address, int length) {
+        if (address == 0 || (address & 7) != 0) {
+            throw new TornReadException("bad object pointer");
+        }
+        try {
+            return ByteBuffer.wrap(mem.bytes(address, length)).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (MemoryUnreadableException e) {
+            // the tail of a short object near the end of a mapping: fall back to an exact-size read
+            if (length > 64) {
+                return ByteBuffer.wrap(mem.bytes(address, 64)).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            throw e;
+        }
+    }
+}

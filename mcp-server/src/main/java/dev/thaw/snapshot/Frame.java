@@ -1,0 +1,16 @@
+package dev.thaw.snapshot;
+
+/**
+ * One frame of a stack, innermost first in every list.
+ *
+ * @param function the qualified function name ({@code Thread.run}; for Java {@code pkg.Class.method})
+ * @param file     the source file as the runtime knows it
+ * @param line     the line being executed, or null when the runtime has none for it
+ */
+public record Frame(String function, String file, Integer line) {
+
+    /** {@code function (file:line)}, the way both renderers print a frame. */
+    public String display() {
+        return function + " (" + file + (line == null ? "" : ":" + line) + ")";
+    }
+}

@@ -1,0 +1,18 @@
+package dev.thaw.snapshot;
+
+import java.util.List;
+
+/**
+ * Threads that share one stack (and the same state), shown once.
+ *
+ * @param rank          1 for the most suspicious group
+ * @param count         how many threads
+ * @param tids          their native thread ids
+ * @param frames        the shared stack, innermost first, cut to {@code max_frames}
+ * @param framesOmitted how many frames were cut from the middle of the stack (0 if none)
+ * @param why           why the group ranks where it does, e.g. "same stack in all 3 samples"
+ * @param threads       each member thread's state
+ */
+public record StackGroup(int rank, int count, List<Long> tids, List<Frame> frames, int framesOmitted,
+                         List<String> why, List<ThreadSnapshot> threads) {
+}

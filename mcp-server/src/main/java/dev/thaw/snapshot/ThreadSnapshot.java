@@ -1,0 +1,35 @@
+package dev.thaw.snapshot;
+
+import java.util.List;
+
+/**
+ * What one thread is doing, without its frames (which live once per {@link StackGroup}).
+ * Runtime-neutral: the Python engine fills the GIL field, the JVM engine the lock fields; fields an
+ * engine cannot know are null.
+ *
+ * @param tid          the native (kernel) thread id
+ * @param name         the thread's name (OS {@code comm} for Python; the Java name for the JVM)
+ * @param main         the runtime's main thread
+ * @param holdsGil     Python only: this thread holds the GIL
+ * @param state        the engine's verdict on what the thread waits for: {@code running},
+ *                     {@code lock_wait}, {@code io_wait}, {@code sleeping}, {@code child_wait},
+ *                     {@code disk}, {@code stopped}, {@code waiting}; for the JVM, its
+ *                     {@code Thread.State}
+ * @param kernelState  the kernel's view: {@code sleeping}, {@code running}, {@code stopped}, ...
+ * @param syscall      the system call the thread is blocked in ({@code futex}, {@code epoll_wait}, ...)
+ * @param wchan        the kernel function it sleeps in, when the syscall does not say
+ * @param stuck        with several samples: the stack was identical in every one; null with one sample
+ * @param lockWaitedOn what it waits for: {@code futex@0x...} (Python), a monitor (JVM)
+ * @param locksHeld    locks it holds (JVM), empty when unknown
+ * @param owner        the tid of the thread owning {@code lockWaitedOn}, when known
+ * @param note         anything the reader could not vouch for (e.g. the stack changed while read)
+ */
+public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
+                             String kernelState, String syscall, String wchan, Boolean stuck,
+                             String lockWaitedOn, List<String> locksHeld, Long owner, String note) {
+
+    public ThreadSnapshot withStuck(Boolean s) {
+        return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, s, lockWaitedOn,
+                locksHeld, owner, note);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.thaw.python;
+
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.TaskStates;
+import dev.thaw.snapshot.Snapshot;
+import dev.thaw.snapshot.SnapshotRenderer;
+import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.TestPythons;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The benchmark of issue 3 ("Performance"), not a timed test: it only runs with
+ * {@code -Dthaw.bench=true} (see scripts/bench-python-snapshot.sh) and writes a Markdown report to
+ * {@code mcp-server/target/benchmarks/python-snapshot.md}.
+ *
+ * <p>Measured against one python3.14 target with parked threads (~20 frames each):
+ * {@code PythonSnapshotter.snapshot} in-process after warm-up (the whole operation: open, stacks,
+ * kernel thread states, grouping), its parts, and a python3.14 subprocess doing the same through
+ * {@code _remote_debugging.RemoteUnwinder(pid, all_threads=True).get_stack_trace()} (whole
+ * process wall time), in the same run.
+ */
+@EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
+class PythonSnapshotBenchmark {
+
+    static final String UNWINDER = "import _remote_debugging, sys\n"
+            + "_remote_debugging.RemoteUnwinder(int(sys.argv[1]), all_threads=True).get_stack_trace()\n";
+
+    @Test
+    void benchmark() throws Exception {
+        StringBuilder md = new StringBuilder();
+        md.append("Run: ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs, Java ").append(System.getProperty("java.version")).append(", target python3.14 ")
+                .append("(sid root), load average before: ").append(loadAverage()).append("\n\n");
+        md.append("| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
+        int warm = Integer.getInteger("thaw.bench.warmup", 1500);
+        int iters = Integer.getInteger("thaw.bench.iterations", 1000);
+        int subprocs = Integer.getInteger("thaw.bench.subprocesses", 30);
+        double[] full100;
+        double[] stacks100;
+        double[] sub100;
+        try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(100, 18))) {
+            int pid = t.pid();
+            Snapshot s = PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
+            String text = SnapshotRenderer.text(s);
+            full100 = measure(md, "100 threads", "snapshot() in-process, whole operation", warm, iters,
+                    () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+            stacks100 = parts(md, "100 threads", pid, warm, iters);
+            sub100 = subprocess(md, "100 threads", pid, subprocs);
+            var workers = s.groups().stream().max(java.util.Comparator.comparingInt(g -> g.count())).orElseThrow();
+            md.append("\nframes per worker thread: ").append(workers.frames().size() + workers.framesOmitted())
+                    .append(", text rendering: ").append(text.length()).append(" chars\n");
+        }
+        md.append(String.format(Locale.ROOT, "%nRatios, 100 threads (subprocess median / in-process median): "
+                + "stacks (same work as RemoteUnwinder) **%.1fx**; whole snapshot with kernel thread states **%.1fx**%n",
+                median(sub100) / median(stacks100), median(sub100) / median(full100)));
+        md.append("\n| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
+        try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(1000, 18))) {
+            int pid = t.pid();
+            measure(md, "1000 threads", "snapshot() in-process, whole operation", warm / 5, iters / 5,
+                    () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+            parts(md, "1000 threads", pid, warm / 5, iters / 5);
+            subprocess(md, "1000 threads", pid, subprocs / 3);
+        }
+        Path out = Path.of(System.getProperty("thaw.bench.out", "target/benchmarks/python-snapshot.md"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        md.append("\nload average after: ").append(loadAverage()).append('\n');
+        Files.writeString(out, md.toString());
+        System.err.println(md);
+    }
+
+    /** @return the timings of open+read+close, the work RemoteUnwinder does */
+    private static double[] parts(StringBuilder md, String target, int pid, int warm, int iters) {
+        double[] stacks = measure(md, target, "stacks of all threads: open() + read() + close(), no kernel states",
+                warm, iters, () -> {
+                    try (PythonStackReader r = PythonStackReader.open(pid)) {
+                        return r.read();
+                    }
+                });
+        try (PythonStackReader r = PythonStackReader.open(pid)) {
+            measure(md, target, "stacks only: PythonStackReader.read() on an open reader", warm, iters, r::read);
+        }
+        measure(md, target, "PythonStackReader.open() (cached runtime address)", warm, iters, () -> {
+            PythonStackReader.open(pid).close();
+            return null;
+        });
+        List<Integer> tids = ProcFs.system().tids(pid);
+        measure(md, target, "kernel thread states alone (stat + syscall per thread), one reader thread", warm, iters,
+                () -> TaskStates.readAll(ProcFs.system(), pid, tids));
+        return stacks;
+    }
+
+    static double[] measure(StringBuilder md, String target, String what, int warm, int iters, Supplier<?> op) {
+        for (int i = 0; i < warm; i++) {
+            op.get();
+        }
+        double[] ms = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            long t0 = System.nanoTime();
+            op.get();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        row(md, target, what, ms);
+        return ms;
+    }
+
+    private static double[] subprocess(StringBuilder md, String target, int pid, int n)
+            throws IOException, InterruptedException {
+        Path python = TestPythons.require("3.14");
+        double[] ms = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(python.toString(), "-c", UNWINDER, Integer.toString(pid))
+                    .redirectErrorStream(true).start();
+            byte[] outBytes = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("RemoteUnwinder subprocess failed: " + new String(outBytes));
+            }
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        row(md, target, "python3.14 subprocess: RemoteUnwinder(all_threads=True).get_stack_trace()", ms);
+        return ms;
+    }
+
+    private static void row(StringBuilder md, String target, String what, double[] ms) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %d |%n", target, what, median(ms),
+                percentile(ms, 0.9), ms.length));
+    }
+
+    /** Other processes competing for the CPUs skew every number here: record how busy the machine was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static double median(double[] ms) {
+        return percentile(ms, 0.5);
+    }
+
+    static double percentile(double[] ms, double p) {
+        double[] s = ms.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.floor(p * (s.length - 1) + 0.5))];
+    }
+
+}

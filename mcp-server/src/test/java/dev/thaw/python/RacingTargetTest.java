@@ -1,0 +1,77 @@
+package dev.thaw.python;
+
+import dev.thaw.snapshot.Frame;
+import dev.thaw.snapshot.Snapshot;
+import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.TestPythons;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reading a target whose stacks change all the time: every frame we report must be a real frame
+ * of the program (known function, a line of it), never a half-read one.
+ */
+class RacingTargetTest {
+
+    static final String PROGRAM = String.join("\n",
+            "import threading, sys",
+            "def up(n):",
+            "    if n:",
+            "        return up(n - 1) + 1",
+            "    return down(30)",
+            "def down(n):",
+            "    s = 0",
+            "    for i in range(n):",
+            "        s += i",
+            "    return s",
+            "def churn():",
+            "    while True:",
+            "        up(40)",
+            "        f = lambda x: x + 1",
+            "        f(1)",
+            "for i in range(4):",
+            "    threading.Thread(target=churn, name='churn', daemon=True).start()",
+            "print('ready', flush=True)",
+            "churn()",
+            "");
+
+    static final Set<String> FUNCTIONS = Set.of("up", "down", "churn", "churn.<locals>.<lambda>", "<module>",
+            "Thread.run", "Thread._bootstrap_inner", "Thread._bootstrap");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void framesAreNeverHalfRead(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, PROGRAM)) {
+            int incomplete = 0;
+            int threads = 0;
+            try (PythonStackReader reader = PythonStackReader.open(t.pid())) {
+                for (int i = 0; i < 300; i++) {
+                    List<PyThreadStack> read = reader.read();
+                    threads += read.size();
+                    for (PyThreadStack s : read) {
+                        if (!s.complete()) {
+                            incomplete++;
+                        }
+                        for (Frame f : s.frames()) {
+                            assertThat(f.function()).isIn(FUNCTIONS);
+                            if (f.file().equals("<string>")) {
+                                assertThat(f.line()).isBetween(1, 19);
+                            }
+                        }
+                    }
+                }
+            }
+            // a few threads may never settle within the retries; they are flagged, not wrong
+            assertThat(incomplete).isLessThan(threads / 10);
+            Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(3, 20, null, null));
+            assertThat(s.totalThreads()).isEqualTo(5);
+            assertThat(s.groups().stream().flatMap(g -> g.threads().stream()))
+                    .anyMatch(x -> Boolean.TRUE.equals(x.holdsGil()));
+        }
+    }
+}
