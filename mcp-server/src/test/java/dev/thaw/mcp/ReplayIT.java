@@ -48,6 +48,8 @@ class ReplayIT {
         server.client().getPrompt(McpSchema.GetPromptRequest.builder("diagnose_hang").arguments(Map.of("pid", String.valueOf(pid))).build());
         assertThat(server.call("list_processes", Map.of("match", "py-lock-ordering")).isError()).isFalse();
         assertThat(server.call("doctor", Map.of("pid", pid)).isError()).isFalse();
+        McpSchema.CallToolResult snap = server.call("snapshot", Map.of("pid", pid, "samples", 3, "interval_ms", 100));
+        assertThat(snap.isError()).as(ToolResults.text(snap)).isFalse();
         server.call("note", Map.of("kind", "hypothesis", "text", "transfer-worker and audit-worker take accounts_lock and ledger_lock in opposite orders."));
         McpSchema.CallToolResult ran = server.call("test_gate_probe", Map.of("pid", pid, "hypothesis", "see which thread holds which lock",
                 "code", "import threading\nfor t in threading.enumerate():\n    print(t.name)\n",
@@ -79,7 +81,10 @@ class ReplayIT {
                 "## Timeline", "call `list_processes`", "call `doctor`",
                 "## Hypotheses, findings and conclusions", "### Hypotheses", "opposite orders", "### Findings", "### Conclusions",
                 "## Injections", "<details><summary>Script (", "the user confirmed", "the user declined",
-                "transfer-worker\naudit-worker", "cpython 3.14", "py-lock-ordering", "Script (3 lines", "## Snapshots");
+                "transfer-worker\naudit-worker", "cpython 3.14", "py-lock-ordering", "Script (3 lines", "## Snapshots",
+                "call `snapshot`", "see snapshot 1", "### Snapshot 1: pid " + hung.pid() + " (cpython 3.14", "3 samples",
+                "**Stuck threads** (same stack in every sample)", "transfer-worker #", "audit-worker #", "transfer (",
+                "audit (", "lock_wait", "**Wait-for graph:**");
         assertThat(md).doesNotContain("## What could not be read", "no orderly end recorded");
         assertThat(ThawCli.run(state, "replay", log.toString()).stdout()).isEqualTo(md);
     }
@@ -96,7 +101,8 @@ class ReplayIT {
 
         String dom = Chromium.dumpDom(html);
         assertThat(dom).contains("<section id=\"timeline\">", "<section id=\"notes\">", "<section id=\"injections\">",
-                "<section id=\"snapshots\">", "<details class=\"script\">", "opposite orders", "transfer-worker");
+                "<section id=\"snapshots\">", "<details class=\"script\">", "opposite orders", "transfer-worker",
+                "<article class=\"snapshot\" id=\"snapshot-1\">", "<table class=\"stuck\">", "href=\"#snapshot-1\"");
         assertThat(dom.split("<tr class=\"call\">", -1).length - 1).as("call rows").isGreaterThanOrEqualTo(4);
         Path png = state.resolve("report.png");
         Chromium.screenshot(html, png);
