@@ -7,6 +7,7 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.process.JvmDetector;
 import dev.thaw.process.PythonDetector;
+import dev.thaw.process.SnapshotService;
 import dev.thaw.process.Doctor;
 import dev.thaw.process.ProcessLister;
 import dev.thaw.process.RuntimeDetector;
@@ -24,12 +25,19 @@ public final class Services {
     private final ProcessLister lister;
     private final Doctor doctor;
     private InjectionService injections;
+    private final SnapshotService snapshots;
 
     public Services() {
         ProcStatus self = proc.status((int) ProcessHandle.current().pid());
-        List<RuntimeDetector> detectors = List.of(new PythonDetector(proc), new JvmDetector(new JvmProbe(proc), self));
+        JvmProbe jvmProbe = new JvmProbe(proc);
+        List<RuntimeDetector> detectors = List.of(new PythonDetector(proc), new JvmDetector(jvmProbe, self));
         this.lister = new ProcessLister(proc, detectors);
         this.doctor = new Doctor(proc, lister, detectors);
+        this.snapshots = new SnapshotService(proc, jvmProbe);
+    }
+
+    public SnapshotService snapshots() {
+        return snapshots;
     }
 
     public Doctor doctor() {

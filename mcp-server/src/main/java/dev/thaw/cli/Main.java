@@ -23,6 +23,8 @@ public final class Main {
             return;
         }
         Stdout.stream().flush();
+        System.err.flush();
+        StderrPump.drain(2000);
         System.exit(code);
     }
 

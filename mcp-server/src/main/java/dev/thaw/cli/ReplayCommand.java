@@ -90,13 +90,14 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private int rerun(SessionReplay replay) {
         Services services = new Services();
+        ProcessInfo info = services.lister().describe(rerunPid);
+        TargetIdentity target = TargetIdentity.of(info, services.proc().exe(rerunPid).orElse(null));
+        Rerun.check(replay, target);
         InjectionRunner runner = ServiceLoader.load(InjectionRunnerProvider.class).findFirst()
                 .map(p -> p.create(services))
                 .orElseThrow(() -> new ThawException("rerun_unavailable",
                         "This build of thaw has no injection engine, which --rerun needs to run the scripts again.",
                         "Use a thaw build with inject_script support; the report itself (without --rerun) works."));
-        ProcessInfo info = services.lister().describe(rerunPid);
-        TargetIdentity target = TargetIdentity.of(info, services.proc().exe(rerunPid).orElse(null));
         String recorded = replay.info().policy();
         ApprovalPolicy policy = ApprovalPolicy.parse(approve != null ? approve : recorded != null ? recorded : "custom");
 

@@ -16,10 +16,16 @@ public final class Stdout {
     private Stdout() {
     }
 
-    /** Captures the real stdout and redirects System.out to stderr. Call first thing in main. */
+    /**
+     * Captures the real stdout and redirects System.out to stderr. Call first thing in main, before
+     * any logger exists. stderr itself becomes non-blocking ({@link StderrPump}), so a client that does
+     * not drain our stderr can never stall a thread that logs or prints.
+     */
     public static void capture() {
-        real = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        System.setOut(System.err);
+        real = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = StderrPump.create();
+        System.setErr(err);
+        System.setOut(err);
     }
 
     public static PrintStream stream() {

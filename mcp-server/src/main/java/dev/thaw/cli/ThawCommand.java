@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             PsCommand.class,
+            StacksCommand.class,
             DoctorCommand.class,
             InjectCommand.class,
             DemoCommand.class,

@@ -74,7 +74,8 @@ public final class Demo {
     private McpSyncClient connect() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters params = ServerParameters.builder(java)
-                .args("-cp", System.getProperty("java.class.path"), "dev.thaw.cli.Main", "serve")
+                .args("-Xlog:disable", "-Xlog:all=warning:stderr", // JVM warnings must not reach the protocol
+                        "-cp", System.getProperty("java.class.path"), "dev.thaw.cli.Main", "serve")
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> { });

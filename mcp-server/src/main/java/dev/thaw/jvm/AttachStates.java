@@ -42,7 +42,8 @@ final class AttachStates {
         }
         if (!rootReadable) {
             return new AttachState(Status.UNKNOWN, "Cannot look into the process's file system (/proc/PID/root):"
-                    + " it belongs to another user.", "Run thaw as the JVM's user, or as root.", agents);
+                    + " it runs as another user or group, or is not dumpable.",
+                    "Run thaw as the JVM's user and group, or as root (with CAP_SYS_PTRACE).", agents);
         }
         if (catchesSigquit) {
             return new AttachState(Status.ON_DEMAND, "Attach is enabled; the JVM starts its attach listener on"

@@ -106,10 +106,18 @@ public final class JvmProbe {
         return Optional.of(new JvmIdentity(version, vmName, vendor, home, source, attach));
     }
 
-    /** Null when maps cannot be read (another user's process): the caller falls back to names. */
+    /**
+     * Null when maps cannot be read (another user's process): the caller falls back to names.
+     * Empty maps mean a kernel thread or a process in the middle of exiting: neither is a JVM
+     * we could talk to.
+     */
     private JvmMappings readMappings(int pid) {
         try {
-            return JvmMappings.parse(proc.readString(pid, "maps"));
+            String text = proc.readString(pid, "maps");
+            if (text.isEmpty()) {
+                throw new ProcessGoneException(pid);
+            }
+            return JvmMappings.parse(text);
         } catch (ProcessGoneException e) {
             throw e;
         } catch (ThawException e) {

@@ -15,7 +15,8 @@ public final class Schemas {
 
     @SuppressWarnings("unchecked")
     public static Map<String, Object> load(String name) {
-        String path = "/mcp/" + name + ".json";
+        // A bare name is a tool schema under /mcp; a resource path (shared schemas) is used as is.
+        String path = name.startsWith("/") ? name : "/mcp/" + name + ".json";
         try (InputStream in = Schemas.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing schema resource " + path);

@@ -6,6 +6,7 @@ import dev.thaw.mcp.tools.DoctorTool;
 import dev.thaw.mcp.tools.InjectScriptTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.mcp.tools.ReadOutputTool;
+import dev.thaw.mcp.tools.SnapshotTool;
 import dev.thaw.mcp.wiring.SessionInjectionBridge;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -73,6 +74,7 @@ public final class ThawServer {
 
     static List<ThawTool> tools(Services services) {
         return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
-                new InjectScriptTool(services.injections()), new ReadOutputTool(services.injections()));
+                new SnapshotTool(services.snapshots()), new InjectScriptTool(services.injections()),
+                new ReadOutputTool(services.injections()));
     }
 }

@@ -4,7 +4,9 @@ import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.PtraceAccess;
+import dev.thaw.proc.PtraceVerdict;
 import dev.thaw.session.StateDirs;
 
 import java.nio.file.Files;
@@ -69,7 +71,19 @@ public final class Doctor {
         boolean canInject = false;
         String runtimeLine = "No Python 3.14+ or JVM runtime found in process " + pid + ".";
         for (RuntimeDetector detector : detectors) {
-            Optional<RuntimeDetector.Detection> d = detector.detect(pid, status);
+            Optional<RuntimeDetector.Detection> d;
+            try {
+                d = detector.detect(pid, status);
+            } catch (ProcessGoneException e) {
+                throw e;
+            } catch (ThawException e) {
+                // Not even its memory maps are readable: the runtime cannot be identified; say why.
+                PtraceVerdict access = PtraceAccess.check(proc, pid);
+                target.add(Check.fail("memory_access", access.allowed() ? e.getMessage() : access.reason(),
+                        access.allowed() ? e.fix() : access.fix()));
+                runtimeLine = "The runtime of process " + pid + " cannot be identified without reading its memory maps.";
+                break;
+            }
             if (d.isPresent()) {
                 RuntimeDetector.RuntimeChecks rc = detector.checks(pid, status, d.get());
                 target.addAll(rc.checks());
@@ -79,7 +93,7 @@ public final class Doctor {
                 break;
             }
         }
-        if (runtimeLine != null) {
+        if (runtimeLine != null && target.stream().noneMatch(c -> c.id().equals("memory_access"))) {
             target.add(Check.fail("runtime", runtimeLine.substring(0, runtimeLine.length() - 1),
                     "thaw works with CPython 3.14/3.15 and HotSpot JVMs; pick one from list_processes."));
         }

@@ -116,7 +116,15 @@ public final class ProcessLister {
                     false, "zombie: the process has exited and waits for its parent (pid " + stat.ppid() + ") to reap it");
         }
         for (RuntimeDetector detector : detectors) {
-            Optional<RuntimeDetector.Detection> d = detector.detect(pid, status);
+            Optional<RuntimeDetector.Detection> d;
+            try {
+                d = detector.detect(pid, status);
+            } catch (ProcessGoneException e) {
+                throw e;
+            } catch (ThawException e) {
+                // Not allowed to look (another user's process, no CAP_SYS_PTRACE): say so instead of guessing.
+                return unverified(pid, stat, status, user, start, cmd, container, e);
+            }
             if (d.isPresent()) {
                 RuntimeDetector.Detection det = d.get();
                 return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, det.runtime(), container,
@@ -125,6 +133,20 @@ public final class ProcessLister {
         }
         return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, RuntimeInfo.none(), container,
                 false, "no Python 3.14+ or JVM runtime found in this process");
+    }
+
+    /**
+     * A process whose memory maps we may not read. Its runtime cannot be verified; the kind shown is
+     * only what its command name suggests (python..., java), with no version, and it is not attachable.
+     */
+    private ProcessInfo unverified(int pid, ProcStat stat, ProcStatus status, String user, String start, String cmd,
+                                   ContainerHint container, ThawException why) {
+        String name = stat.comm().toLowerCase(java.util.Locale.ROOT);
+        String kind = name.startsWith("python") ? RuntimeInfo.CPYTHON : name.equals("java") ? RuntimeInfo.HOTSPOT : RuntimeInfo.NONE;
+        RuntimeInfo runtime = new RuntimeInfo(kind, null, null,
+                kind.equals(RuntimeInfo.NONE) ? null : "runtime not verified: its memory maps are not readable by thaw");
+        String reason = why.getMessage() + (why.fix() == null ? "" : " Fix: " + why.fix());
+        return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, runtime, container, false, reason);
     }
 
     /** The command line, or [comm] for processes with an empty one (as ps does). */

@@ -162,14 +162,20 @@ public final class PyRuntimeLocator {
 
     /**
      * Reads the ELF headers of a mapped file, trying the routes in order of trust:
-     * {@code map_files} (the mapped file itself, even if deleted), then the path inside the
-     * target's root, then the path as we see it. The last two must have the mapped inode unless
+     * {@code map_files} (the mapped file itself, even if deleted; needs CAP_SYS_ADMIN), then the
+     * path inside the target's root, then the path as we see it. The last two must have the mapped inode unless
      * memory is readable to validate the result anyway.
      */
     static Optional<ElfInfo> elfInfo(ProcFs procFs, int pid, MemoryMap m, boolean canValidate) {
-        List<Path> routes = new ArrayList<>(3);
+        List<Path> routes = new ArrayList<>(4);
         routes.add(procFs.pidDir(pid).resolve("map_files").resolve(m.mapFilesName()));
         if (!m.deleted()) {
+            // A chrooted target in its own mount namespace: maps prints the path from its
+            // namespace's root, /proc/PID/root is its chroot directory; strip that prefix.
+            String root = procFs.readLink(pid, "root").orElse("/");
+            if (!root.equals("/") && m.path().startsWith(root + "/")) {
+                routes.add(procFs.inTargetRoot(pid, m.path().substring(root.length())));
+            }
             routes.add(procFs.inTargetRoot(pid, m.path()));
             routes.add(Path.of(m.path()));
         }

@@ -37,8 +37,11 @@ public final class PythonProbe {
         List<MemoryMap> maps = MapsParser.read(procFs, pid);
         // Static look first (files only): most processes are not Python and never get their memory opened.
         List<PyRuntimeLocator.Found> onDisk = PyRuntimeLocator.locate(procFs, pid, maps, null);
-        boolean deletedPython = maps.stream().anyMatch(m -> m.deleted() && m.basename().contains("python"));
-        if (onDisk.isEmpty() && !deletedPython) {
+        // A python file we could not open (deleted, or in a mount namespace we cannot see without
+        // CAP_SYS_ADMIN) still gets a look at memory, where the cookie scan can find the runtime.
+        boolean unopenedPython = onDisk.isEmpty()
+                && maps.stream().anyMatch(m -> m.isFile() && m.basename().contains("python"));
+        if (onDisk.isEmpty() && !unopenedPython) {
             return Optional.empty();
         }
         if (!onDisk.isEmpty() && onDisk.get(0).legacy()) {

@@ -36,8 +36,8 @@ class ProcessListerTest {
 
     @Test
     void zombiesAreListedWithTheReason() throws Exception {
-        // The child `true` exits; its parent exec'd into sleep and never reaps it.
-        Process p = new ProcessBuilder("bash", "-c", "true & exec sleep 60").start();
+        // The child exits after its parent has exec'd into sleep, which never reaps it.
+        Process p = new ProcessBuilder("bash", "-c", "sleep 0.2 & exec sleep 60").start();
         try {
             int zombie = awaitZombieChildOf((int) p.pid());
             ProcessInfo info = find(lister.list(new ProcessQuery("all", null, false, null)), zombie).orElseThrow();

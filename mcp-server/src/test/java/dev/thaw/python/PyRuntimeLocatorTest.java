@@ -5,6 +5,7 @@ import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessMemory;
 import dev.thaw.testing.TestPythons;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -67,6 +68,32 @@ class PyRuntimeLocatorTest {
             }
         } finally {
             cleanUp(path);
+        }
+    }
+
+    /**
+     * The container case for real: the binary lives on a tmpfs mounted only in the target's own
+     * mount namespace, under its chroot. Read from a child JVM without CAP_SYS_ADMIN, which cannot
+     * open /proc/PID/map_files and must find the ELF through /proc/PID/root.
+     */
+    @Test
+    void binaryOnlyVisibleInTheTargetsMountNamespace() throws Exception {
+        Path bin = TestPythons.requireSidFile("/usr/bin/python3.14");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare is needed");
+        Path dir = Files.createTempDirectory(TestPythons.SID_ROOT.resolve("tmp"), "thaw-ns-");
+        String inRoot = "/" + TestPythons.SID_ROOT.relativize(dir);
+        String script = "mount -t tmpfs none '" + dir + "' && cp '" + bin + "' '" + dir + "/python3.14' && exec "
+                + "/usr/sbin/chroot '" + TestPythons.SID_ROOT + "' '" + inRoot + "/python3.14' -c \"" + CODE + "\"";
+        try (TestPythons.Target t = TestPythons.start(List.of("/usr/bin/unshare", "-m", "--propagation", "private",
+                "sh", "-c", script), Map.of())) {
+            assertThat(Files.exists(dir.resolve("python3.14"))).as("invisible from our namespace").isFalse();
+            String line = PythonSnapshotterErrorsTest.runReader(t.pid(), "-sys_admin,-checkpoint_restore").stream()
+                    .filter(l -> l.startsWith("IDENTIFY ")).findFirst().orElseThrow();
+            assertThat(line).contains("version=" + PythonVersion.fromHex(Long.decode(t.readyLine())))
+                    .contains("versionFromMemory=true");
+            assertThat(PythonProbe.identify(t.pid()).orElseThrow().version().hex()).isEqualTo(Long.decode(t.readyLine()));
+        } finally {
+            Files.deleteIfExists(dir);
         }
     }
 

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +41,7 @@ class PythonSnapshotBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("Run: ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, Java ").append(System.getProperty("java.version")).append(", target python3.14 ")
-                .append("(sid root)\n\n");
+                .append("(sid root), load average before: ").append(loadAverage()).append("\n\n");
         md.append("| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
         int warm = Integer.getInteger("thaw.bench.warmup", 1500);
         int iters = Integer.getInteger("thaw.bench.iterations", 1000);
@@ -75,6 +74,7 @@ class PythonSnapshotBenchmark {
         }
         Path out = Path.of(System.getProperty("thaw.bench.out", "target/benchmarks/python-snapshot.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
+        md.append("\nload average after: ").append(loadAverage()).append('\n');
         Files.writeString(out, md.toString());
         System.err.println(md);
     }
@@ -137,6 +137,15 @@ class PythonSnapshotBenchmark {
                 percentile(ms, 0.9), ms.length));
     }
 
+    /** Other processes competing for the CPUs skew every number here: record how busy the machine was. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     static double median(double[] ms) {
         return percentile(ms, 0.5);
     }
@@ -147,11 +156,4 @@ class PythonSnapshotBenchmark {
         return s[Math.min(s.length - 1, (int) Math.floor(p * (s.length - 1) + 0.5))];
     }
 
-    static List<Double> list(double[] a) {
-        List<Double> l = new ArrayList<>();
-        for (double d : a) {
-            l.add(d);
-        }
-        return l;
-    }
 }

@@ -120,10 +120,15 @@ class PythonSnapshotterErrorsTest {
     }
 
     private static List<String> readWithoutPtraceCapability(int pid) throws Exception {
+        return runReader(pid, "-sys_ptrace");
+    }
+
+    /** Runs {@link ReadFromOutsideMain} in a child JVM without the given capabilities (setpriv syntax). */
+    static List<String> runReader(int pid, String dropCaps) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv is needed");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--bounding-set", "-sys_ptrace",
-                "--inh-caps", "-sys_ptrace", "--", java.toString(), "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--bounding-set", dropCaps,
+                "--inh-caps", dropCaps, "--", java.toString(), "-cp", System.getProperty("java.class.path"),
                 ReadFromOutsideMain.class.getName(), Integer.toString(pid)));
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

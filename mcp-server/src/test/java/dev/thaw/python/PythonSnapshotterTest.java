@@ -25,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The whole snapshot operation on live targets: kernel states, sampling, grouping, ranking, rendering, JSON. */
 class PythonSnapshotterTest {
 
-    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.replace("_thaw_truth()", "print('ready', flush=True)");
+    /** Ready once every thread had time to park (0.3 s); the main thread parks right after. */
+    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.replace("_thaw_truth()",
+            "time.sleep(0.3); print('ready', flush=True)");
 
     static StackGroup groupAt(Snapshot s, String innermost) {
         return s.groups().stream().filter(g -> !g.frames().isEmpty() && g.frames().get(0).function().equals(innermost))
@@ -75,7 +77,8 @@ class PythonSnapshotterTest {
                 "    threading.Thread(target=waiter, name='waiter', daemon=True).start()",
                 "time.sleep(0.3)  # all waiters parked before the spinner starts hogging the GIL",
                 "threading.Thread(target=spin, name='spinner', daemon=True).start()",
-                "print('ready', flush=True)",
+                "# 'ready' comes from a timer once the main thread is surely parked below",
+                "threading.Timer(0.5, lambda: print('ready', flush=True)).start()",
                 "lock2 = threading.Lock(); lock2.acquire(); lock2.acquire()",
                 "");
         try (TestPythons.Target t = TestPythons.start("3.14", program)) {

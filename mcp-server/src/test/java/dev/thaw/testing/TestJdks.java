@@ -301,11 +301,26 @@ public final class TestJdks {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
 
-        /** Kills the JVM and its wrapper (SIGKILL: test targets hold no state worth saving). */
+        /**
+         * Stops the JVM and its wrapper: SIGTERM first, so the JVM removes its attach socket and
+         * hsperfdata file on the way out, then SIGKILL for whatever is left after a few seconds.
+         */
         @Override
         public void close() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+            all.add(process.toHandle());
+            all.forEach(ProcessHandle::destroy);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (ProcessHandle h : all) {
+                try {
+                    h.onExit().get(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                    h.destroyForcibly();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    h.destroyForcibly();
+                }
+            }
             try {
                 process.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

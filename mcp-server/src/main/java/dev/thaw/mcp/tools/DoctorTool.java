@@ -1,7 +1,7 @@
 package dev.thaw.mcp.tools;
 
-import dev.thaw.mcp.Schemas;
 import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
@@ -21,17 +21,11 @@ public final class DoctorTool implements ThawTool {
 
     @Override
     public McpSchema.Tool definition() {
-        return McpSchema.Tool.builder("doctor", Schemas.load("doctor.input"))
-                .title("Doctor")
-                .description("Check whether thaw can work: the environment (Yama ptrace scope, CAP_SYS_PTRACE, uid) and, "
+        return ToolDefinitions.readOnly("doctor", "Doctor",
+                "Check whether thaw can work: the environment (Yama ptrace scope, CAP_SYS_PTRACE, uid) and, "
                         + "for a pid, every condition that decides whether snapshot and injection can work (same user, "
                         + "dumpable, CPython version supported, remote debugging enabled in the interpreter, JVM attach "
-                        + "mechanism). Each check is pass/fail with the exact fix. Call it when another tool refuses.")
-                .outputSchema(Schemas.load("doctor.output"))
-                .annotations(McpSchema.ToolAnnotations.builder()
-                        .title("Doctor").readOnlyHint(true).destructiveHint(false)
-                        .idempotentHint(true).openWorldHint(false).build())
-                .build();
+                        + "mechanism). Each check is pass/fail with the exact fix. Call it when another tool refuses.");
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.thaw.mcp.tools;
 
-import dev.thaw.mcp.Schemas;
 import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
@@ -22,17 +22,11 @@ public final class ListProcessesTool implements ThawTool {
 
     @Override
     public McpSchema.Tool definition() {
-        return McpSchema.Tool.builder("list_processes", Schemas.load("list_processes.input"))
-                .title("List processes")
-                .description("List live processes with their runtime (CPython version read from the interpreter's "
+        return ToolDefinitions.readOnly("list_processes", "List processes",
+                "List live processes with their runtime (CPython version read from the interpreter's "
                         + "_Py_DebugOffsets, HotSpot Java version), user, start time, container hint, and whether thaw can "
                         + "attach (with the reason when not). By default only Python and JVM processes. Start here to find "
-                        + "the pid of a stuck process.")
-                .outputSchema(Schemas.load("list_processes.output"))
-                .annotations(McpSchema.ToolAnnotations.builder()
-                        .title("List processes").readOnlyHint(true).destructiveHint(false)
-                        .idempotentHint(true).openWorldHint(false).build())
-                .build();
+                        + "the pid of a stuck process.");
     }
 
     @Override

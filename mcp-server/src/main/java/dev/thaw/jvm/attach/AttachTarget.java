@@ -1,0 +1,38 @@
+package dev.thaw.jvm.attach;
+
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStatus;
+
+import java.nio.file.Path;
+
+/**
+ * Where one JVM's attach files are, seen from here. HotSpot names them after the pid the JVM
+ * sees itself as (the last NSpid entry) and puts them in its own {@code /tmp}, so for a JVM in
+ * another PID or mount namespace both the name and the directory differ from the naive
+ * {@code /tmp/.java_pid<pid>}; {@code /proc/PID/root} and {@code /proc/PID/cwd} reach them
+ * whatever the namespaces (reference §3.3, §4).
+ *
+ * @param pid         the pid in our namespace (the one to signal)
+ * @param nsPid       the pid as the JVM sees itself
+ * @param startTicks  the process start time, which with the pid identifies this process
+ * @param socket      {@code /proc/PID/root/tmp/.java_pid<nspid>}
+ * @param cwdTrigger  {@code /proc/PID/cwd/.attach_pid<nspid>}: where the JVM looks first
+ * @param tmpTrigger  {@code /proc/PID/root/tmp/.attach_pid<nspid>}: where it looks next
+ */
+record AttachTarget(int pid, int nsPid, long startTicks, Path socket, Path cwdTrigger, Path tmpTrigger) {
+
+    static AttachTarget of(ProcFs proc, ProcStatus status, long startTicks) {
+        int pid = status.pid();
+        int ns = status.innermostPid();
+        // Not canonicalised on purpose: resolving /proc/PID/cwd would leave the target's mount namespace.
+        return new AttachTarget(pid, ns, startTicks,
+                proc.inTargetRoot(pid, "/tmp/.java_pid" + ns),
+                proc.pidDir(pid).resolve("cwd").resolve(".attach_pid" + ns),
+                proc.inTargetRoot(pid, "/tmp/.attach_pid" + ns));
+    }
+
+    /** Identifies this process across pid reuse (for per-target caches). */
+    String key() {
+        return pid + "@" + startTicks;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.thaw.jvm.attach;
+
+import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.ProcessGoneException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a JVM's attach listener the way jcmd does (reference §3.3): create the trigger file
+ * {@code .attach_pid<nspid>} in its cwd (or its /tmp), send SIGQUIT, and poll for the socket.
+ * The JVM's signal handler sees the trigger and starts the listener instead of printing a
+ * thread dump; it needs about a millisecond, so we poll every 2 ms instead of jcmd's 100 ms.
+ *
+ * <p>SIGQUIT is sent only to a process that catches it, checked right before sending: for a JVM
+ * started with -Xrs the default action of SIGQUIT is to terminate with a core dump.
+ */
+final class ListenerStarter {
+
+    private static final Logger log = LoggerFactory.getLogger(ListenerStarter.class);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private ListenerStarter() {
+    }
+
+    static boolean socketExists(Path socket) {
+        try {
+            return Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Returns when the socket exists; throws a {@link ThawException} saying why it does not. */
+    static void ensureListening(ProcFs proc, AttachTarget t, Deadline deadline) {
+        if (socketExists(t.socket())) {
+            return;
+        }
+        Path trigger = createTrigger(t);
+        try {
+            ProcStatus status = proc.status(t.pid());
+            if (!status.catches(ProcStatus.SIGQUIT)) {
+                throw new ThawException("attach_no_signal", "JVM " + t.pid() + " has no attach socket and does not"
+                        + " catch SIGQUIT (started with -Xrs?), so its attach listener cannot be started;"
+                        + " thaw does not send a signal that would kill it.",
+                        "Restart the JVM with -XX:+StartAttachListener so its attach socket exists from startup.");
+            }
+            sigquit(t.pid(), deadline);
+            long start = System.nanoTime();
+            while (!socketExists(t.socket())) {
+                if (deadline.expired()) {
+                    if (!proc.exists(t.pid())) {
+                        throw new ProcessGoneException(t.pid());
+                    }
+                    throw new ThawException("attach_timeout", "JVM " + t.pid() + " did not start its attach listener"
+                            + " within " + deadline.total().toMillis() + " ms of SIGQUIT (it may have printed a"
+                            + " thread dump to its stdout instead).",
+                            "Check that thaw runs as the JVM's user (or root) and that the JVM's /tmp is writable;"
+                                    + " a JVM started with -XX:+StartAttachListener needs no handshake.");
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+            log.debug("pid {}: attach listener up {} us after SIGQUIT", t.pid(), (System.nanoTime() - start) / 1000);
+        } finally {
+            if (trigger != null) {
+                try {
+                    Files.deleteIfExists(trigger);
+                } catch (IOException e) {
+                    log.debug("pid {}: could not remove {}: {}", t.pid(), trigger, e.toString());
+                }
+            }
+        }
+    }
+
+    /** The trigger we created (to delete afterwards), or null if one was already there. */
+    private static Path createTrigger(AttachTarget t) {
+        for (Path p : new Path[] {t.cwdTrigger(), t.tmpTrigger()}) {
+            try {
+                Files.createFile(p);
+                return p;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return null; // another client is attaching; its trigger serves us too
+            } catch (IOException e) {
+                log.debug("pid {}: cannot create trigger {}: {}", t.pid(), p, e.toString());
+            }
+        }
+        throw new ThawException("attach_trigger", "Cannot create the attach trigger file .attach_pid" + t.nsPid()
+                + " in JVM " + t.pid() + "'s working directory or /tmp.",
+                "Run thaw as the JVM's user or as root (with CAP_SYS_PTRACE for /proc/PID/cwd).");
+    }
+
+    /** kill -QUIT through kill(1): Java 17 has no API for sending a signal. */
+    private static void sigquit(int pid, Deadline deadline) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-QUIT", Integer.toString(pid))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS)) {
+                kill.destroyForcibly();
+                throw new ThawException("attach_timeout", "kill -QUIT " + pid + " did not finish in time.", null);
+            }
+            if (kill.exitValue() != 0) {
+                if (!ProcFs.system().exists(pid)) {
+                    throw new ProcessGoneException(pid);
+                }
+                String out = new String(kill.getInputStream().readAllBytes()).trim();
+                throw new ThawException("permission_denied", "Cannot signal JVM " + pid + ": " + out,
+                        "Run thaw as the JVM's user or as root.");
+            }
+        } catch (IOException e) {
+            throw new ThawException("attach_signal", "Cannot run kill(1) to start JVM " + pid
+                    + "'s attach listener: " + e.getMessage(), "Install procps/coreutils kill on the server's PATH.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ThawException("interrupted", "Interrupted while signalling JVM " + pid + ".", null, e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.thaw.jvm.attach;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.thaw.testing.TestJdks;
+import dev.thaw.testing.TestJdks.Jdk;
+import dev.thaw.testing.TestJdks.Target;
+import dev.thaw.testing.jvm.AttachAsCaller;
+import dev.thaw.testing.jvm.IdleTarget;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Targets and clients under different users (made with setpriv, so the tests need root): the
+ * JVM's euid/egid rules from reference §4, for real.
+ */
+class OtherUsersTest {
+
+    static final String NOBODY = "65534";
+    static final String DAEMON = "1";
+
+    static Path libs;
+
+    @BeforeAll
+    static void rootAndSetpriv(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim()),
+                "needs root to run processes as other users");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv(1)");
+        // The client run as another user needs readable copies of thaw's classes and slf4j-api
+        // (the local Maven repository under /root is not readable to them).
+        libs = tmp;
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path slf4j = Path.of(org.slf4j.LoggerFactory.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Files.copy(slf4j, tmp.resolve("slf4j-api.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(tmp.resolve("slf4j-api.jar"), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    private static String[] as(String uid, String gid) {
+        return new String[] {"setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups"};
+    }
+
+    /** Runs {@link AttachAsCaller} as uid:gid and returns its one line. */
+    private static String attachAs(Jdk jdk, String uid, String gid, int pid) throws Exception {
+        String classes = Path.of(AttachClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String testClasses = Path.of(AttachAsCaller.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        List<String> cmd = new ArrayList<>(List.of(as(uid, gid)));
+        cmd.addAll(List.of(jdk.java().toString(), "-cp",
+                String.join(File.pathSeparator, classes, testClasses, libs.resolve("slf4j-api.jar").toString()),
+                AttachAsCaller.class.getName(), Integer.toString(pid)));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void rootAttachesToAnotherUsersJvm(int feature) {
+        try (Target t = TestJdks.launch(TestJdks.require(feature), IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
+            assertThat(AttachClient.to(t.pid()).vmVersion()).contains("JDK " + t.ready("version"));
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void sameUserAndGroupAttachWithoutRoot(int feature) throws Exception {
+        Jdk jdk = TestJdks.require(feature);
+        try (Target t = TestJdks.launch(jdk, IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
+            assertThat(attachAs(jdk, NOBODY, NOBODY, t.pid())).startsWith("OK ").contains(t.ready("version"));
+            assertThat(t.stdout()).doesNotContain("Full thread dump");
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void anotherUserIsRefusedClearly(int feature) throws Exception {
+        Jdk jdk = TestJdks.require(feature);
+        try (Target t = TestJdks.launch(jdk, IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
+            String out = attachAs(jdk, DAEMON, DAEMON, t.pid());
+            assertThat(out).startsWith("REFUSED permission_denied").contains("FIX Run thaw as the JVM's user");
+            Thread.sleep(200);
+            assertThat(t.stdout()).doesNotContain("Full thread dump"); // nothing was sent
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void sameUserOtherGroupIsRefusedClearly(int feature) throws Exception {
+        Jdk jdk = TestJdks.require(feature);
+        try (Target t = TestJdks.launch(jdk, IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
+            String out = attachAs(jdk, NOBODY, DAEMON, t.pid());
+            assertThat(out).startsWith("REFUSED permission_denied");
+            Thread.sleep(200);
+            assertThat(t.stdout()).doesNotContain("Full thread dump");
+        }
+    }
+}
