@@ -39,10 +39,12 @@ import java.util.concurrent.Callable;
 
 /** {@code thaw replay LOG}: the postmortem of a recorded session, and re-running its injections. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Render a recorded session as a postmortem: a Markdown report on stdout (timeline of calls,",
-            "hypotheses and findings, injected scripts, outputs, stuck threads per snapshot), or one self-contained",
-            "HTML page with wait-for graphs. A damaged log renders as far as it reads; the report says what was skipped.",
-            "With --rerun PID, re-run the session's injections against a new process and report which outputs changed."})
+        description = {"Render a recorded session as a postmortem: Markdown on stdout (timeline of",
+            "calls, hypotheses and findings, injected scripts, outputs, stuck threads per",
+            "snapshot), or one self-contained HTML page with wait-for graphs. A damaged log",
+            "renders as far as it reads, and the report says what was skipped.",
+            "With --rerun PID: re-run the session's injections against a new process and",
+            "report which outputs changed (to confirm a fix)."})
 public final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "LOG", description = "A session log: its path, its name in "
