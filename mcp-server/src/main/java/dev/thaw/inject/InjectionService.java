@@ -344,8 +344,8 @@ public final class InjectionService implements AutoCloseable {
                     + (inj.request.mode() == InjectionMode.INLINE ? " (inline, the interrupted thread)" : " (its own thread)"));
         }
         if (to == InjectionState.COMPLETED || to == InjectionState.FAILED) {
-            collect(inj);
             inj.observedNanos = System.nanoTime();
+            collect(inj);
             String detail = to == InjectionState.COMPLETED ? "completed" + (st.elapsedMs() == null ? "" : " in "
                     + st.elapsedMs() + " ms") : (compileOrStartFailure ? "failed to " + st.phase() + ": " : "failed: ")
                     + firstLine(st.error());
