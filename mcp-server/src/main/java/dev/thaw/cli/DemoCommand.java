@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code thaw demo}: a guided diagnosis of a real hung process, through the real MCP server. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", header = "Diagnose a real hung process through the MCP server, step by step.", mixinStandardHelpOptions = true,
         description = {"Start a hung process (a Python 3.14 lock-ordering deadlock when python3.14 is available:",
             "$THAW_PYTHON, /var/lib/thaw/bin or PATH; otherwise a Java one), drive the MCP server the way an",
             "assistant would, print the walkthrough, stop the process and name the session log."})

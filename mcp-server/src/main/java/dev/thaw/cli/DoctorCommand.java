@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code thaw doctor [PID]}: the same operation as the {@code doctor} tool. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", header = "Check whether thaw can work here, and with a process.", mixinStandardHelpOptions = true,
         description = {"Check the environment (Yama ptrace scope, CAP_SYS_PTRACE, uid) and, for PID, everything that",
             "decides whether snapshot and injection can work, each with the exact fix. Exit status 1 when a check fails."})
 public final class DoctorCommand implements Callable<Integer> {

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * {@code thaw inject PID --file FILE | --code CODE}: the same operation as the {@code inject_script}
  * tool. The script's output goes to stdout, everything about the injection to stderr.
  */
-@Command(name = "inject", mixinStandardHelpOptions = true,
+@Command(name = "inject", header = "Run a Python script inside a live CPython 3.14/3.15 process.", mixinStandardHelpOptions = true,
         description = {"Run a Python script inside a live CPython 3.14/3.15 process and print its output.",
             "Same operation as the MCP tool inject_script. Exit status: 0 completed, 1 failed, 2 timed out,",
             "3 the target exited (or the injection was cancelled)."})

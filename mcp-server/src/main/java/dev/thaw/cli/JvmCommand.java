@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code thaw jvm PID COMMAND}: the same operation as the {@code jvm_diagnostic} tool. */
-@Command(name = "jvm", mixinStandardHelpOptions = true,
+@Command(name = "jvm", header = "Agent-less JVM diagnostics: histogram, properties, flags, VM and heap info.", mixinStandardHelpOptions = true,
         description = {"Run an agent-less diagnostic in a HotSpot JVM over its attach socket (no agent, no warning).",
             "COMMAND: class_histogram, system_properties, vm_flags, vm_info, heap_info.",
             "Same operation as the MCP tool jvm_diagnostic."})

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code thaw ps}: the same operation as the {@code list_processes} tool, rendered for a terminal. */
-@Command(name = "ps", mixinStandardHelpOptions = true,
+@Command(name = "ps", header = "List Python and JVM processes and whether thaw can attach.", mixinStandardHelpOptions = true,
         description = {"List Python and JVM processes with their exact runtime version and whether thaw can attach.",
             "Same operation as the MCP tool list_processes."})
 public final class PsCommand implements Callable<Integer> {

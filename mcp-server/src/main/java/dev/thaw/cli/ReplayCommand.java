@@ -38,11 +38,13 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /** {@code thaw replay LOG}: the postmortem of a recorded session, and re-running its injections. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Render a recorded session as a postmortem: a Markdown report on stdout (timeline of calls,",
-            "hypotheses and findings, injected scripts, outputs, stuck threads per snapshot), or one self-contained",
-            "HTML page with wait-for graphs. A damaged log renders as far as it reads; the report says what was skipped.",
-            "With --rerun PID, re-run the session's injections against a new process and report which outputs changed."})
+@Command(name = "replay", header = "Render a session log as a postmortem (Markdown or HTML), or re-run it.", mixinStandardHelpOptions = true,
+        description = {"Render a recorded session as a postmortem: Markdown on stdout (timeline of",
+            "calls, hypotheses and findings, injected scripts, outputs, stuck threads per",
+            "snapshot), or one self-contained HTML page with wait-for graphs. A damaged log",
+            "renders as far as it reads, and the report says what was skipped.",
+            "With --rerun PID: re-run the session's injections against a new process and",
+            "report which outputs changed (to confirm a fix)."})
 public final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "LOG", description = "A session log: its path, its name in "
@@ -90,13 +92,14 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private int rerun(SessionReplay replay) {
         Services services = new Services();
+        ProcessInfo info = services.lister().describe(rerunPid);
+        TargetIdentity target = TargetIdentity.of(info, services.proc().exe(rerunPid).orElse(null));
+        Rerun.check(replay, target);
         InjectionRunner runner = ServiceLoader.load(InjectionRunnerProvider.class).findFirst()
                 .map(p -> p.create(services))
                 .orElseThrow(() -> new ThawException("rerun_unavailable",
                         "This build of thaw has no injection engine, which --rerun needs to run the scripts again.",
                         "Use a thaw build with inject_script support; the report itself (without --rerun) works."));
-        ProcessInfo info = services.lister().describe(rerunPid);
-        TargetIdentity target = TargetIdentity.of(info, services.proc().exe(rerunPid).orElse(null));
         String recorded = replay.info().policy();
         ApprovalPolicy policy = ApprovalPolicy.parse(approve != null ? approve : recorded != null ? recorded : "custom");
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code thaw serve}: the MCP server over stdio. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", header = "Run the MCP server over stdio.", mixinStandardHelpOptions = true,
         description = {"Run the MCP server over stdio. Register it with Claude Code:",
             "  claude mcp add thaw -- /absolute/path/to/thaw serve",
             "stdout carries MCP messages only; logs go to stderr and the log file; every tool call is",

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code thaw stacks PID}: the same operation as the {@code snapshot} tool. */
-@Command(name = "stacks", mixinStandardHelpOptions = true,
+@Command(name = "stacks", header = "Read every thread's stack of a live process from outside.", mixinStandardHelpOptions = true,
         description = {"Every thread's stack of a live process, without its cooperation: Python 3.14/3.15 read from its",
             "memory (works when every thread is blocked in C); JVMs through the agent-less attach thread dump, with",
             "locks, deadlock cycles and virtual threads. Same operation as the MCP tool snapshot."})

@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ThawCommand.Version.class,
         description = {
-            "Ask a frozen process what it is doing: look inside live, possibly stuck, Python 3.14+ and JVM",
-            "processes on Linux. `thaw serve` is the MCP server for Claude Code and other MCP clients;",
-            "the other commands are the same operations for a terminal."},
+            "Ask a frozen process what it is doing: look inside live, possibly stuck, Python 3.14+ and JVM processes "
+                + "on Linux. `thaw serve` is the MCP server for Claude Code and other MCP clients; the other commands "
+                + "are the same operations for a terminal."},
         subcommands = {
             ServeCommand.class,
             PsCommand.class,

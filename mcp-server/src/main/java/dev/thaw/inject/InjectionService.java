@@ -18,14 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The injection lifecycle, the same for every runtime: identify the target, record the script
@@ -65,7 +62,7 @@ public final class InjectionService implements AutoCloseable {
     private final List<RuntimeInjector> injectors;
     private final InjectionDirs dirs;
     private final Map<String, Injection> injections = new LinkedHashMap<>();
-    private final Map<String, Semaphore> targetLocks = new ConcurrentHashMap<>();
+    private final TargetLocks targetLocks;
     private final AtomicLong seq = new AtomicLong();
     private final String salt = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     private final Thread shutdownHook;
@@ -99,6 +96,7 @@ public final class InjectionService implements AutoCloseable {
         this.proc = proc;
         this.injectors = List.copyOf(injectors);
         this.dirs = dirs;
+        this.targetLocks = new TargetLocks(proc);
         this.shutdownHook = new Thread(this::close, "thaw-inject-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -178,7 +176,7 @@ public final class InjectionService implements AutoCloseable {
         // The wait starts after approval: a person answering does not eat the script's time.
         long deadline = System.nanoTime() + request.timeout().toNanos();
         drive(inj, deadline, sink);
-        return result(inj);
+        return InjectionResults.of(inj);
     }
 
     /** The current result of an injection, without waiting. */
@@ -187,7 +185,7 @@ public final class InjectionService implements AutoCloseable {
         synchronized (inj) {
             advance(inj);
         }
-        return result(inj);
+        return InjectionResults.of(inj);
     }
 
     /**
@@ -202,7 +200,7 @@ public final class InjectionService implements AutoCloseable {
         Injection inj = find(id);
         if (wait != null && !wait.isZero() && !wait.isNegative()) {
             long deadline = System.nanoTime() + wait.toNanos();
-            Backoff backoff = new Backoff();
+            PollPace backoff = new PollPace();
             while (true) {
                 synchronized (inj) {
                     advance(inj);
@@ -218,7 +216,7 @@ public final class InjectionService implements AutoCloseable {
         }
         synchronized (inj) {
             advance(inj);
-            byte[] bytes = currentOutput(inj);
+            byte[] bytes = InjectionResults.currentOutput(inj);
             int from = (int) Math.min(offset, bytes.length);
             int to = Utf8.cut(bytes, from, bytes.length, max);
             boolean finished = inj.done || inj.state.isFinal();
@@ -233,8 +231,9 @@ public final class InjectionService implements AutoCloseable {
     // ---------------------------------------------------------------- the lifecycle
 
     private void drive(Injection inj, long deadline, ProgressSink progress) {
-        Semaphore lock = targetLocks.computeIfAbsent(inj.target.key(), k -> new Semaphore(1, true));
-        if (!acquire(lock, inj, deadline, progress)) {
+        if (!targetLocks.acquire(inj.target, deadline, () -> progress.progress(
+                (System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
+                "queued behind an earlier injection into process " + inj.target.pid()))) {
             synchronized (inj) {
                 inj.notes.add("An earlier injection into this process was still being delivered for the whole wait.");
                 end(inj, InjectionState.TIMED_OUT, "still queued behind an earlier injection into process "
@@ -265,7 +264,7 @@ public final class InjectionService implements AutoCloseable {
                 throw e;
             }
         }
-        Backoff backoff = new Backoff();
+        PollPace backoff = new PollPace();
         long nextRefresh = System.nanoTime() + REFRESH_NANOS;
         long nextProgress = System.nanoTime() + PROGRESS_NANOS / 2;
         while (true) {
@@ -289,28 +288,6 @@ public final class InjectionService implements AutoCloseable {
                 }
             }
             backoff.pause(deadline);
-        }
-    }
-
-    private boolean acquire(Semaphore lock, Injection inj, long deadline, ProgressSink progress) {
-        try {
-            if (lock.tryAcquire()) {
-                return true;
-            }
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                if (lock.tryAcquire(Math.min(left, PROGRESS_NANOS), TimeUnit.NANOSECONDS)) {
-                    return true;
-                }
-                progress.progress((System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
-                        "queued behind an earlier injection into process " + inj.target.pid());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -367,8 +344,8 @@ public final class InjectionService implements AutoCloseable {
                     + (inj.request.mode() == InjectionMode.INLINE ? " (inline, the interrupted thread)" : " (its own thread)"));
         }
         if (to == InjectionState.COMPLETED || to == InjectionState.FAILED) {
-            collect(inj);
             inj.observedNanos = System.nanoTime();
+            collect(inj);
             String detail = to == InjectionState.COMPLETED ? "completed" + (st.elapsedMs() == null ? "" : " in "
                     + st.elapsedMs() + " ms") : (compileOrStartFailure ? "failed to " + st.phase() + ": " : "failed: ")
                     + firstLine(st.error());
@@ -534,10 +511,7 @@ public final class InjectionService implements AutoCloseable {
     private void releaseLock(Injection inj) {
         if (inj.lockHeld) {
             inj.lockHeld = false;
-            Semaphore s = targetLocks.get(inj.target.key());
-            if (s != null) {
-                s.release();
-            }
+            targetLocks.release(inj.target);
         }
     }
 
@@ -572,62 +546,7 @@ public final class InjectionService implements AutoCloseable {
                 LOG.debug("{}: reaper: {}", inj.id, e.toString());
             }
         }
-        pruneLocks();
-    }
-
-    private void pruneLocks() {
-        targetLocks.entrySet().removeIf(e -> {
-            String key = e.getKey();
-            int pid = Integer.parseInt(key.substring(0, key.indexOf('@')));
-            long ticks = Long.parseLong(key.substring(key.indexOf('@') + 1));
-            return !new TargetIdentity(pid, ticks, null, null, null, 0, 0).alive(proc)
-                    && e.getValue().availablePermits() == 1 && !e.getValue().hasQueuedThreads();
-        });
-    }
-
-    // ---------------------------------------------------------------- results
-
-    private InjectionResult result(Injection inj) {
-        synchronized (inj) {
-            byte[] bytes = currentOutput(inj);
-            int cut = Utf8.cut(bytes, 0, bytes.length, PREVIEW_BYTES);
-            boolean finished = inj.done || inj.state.isFinal();
-            TargetStatus st = inj.status;
-            boolean more = cut < bytes.length || !finished;
-            double elapsed = (System.nanoTime() - inj.startNanos) / 1e6;
-            return new InjectionResult(inj.id, inj.target.pid(), inj.state.wire(), inj.claimed, inj.request.mode().wire(),
-                    inj.armedTids, st == null ? null : st.armedTid(), st == null ? null : st.tid(),
-                    Math.round(elapsed * 1000) / 1000.0, st == null ? null : st.elapsedMs(), Utf8.decode(bytes, 0, cut),
-                    bytes.length, more, cut, st != null && st.truncated(), st == null ? 0 : st.droppedBytes(),
-                    st == null ? null : st.error(), st == null ? null : st.errorType(),
-                    st == null ? null : st.traceback(), st == null ? null : st.exit(), inj.pending, inj.record.sha256(),
-                    List.copyOf(inj.notes), timings(inj));
-        }
-    }
-
-    private static Timings timings(Injection inj) {
-        TargetStatus st = inj.status;
-        long t0 = inj.startNanos;
-        return new Timings(ms(inj.armedNanos, t0), st == null ? null : ms(st.deliveredNs(), t0),
-                st == null ? null : ms(st.runningNs(), t0), st == null ? null : ms(st.endedNs(), t0),
-                ms(inj.observedNanos, t0));
-    }
-
-    private static Double ms(Long nanos, long t0) {
-        return nanos == null || nanos == 0 ? null : Math.round((nanos - t0) / 1e3) / 1e3;
-    }
-
-    /** The final output, or what the script has written so far. Caller holds the monitor. */
-    private static byte[] currentOutput(Injection inj) {
-        if (inj.output != null) {
-            return inj.output;
-        }
-        if (inj.dir == null) {
-            return new byte[0];
-        }
-        int cap = (int) Math.min(inj.request.outputCap(), Integer.MAX_VALUE - 16);
-        byte[] part = inj.dir.readRange(InjectionDir.OUTPUT_PART, 0, cap);
-        return part.length > 0 ? part : inj.dir.readRange(InjectionDir.OUTPUT, 0, cap);
+        targetLocks.prune();
     }
 
     private String describeWait(Injection inj) {
@@ -774,19 +693,5 @@ public final class InjectionService implements AutoCloseable {
         }
         String[] lines = s.strip().split("\n");
         return lines[lines.length - 1];
-    }
-
-    /** Polling pace: fast while a reply is likely within milliseconds, slower for long waits. */
-    private static final class Backoff {
-        private final long start = System.nanoTime();
-
-        void pause(long deadline) {
-            long since = System.nanoTime() - start;
-            long pause = since < 150_000_000L ? 200_000L
-                    : since < 1_000_000_000L ? 1_000_000L
-                    : since < 5_000_000_000L ? 5_000_000L : 20_000_000L;
-            long left = deadline - System.nanoTime();
-            LockSupport.parkNanos(Math.max(10_000L, Math.min(pause, left)));
-        }
     }
 }

@@ -8,7 +8,7 @@ package dev.thaw.inject;
  * @param deliveredMs a thread picked the payload up, or null
  * @param runningMs   the script started, or null
  * @param endedMs     the script ended, or null
- * @param observedMs  thaw saw the final status (output read, directory removed), or null
+ * @param observedMs  thaw read the final status (before reading the output), or null
  */
 public record Timings(Double armedMs, Double deliveredMs, Double runningMs, Double endedMs, Double observedMs) {
 }

@@ -9,6 +9,7 @@ import dev.thaw.mcp.tools.JvmDiagnosticTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.mcp.tools.ReadOutputTool;
 import dev.thaw.mcp.tools.SnapshotTool;
+import dev.thaw.mcp.wiring.SessionInjectionBridge;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
@@ -49,6 +50,11 @@ public final class ThawServer {
         LOG.info("thaw {} serving MCP over stdio; session log {}; approval policy {}", BuildInfo.version(),
                 session.recorder().log().file(), approval.policy());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> session.close("shutdown"), "thaw-session-log-close"));
+        // The injection engine reports to the session log and asks the session's approval policy.
+        SessionInjectionBridge bridge = new SessionInjectionBridge(session.recorder(), session.approvals().gate(),
+                approval.elicitationTimeout(), services.proc());
+        services.injections().setListener(bridge);
+        services.injections().setApprovalGate(bridge);
 
         ToolDispatcher dispatcher = new ToolDispatcher(session.recorder());
         List<ThawTool> tools = new ArrayList<>(tools(services));

@@ -15,6 +15,11 @@ package dev.thaw.proc;
 public record TaskState(int tid, String name, char state, String syscall, String syscallArgs, String wchan) {
 
     public String stateName() {
+        return stateName(state);
+    }
+
+    /** The kernel's one-letter task state ({@code /proc/.../stat} field 3) in words. */
+    public static String stateName(char state) {
         return switch (state) {
             case 'R' -> "running";
             case 'S' -> "sleeping";

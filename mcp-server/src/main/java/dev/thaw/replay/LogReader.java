@@ -69,8 +69,8 @@ public final class LogReader {
             if (p.error != null) {
                 if (!terminated) {
                     problems.add(new ReadProblem(ReadProblem.Kind.TORN_TAIL, lineNo, "the last line is incomplete ("
-                            + line.length + " bytes, no line end): the server stopped while writing it, most likely "
-                            + "killed; that one record is lost"));
+                            + line.length + " bytes, no line end): the server stopped while writing it (killed), "
+                            + "or is writing it right now; that one record is not shown"));
                 } else {
                     problems.add(new ReadProblem(ReadProblem.Kind.CORRUPT_LINE, lineNo,
                             "not a valid record (" + p.error + "); skipped"));

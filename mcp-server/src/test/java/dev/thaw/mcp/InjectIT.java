@@ -50,7 +50,7 @@ class InjectIT {
         state = Files.createTempDirectory("thaw-it-state");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters params = ServerParameters.builder(java)
-                .args("-jar", ThawServerProcess.jar().toString(), "serve")
+                .args("-jar", ThawServerProcess.jar().toString(), "serve", "--approve", "auto")
                 .addEnvVar("XDG_STATE_HOME", state.toString())
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());

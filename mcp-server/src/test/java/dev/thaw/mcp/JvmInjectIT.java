@@ -18,7 +18,7 @@ class JvmInjectIT {
     @Test
     void javaProbeOverStdio() throws Exception {
         try (TestJdks.Target t = TestJdks.start(TestJdks.require(25), ProbeTarget.class);
-             ThawServerProcess server = ThawServerProcess.start()) {
+             ThawServerProcess server = ThawServerProcess.start("--approve", "auto")) {
             server.client().initialize();
             McpSchema.CallToolResult r = server.call("inject_script", Map.of("pid", t.pid(), "language", "java",
                     "code", "out.print(dev.thaw.testing.jvm.ProbeTarget.secret + \" \" + params.get(\"n\"));",

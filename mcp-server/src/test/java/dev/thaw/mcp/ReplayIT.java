@@ -48,6 +48,8 @@ class ReplayIT {
         server.client().getPrompt(McpSchema.GetPromptRequest.builder("diagnose_hang").arguments(Map.of("pid", String.valueOf(pid))).build());
         assertThat(server.call("list_processes", Map.of("match", "py-lock-ordering")).isError()).isFalse();
         assertThat(server.call("doctor", Map.of("pid", pid)).isError()).isFalse();
+        McpSchema.CallToolResult snap = server.call("snapshot", Map.of("pid", pid, "samples", 3, "interval_ms", 100));
+        assertThat(snap.isError()).as(ToolResults.text(snap)).isFalse();
         server.call("note", Map.of("kind", "hypothesis", "text", "transfer-worker and audit-worker take accounts_lock and ledger_lock in opposite orders."));
         McpSchema.CallToolResult ran = server.call("test_gate_probe", Map.of("pid", pid, "hypothesis", "see which thread holds which lock",
                 "code", "import threading\nfor t in threading.enumerate():\n    print(t.name)\n",
@@ -70,7 +72,8 @@ class ReplayIT {
 
     @Test
     void replayPrintsAMarkdownPostmortem() throws Exception {
-        ThawCli.Result r = ThawCli.run(state, "replay", "latest");
+        String name = log.getFileName().toString().replace(".jsonl", "");
+        ThawCli.Result r = ThawCli.run(state, "replay", name);
         assertThat(r.exit()).as(r.stderr()).isZero();
         String md = r.stdout();
         assertThat(md).contains("# thaw session " + log.getFileName().toString().replace(".jsonl", ""),
@@ -78,7 +81,10 @@ class ReplayIT {
                 "## Timeline", "call `list_processes`", "call `doctor`",
                 "## Hypotheses, findings and conclusions", "### Hypotheses", "opposite orders", "### Findings", "### Conclusions",
                 "## Injections", "<details><summary>Script (", "the user confirmed", "the user declined",
-                "transfer-worker\naudit-worker", "cpython 3.14", "py-lock-ordering", "Script (3 lines", "## Snapshots");
+                "transfer-worker\naudit-worker", "cpython 3.14", "py-lock-ordering", "Script (3 lines", "## Snapshots",
+                "call `snapshot`", "see snapshot 1", "### Snapshot 1: pid " + hung.pid() + " (cpython 3.14", "3 samples",
+                "**Stuck threads** (same stack in every sample)", "transfer-worker #", "audit-worker #", "transfer (",
+                "audit (", "lock_wait", "**Wait-for graph:**");
         assertThat(md).doesNotContain("## What could not be read", "no orderly end recorded");
         assertThat(ThawCli.run(state, "replay", log.toString()).stdout()).isEqualTo(md);
     }
@@ -95,7 +101,8 @@ class ReplayIT {
 
         String dom = Chromium.dumpDom(html);
         assertThat(dom).contains("<section id=\"timeline\">", "<section id=\"notes\">", "<section id=\"injections\">",
-                "<section id=\"snapshots\">", "<details class=\"script\">", "opposite orders", "transfer-worker");
+                "<section id=\"snapshots\">", "<details class=\"script\">", "opposite orders", "transfer-worker",
+                "<article class=\"snapshot\" id=\"snapshot-1\">", "<table class=\"stuck\">", "href=\"#snapshot-1\"");
         assertThat(dom.split("<tr class=\"call\">", -1).length - 1).as("call rows").isGreaterThanOrEqualTo(4);
         Path png = state.resolve("report.png");
         Chromium.screenshot(html, png);
@@ -103,10 +110,27 @@ class ReplayIT {
     }
 
     @Test
-    void rerunWithoutAnInjectionEngineExplainsItself() throws Exception {
+    void rerunRefusesTheVeryProcessTheSessionDiagnosedBeforeRecordingAnything() throws Exception {
+        long logs = logCount();
         ThawCli.Result r = ThawCli.run(state, "replay", log.toString(), "--rerun", String.valueOf(hung.pid()));
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderr()).contains("injection engine", "Fix:").doesNotContain("at dev.thaw", "Exception");
+        assertThat(r.stderr()).contains("very process the session diagnosed", "Fix:", "new process")
+                .doesNotContain("at dev.thaw", "Exception");
+        assertThat(logCount()).isEqualTo(logs);
+    }
+
+    @Test
+    void rerunAgainstAProcessOfAnotherRuntimeSkipsEveryInjection() throws Exception {
+        // With the injection engine in the build, --rerun runs; a JVM cannot run the session's Python scripts.
+        ThawCli.Result r = ThawCli.run(state, "replay", log.toString(), "--rerun", String.valueOf(ProcessHandle.current().pid()));
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("# thaw re-run", "skipped", "runs hotspot", "No injection's output changed.");
+    }
+
+    private static long logCount() throws java.io.IOException {
+        try (var files = Files.list(log.getParent())) {
+            return files.filter(f -> f.toString().endsWith(".jsonl")).count();
+        }
     }
 
     @Test

@@ -37,7 +37,7 @@ class ProcessListerTest {
     @Test
     void zombiesAreListedWithTheReason() throws Exception {
         // The child exits after its parent has exec'd into sleep, which never reaps it.
-        Process p = new ProcessBuilder("bash", "-c", "sleep 0.2 & exec sleep 60").start();
+        Process p = new ProcessBuilder("bash", "-c", "sleep 1 & exec sleep 60").start();
         try {
             int zombie = awaitZombieChildOf((int) p.pid());
             ProcessInfo info = find(lister.list(new ProcessQuery("all", null, false, null)), zombie).orElseThrow();
@@ -112,7 +112,7 @@ class ProcessListerTest {
     }
 
     private static int awaitZombieChildOf(int parent) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
             for (int pid : ProcFs.system().pids()) {
                 try {

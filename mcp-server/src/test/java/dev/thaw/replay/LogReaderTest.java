@@ -67,7 +67,7 @@ class LogReaderTest {
         assertThat(c.problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ReadProblem.Kind.TORN_TAIL);
             assertThat(p.line()).isEqualTo(3);
-            assertThat(p.detail()).contains("incomplete").contains("killed");
+            assertThat(p.detail()).contains("incomplete").contains("killed").contains("right now");
         });
         assertThat(c.hasTornTail()).isTrue();
     }

@@ -171,10 +171,12 @@ public final class TestJdks {
         }
 
         public Target start() {
-            String classes = System.getProperty("thaw.testClasses");
-            if (classes == null) {
-                classes = Path.of("target/test-classes").toAbsolutePath().toString();
+            String testClasses = System.getProperty("thaw.testClasses");
+            if (testClasses == null) {
+                testClasses = Path.of("target/test-classes").toAbsolutePath().toString();
             }
+            // Targets may hide /tmp behind a tmpfs or run as another user: give them a copy they can reach.
+            String classes = PortableClasspath.of(testClasses);
             List<String> cmd = new ArrayList<>(wrapper);
             cmd.add(jdk.java().toString());
             cmd.addAll(flags);

@@ -1,5 +1,7 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.proc.TaskState;
+
 /**
  * What the kernel says about one thread, and what that means for reaching a safe point.
  *
@@ -15,17 +17,7 @@ record KernelThread(long tid, String name, char state, String syscall, WaitKind 
                     String waitDetail) {
 
     String kernelState() {
-        return switch (state) {
-            case 'R' -> "running";
-            case 'S' -> "sleeping";
-            case 'D' -> "disk sleep";
-            case 'T' -> "stopped";
-            case 't' -> "tracing stop";
-            case 'Z' -> "zombie";
-            case 'X' -> "dead";
-            case 'I' -> "idle";
-            default -> String.valueOf(state);
-        };
+        return TaskState.stateName(state);
     }
 
     /** Lower is sooner; what "auto" sorts candidate threads by. */

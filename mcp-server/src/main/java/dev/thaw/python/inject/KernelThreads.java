@@ -49,11 +49,14 @@ final class KernelThreads {
         } catch (RuntimeException e) {
             return new KernelThread(tid, "", 'X', null, WaitKind.UNKNOWN, null, "thread not found");
         }
-        String line;
-        try {
-            line = proc.readString(pid, dir + "syscall").trim();
-        } catch (RuntimeException e) {
-            line = null;
+        String line = null;
+        // The kernel refuses the read now and then while the thread changes state: look again.
+        for (int attempt = 0; attempt < 3 && line == null; attempt++) {
+            try {
+                line = proc.readString(pid, dir + "syscall").trim();
+            } catch (RuntimeException e) {
+                line = null;
+            }
         }
         if (state == 'R' || "running".equals(line)) {
             return new KernelThread(tid, name, state, "running", WaitKind.RUNNING, 0L, "on a CPU");

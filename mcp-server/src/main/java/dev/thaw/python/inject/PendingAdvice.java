@@ -15,7 +15,7 @@ final class PendingAdvice {
 
     /** Signals a program may catch whose delivery is worth suggesting: not SIGINT (KeyboardInterrupt), not crash signals. */
     private static final Map<Integer, String> NUDGES = Map.of(1, "SIGHUP", 10, "SIGUSR1", 12, "SIGUSR2",
-            14, "SIGALRM", 28, "SIGWINCH", 23, "SIGURG", 17, "SIGCHLD");
+            14, "SIGALRM", 28, "SIGWINCH", 23, "SIGURG");
 
     private PendingAdvice() {
     }

@@ -124,6 +124,9 @@ public final class PythonInjector implements RuntimeInjector {
             compiledLib.remove(libKey(target));
             return;
         }
+        if (compiledLib.containsKey(libKey(target))) {
+            return; // it was handed lib.marshal: nothing new to pick up
+        }
         dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL)
                 .ifPresent(b -> compiledLib.put(libKey(target), b));
     }

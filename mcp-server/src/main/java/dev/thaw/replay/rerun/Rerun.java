@@ -37,7 +37,7 @@ public final class Rerun {
 
     public RerunReport run(SessionReplay replay, TargetIdentity target) {
         List<InjectionHistory> originals = replay.injections();
-        checkTarget(originals, target);
+        check(replay, target);
         List<RerunReport.Item> items = new ArrayList<>();
         int n = 0;
         for (InjectionHistory h : originals) {
@@ -80,8 +80,12 @@ public final class Rerun {
                 recorder.log().file().toString(), items);
     }
 
-    /** The new process must be another process of the runtime the session diagnosed. */
-    private static void checkTarget(List<InjectionHistory> originals, TargetIdentity target) {
+    /**
+     * Refuses up front (before anything is recorded or asked) a re-run that cannot mean anything: the
+     * very process the session diagnosed, or a session without injections.
+     */
+    public static void check(SessionReplay replay, TargetIdentity target) {
+        List<InjectionHistory> originals = replay.injections();
         for (InjectionHistory h : originals) {
             if (h.target() != null && h.target().sameProcessAs(target)) {
                 throw new ThawException("rerun_same_process", "pid " + target.pid() + " is the very process the session "

@@ -3,6 +3,7 @@ package dev.thaw.jvm.attach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.thaw.testing.PortableClasspath;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Jdk;
 import dev.thaw.testing.TestJdks.Target;
@@ -54,9 +55,11 @@ class OtherUsersTest {
 
     /** Runs {@link AttachAsCaller} as uid:gid and returns its one line. */
     private static String attachAs(Jdk jdk, String uid, String gid, int pid) throws Exception {
-        String classes = Path.of(AttachClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String testClasses = Path.of(AttachAsCaller.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
+        // Copies another user can read, wherever the checkout is (e.g. under /root).
+        String classes = PortableClasspath.of(
+                Path.of(AttachClient.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toString();
+        String testClasses = PortableClasspath.of(
+                Path.of(AttachAsCaller.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toString();
         List<String> cmd = new ArrayList<>(List.of(as(uid, gid)));
         cmd.addAll(List.of(jdk.java().toString(), "-cp",
                 String.join(File.pathSeparator, classes, testClasses, libs.resolve("slf4j-api.jar").toString()),
