@@ -86,6 +86,13 @@ public final class ProbeCompiler {
             return;
         }
         Thread t = new Thread(() -> {
+            try {
+                // Let the server answer its client first: on a 2-core machine a warm-up racing the
+                // startup doubled the time to the initialize reply. A first probe rarely comes sooner.
+                Thread.sleep(WARM_UP_DELAY_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
             long t0 = System.nanoTime();
             try {
                 compileUncached(ProbeSource.of("out.println(params.size());"), Math.min(17, newestRelease()), List.of());
@@ -95,8 +102,12 @@ public final class ProbeCompiler {
             }
         }, "thaw-javac-warmup");
         t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
+
+    /** How long after the server starts javac is warmed. */
+    static final long WARM_UP_DELAY_MS = 3000;
 
     /**
      * @param targetRelease the target's {@code java.specification.version} as a feature number (8 for 1.8)
