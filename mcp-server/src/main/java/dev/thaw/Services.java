@@ -11,7 +11,7 @@ import dev.thaw.process.PythonDetector;
 import dev.thaw.process.SnapshotService;
 import dev.thaw.process.Doctor;
 import dev.thaw.process.ProcessLister;
-import dev.thaw.process.RuntimeDetector;
+import dev.thaw.process.RuntimeDetectors;
 import dev.thaw.python.inject.PythonInjector;
 
 import java.util.List;
@@ -31,7 +31,8 @@ public final class Services {
     public Services() {
         ProcStatus self = proc.status((int) ProcessHandle.current().pid());
         JvmProbe jvmProbe = new JvmProbe(proc);
-        List<RuntimeDetector> detectors = List.of(new PythonDetector(proc), new JvmDetector(jvmProbe, self));
+        RuntimeDetectors detectors = new RuntimeDetectors(
+                List.of(new PythonDetector(proc), new JvmDetector(jvmProbe, self)));
         this.lister = new ProcessLister(proc, detectors);
         this.doctor = new Doctor(proc, lister, detectors);
         this.snapshots = new SnapshotService(proc, jvmProbe);

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The process's real standard output, captured before {@code System.out} is pointed at stderr.
  * In {@code thaw serve} only the MCP transport writes here; CLI commands print their results here.
- * Everything else, a stray {@code System.out.println} included, lands on stderr.
+ * Everything else, a stray println from any library included, lands on stderr.
  */
 public final class Stdout {
 

@@ -39,10 +39,6 @@ public final class ThawServer {
     }
 
     /** Starts serving; returns at once (the SDK's non-daemon reader thread keeps the JVM alive until stdin ends). */
-    public static McpSyncServer start(Services services, InputStream in, OutputStream protocolOut) {
-        return start(services, in, protocolOut, ApprovalSettings.defaults());
-    }
-
     public static McpSyncServer start(Services services, InputStream in, OutputStream protocolOut,
                                       ApprovalSettings approval) {
         // --- session (dev.thaw.session owner): log, approvals, note, resources, prompt ---

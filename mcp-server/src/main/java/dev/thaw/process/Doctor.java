@@ -23,12 +23,12 @@ public final class Doctor {
 
     private final ProcFs proc;
     private final ProcessLister lister;
-    private final List<RuntimeDetector> detectors;
+    private final RuntimeDetectors detectors;
 
-    public Doctor(ProcFs proc, ProcessLister lister, List<RuntimeDetector> detectors) {
+    public Doctor(ProcFs proc, ProcessLister lister, RuntimeDetectors detectors) {
         this.proc = proc;
         this.lister = lister;
-        this.detectors = List.copyOf(detectors);
+        this.detectors = detectors;
     }
 
     public DoctorReport environmentOnly() {
@@ -70,28 +70,24 @@ public final class Doctor {
         boolean canSnapshot = false;
         boolean canInject = false;
         String runtimeLine = "No Python 3.14+ or JVM runtime found in process " + pid + ".";
-        for (RuntimeDetector detector : detectors) {
-            Optional<RuntimeDetector.Detection> d;
-            try {
-                d = detector.detect(pid, status);
-            } catch (ProcessGoneException e) {
-                throw e;
-            } catch (ThawException e) {
-                // Not even its memory maps are readable: the runtime cannot be identified; say why.
-                PtraceVerdict access = PtraceAccess.check(proc, pid);
-                target.add(Check.fail("memory_access", access.allowed() ? e.getMessage() : access.reason(),
-                        access.allowed() ? e.fix() : access.fix()));
-                runtimeLine = "The runtime of process " + pid + " cannot be identified without reading its memory maps.";
-                break;
-            }
-            if (d.isPresent()) {
-                RuntimeDetector.RuntimeChecks rc = detector.checks(pid, status, d.get());
-                target.addAll(rc.checks());
-                canSnapshot = rc.canSnapshot();
-                canInject = rc.canInject();
-                runtimeLine = null;
-                break;
-            }
+        Optional<RuntimeDetectors.Match> match = Optional.empty();
+        try {
+            match = detectors.identify(pid, status);
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            // Not even its memory maps are readable: the runtime cannot be identified; say why.
+            PtraceVerdict access = PtraceAccess.check(proc, pid);
+            target.add(Check.fail("memory_access", access.allowed() ? e.getMessage() : access.reason(),
+                    access.allowed() ? e.fix() : access.fix()));
+            runtimeLine = "The runtime of process " + pid + " cannot be identified without reading its memory maps.";
+        }
+        if (match.isPresent()) {
+            RuntimeDetector.RuntimeChecks rc = match.get().detector().checks(pid, status, match.get().detection());
+            target.addAll(rc.checks());
+            canSnapshot = rc.canSnapshot();
+            canInject = rc.canInject();
+            runtimeLine = null;
         }
         if (runtimeLine != null && target.stream().noneMatch(c -> c.id().equals("memory_access"))) {
             target.add(Check.fail("runtime", runtimeLine.substring(0, runtimeLine.length() - 1),

@@ -10,5 +10,5 @@ import java.util.List;
  * @param skipped   how many were left out for reasons other than the filters (kernel threads, processes
  *                  that exited during the scan)
  */
-public record ProcessList(List<ProcessInfo> processes, int scanned, int skipped, ProcessQuery query) {
+public record ProcessList(List<ProcessInfo> processes, int scanned, int skipped) {
 }

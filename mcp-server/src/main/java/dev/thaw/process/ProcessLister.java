@@ -21,15 +21,15 @@ import java.util.regex.Pattern;
 public final class ProcessLister {
 
     private final ProcFs proc;
-    private final List<RuntimeDetector> detectors;
+    private final RuntimeDetectors detectors;
     private final UserNames users = new UserNames();
     private final BootClock clock = new BootClock();
     private final Namespaces namespaces;
     private final int selfPid = (int) ProcessHandle.current().pid();
 
-    public ProcessLister(ProcFs proc, List<RuntimeDetector> detectors) {
+    public ProcessLister(ProcFs proc, RuntimeDetectors detectors) {
         this.proc = proc;
-        this.detectors = List.copyOf(detectors);
+        this.detectors = detectors;
         this.namespaces = new Namespaces(proc);
     }
 
@@ -52,12 +52,12 @@ public final class ProcessLister {
                 continue;
             }
             try {
-                Optional<ProcessInfo> info = describe(pid, query, command, uid);
-                if (info.isPresent()) {
-                    out.add(info.get());
-                } else if (isKernelThread(pid)) {
+                ProcStat stat = proc.stat(pid);
+                if (stat.isKernelThread()) {
                     skipped++;
+                    continue;
                 }
+                describe(pid, stat, query, command, uid).ifPresent(out::add);
             } catch (ProcessGoneException e) {
                 skipped++; // exited during the scan
             } catch (RuntimeException e) {
@@ -66,7 +66,7 @@ public final class ProcessLister {
                 org.slf4j.LoggerFactory.getLogger(ProcessLister.class).debug("skipping pid {}: {}", pid, e.toString());
             }
         }
-        return new ProcessList(out, scanned, skipped, query);
+        return new ProcessList(out, scanned, skipped);
     }
 
     /** One process, whatever the filters; for doctor and for validating a pid argument. */
@@ -79,11 +79,7 @@ public final class ProcessLister {
         return build(pid, stat, proc.status(pid));
     }
 
-    private Optional<ProcessInfo> describe(int pid, ProcessQuery query, Pattern command, Integer uid) {
-        ProcStat stat = proc.stat(pid);
-        if (stat.isKernelThread()) {
-            return Optional.empty();
-        }
+    private Optional<ProcessInfo> describe(int pid, ProcStat stat, ProcessQuery query, Pattern command, Integer uid) {
         ProcStatus status = proc.status(pid);
         if (uid != null && status.realUid() != uid) {
             return Optional.empty();
@@ -98,14 +94,6 @@ public final class ProcessLister {
         return query.wantsRuntime(info.runtime()) ? Optional.of(info) : Optional.empty();
     }
 
-    private boolean isKernelThread(int pid) {
-        try {
-            return proc.stat(pid).isKernelThread();
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
-
     private ProcessInfo build(int pid, ProcStat stat, ProcStatus status) {
         String user = users.name(status.realUid());
         String start = clock.toInstant(stat.startTimeTicks()).toString();
@@ -115,21 +103,19 @@ public final class ProcessLister {
             return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, RuntimeInfo.none(), container,
                     false, "zombie: the process has exited and waits for its parent (pid " + stat.ppid() + ") to reap it");
         }
-        for (RuntimeDetector detector : detectors) {
-            Optional<RuntimeDetector.Detection> d;
-            try {
-                d = detector.detect(pid, status);
-            } catch (ProcessGoneException e) {
-                throw e;
-            } catch (ThawException e) {
-                // Not allowed to look (another user's process, no CAP_SYS_PTRACE): say so instead of guessing.
-                return unverified(pid, stat, status, user, start, cmd, container, e);
-            }
-            if (d.isPresent()) {
-                RuntimeDetector.Detection det = d.get();
-                return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, det.runtime(), container,
-                        det.attachable(), det.attachable() ? null : det.reason());
-            }
+        Optional<RuntimeDetectors.Match> match;
+        try {
+            match = detectors.identify(pid, status);
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            // Not allowed to look (another user's process, no CAP_SYS_PTRACE): say so instead of guessing.
+            return unverified(pid, stat, status, user, start, cmd, container, e);
+        }
+        if (match.isPresent()) {
+            RuntimeDetector.Detection det = match.get().detection();
+            return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, det.runtime(), container,
+                    det.attachable(), det.attachable() ? null : det.reason());
         }
         return new ProcessInfo(pid, stat.ppid(), user, status.realUid(), start, cmd, RuntimeInfo.none(), container,
                 false, "no Python 3.14+ or JVM runtime found in this process");
