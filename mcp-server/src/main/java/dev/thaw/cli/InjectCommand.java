@@ -3,6 +3,8 @@ package dev.thaw.cli;
 import dev.thaw.Json;
 import dev.thaw.Services;
 import dev.thaw.ThawException;
+import dev.thaw.catalog.Catalog;
+import dev.thaw.catalog.ScriptSource;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
@@ -31,8 +33,10 @@ import java.util.concurrent.Callable;
  * {@code thaw inject PID --file FILE | --code CODE}: the same operation as the {@code inject_script}
  * tool. The script's output goes to stdout, everything about the injection to stderr.
  */
-@Command(name = "inject", header = "Run a Python script inside a live CPython 3.14/3.15 process.", mixinStandardHelpOptions = true,
-        description = {"Run a Python script inside a live CPython 3.14/3.15 process and print its output.",
+@Command(name = "inject", header = "Run a catalog diagnostic or a script inside a live Python or JVM process.",
+        mixinStandardHelpOptions = true,
+        description = {"Run a catalog diagnostic (--diagnostic, see `thaw diagnostics`), a Python script inside a live",
+            "CPython 3.14/3.15 process, or a Java probe inside a HotSpot JVM, and print its output.",
             "Same operation as the MCP tool inject_script. Exit status: 0 completed, 1 failed, 2 timed out,",
             "3 the target exited (or the injection was cancelled)."})
 public final class InjectCommand implements Callable<Integer> {
@@ -52,7 +56,15 @@ public final class InjectCommand implements Callable<Integer> {
 
         @Option(names = {"-c", "--code"}, paramLabel = "CODE", description = "The script to run, inline.")
         String code;
+
+        @Option(names = {"-d", "--diagnostic"}, paramLabel = "ID",
+                description = "A catalog diagnostic to run (see `thaw diagnostics`), with --param values checked against its schema.")
+        String diagnostic;
     }
+
+    @Option(names = {"-l", "--language"}, paramLabel = "python|java",
+            description = "The language of --file/--code (default: the target's runtime decides).")
+    String language;
 
     @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE",
             description = "A value for the script's `params` dict (repeatable). VALUE is JSON when it parses as JSON, else a string.")
@@ -66,9 +78,9 @@ public final class InjectCommand implements Callable<Integer> {
             description = "thread: on its own OS thread (default); inline: on the interrupted thread.")
     String mode;
 
-    @Option(names = {"--timeout"}, paramLabel = "SECONDS", defaultValue = "10",
-            description = "How long to wait for the result (default ${DEFAULT-VALUE}).")
-    double timeout;
+    @Option(names = {"--timeout"}, paramLabel = "SECONDS",
+            description = "How long to wait for the result (default 10, or the diagnostic's own default).")
+    Double timeout;
 
     @Option(names = {"--hypothesis"}, paramLabel = "TEXT", description = "What you expect to learn (recorded).")
     String hypothesis;
@@ -81,11 +93,14 @@ public final class InjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!(timeout >= 0.1 && timeout <= 3600)) {
+        if (timeout != null && !(timeout >= 0.1 && timeout <= 3600)) {
             throw new ThawException("invalid_argument", "--timeout must be between 0.1 and 3600 seconds.", null);
         }
-        InjectionRequest request = new InjectionRequest(pid, script(), params(), ThreadChoice.parse(thread),
-                InjectionMode.parse(mode), Duration.ofMillis(Math.round(timeout * 1000)), hypothesis,
+        ScriptSource script = source.diagnostic != null
+                ? ScriptSource.diagnostic(Catalog.system(), source.diagnostic, params(), language)
+                : ScriptSource.custom(script(), params(), language);
+        InjectionRequest request = script.request(pid, ThreadChoice.parse(thread), InjectionMode.parse(mode),
+                timeout == null ? null : Duration.ofMillis(Math.round(timeout * 1000)), hypothesis,
                 outputCap == null ? InjectionRequest.DEFAULT_OUTPUT_CAP : outputCap);
         java.io.PrintWriter err = spec.commandLine().getErr();
         InjectionService injections = new Services().injections();

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             JvmCommand.class,
             DoctorCommand.class,
             InjectCommand.class,
+            DiagnosticsCommand.class,
             DemoCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class},

@@ -17,9 +17,13 @@ import java.util.Map;
  * @param timeout    how long the caller waits for the result (queueing and delivery included)
  * @param hypothesis what the caller wants to learn (recorded, never interpreted)
  * @param outputCap  bytes of output kept; more is counted and reported as truncated
+ * @param catalogId  the catalog diagnostic {@code code} comes from, or null for a custom script
+ * @param runtime    the runtime the code is written for ({@code cpython}, {@code hotspot}), or null when
+ *                   the target decides; a target of another runtime is refused before anything runs
  */
 public record InjectionRequest(int pid, String code, Map<String, Object> params, ThreadChoice thread,
-                               InjectionMode mode, Duration timeout, String hypothesis, long outputCap) {
+                               InjectionMode mode, Duration timeout, String hypothesis, long outputCap,
+                               String catalogId, String runtime) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
@@ -52,6 +56,12 @@ public record InjectionRequest(int pid, String code, Map<String, Object> params,
         }
     }
 
+    /** A custom script for whichever runtime the target is. */
+    public InjectionRequest(int pid, String code, Map<String, Object> params, ThreadChoice thread, InjectionMode mode,
+                            Duration timeout, String hypothesis, long outputCap) {
+        this(pid, code, params, thread, mode, timeout, hypothesis, outputCap, null, null);
+    }
+
     /** A request with the defaults for everything but the target and the code. */
     public static InjectionRequest of(int pid, String code) {
         return new InjectionRequest(pid, code, Map.of(), ThreadChoice.AUTO, InjectionMode.THREAD, DEFAULT_TIMEOUT,
@@ -59,27 +69,37 @@ public record InjectionRequest(int pid, String code, Map<String, Object> params,
     }
 
     public InjectionRequest withTimeout(Duration t) {
-        return new InjectionRequest(pid, code, params, thread, mode, t, hypothesis, outputCap);
+        return new InjectionRequest(pid, code, params, thread, mode, t, hypothesis, outputCap, catalogId, runtime);
     }
 
     public InjectionRequest withParams(Map<String, Object> p) {
-        return new InjectionRequest(pid, code, p, thread, mode, timeout, hypothesis, outputCap);
+        return new InjectionRequest(pid, code, p, thread, mode, timeout, hypothesis, outputCap, catalogId, runtime);
     }
 
     public InjectionRequest withThread(ThreadChoice t) {
-        return new InjectionRequest(pid, code, params, t, mode, timeout, hypothesis, outputCap);
+        return new InjectionRequest(pid, code, params, t, mode, timeout, hypothesis, outputCap, catalogId, runtime);
     }
 
     public InjectionRequest withMode(InjectionMode m) {
-        return new InjectionRequest(pid, code, params, thread, m, timeout, hypothesis, outputCap);
+        return new InjectionRequest(pid, code, params, thread, m, timeout, hypothesis, outputCap, catalogId, runtime);
     }
 
     public InjectionRequest withOutputCap(long cap) {
-        return new InjectionRequest(pid, code, params, thread, mode, timeout, hypothesis, cap);
+        return new InjectionRequest(pid, code, params, thread, mode, timeout, hypothesis, cap, catalogId, runtime);
     }
 
     public InjectionRequest withHypothesis(String h) {
-        return new InjectionRequest(pid, code, params, thread, mode, timeout, h, outputCap);
+        return new InjectionRequest(pid, code, params, thread, mode, timeout, h, outputCap, catalogId, runtime);
+    }
+
+    /** The same request for a catalog diagnostic of the given runtime. */
+    public InjectionRequest forCatalogEntry(String id, String entryRuntime) {
+        return new InjectionRequest(pid, code, params, thread, mode, timeout, hypothesis, outputCap, id, entryRuntime);
+    }
+
+    /** The same request, for code written for one runtime. */
+    public InjectionRequest withRuntime(String r) {
+        return new InjectionRequest(pid, code, params, thread, mode, timeout, hypothesis, outputCap, catalogId, r);
     }
 
     static ThawException invalid(String name, String why) {

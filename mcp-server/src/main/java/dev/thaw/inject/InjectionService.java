@@ -142,10 +142,11 @@ public final class InjectionService implements AutoCloseable {
             throw new ThawException("unsupported_runtime", "Process " + request.pid() + " is not a runtime thaw can "
                     + "inject into (CPython 3.14 or 3.15, or a HotSpot JVM).", "Check the pid with list_processes (CLI: thaw ps).");
         }
+        checkRuntime(request, injector);
         String id = "inj" + seq.incrementAndGet() + "-" + salt;
         QueuedInjection record = new QueuedInjection(id, target, request.code(), sha256(request.code()),
                 request.params(), request.thread().wire(), request.mode().wire(), request.timeout().toMillis(),
-                request.hypothesis(), Instant.now().toString());
+                request.hypothesis(), Instant.now().toString(), request.catalogId());
         Injection inj = new Injection(id, request, target, injector, record, start);
         register(inj);
         emit(() -> listener.queued(record));
@@ -177,6 +178,21 @@ public final class InjectionService implements AutoCloseable {
         long deadline = System.nanoTime() + request.timeout().toNanos();
         drive(inj, deadline, sink);
         return InjectionResults.of(inj);
+    }
+
+    /** Code written for one runtime never reaches a process of another (Python source in a JVM, say). */
+    private static void checkRuntime(InjectionRequest request, RuntimeInjector injector) {
+        if (request.runtime() == null || request.runtime().equals(injector.runtime())) {
+            return;
+        }
+        String what = request.catalogId() != null ? "Diagnostic " + request.catalogId() + " is for "
+                + RuntimeNames.describe(request.runtime()) : "The code is " + RuntimeNames.language(request.runtime());
+        throw new ThawException("runtime_mismatch", what + ", but process " + request.pid() + " is "
+                + RuntimeNames.describe(injector.runtime()) + "; nothing ran.",
+                request.catalogId() != null
+                        ? "Pick a diagnostic for " + injector.runtime() + " (list_diagnostics runtime=" + injector.runtime() + ")."
+                        : "Send " + RuntimeNames.language(injector.runtime()) + " (language \"" + RuntimeNames.languageName(injector.runtime())
+                        + "\") to this process, or pick the right pid with list_processes.");
     }
 
     /** The current result of an injection, without waiting. */

@@ -16,7 +16,9 @@ import java.util.Map;
  * @param timeoutMs  how long the caller waits
  * @param hypothesis the caller's stated reason, or null
  * @param queuedAt   ISO-8601 instant
+ * @param catalogId  the catalog diagnostic the code is, or null for a custom script
  */
 public record QueuedInjection(String id, TargetIdentity target, String code, String sha256, Map<String, Object> params,
-                             String thread, String mode, long timeoutMs, String hypothesis, String queuedAt) {
+                             String thread, String mode, long timeoutMs, String hypothesis, String queuedAt,
+                              String catalogId) {
 }

@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.catalog.CatalogSources;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.replay.LogReader;

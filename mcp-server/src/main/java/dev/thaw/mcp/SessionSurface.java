@@ -1,6 +1,7 @@
 package dev.thaw.mcp;
 
 import dev.thaw.BuildInfo;
+import dev.thaw.catalog.CatalogSources;
 import dev.thaw.Services;
 import dev.thaw.mcp.tools.NoteTool;
 import dev.thaw.session.SessionLog;

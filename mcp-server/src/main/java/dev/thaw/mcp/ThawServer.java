@@ -2,10 +2,12 @@ package dev.thaw.mcp;
 
 import dev.thaw.BuildInfo;
 import dev.thaw.Services;
+import dev.thaw.catalog.Catalog;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.mcp.tools.DoctorTool;
 import dev.thaw.mcp.tools.InjectScriptTool;
 import dev.thaw.mcp.tools.JvmDiagnosticTool;
+import dev.thaw.mcp.tools.ListDiagnosticsTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.mcp.tools.ReadOutputTool;
 import dev.thaw.mcp.tools.SnapshotTool;
@@ -73,6 +75,7 @@ public final class ThawServer {
     static List<ThawTool> tools(Services services) {
         return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
                 new SnapshotTool(services.snapshots()), new JvmDiagnosticTool(new JvmDiagnostics(services.proc())),
+                new ListDiagnosticsTool(Catalog::system, services.lister()),
                 new InjectScriptTool(services.injections()), new ReadOutputTool(services.injections()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.thaw.mcp.tools;
 
+import dev.thaw.catalog.Catalog;
+import dev.thaw.catalog.ScriptSource;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 
-/** {@code inject_script}: run Python inside a live process, on a thread that can actually run it. */
+/** {@code inject_script}: run a catalog diagnostic or custom code inside a live process, on a thread that can actually run it. */
 public final class InjectScriptTool implements ThawTool {
 
     private static final Logger LOG = LoggerFactory.getLogger(InjectScriptTool.class);
@@ -34,8 +36,10 @@ public final class InjectScriptTool implements ThawTool {
     public McpSchema.Tool definition() {
         return McpSchema.Tool.builder("inject_script", Schemas.load("inject_script.input"))
                 .title("Inject a script")
-                .description("Run Python code inside a live CPython 3.14/3.15 process, or (language \"java\") a Java "
-                        + "probe inside a live HotSpot JVM (JDK 8+). Python: PEP 768, written by thaw itself: "
+                .description("Run a vetted catalog diagnostic (diagnostic + params; see list_diagnostics) or custom code: "
+                        + "Python inside a live CPython 3.14/3.15 process, or (language \"java\") a Java probe inside a "
+                        + "live HotSpot JVM (JDK 8+). Catalog entries run without asking under the default approval policy; "
+                        + "custom code asks the user. Python: PEP 768, written by thaw itself: "
                         + "no Python needed beside the server, any thread can be chosen, works when the main thread is "
                         + "stuck or gone). Waits up to timeout_s and returns the state (completed, failed with the "
                         + "traceback, timed_out, target_exited; while undelivered: what the armed threads wait on and "
@@ -56,40 +60,23 @@ public final class InjectScriptTool implements ThawTool {
 
     @Override
     public ToolOutcome call(ToolArguments args, ToolContext context) {
-        checkLanguage(args);
-        InjectionRequest request = new InjectionRequest(args.requireInt("pid"), requireString(args, "code"),
-                params(args), ThreadChoice.parse(args.has("thread") ? String.valueOf(args.raw().get("thread")) : null),
-                InjectionMode.parse(args.optionalString("mode", null)), timeout(args),
-                args.optionalString("hypothesis", null),
+        String code = args.optionalString("code", null);
+        String diagnostic = args.optionalString("diagnostic", null);
+        if ((code == null || code.isBlank()) == (diagnostic == null || diagnostic.isBlank())) {
+            throw new dev.thaw.ThawException("invalid_argument", "Give exactly one of 'code' (a custom script) and "
+                    + "'diagnostic' (a catalog entry id).", "Call list_diagnostics for the vetted entries; use code "
+                    + "only when none answers the question.");
+        }
+        ScriptSource source = diagnostic != null && !diagnostic.isBlank()
+                ? ScriptSource.diagnostic(Catalog.system(), diagnostic, params(args), args.optionalString("language", null))
+                : ScriptSource.custom(code, params(args), args.optionalString("language", null));
+        InjectionRequest request = source.request(args.requireInt("pid"),
+                ThreadChoice.parse(args.has("thread") ? String.valueOf(args.raw().get("thread")) : null),
+                InjectionMode.parse(args.optionalString("mode", null)),
+                args.has("timeout_s") ? timeout(args) : null, args.optionalString("hypothesis", null),
                 args.has("output_cap_bytes") ? args.requireInt("output_cap_bytes") : InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = injections.inject(request, progress(context));
         return new ToolOutcome(r, InjectionText.render(r), InjectionText.summary(r));
-    }
-
-    /** {@code language} is optional (the target's runtime decides); when given it must match the target. */
-    private static void checkLanguage(ToolArguments args) {
-        String lang = args.optionalString("language", null);
-        if (lang == null) {
-            return;
-        }
-        int pid = args.requireInt("pid");
-        boolean jvm = dev.thaw.jvm.JvmProbe.identify(pid).isPresent();
-        switch (lang.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "java" -> {
-                if (!jvm) {
-                    throw new dev.thaw.ThawException("language_mismatch", "Process " + pid + " is not a HotSpot JVM;"
-                            + " language \"java\" runs Java probes in JVMs only.",
-                            "Use language \"python\" for CPython processes, or pick a JVM from list_processes.");
-                }
-            }
-            case "python" -> {
-                if (jvm) {
-                    throw new dev.thaw.ThawException("language_mismatch", "Process " + pid + " is a JVM; it runs Java"
-                            + " probes, not Python.", "Use language \"java\" with Java source.");
-                }
-            }
-            default -> throw ToolArguments.invalid("language", "must be \"python\" or \"java\"");
-        }
     }
 
     /** MCP progress notifications while waiting, when the client asked for them (a progress token). */
@@ -106,14 +93,6 @@ public final class InjectScriptTool implements ThawTool {
                 LOG.debug("progress notification failed: {}", e.toString());
             }
         };
-    }
-
-    private static String requireString(ToolArguments args, String name) {
-        String s = args.optionalString(name, null);
-        if (s == null || s.isBlank()) {
-            throw ToolArguments.invalid(name, "is required");
-        }
-        return s;
     }
 
     @SuppressWarnings("unchecked")

@@ -119,7 +119,7 @@ public final class SessionInjectionBridge implements InjectionListener, Approval
                 command, t.runtime(), t.runtimeVersion());
         String language = "hotspot".equals(t.runtime()) ? "java" : "python";
         int timeoutS = (int) Math.max(1, Math.ceil(q.timeoutMs() / 1000.0));
-        return new InjectionRequest(q.id(), target, language, null, q.params(), q.code(), q.sha256(), q.thread(), q.mode(),
+        return new InjectionRequest(q.id(), target, language, q.catalogId(), q.params(), q.code(), q.sha256(), q.thread(), q.mode(),
                 timeoutS, q.hypothesis());
     }
 }

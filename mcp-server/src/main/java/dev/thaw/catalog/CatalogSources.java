@@ -1,4 +1,4 @@
-package dev.thaw.mcp;
+package dev.thaw.catalog;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,0 +1,42 @@
+package dev.thaw.cli;
+
+import dev.thaw.Json;
+import dev.thaw.catalog.Catalog;
+import dev.thaw.catalog.DiagnosticList;
+import dev.thaw.catalog.DiagnosticListText;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code thaw diagnostics}: the catalog, as list_diagnostics shows it; {@code --show ID} prints an entry's source. */
+@Command(name = "diagnostics", header = "List the vetted catalog diagnostics, or print one's source.",
+        mixinStandardHelpOptions = true,
+        description = {"List the diagnostics catalog (Python scripts and Java probes thaw ships), as the MCP tool",
+            "list_diagnostics does. Run one with `thaw inject PID --diagnostic ID [--param KEY=VALUE]...`."})
+public final class DiagnosticsCommand implements Callable<Integer> {
+
+    @Option(names = {"-r", "--runtime"}, paramLabel = "RUNTIME", defaultValue = "any",
+            description = "cpython, hotspot or any (default).")
+    String runtime;
+
+    @Option(names = {"-s", "--show"}, paramLabel = "ID", description = "Print the exact source of this diagnostic.")
+    String show;
+
+    @Option(names = "--json", description = "Print the structured result (as list_diagnostics returns it).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (show != null) {
+            Stdout.stream().print(Catalog.system().require(show).source());
+            return 0;
+        }
+        if (!runtime.equals("any") && !runtime.equals("cpython") && !runtime.equals("hotspot")) {
+            throw new dev.thaw.ThawException("invalid_argument", "--runtime must be cpython, hotspot or any.", null);
+        }
+        DiagnosticList list = DiagnosticList.of(Catalog.system(), runtime);
+        Stdout.stream().print(json ? Json.write(list) + "\n" : DiagnosticListText.render(list));
+        return 0;
+    }
+}
