@@ -1,5 +1,6 @@
 package dev.thaw.demo;
 
+import dev.thaw.ThawException;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -10,6 +11,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,10 +20,13 @@ import java.util.stream.Collectors;
 /**
  * {@code thaw demo}: starts a real hung process and runs the loop an assistant would, against the
  * real MCP server ({@code thaw serve}, started from this same jar and driven by the SDK's client), so
- * what it prints is exactly what an assistant would see. Ends by stopping the scenario and naming the
- * session log the server wrote.
+ * what it prints is exactly what an assistant would see. Ends with what the outputs proved against
+ * the scenario's answer key, stops the scenario and names the session log the server wrote.
  */
 public final class Demo {
+
+    /** Lines of one tool output shown in the walkthrough; the session log keeps all of it. */
+    static final int SHOWN_LINES = 60;
 
     private final PrintStream out;
 
@@ -29,46 +34,91 @@ public final class Demo {
         this.out = out;
     }
 
-    public int run(boolean forceJava) {
+    /** The scenario the demo runs when none is named: the gevent freeze when it can, else a deadlock. */
+    public static Playbook defaultPlay(boolean forceJava) {
         Optional<Path> python = forceJava ? Optional.empty() : Scenario.findPython314();
-        heading("thaw demo: ask a frozen process what it is doing");
-        try (Scenario scenario = python.isPresent()
-                ? Scenario.startPython(python.get(), "py-lock-ordering", "lock_ordering.py")
-                : Scenario.startJava("java-monitor-lock-ordering");
-             McpSyncClient client = connect()) {
-            say("Started scenario '" + scenario.name() + "' as pid " + scenario.pid() + " ("
-                    + (python.isPresent() ? "python3.14: " + python.get() : "Java, no python3.14 found; set THAW_PYTHON or run scripts/provision-test-pythons.sh for the Python demo")
-                    + "). It hangs within a second, printing nothing and throwing nothing.");
+        if (python.isEmpty()) {
+            return Playbook.find("java-monitor-lock-ordering").orElseThrow();
+        }
+        return Playbook.find(Scenario.canImport(python.get(), "gevent") ? "py-gevent-threadpool" : "py-pool-starvation")
+                .orElseThrow();
+    }
+
+    public int run(Playbook play) {
+        heading("thaw demo: ask a frozen process what it is doing — scenario " + play.scenario());
+        try (Scenario scenario = start(play); McpSyncClient client = connect()) {
+            say("Started " + play.scenario() + " as pid " + scenario.pid() + ". It hangs within two seconds, printing "
+                    + "nothing and throwing nothing.");
+            say("The question: \"" + play.question() + "\"");
             McpSchema.InitializeResult init = client.initialize();
             say("Connected to the MCP server " + init.serverInfo().name() + " " + init.serverInfo().version()
                     + " over stdio, as Claude Code would. Tools: "
                     + client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.joining(", ")) + ".");
+            Map<String, String> outputs = new LinkedHashMap<>();
+            int n = 1;
 
-            step(1, "Find the process", "list_processes", Map.of("match", "scenario", "runtime", "any"));
-            show(client.callTool(call("list_processes", Map.of("match", "scenario"))));
+            step(n++, "Find the process", "list_processes", Map.of("match", play.scenario()));
+            show(client.callTool(call("list_processes", Map.of("match", play.scenario()))));
 
-            step(2, "Can thaw look inside it?", "doctor", Map.of("pid", scenario.pid()));
-            show(client.callTool(call("doctor", Map.of("pid", scenario.pid()))));
+            Map<String, Object> snap = Map.of("pid", scenario.pid(), "samples", 3, "interval_ms", 300);
+            step(n++, "Look without touching: every thread's stack, read from outside, three times", "snapshot", snap);
+            outputs.put("snapshot", show(client.callTool(call("snapshot", snap))));
 
-            boolean hasSnapshot = client.listTools().tools().stream().anyMatch(t -> t.name().equals("snapshot"));
-            if (hasSnapshot) {
-                step(3, "Look without touching: read every thread's stack from outside", "snapshot",
-                        Map.of("pid", scenario.pid(), "samples", 3, "interval_ms", 200));
-                show(client.callTool(call("snapshot", Map.of("pid", scenario.pid(), "samples", 3, "interval_ms", 200))));
+            if (!play.diagnostics().isEmpty()) {
+                step(n++, "Which vetted diagnostics fit this process?", "list_diagnostics", Map.of("pid", scenario.pid()));
+                McpSchema.CallToolResult list = client.callTool(call("list_diagnostics", Map.of("pid", scenario.pid())));
+                say(firstLines(text(list), 1) + " (" + ((Map<?, ?>) list.structuredContent()).get("count") + " entries; ids: "
+                        + ((List<?>) ((Map<?, ?>) list.structuredContent()).get("entries")).stream()
+                        .map(e -> String.valueOf(((Map<?, ?>) e).get("id"))).collect(Collectors.joining(", ")) + ")");
+            }
+            for (Playbook.Step d : play.diagnostics()) {
+                Map<String, Object> args = new LinkedHashMap<>();
+                args.put("pid", scenario.pid());
+                args.put("diagnostic", d.diagnostic());
+                if (!d.params().isEmpty()) {
+                    args.put("params", d.params());
+                }
+                args.put("timeout_s", d.timeoutS());
+                args.put("hypothesis", "the snapshot raised a question " + d.diagnostic() + " answers");
+                step(n++, d.undelivered() ? "Ask inside (it cannot work here, and thaw says why)"
+                        : "Ask inside: run the catalog diagnostic " + d.diagnostic(), "inject_script", args);
+                outputs.put(d.diagnostic(), show(client.callTool(call("inject_script", args))));
             }
 
-            heading("Root cause (the scenario's answer key)");
-            say(answerKey(scenario.name()));
-            if (!hasSnapshot) {
-                say("This build has list_processes and doctor; the stack snapshot that shows the two workers "
-                        + "each holding one lock and waiting for the other arrives with the snapshot tool.");
+            AnswerKey key = play.answerKey();
+            heading("What the outputs prove (checked against the scenario's answer key)");
+            List<Evidence.Found> evidence = Evidence.check(key, outputs);
+            for (Evidence.Found f : evidence) {
+                say((f.found() ? "  ✓ " : "  ✗ ") + singular(f.category()) + " " + f.fact()
+                        + (f.found() ? " — named by " + String.join(", ", f.steps()) : " — not named by any output"));
             }
+            heading("Root cause");
+            say(key.postmortem());
             say("");
             say("Stopping pid " + scenario.pid() + ".");
-            return 0;
+            return Evidence.missing(evidence).isEmpty() ? 0 : 1;
         } finally {
-            say("Session log of this demo: " + latestSessionLog());
+            say("Session log of this demo: " + latestSessionLog() + "  (render it: thaw replay latest)");
         }
+    }
+
+    private Scenario start(Playbook play) {
+        if (play.runtime().equals("cpython")) {
+            Path python = Scenario.findPython314().orElseThrow(() -> new ThawException("no_python",
+                    "Scenario " + play.scenario() + " needs python3.14, and none was found.",
+                    "Run scripts/provision-test-pythons.sh (as root), or set THAW_PYTHON to a python3.14."));
+            if ("gevent".equals(play.needs()) && !Scenario.canImport(python, "gevent")) {
+                throw new ThawException("no_gevent", "Scenario " + play.scenario() + " needs gevent in " + python + ".",
+                        "Use the provisioned sid root (scripts/provision-test-pythons.sh installs python3-gevent), "
+                                + "or pick another scenario: thaw demo --list.");
+            }
+            return Scenario.startPython(python, play.scenario(), play.script());
+        }
+        int feature = "jdk21".equals(play.needs()) ? 21 : 8;
+        Path java = Scenario.findJava(feature).orElseThrow(() -> new ThawException("no_jdk",
+                "Scenario " + play.scenario() + " needs a JDK " + feature + " or newer.",
+                "Install one under /usr/lib/jvm, or run thaw with it (JAVA_HOME)."));
+        return Scenario.startJava(play.scenario(), java);
     }
 
     private McpSyncClient connect() {
@@ -81,7 +131,7 @@ public final class Demo {
         transport.setStdErrorHandler(line -> { });
         return McpClient.sync(transport)
                 .clientInfo(McpSchema.Implementation.builder("thaw-demo", "1").build())
-                .requestTimeout(Duration.ofSeconds(60))
+                .requestTimeout(Duration.ofSeconds(120))
                 .build();
     }
 
@@ -89,22 +139,40 @@ public final class Demo {
         return McpSchema.CallToolRequest.builder(tool).arguments(args).build();
     }
 
-    private void show(McpSchema.CallToolResult result) {
-        String text = result.content().stream()
+    static String text(McpSchema.CallToolResult result) {
+        return result.content().stream()
                 .filter(c -> c instanceof McpSchema.TextContent)
                 .map(c -> ((McpSchema.TextContent) c).text())
                 .collect(Collectors.joining("\n"));
-        for (String line : text.split("\n")) {
+    }
+
+    /** Prints the text a model would read (bounded) and returns all of it. */
+    private String show(McpSchema.CallToolResult result) {
+        String text = text(result);
+        List<String> lines = text.lines().toList();
+        for (String line : lines.subList(0, Math.min(SHOWN_LINES, lines.size()))) {
             out.println("    " + line);
+        }
+        if (lines.size() > SHOWN_LINES) {
+            out.println("    … " + (lines.size() - SHOWN_LINES) + " more lines (all of it is in the session log)");
         }
         if (Boolean.TRUE.equals(result.isError())) {
             out.println("    (the tool refused: the message above says why and how to fix it)");
         }
+        return text;
+    }
+
+    private static String firstLines(String text, int n) {
+        return text.lines().limit(n).collect(Collectors.joining("\n"));
+    }
+
+    private static String singular(String category) {
+        return category.endsWith("s") ? category.substring(0, category.length() - 1) : category;
     }
 
     private void step(int n, String title, String tool, Map<String, Object> args) {
         heading("Step " + n + ": " + title);
-        say("→ " + tool + " " + args);
+        say("→ " + tool + " " + dev.thaw.Json.write(args));
     }
 
     private void heading(String title) {
@@ -114,13 +182,6 @@ public final class Demo {
 
     private void say(String line) {
         out.println(line);
-    }
-
-    private static String answerKey(String scenario) {
-        String json = Scenario.resource("/scenarios/" + scenario + ".answer.json");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> key = dev.thaw.Json.mapper().readValue(json, Map.class);
-        return String.valueOf(key.get("postmortem"));
     }
 
     private static String latestSessionLog() {

@@ -72,9 +72,59 @@ public final class Scenario implements AutoCloseable {
 
     /** A Java scenario, run with the JVM that runs thaw, from thaw.jar itself. */
     public static Scenario startJava(String scenario) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return startJava(scenario, Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+
+    /** A Java scenario run by the given {@code java} executable, from thaw.jar itself. */
+    public static Scenario startJava(String scenario, Path java) {
         String classpath = System.getProperty("java.class.path");
-        return start(scenario, "hotspot", List.of(java, "-cp", classpath, "dev.thaw.samples.Scenarios", scenario));
+        return start(scenario, "hotspot", List.of(java.toString(), "-cp", classpath, "dev.thaw.samples.Scenarios", scenario));
+    }
+
+    /** A {@code java} of feature release {@code feature} or newer: this JVM's, else one under /usr/lib/jvm. */
+    public static Optional<Path> findJava(int feature) {
+        if (Runtime.version().feature() >= feature) {
+            return Optional.of(Path.of(System.getProperty("java.home"), "bin", "java"));
+        }
+        try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")) && releaseOf(h) >= feature)
+                    .sorted().map(h -> h.resolve("bin/java")).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The feature release in a JDK's {@code release} file ({@code JAVA_VERSION="25.0.1"}), or 0. */
+    private static int releaseOf(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring(line.indexOf('"') + 1).replaceAll("^1\\.", "");
+                    return Integer.parseInt(v.replaceAll("[^0-9].*", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** Whether {@code python} can import a module (gevent for the gevent scenarios). */
+    public static boolean canImport(Path python, String module) {
+        try {
+            Process p = new ProcessBuilder(python.toString(), "-c", "import " + module)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static Scenario start(String name, String runtime, List<String> command) {
