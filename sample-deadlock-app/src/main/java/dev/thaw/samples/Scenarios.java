@@ -2,6 +2,7 @@ package dev.thaw.samples;
 
 import dev.thaw.samples.java.MonitorLockOrdering;
 import dev.thaw.samples.java.Readiness;
+import dev.thaw.samples.java.ReentrantLockOrdering;
 
 import java.util.Collections;
 import java.util.Map;
@@ -28,7 +29,8 @@ public final class Scenarios {
     }
 
     private static final Map<String, Start> JAVA = new TreeMap<>(Map.of(
-            "java-monitor-lock-ordering", MonitorLockOrdering::start));
+            "java-monitor-lock-ordering", MonitorLockOrdering::start,
+            "java-reentrantlock-ordering", ReentrantLockOrdering::start));
 
     private Scenarios() {
     }
