@@ -1,6 +1,7 @@
 package dev.thaw.samples;
 
 import dev.thaw.samples.java.MonitorLockOrdering;
+import dev.thaw.samples.java.PoolStarvation;
 import dev.thaw.samples.java.Readiness;
 import dev.thaw.samples.java.ReentrantLockOrdering;
 
@@ -30,7 +31,8 @@ public final class Scenarios {
 
     private static final Map<String, Start> JAVA = new TreeMap<>(Map.of(
             "java-monitor-lock-ordering", MonitorLockOrdering::start,
-            "java-reentrantlock-ordering", ReentrantLockOrdering::start));
+            "java-reentrantlock-ordering", ReentrantLockOrdering::start,
+            "java-pool-starvation", PoolStarvation::start));
 
     private Scenarios() {
     }
