@@ -1,5 +1,6 @@
 package dev.thaw.samples;
 
+import dev.thaw.samples.java.CompletableFutureCommonPool;
 import dev.thaw.samples.java.MonitorLockOrdering;
 import dev.thaw.samples.java.PoolStarvation;
 import dev.thaw.samples.java.Readiness;
@@ -32,7 +33,8 @@ public final class Scenarios {
     private static final Map<String, Start> JAVA = new TreeMap<>(Map.of(
             "java-monitor-lock-ordering", MonitorLockOrdering::start,
             "java-reentrantlock-ordering", ReentrantLockOrdering::start,
-            "java-pool-starvation", PoolStarvation::start));
+            "java-pool-starvation", PoolStarvation::start,
+            "java-completablefuture-commonpool", CompletableFutureCommonPool::start));
 
     private Scenarios() {
     }
