@@ -5,6 +5,7 @@ import dev.thaw.samples.java.MonitorLockOrdering;
 import dev.thaw.samples.java.PoolStarvation;
 import dev.thaw.samples.java.Readiness;
 import dev.thaw.samples.java.ReentrantLockOrdering;
+import dev.thaw.samples.java.VirtualThreadDeadlock;
 
 import java.util.Collections;
 import java.util.Map;
@@ -34,7 +35,8 @@ public final class Scenarios {
             "java-monitor-lock-ordering", MonitorLockOrdering::start,
             "java-reentrantlock-ordering", ReentrantLockOrdering::start,
             "java-pool-starvation", PoolStarvation::start,
-            "java-completablefuture-commonpool", CompletableFutureCommonPool::start));
+            "java-completablefuture-commonpool", CompletableFutureCommonPool::start,
+            "java-virtual-threads", VirtualThreadDeadlock::start));
 
     private Scenarios() {
     }
