@@ -26,7 +26,9 @@ public final class SnapshotRenderer {
         return text(s, DEFAULT_BUDGET);
     }
 
-    public static String text(Snapshot s, int budget) {
+    public static String text(Snapshot s, int requestedBudget) {
+        // The CLI asks for "everything" with MAX_VALUE; keep the arithmetic below (budget + budget / 3) in range.
+        int budget = Math.min(requestedBudget, Integer.MAX_VALUE / 4);
         StringBuilder sb = new StringBuilder(Math.min(budget + 512, 1 << 16));
         sb.append(s.runtime()).append(' ').append(s.runtimeVersion()).append(" pid ").append(s.pid()).append(": ")
                 .append(s.shownThreads()).append(s.shownThreads() == s.totalThreads() ? "" : " of " + s.totalThreads())
@@ -51,7 +53,7 @@ public final class SnapshotRenderer {
         for (; i < groups.size() && sb.length() < budget + budget / 3; i++, oneLiners++) {
             StackGroup g = groups.get(i);
             sb.append('[').append(g.rank()).append("] ").append(header(g)).append(" · at ")
-                    .append(g.frames().isEmpty() ? "(no Python frames)" : g.frames().get(0).display()).append('\n');
+                    .append(g.frames().isEmpty() ? (s.jvm() != null ? "(no Java frames)" : "(no Python frames)") : g.frames().get(0).display()).append('\n');
         }
         if (i < groups.size()) {
             int threads = 0;
