@@ -11,7 +11,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,36 +53,22 @@ public final class Demo {
             say("Connected to the MCP server " + init.serverInfo().name() + " " + init.serverInfo().version()
                     + " over stdio, as Claude Code would. Tools: "
                     + client.listTools().tools().stream().map(McpSchema.Tool::name).collect(Collectors.joining(", ")) + ".");
-            Map<String, String> outputs = new LinkedHashMap<>();
-            int n = 1;
-
-            step(n++, "Find the process", "list_processes", Map.of("match", play.scenario()));
-            show(client.callTool(call("list_processes", Map.of("match", play.scenario()))));
-
-            Map<String, Object> snap = Map.of("pid", scenario.pid(), "samples", 3, "interval_ms", 300);
-            step(n++, "Look without touching: every thread's stack, read from outside, three times", "snapshot", snap);
-            outputs.put("snapshot", show(client.callTool(call("snapshot", snap))));
-
-            if (!play.diagnostics().isEmpty()) {
-                step(n++, "Which vetted diagnostics fit this process?", "list_diagnostics", Map.of("pid", scenario.pid()));
-                McpSchema.CallToolResult list = client.callTool(call("list_diagnostics", Map.of("pid", scenario.pid())));
-                say(firstLines(text(list), 1) + " (" + ((Map<?, ?>) list.structuredContent()).get("count") + " entries; ids: "
-                        + ((List<?>) ((Map<?, ?>) list.structuredContent()).get("entries")).stream()
-                        .map(e -> String.valueOf(((Map<?, ?>) e).get("id"))).collect(Collectors.joining(", ")) + ")");
-            }
-            for (Playbook.Step d : play.diagnostics()) {
-                Map<String, Object> args = new LinkedHashMap<>();
-                args.put("pid", scenario.pid());
-                args.put("diagnostic", d.diagnostic());
-                if (!d.params().isEmpty()) {
-                    args.put("params", d.params());
+            Diagnosis.Outcome outcome = Diagnosis.run(client, play, scenario.pid(), new Diagnosis.Listener() {
+                @Override
+                public void calling(int step, String title, String tool, Map<String, Object> args) {
+                    step(step, title, tool, args);
                 }
-                args.put("timeout_s", d.timeoutS());
-                args.put("hypothesis", "the snapshot raised a question " + d.diagnostic() + " answers");
-                step(n++, d.undelivered() ? "Ask inside (it cannot work here, and thaw says why)"
-                        : "Ask inside: run the catalog diagnostic " + d.diagnostic(), "inject_script", args);
-                outputs.put(d.diagnostic(), show(client.callTool(call("inject_script", args))));
-            }
+
+                @Override
+                public void answered(String label, McpSchema.CallToolResult result) {
+                    if (label.equals("list_diagnostics")) {
+                        say(firstLines(Diagnosis.text(result), 1) + " Ids: " + ids(result) + ".");
+                    } else {
+                        show(result);
+                    }
+                }
+            });
+            Map<String, String> outputs = outcome.evidence();
 
             AnswerKey key = play.answerKey();
             heading("What the outputs prove (checked against the scenario's answer key)");
@@ -135,20 +120,16 @@ public final class Demo {
                 .build();
     }
 
-    private static McpSchema.CallToolRequest call(String tool, Map<String, Object> args) {
-        return McpSchema.CallToolRequest.builder(tool).arguments(args).build();
-    }
-
-    static String text(McpSchema.CallToolResult result) {
-        return result.content().stream()
-                .filter(c -> c instanceof McpSchema.TextContent)
-                .map(c -> ((McpSchema.TextContent) c).text())
-                .collect(Collectors.joining("\n"));
+    private static String ids(McpSchema.CallToolResult result) {
+        if (!(result.structuredContent() instanceof Map<?, ?> m) || !(m.get("entries") instanceof List<?> entries)) {
+            return "none";
+        }
+        return entries.stream().map(e -> String.valueOf(((Map<?, ?>) e).get("id"))).collect(Collectors.joining(", "));
     }
 
     /** Prints the text a model would read (bounded) and returns all of it. */
     private String show(McpSchema.CallToolResult result) {
-        String text = text(result);
+        String text = Diagnosis.text(result);
         List<String> lines = text.lines().toList();
         for (String line : lines.subList(0, Math.min(SHOWN_LINES, lines.size()))) {
             out.println("    " + line);
@@ -172,7 +153,7 @@ public final class Demo {
 
     private void step(int n, String title, String tool, Map<String, Object> args) {
         heading("Step " + n + ": " + title);
-        say("→ " + tool + " " + dev.thaw.Json.write(args));
+        say("→ " + tool + " " + Diagnosis.describe(args));
     }
 
     private void heading(String title) {

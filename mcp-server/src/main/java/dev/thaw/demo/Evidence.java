@@ -53,11 +53,16 @@ public final class Evidence {
     }
 
     /**
-     * A fact is named when its text appears, or for a qualified name like {@code Class.method} or
+     * A fact is named when its text appears ({@code *} matching any run of non-blanks), or for a qualified name like {@code Class.method} or
      * {@code java.lang.Object (LEDGER)}, when its most specific part does: {@code method} shows up as
      * {@code Class.method(File.java:30)} in a dump and as {@code method} in a Python stack.
      */
     static boolean names(String text, String fact) {
+        if (fact.contains("*")) { // a name the runtime chooses, e.g. ForkJoinPool.commonPool-worker-*
+            String regex = java.util.Arrays.stream(fact.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining("\\S*"));
+            return java.util.regex.Pattern.compile(regex).matcher(text).find();
+        }
         if (text.contains(fact)) {
             return true;
         }
