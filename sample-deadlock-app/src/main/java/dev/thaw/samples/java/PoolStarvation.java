@@ -38,6 +38,9 @@ public final class PoolStarvation {
         ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(WORKERS,
                 named("report-worker-", workers));
         reportPool = pool;
+        // Both workers exist before the first report runs: otherwise a report's section, submitted while
+        // the second worker is not yet created, gets a fresh worker of its own and that report completes.
+        pool.prestartAllCoreThreads();
         for (String report : REPORTS) {
             pool.submit(() -> generateReport(pool, report));
         }
