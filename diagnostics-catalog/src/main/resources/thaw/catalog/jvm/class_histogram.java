@@ -14,7 +14,7 @@
 //     "additionalProperties": false
 //   },
 //   "mutating": false,
-//   "cost": "a stop-the-world walk of the whole heap (roughly 1 s per few GB); with live: true a full GC before it. Changes nothing else",
+//   "cost": "a stop-the-world walk of the whole heap, proportional to its size; with live: true a full GC before it. Changes nothing else",
 //   "timeout_s": 60
 // }
 // The DiagnosticCommand MBean's gcClassHistogram (the same as `jcmd PID GC.class_histogram`), with -all

@@ -148,8 +148,16 @@ public class ReachableExecutors implements Probe {
             }
         });
 
-        out.println(order.size() + " executors reachable from " + threads.size() + " live threads"
-                + " (found through their worker threads: a pool without a live worker is not seen).");
+        boolean virtualThreads = false;
+        try {
+            Thread.class.getMethod("isVirtual");
+            virtualThreads = true;
+        } catch (NoSuchMethodException e) {
+            // before JDK 19
+        }
+        out.println(order.size() + " executors reachable from " + threads.size() + " live platform threads"
+                + " (found through their worker threads: a pool without a live worker is not seen"
+                + (virtualThreads ? "; executors of virtual threads are listed by jvm.virtual_threads" : "") + ").");
         int starving = 0;
         for (Pool p : order) {
             if (p.verdict != null) {

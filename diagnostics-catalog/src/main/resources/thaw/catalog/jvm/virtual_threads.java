@@ -15,7 +15,7 @@
 //   },
 //   "mutating": false,
 //   "requires": "JDK 21+",
-//   "cost": "HotSpotDiagnosticMXBean.dumpThreads: every thread's stack, one at a time (no global pause), written as JSON (about 1 KB per thread) to a fresh private directory in java.io.tmpdir, read back streaming and deleted at once",
+//   "cost": "HotSpotDiagnosticMXBean.dumpThreads: every thread's stack, one at a time (no global pause), written as JSON (about 1.6 KB per thread) to a fresh private directory in java.io.tmpdir, read back streaming and deleted at once",
 //   "timeout_s": 60
 // }
 // Thread.getAllStackTraces and jstack leave virtual threads out; HotSpotDiagnosticMXBean.dumpThreads
@@ -219,10 +219,11 @@ public class VirtualThreads implements Probe {
 
         out.println();
         if (!hasState) {
-            out.println("Carriers and pinning: not in this JDK's thread dump (JDK 25 adds state, lock and carrier);"
+            out.println("Carriers and pinning: not in this JDK's thread dump (newer ones, e.g. JDK 25, add state, lock and carrier);"
                     + " blocking is inferred from the stacks above.");
         } else {
-            out.println("Carriers: " + mounted + " virtual threads mounted" + (pinned.isEmpty()
+            out.println("Carriers: " + mounted + (mounted == 1 ? " virtual thread" : " virtual threads") + " mounted"
+                    + (pinned.isEmpty()
                     ? ", none of them waiting (no pinned carrier)."
                     : "; " + pinned.size() + " wait while mounted, PINNING their carrier (it cannot run other virtual"
                     + " threads):"));
