@@ -35,6 +35,7 @@ public final class ThawAgent {
      */
     static final String[] CLASSES = {
         "dev.thaw.agent.Probe",
+        "dev.thaw.agent.Access",
         "dev.thaw.agent.AgentWatcher",
         "dev.thaw.agent.ProbeRequest",
         "dev.thaw.agent.ProbeRun",
