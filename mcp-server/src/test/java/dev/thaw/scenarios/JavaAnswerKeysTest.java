@@ -51,7 +51,9 @@ class JavaAnswerKeysTest {
                 .isSubsetOf(JavaAnswerKey.SNAPSHOT_ITEMS).doesNotHaveDuplicates();
         assertThat(key.json().path("visible_in").path("diagnostics").isArray()).as(scenario + " visible_in.diagnostics")
                 .isTrue();
-        assertThat(key.visibleInDiagnostics()).allMatch(d -> d.matches("[a-z][a-z0-9_]*"));
+        // The catalog diagnostics that expose the cause: real entry ids.
+        assertThat(key.visibleInDiagnostics()).allSatisfy(d -> assertThat(dev.thaw.catalog.Catalog.system().find(d))
+                .as(scenario + " visible_in.diagnostics " + d).isPresent());
         assertThat(key.postmortem()).as(scenario + " postmortem").contains("Fix:");
         if (key.visible("deadlock")) {
             assertThat(key.kind()).isEqualTo("deadlock");

@@ -134,7 +134,7 @@ public final class ThawServerProcess implements AutoCloseable {
             });
             McpClient.SyncSpec spec = McpClient.sync(transport)
                     .requestTimeout(requestTimeout)
-                    .initializationTimeout(Duration.ofSeconds(30))
+                    .initializationTimeout(Duration.ofSeconds(90)) // a loaded 2-core machine can take long to start a JVM
                     .clientInfo(McpSchema.Implementation.builder("thaw-it", "1.0").build());
             if (elicitation != null) {
                 spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
