@@ -31,7 +31,7 @@ public record Playbook(String scenario, String runtime, String script, String ne
      */
     public record Step(String diagnostic, Map<String, Object> params, double timeoutS, boolean undelivered) {
         static Step run(String id, Map<String, Object> params) {
-            return new Step(id, params, 15, false);
+            return new Step(id, params, 30, false); // a first Java probe compiles and loads the agent: seconds on a busy machine
         }
 
         static Step blocked(String id) {
