@@ -398,7 +398,11 @@ def tlabel(ident):
 def global_names(obj):
     if not names_of:
         names_of[0] = True
+        seen = set()
         for mname, mod in list(sys.modules.items()):
+            if id(mod) in seen:   # __mp_main__ is __main__
+                continue
+            seen.add(id(mod))
             try:
                 d = object.__getattribute__(mod, "__dict__")
                 for k, v in list(d.items()):

@@ -165,7 +165,11 @@ for pool in pools:
             queued_in[id(fut)] = (pool, it)
 
 names = {}
+seen = set()
 for mname, mod in list(sys.modules.items()):
+    if id(mod) in seen:   # __mp_main__ is __main__
+        continue
+    seen.add(id(mod))
     try:
         for k, v in list(object.__getattribute__(mod, "__dict__").items()):
             if isinstance(v, Executor):
