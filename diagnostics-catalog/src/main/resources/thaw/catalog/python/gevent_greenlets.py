@@ -288,6 +288,9 @@ def gfunc(g):
             fn = getattr(g, "run", None)
         if fn is None:
             return ""
+        if getattr(fn, "__self__", None) is g:   # finished: gevent dropped the function (or a subclass's _run)
+            info = getattr(g, "_formatted_info", None)
+            return info if isinstance(info, str) else "%s._run()" % type(g).__qualname__
         args = list(getattr(g, "args", ()) or ())[:4]
         kwargs = list((getattr(g, "kwargs", None) or {}).items())[:4]
         return "%s(%s)" % (qualname(fn), ", ".join([brepr(a) for a in args] + ["%s=%s" % (k, brepr(v)) for k, v in kwargs]))
@@ -447,9 +450,9 @@ for g in greenlets:
         prel = "hub" if parent is h and h is not None else ("none" if parent is None else gname(parent))
         wait = wait_of(g, frames) if st == "suspended" else None
         sig = (st, prel, tuple((safe(lambda: f.f_code), safe(lambda: f.f_lineno)) for f in frames), wait)
-        rows.append((sig, g, st, prel, frames, wait, h))
+        rows.append((sig, g, st, prel, frames, wait, h, "%s %s" % (gname(g), gfunc(g))))
     except Exception as e:  # noqa: BLE001 - a greenlet that finished while read
-        rows.append(((id(g),), g, "<unreadable: %s>" % type(e).__name__, "?", [], None, None))
+        rows.append(((id(g),), g, "<unreadable: %s>" % type(e).__name__, "?", [], None, None, gname(g)))
 
 groups = {}
 order = []
@@ -463,12 +466,12 @@ for row in rows:
 out.write("\n")
 for key in order[:P["max_greenlets"]]:
     members = groups[key]
-    _, g, st, prel, frames, wait, h = members[0]
+    _, g, st, prel, frames, wait, h, label = members[0]
     if len(members) > 1:
         out.write("%d greenlets: %s\n" % (len(members), ", ".join(
-            "%s %s" % (gname(m[1]), gfunc(m[1])) for m in members[:10]) + (", ..." if len(members) > 10 else "")))
+            m[7] for m in members[:10]) + (", ..." if len(members) > 10 else "")))
     else:
-        out.write("%s %s\n" % (gname(g), gfunc(g)))
+        out.write("%s\n" % label)
     out.write("  state: %s; parent: %s; %s\n" % (st, prel, "in " + thread_label(getattr(h, "thread_ident", None))
                                                 if h is not None else "thread unknown (no hub in its parent chain)"))
     if wait:
