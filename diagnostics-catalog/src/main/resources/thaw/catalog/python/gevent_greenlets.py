@@ -450,7 +450,7 @@ for g in greenlets:
         prel = "hub" if parent is h and h is not None else ("none" if parent is None else gname(parent))
         wait = wait_of(g, frames) if st == "suspended" else None
         sig = (st, prel, tuple((safe(lambda: f.f_code), safe(lambda: f.f_lineno)) for f in frames), wait)
-        rows.append((sig, g, st, prel, frames, wait, h, "%s %s" % (gname(g), gfunc(g))))
+        rows.append((sig, g, st, prel, frames, wait, h, ("%s %s" % (gname(g), gfunc(g))).strip()))
     except Exception as e:  # noqa: BLE001 - a greenlet that finished while read
         rows.append(((id(g),), g, "<unreadable: %s>" % type(e).__name__, "?", [], None, None, gname(g)))
 
