@@ -203,6 +203,11 @@ def obj_state(obj):
             if isinstance(v, bool):
                 parts.append("%s=%s" % (m, v))
     for m in ("qsize", "linkcount"):
+        if m == "qsize" and not str(getattr(type(obj), "__module__", "")).startswith("gevent"):
+            inner = getattr(obj, "queue", None)   # queue.Queue.qsize() takes its mutex: count the deque
+            if inner is not None and not callable(inner):
+                parts.append("qsize=%d" % safe(len, inner))
+            continue
         f = getattr(obj, m, None)
         if callable(f):
             v = safe(f)

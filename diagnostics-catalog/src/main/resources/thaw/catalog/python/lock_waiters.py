@@ -25,7 +25,8 @@
 # the threads whose frames are inside a `with` block of that very object (found through the code's
 # exception table) are listed as "likely holder"; a lock taken with acquire() leaves no such trace.
 # Nothing here acquires a lock or calls a method of an application object other than
-# locked()/is_set()/qsize()-style reads of threading and queue types.
+# locked()/is_set()-style reads of threading types (a queue.Queue is measured by its deque: its
+# qsize() would take the queue's mutex).
 import sys
 import os
 import threading
@@ -329,8 +330,8 @@ def state(obj, k):
             return "%d of %d parties waiting%s" % (obj.n_waiting, obj.parties, ", broken" if obj.broken else "")
         if k == "Thread":
             return "%s, %s" % (obj.name, "alive" if obj.is_alive() else "finished")
-        if k == "Queue":
-            return "%d item(s) (maxsize %d), %d unfinished" % (obj.qsize(), obj.maxsize, obj.unfinished_tasks)
+        if k == "Queue":   # len(obj.queue), not qsize(): qsize() takes the queue's mutex
+            return "%d item(s) (maxsize %d), %d unfinished" % (len(obj.queue), obj.maxsize, obj.unfinished_tasks)
         if k == "SimpleQueue":
             return "%d item(s)" % obj.qsize()
         if k == "Future":

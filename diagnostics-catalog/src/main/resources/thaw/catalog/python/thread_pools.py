@@ -196,7 +196,7 @@ for pool in pools:
             " (%s)" % ", ".join(names.get(id(pool), [])[:3]) if names.get(id(pool)) else "",
             hex(id(pool)), maxw, len(threads), len(real), "; " + "; ".join(flags) if flags else ""))
         try:
-            out.write("  work queue: %s.%s, qsize %s\n" % (type(q).__module__, type(q).__qualname__, q.qsize()))
+            out.write("  work queue: %s.%s, %d item(s)\n" % (type(q).__module__, type(q).__qualname__, len(items)))
         except Exception:  # noqa: BLE001
             pass
         busy = starving = 0
