@@ -18,42 +18,40 @@
 #   "cost": "low: reads sys._current_frames(); with locals, a bounded repr() of each local (repr of an application object runs its __repr__)"
 # }
 # Values of names that look like secrets (password, token, key, ...) are masked; every repr is bounded
-# and guarded, so a broken __repr__ shows as <repr failed: ...> instead of stopping the listing.
+# (containers through reprlib, so a huge list is not rendered whole first) and guarded: a broken
+# __repr__ shows as <ClassName instance at 0x...> (or <repr failed: ...>) instead of stopping the listing. A thread that ends while it
+# is being read shows as such; the others are still listed. Takes no lock (not even threading's).
 import re
+import reprlib
 import sys
 import threading
-import traceback
 
 SECRET = re.compile(r"pass|secret|token|api_?key|auth|cred|cookie|session|private", re.I)
 
 
 def bounded_repr(value, limit):
     try:
-        text = repr(value)
+        r = reprlib.Repr()
+        r.maxstring = r.maxother = r.maxlong = limit
+        r.maxlevel = 3
+        text = r.repr(value)
     except BaseException as e:  # a target's __repr__ may raise anything
         return "<repr failed: %s>" % type(e).__name__
     return text if len(text) <= limit else text[:limit] + "…(%d chars)" % len(text)
 
 
 def show_locals(frame, limit):
-    for name, value in list(frame.f_locals.items()):
+    try:
+        items = list(frame.f_locals.items())
+    except Exception as e:  # noqa: BLE001
+        out.write("        <locals unreadable: %s>\n" % type(e).__name__)
+        return
+    for name, value in items:
         shown = "***" if SECRET.search(name) else bounded_repr(value, limit)
         out.write("        %s = %s\n" % (name, shown))
 
 
-names = {t.ident: t for t in threading.enumerate()}
-me = threading.get_ident()
-frames = sys._current_frames()
-wanted = params.get("thread")
-shown = 0
-for ident, frame in frames.items():
-    if ident == me:
-        continue  # this diagnostic's own thread
-    t = names.get(ident)
-    name = t.name if t else "<not a threading.Thread>"
-    if wanted and wanted not in name:
-        continue
-    shown += 1
+def show_thread(ident, frame, t, name):
     flags = []
     if t is not None and t.daemon:
         flags.append("daemon")
@@ -76,4 +74,38 @@ for ident, frame in frames.items():
                 show_locals(f, params["max_repr"])
     if rest is not None:
         out.write("    ... more frames (max_frames=%d)\n" % params["max_frames"])
+
+
+def real_ident():
+    # under gevent monkey-patching threading.get_ident() is a greenlet's id, not this thread's
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None:
+        try:
+            return monkey.get_original("_thread", "get_ident")()
+        except Exception:  # noqa: BLE001
+            pass
+    import _thread
+    return _thread.get_ident()
+
+
+try:
+    names = dict(threading._active)   # a copy, without threading's _active_limbo_lock
+except Exception:  # noqa: BLE001
+    names = {}
+me = real_ident()
+frames = sys._current_frames()
+wanted = params.get("thread")
+shown = 0
+for ident, frame in frames.items():
+    if ident == me:
+        continue  # this diagnostic's own thread
+    t = names.get(ident)
+    name = t.name if t else "<not a threading.Thread>"
+    if wanted and wanted not in name:
+        continue
+    shown += 1
+    try:
+        show_thread(ident, frame, t, name)
+    except Exception as e:  # noqa: BLE001 - the thread ended or its frames changed while read
+        out.write("    <stopped reading this thread: %s: %s>\n" % (type(e).__name__, str(e)[:200]))
 out.write("%d thread(s) shown of %d\n" % (shown, len(frames) - 1))

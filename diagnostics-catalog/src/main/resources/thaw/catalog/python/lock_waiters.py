@@ -1,0 +1,648 @@
+# thaw-diagnostic
+# {
+#   "id": "py.lock_waiters",
+#   "runtime": "cpython",
+#   "title": "Lock, condition and queue waiters",
+#   "question": "Which thread waits on which lock, condition, event, semaphore, queue, future or thread, under which variable name, and who (likely) holds it?",
+#   "params": {
+#     "type": "object",
+#     "properties": {
+#       "max_threads": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 200, "description": "threads examined"},
+#       "max_frames": {"type": "integer", "minimum": 1, "maximum": 500, "default": 60, "description": "frames walked per thread"},
+#       "all_threads": {"type": "boolean", "default": false, "description": "also list threads that wait on nothing recognizable (one line each)"}
+#     },
+#     "additionalProperties": false
+#   },
+#   "mutating": false,
+#   "cost": "low: reads sys._current_frames(), disassembles the code of each thread's frames (cached per code object) and reads their locals; takes no lock"
+# }
+# How it reads a wait. A thread parked in C (lock.acquire(), a `with lock:` line) has no frame for the
+# wait itself: the innermost Python frame is the caller, stopped at the call. So the current
+# instruction and the names loaded on the current line (disassembled, no source needed) say which
+# object it is entering or calling; frames of threading/queue/concurrent.futures say the rest
+# (Condition.wait, Event.wait, Queue.get, Future.result, Thread.join ...).
+# Holders. CPython records the owner of an RLock, not of a Lock. For a Lock (and a Condition's lock)
+# the threads whose frames are inside a `with` block of that very object (found through the code's
+# exception table) are listed as "likely holder"; a lock taken with acquire() leaves no such trace.
+# Nothing here acquires a lock or calls a method of an application object other than
+# locked()/is_set()-style reads of threading types (a queue.Queue is measured by its deque: its
+# qsize() would take the queue's mutex).
+import sys
+import os
+import threading
+
+try:
+    import dis
+except Exception:  # noqa: BLE001
+    dis = None
+
+P = params
+
+
+def real_ident():
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None:
+        try:
+            return monkey.get_original("_thread", "get_ident")()
+        except Exception:  # noqa: BLE001
+            pass
+    import _thread
+    return _thread.get_ident()
+
+
+def short(text, limit=100):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def where(f):
+    try:
+        code = f.f_code
+        name = getattr(code, "co_qualname", code.co_name)
+        return "%s (%s:%s)" % (name, code.co_filename, f.f_lineno)
+    except Exception as e:  # noqa: BLE001
+        return "<frame unreadable: %s>" % type(e).__name__
+
+
+# ---- code analysis: instructions, names loaded on the current line, with-blocks ----
+
+_ins = {}
+_withs = {}
+LOADS = {"LOAD_FAST", "LOAD_FAST_BORROW", "LOAD_FAST_CHECK", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF",
+         "LOAD_FROM_DICT_OR_GLOBALS"}
+PAIRS = {"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"}
+
+
+def instructions(code):
+    r = _ins.get(code)
+    if r is None:
+        r = []
+        if dis is not None:
+            try:
+                r = list(dis.get_instructions(code))
+            except Exception:  # noqa: BLE001
+                r = []
+        _ins[code] = r
+    return r
+
+
+def chains(ins):
+    """Name chains loaded by these instructions: [names], method-or-None, offset of the last one."""
+    res = []
+    cur = None
+    for i in ins:
+        op = i.opname
+        if op in LOADS and isinstance(i.argval, str):
+            if cur:
+                res.append(cur)
+            cur = [[i.argval], None, i.offset]
+        elif op in PAIRS and isinstance(i.argval, tuple):
+            if cur:
+                res.append(cur)
+            res.append([[i.argval[0]], None, i.offset])
+            cur = [[i.argval[1]], None, i.offset]
+        elif op == "LOAD_ATTR" and cur is not None and cur[1] is None and isinstance(i.argval, str):
+            if "NULL" in (i.argrepr or ""):
+                cur[1] = i.argval
+            else:
+                cur[0].append(i.argval)
+            cur[2] = i.offset
+        else:
+            if cur:
+                res.append(cur)
+            cur = None
+    if cur:
+        res.append(cur)
+    return res
+
+
+def lookup(frame, name):
+    try:
+        loc = frame.f_locals
+    except Exception:  # noqa: BLE001
+        loc = {}
+    for d in (loc, frame.f_globals, frame.f_builtins):
+        try:
+            if name in d:
+                return True, d[name]
+        except Exception:  # noqa: BLE001
+            pass
+    return False, None
+
+
+def attr(obj, name):
+    """An attribute from the instance (or module) __dict__ only: no property or __getattr__ runs."""
+    try:
+        d = object.__getattribute__(obj, "__dict__")
+        if isinstance(d, dict) and name in d:
+            return True, d[name]
+    except Exception:  # noqa: BLE001
+        pass
+    return False, None
+
+
+def resolve(frame, names):
+    ok, v = lookup(frame, names[0])
+    for n in names[1:]:
+        if not ok:
+            break
+        ok, v = attr(v, n)
+    return ok, v
+
+
+def line_objects(frame):
+    """(text, object, method) for each name chain on the current line, up to the current instruction."""
+    try:
+        code, lasti, line = frame.f_code, frame.f_lasti, frame.f_lineno
+    except Exception:  # noqa: BLE001
+        return []
+    ins = [i for i in instructions(code) if i.offset <= lasti and i.positions is not None
+           and i.positions.lineno == line]
+    res = []
+    for names, method, _ in chains(ins):
+        ok, v = resolve(frame, names)
+        if ok:
+            res.append((".".join(names), v, method))
+    return res
+
+
+def with_sites(code):
+    """[(enter_call_offset, body_handler_offset, [names of the context manager], line)] of a code object."""
+    r = _withs.get(code)
+    if r is not None:
+        return r
+    r = []
+    ins = instructions(code)
+    try:
+        table = dis._parse_exception_table(code)
+    except Exception:  # noqa: BLE001
+        table = []
+    for k, i in enumerate(ins):
+        if i.opname == "LOAD_SPECIAL" and "__enter__" in str(i.argrepr):
+            call = next((j for j in ins[k + 1:k + 3] if j.opname == "CALL"), None)
+            after = next((j for j in ins[k + 1:k + 4] if call is not None and j.offset > call.offset), None)
+            if call is None or after is None:
+                continue
+            entry = next((e for e in table if e.start <= after.offset < e.end), None)
+            if entry is None:
+                continue
+            names = None
+            # the expression before "COPY 1; LOAD_SPECIAL __exit__; SWAP 2; SWAP 3; LOAD_SPECIAL __enter__"
+            b = k - 1
+            while b >= 0 and ins[b].opname in ("SWAP", "LOAD_SPECIAL", "COPY"):
+                b -= 1
+            e = b
+            while b >= 0 and ins[b].opname == "LOAD_ATTR" and "NULL" not in (ins[b].argrepr or ""):
+                b -= 1
+            if b >= 0 and (ins[b].opname in LOADS or ins[b].opname in PAIRS):
+                first = ins[b].argval[-1] if ins[b].opname in PAIRS else ins[b].argval
+                names = [first] + [ins[x].argval for x in range(b + 1, e + 1)]
+            line = i.positions.lineno if i.positions is not None else None
+            r.append((call.offset, entry.target, names, line))
+    _withs[code] = (r, table)
+    return _withs[code]
+
+
+def inside(table, offset, handler):
+    seen = set()
+    while True:
+        e = next((x for x in table if x.start <= offset < x.end), None)
+        if e is None or e.target in seen:
+            return False
+        if e.target == handler:
+            return True
+        seen.add(e.target)
+        offset = e.target
+
+
+def open_withs(frame):
+    """(names, object, line) of every with-block this frame is inside of, innermost last."""
+    res = []
+    try:
+        code, lasti = frame.f_code, frame.f_lasti
+    except Exception:  # noqa: BLE001
+        return res
+    sites, table = with_sites(code)
+    for call, handler, names, line in sites:
+        if names and lasti != call and inside(table, lasti, handler):
+            ok, v = resolve(frame, names)
+            if ok:
+                res.append((".".join(names), v, line))
+    return res
+
+
+def entering_with(frame):
+    """(names, object) when the frame is stopped at the __enter__ call of a with statement."""
+    try:
+        code, lasti = frame.f_code, frame.f_lasti
+    except Exception:  # noqa: BLE001
+        return None
+    sites, _ = with_sites(code)
+    for call, _, names, _ in sites:
+        if call == lasti and names:
+            ok, v = resolve(frame, names)
+            if ok:
+                return ".".join(names), v
+    return None
+
+
+# ---- what kind of object, and its state ----
+
+def tname(obj):
+    t = type(obj)
+    return "%s.%s" % (getattr(t, "__module__", "?"), getattr(t, "__qualname__", t.__name__))
+
+
+def kind(obj):
+    t = type(obj)
+    mod, name = getattr(t, "__module__", ""), getattr(t, "__name__", "")
+    if mod == "_thread" and name == "lock":
+        return "Lock"
+    if name in ("RLock", "_RLock", "_PyRLock") and mod in ("_thread", "threading"):
+        return "RLock"
+    try:
+        if isinstance(obj, threading.Condition):
+            return "Condition"
+        if isinstance(obj, threading.Event):
+            return "Event"
+        if isinstance(obj, threading.Barrier):
+            return "Barrier"
+        if isinstance(obj, threading.Semaphore):
+            return "Semaphore"
+        if isinstance(obj, threading.Thread):
+            return "Thread"
+    except Exception:  # noqa: BLE001
+        pass
+    q = sys.modules.get("queue")
+    if q is not None:
+        try:
+            if isinstance(obj, q.Queue):
+                return "Queue"
+            if isinstance(obj, q.SimpleQueue) or isinstance(obj, getattr(q, "_PySimpleQueue", ())):
+                return "SimpleQueue"
+        except Exception:  # noqa: BLE001
+            pass
+    cf = sys.modules.get("concurrent.futures")
+    if cf is not None:
+        try:
+            if isinstance(obj, cf.Future):
+                return "Future"
+        except Exception:  # noqa: BLE001
+            pass
+    if "gevent" in mod and name in ("Semaphore", "BoundedSemaphore", "RLock", "DummySemaphore", "Event",
+                                    "AsyncResult", "Queue", "JoinableQueue", "Channel"):
+        return "gevent " + name
+    return None
+
+
+def owner_ident(obj):
+    """An RLock's owner thread ident (from its repr: owner=N), or None."""
+    try:
+        text = repr(obj)
+        k = text.find("owner=")
+        if k >= 0:
+            n = int(text[k + 6:].split()[0])
+            return n or None
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        o = object.__getattribute__(obj, "_owner")
+        return o or None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def state(obj, k):
+    try:
+        if k == "Lock":
+            return "locked" if obj.locked() else "unlocked"
+        if k == "RLock":
+            text = repr(obj)
+            return "locked" if text.startswith("<locked") else "unlocked" if text.startswith("<unlocked") else ""
+        if k == "Condition":
+            lk = obj._lock
+            return "%d waiter(s), its lock %s" % (len(obj._waiters), state(lk, kind(lk)) or tname(lk))
+        if k == "Event":
+            return "set" if obj.is_set() else "not set"
+        if k == "Semaphore":
+            return "value=%s" % obj._value
+        if k == "Barrier":
+            return "%d of %d parties waiting%s" % (obj.n_waiting, obj.parties, ", broken" if obj.broken else "")
+        if k == "Thread":
+            return "%s, %s" % (obj.name, "alive" if obj.is_alive() else "finished")
+        if k == "Queue":   # len(obj.queue), not qsize(): qsize() takes the queue's mutex
+            return "%d item(s) (maxsize %d), %d unfinished" % (len(obj.queue), obj.maxsize, obj.unfinished_tasks)
+        if k == "SimpleQueue":
+            return "%d item(s)" % obj.qsize()
+        if k == "Future":
+            return obj._state.lower()
+        if k and k.startswith("gevent"):
+            for m in ("locked", "is_set", "ready"):
+                f = getattr(obj, m, None)
+                if f is not None:
+                    return "%s=%s" % (m, f())
+    except Exception as e:  # noqa: BLE001
+        return "<state unreadable: %s>" % type(e).__name__
+    return ""
+
+
+# ---- the wait APIs whose frames say what a thread waits on ----
+
+API = {
+    ("threading.py", "Condition.wait"): "Condition.wait", ("threading.py", "Condition.wait_for"): "Condition.wait_for",
+    ("threading.py", "Event.wait"): "Event.wait", ("threading.py", "Semaphore.acquire"): "Semaphore.acquire",
+    ("threading.py", "Barrier.wait"): "Barrier.wait", ("threading.py", "Barrier._wait"): "Barrier.wait",
+    ("threading.py", "Barrier._enter"): "Barrier.wait", ("threading.py", "Thread.join"): "Thread.join",
+    ("threading.py", "Thread._wait_for_tstate_lock"): "Thread.join", ("threading.py", "_RLock.acquire"): "RLock.acquire",
+    ("queue.py", "Queue.get"): "Queue.get", ("queue.py", "Queue.put"): "Queue.put (full)",
+    ("queue.py", "Queue.join"): "Queue.join", ("queue.py", "_PySimpleQueue.get"): "SimpleQueue.get",
+    ("_base.py", "Future.result"): "Future.result", ("_base.py", "Future.exception"): "Future.exception",
+    ("_base.py", "wait"): "concurrent.futures.wait", ("_base.py", "as_completed"): "concurrent.futures.as_completed",
+}
+
+
+def api_of(f):
+    try:
+        code = f.f_code
+        base = code.co_filename.replace("\\", "/").rsplit("/", 1)[-1]
+        if base == "_base.py" and "concurrent" not in code.co_filename:
+            return None
+        return API.get((base, getattr(code, "co_qualname", code.co_name)))
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def task_state(native):
+    try:
+        with open("/proc/self/task/%d/stat" % native) as fh:
+            text = fh.read()
+        return text[text.rindex(")") + 2]
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+me = real_ident()
+try:
+    threads = dict(threading._active)
+except Exception:  # noqa: BLE001
+    threads = {}
+frames = sys._current_frames()
+names_of = {}   # id(obj) -> global names (module.name) bound to it, filled lazily
+objects = {}    # id(obj) -> {"obj", "kind", "names": set, "waiters": [...], "holders": [...]}
+
+
+def tlabel(ident):
+    t = threads.get(ident)
+    return t.name if t is not None else "ident %d" % ident
+
+
+def global_names(obj):
+    if not names_of:
+        names_of[0] = True
+        seen = set()
+        for mname, mod in list(sys.modules.items()):
+            if id(mod) in seen:   # __mp_main__ is __main__
+                continue
+            seen.add(id(mod))
+            try:
+                d = object.__getattribute__(mod, "__dict__")
+                for k, v in list(d.items()):
+                    if kind(v) is not None and not k.startswith("__"):
+                        names_of.setdefault(id(v), []).append("%s.%s" % (mname, k))
+            except Exception:  # noqa: BLE001
+                continue
+    return names_of.get(id(obj), [])
+
+
+def record(obj, name):
+    k = kind(obj)
+    e = objects.get(id(obj))
+    if e is None:
+        e = objects[id(obj)] = {"obj": obj, "kind": k or tname(obj), "names": [], "waiters": [], "holders": []}
+    if name and name not in e["names"]:
+        e["names"].append(name)
+    return e
+
+
+waits = {}     # ident -> text lines
+idle = []      # (ident, where)
+walks = {}     # ident -> list of frames, innermost first
+released = {}  # ident -> ids of the Conditions it waits on (their lock is released meanwhile)
+for ident, top in list(frames.items())[:P["max_threads"]]:
+    if ident == me:
+        continue
+    try:
+        stack = []
+        f = top
+        while f is not None and len(stack) < P["max_frames"]:
+            stack.append(f)
+            f = f.f_back
+        walks[ident] = stack
+        lines = []
+        chain = []   # the wait-API frames, from the innermost outwards
+        for fr in stack:
+            a = api_of(fr)
+            if a is None:
+                break
+            chain.append((fr, a))
+        for fr, a in chain:
+            if a in ("Condition.wait", "Condition.wait_for"):
+                try:
+                    released.setdefault(ident, set()).add(id(fr.f_locals.get("self")))
+                except Exception:  # noqa: BLE001
+                    pass
+        if chain:
+            fr, a = chain[-1]
+            caller = stack[len(chain)] if len(chain) < len(stack) else None
+            try:
+                loc = fr.f_locals
+                target = loc.get("fs") if a.startswith("concurrent.futures.") else loc.get("self")
+            except Exception:  # noqa: BLE001
+                target = None
+            name = None
+            if caller is not None and target is not None:
+                for text, v, _m in line_objects(caller):
+                    if v is target:
+                        name = text
+            if a.startswith("concurrent.futures."):
+                try:
+                    fs = list(target or ())
+                except Exception:  # noqa: BLE001
+                    fs = []
+                lines.append("waits in %s on %d future(s)%s, called from %s" % (
+                    a, len(fs), " `%s`" % name if name else "", where(caller) if caller else "?"))
+                for fut in fs[:5]:
+                    e = record(fut, None)
+                    e["waiters"].append(ident)
+                    lines.append("    future %s: %s" % (hex(id(fut)), state(fut, "Future")))
+            elif target is not None:
+                k = kind(target) or tname(target)
+                e = record(target, name)
+                e["waiters"].append(ident)
+                gn = global_names(target)
+                lines.append("waits in %s on %s `%s` (%s), called from %s" % (
+                    a, k, name or (gn[0] if gn else hex(id(target))), state(target, kind(target)),
+                    where(caller) if caller else "?"))
+                if k == "Thread":
+                    for oid, th in threads.items():
+                        if th is target:
+                            e["joins"] = oid
+            inner, ia = chain[0]
+            if ia in ("Condition.wait", "Condition.wait_for"):
+                try:
+                    to = inner.f_locals.get("timeout")
+                    lines.append("    timeout: %s" % ("none (waits until notified)" if to is None else "%s s" % to))
+                except Exception:  # noqa: BLE001
+                    pass
+        else:
+            # a C-level wait: the innermost frame stopped at a call on its current line
+            ent = entering_with(top)
+            if ent is not None and kind(ent[1]) is not None:
+                text, obj = ent
+                k = kind(obj)
+                e = record(obj, text)
+                e["waiters"].append(ident)
+                lines.append("waits to enter `with %s:` (%s, %s) at %s" % (text, k, state(obj, k), where(top)))
+            else:
+                hit = None
+                for text, v, m in line_objects(top):
+                    if kind(v) is not None:
+                        hit = (text, v, m)
+                if hit is not None:
+                    text, obj, m = hit
+                    k = kind(obj)
+                    e = record(obj, text)
+                    e["waiters"].append(ident)
+                    lines.append("waits in `%s%s()` (%s, %s) at %s" % (text, "." + m if m else "", k,
+                                                                     state(obj, k), where(top)))
+        if lines:
+            st = task_state(getattr(threads.get(ident), "native_id", 0) or 0)
+            if st == "R":
+                lines.append("    (its OS thread is running right now: the wait may be ending)")
+            waits[ident] = lines
+        else:
+            idle.append((ident, where(top)))
+    except Exception as e:  # noqa: BLE001 - a thread that ended mid-walk, a frame that changed
+        waits[ident] = ["<could not read this thread: %s: %s>" % (type(e).__name__, short(e))]
+
+# likely holders: threads whose frames are inside a with-block of a recorded object (or of a
+# Condition whose lock it is), unless they wait on that Condition (wait() released it)
+by_lock = {}
+for key, e in objects.items():
+    if e["kind"] == "Condition":
+        try:
+            by_lock[id(e["obj"]._lock)] = e
+        except Exception:  # noqa: BLE001
+            pass
+for ident, stack in walks.items():
+    for fr in stack:
+        try:
+            for text, obj, line in open_withs(fr):
+                e = objects.get(id(obj)) or by_lock.get(id(obj))
+                if e is not None and id(e["obj"]) not in released.get(ident, ()):
+                    e["holders"].append((ident, text, fr, line))
+        except Exception:  # noqa: BLE001
+            continue
+
+
+def order(ident):
+    t = threads.get(ident)
+    return (t is not threading.main_thread(), tlabel(ident))
+
+
+out.write("Lock waits: %d thread(s) wait on something recognizable, %d do not (of %d; this diagnostic's own thread left out)\n\n"
+          % (len(waits), len(idle), len(frames) - 1))
+for ident in sorted(waits, key=order):
+    th = threads.get(ident)
+    out.write("Thread %s (ident %d, native id %s)\n" % (tlabel(ident), ident, getattr(th, "native_id", "?")))
+    for line in waits[ident]:
+        out.write("  " + line + "\n")
+out.write("\n")
+
+if objects:
+    out.write("Objects waited on:\n")
+holds = {}   # ident -> keys of the objects it (likely) holds
+for key, e in objects.items():
+    try:
+        obj, k = e["obj"], e["kind"]
+        names = e["names"] + [n for n in global_names(obj) if n not in e["names"]]
+        e["label"] = "`%s`" % names[0] if names else "%s %s" % (k, hex(id(obj)))
+        out.write("  %s %s (%s)\n" % (k, " / ".join("`%s`" % n for n in names[:4]) or hex(id(obj)), state(obj, kind(obj))))
+        seen = []
+        for w in e["waiters"]:
+            if w not in seen:
+                seen.append(w)
+        out.write("    waiters: %s\n" % ", ".join(tlabel(w) for w in seen))
+        if "joins" in e:
+            j = e["joins"]
+            first = (waits.get(j) or ["at " + where(frames[j])] if j in frames else ["not running Python code"])[0]
+            out.write("    the joined thread %s %s\n" % (tlabel(j), first))
+        if k == "Condition":
+            try:
+                ws = list(obj._waiters)
+                mapped = []
+                for ident, stack in walks.items():
+                    for fr in stack:
+                        if api_of(fr) == "Condition.wait":
+                            try:
+                                if fr.f_locals.get("waiter") in ws and fr.f_locals.get("self") is obj:
+                                    mapped.append(tlabel(ident))
+                            except Exception:  # noqa: BLE001
+                                pass
+                out.write("    _waiters deque: %d waiter lock(s)%s\n" % (
+                    len(ws), " (threads: %s)" % ", ".join(mapped) if mapped else ""))
+            except Exception:  # noqa: BLE001
+                pass
+        owner = None
+        st = state(obj, kind(obj))
+        if k == "RLock" or (k == "Condition" and kind(getattr(obj, "_lock", None)) == "RLock"):
+            owner = owner_ident(obj if k == "RLock" else obj._lock)
+            if owner is not None:
+                out.write("    owner: %s (recorded by the RLock)\n" % tlabel(owner))
+                holds.setdefault(owner, []).append(key)
+        elif (k == "Lock" and st == "locked") or (k == "Condition" and st.endswith("lock locked")):
+            out.write("    owner: not recorded by CPython (a Lock has no owner)\n")
+        for ident, text, fr, line in e["holders"]:
+            if owner is not None and ident == owner:
+                continue
+            out.write("    likely holder (in a with-block of this lock): %s, `with %s:` (line %s) in %s\n" % (
+                tlabel(ident), text, line, where(fr)))
+            holds.setdefault(ident, []).append(key)
+    except Exception as ex:  # noqa: BLE001
+        out.write("  <object unreadable: %s>\n" % type(ex).__name__)
+
+# wait-for cycles: thread -> object it waits on -> thread that (likely) holds it
+waits_on = {}
+for key, e in objects.items():
+    for w in e["waiters"]:
+        waits_on.setdefault(w, []).append(key)
+holders_of = {}
+for ident, keys in holds.items():
+    for key in keys:
+        holders_of.setdefault(key, []).append(ident)
+rings = []
+for start in sorted(waits_on, key=order):
+    path, cur, seen = [], start, set()
+    while cur not in seen:
+        seen.add(cur)
+        nxt = None
+        for key in waits_on.get(cur, []):
+            hs = [h for h in holders_of.get(key, []) if h != cur]
+            if hs:
+                nxt = (key, hs[0])
+                break
+        if nxt is None:
+            break
+        path.append((cur, nxt[0], nxt[1]))
+        cur = nxt[1]
+    if path and cur == start and frozenset(p[0] for p in path) not in rings:
+        rings.append(frozenset(p[0] for p in path))
+        out.write("\nDEADLOCK (wait-for cycle; \"held\" as found above): %s\n" % "; ".join(
+            "%s waits for %s, held by %s" % (tlabel(a), objects[k].get("label", hex(k)), tlabel(b)) for a, k, b in path))
+
+if P["all_threads"] and idle:
+    out.write("\nNot waiting on anything recognizable:\n")
+    for ident, w in idle:
+        out.write("  %s at %s\n" % (tlabel(ident), w))
+elif idle:
+    out.write("\nNot waiting on anything recognizable: %s\n" % ", ".join(tlabel(i) for i, _ in idle[:30]))
