@@ -3,6 +3,7 @@ package dev.thaw.samples.java;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,12 +39,16 @@ public final class PoolStarvation {
         ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(WORKERS,
                 named("report-worker-", workers));
         reportPool = pool;
-        // Both workers exist before the first report runs: otherwise a report's section, submitted while
-        // the second worker is not yet created, gets a fresh worker of its own and that report completes.
-        pool.prestartAllCoreThreads();
+        // Every report is submitted before any renders its sections (as when a batch of reports arrives at
+        // once): otherwise a section submitted early can reach a free worker and that report completes.
+        CountDownLatch allSubmitted = new CountDownLatch(1);
         for (String report : REPORTS) {
-            pool.submit(() -> generateReport(pool, report));
+            pool.submit(() -> {
+                allSubmitted.await();
+                return generateReport(pool, report);
+            });
         }
+        allSubmitted.countDown();
         // queued for good: the reports that found no free worker, and one section per running report
         int starved = (REPORTS.size() - WORKERS) + WORKERS;
         Readiness.await("java-pool-starvation",
