@@ -39,16 +39,20 @@ final class KernelThreads {
     }
 
     KernelThread read(long tid) {
-        String dir = "task/" + tid + "/";
-        char state = '?';
-        String name = "";
+        ProcStat st;
         try {
-            ProcStat st = proc.taskStat(pid, (int) tid);
-            state = st.state();
-            name = st.comm();
+            st = proc.taskStat(pid, (int) tid);
         } catch (RuntimeException e) {
             return new KernelThread(tid, "", 'X', null, WaitKind.UNKNOWN, null, "thread not found");
         }
+        return read(tid, st);
+    }
+
+    /** Like {@link #read(long)}, with the thread's {@code stat} already read. */
+    KernelThread read(long tid, ProcStat st) {
+        String dir = "task/" + tid + "/";
+        char state = st.state();
+        String name = st.comm();
         String line = null;
         // The kernel refuses the read now and then while the thread changes state: look again.
         for (int attempt = 0; attempt < 3 && line == null; attempt++) {
@@ -145,6 +149,20 @@ final class KernelThreads {
             default -> {
                 return new KernelThread(tid, name, state, call, WaitKind.UNKNOWN, null, "in " + call);
             }
+        }
+    }
+
+    /**
+     * How long ago the thread started, from its {@code starttime} (clock ticks since boot, at the
+     * kernel's USER_HZ of 100) and {@code /proc/uptime}; null when unreadable.
+     */
+    static Long ageMs(ProcStat st) {
+        try {
+            String up = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).trim().split(" ")[0];
+            long nowMs = Math.round(Double.parseDouble(up) * 1000);
+            return Math.max(0, nowMs - st.startTimeTicks() * 10);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

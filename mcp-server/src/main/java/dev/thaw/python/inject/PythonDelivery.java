@@ -7,6 +7,7 @@ import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.PendingReport;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.python.Pep768Writer;
 import dev.thaw.python.Pep768Writer.PyThread;
@@ -94,11 +95,17 @@ final class PythonDelivery implements Delivery {
         KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
         List<ThreadPlanner.Candidate> out = new ArrayList<>();
         for (PyThread t : writer.threads()) {
-            KernelThread k = kernel.read(t.nativeTid());
+            ProcStat st;
+            try {
+                st = proc.taskStat(pid, (int) t.nativeTid());
+            } catch (RuntimeException e) {
+                continue; // the thread has exited
+            }
+            KernelThread k = kernel.read(t.nativeTid(), st);
             if (k.name().startsWith("thaw-") || k.state() == 'X' || k.state() == 'Z') {
                 continue;
             }
-            out.add(new ThreadPlanner.Candidate(t, k));
+            out.add(new ThreadPlanner.Candidate(t, k, KernelThreads.ageMs(st)));
         }
         return out;
     }

@@ -23,15 +23,38 @@ import java.util.stream.Collectors;
  *   <li>in {@code inline} mode one thread only (the script runs on it, so which one matters): the
  *       main thread when eligible, else the soonest to wake;</li>
  *   <li>when every thread is blocked without a bound, all of them are armed (whichever wakes first
- *       runs it) and the delivery reports what they wait on.</li>
+ *       runs it) and the delivery reports what they wait on;</li>
+ *   <li>threads younger than {@link #SETTLED_MS} are left alone until they have settled (see there).</li>
  * </ul>
  */
 final class ThreadPlanner {
 
     static final int MAX_ARMED = 16;
+    /**
+     * Threads younger than this are not armed by "auto" (the main thread always may be). Arming
+     * writes into the thread's state; a thread that exits between thaw's last look and the write has
+     * had that memory freed, and the write corrupts the target's heap. Short-lived threads (one per
+     * request, per job) are where that race is real — seen crashing targets under thread churn — so
+     * auto waits until a thread has lived this long; the periodic re-plan adds it then.
+     */
+    static final long SETTLED_MS = 1_000;
 
-    /** A Python thread with what the kernel says about it. */
-    record Candidate(PyThread thread, KernelThread kernel) {
+    /**
+     * A Python thread with what the kernel says about it.
+     *
+     * @param ageMs how long ago the thread started, or null when unknown (not inspected)
+     */
+    record Candidate(PyThread thread, KernelThread kernel, Long ageMs) {
+
+        Candidate(PyThread thread, KernelThread kernel) {
+            this(thread, kernel, null);
+        }
+
+        /** Old enough (or the main thread, whose state lives as long as the interpreter) to arm. */
+        boolean settled() {
+            return thread.main() || ageMs == null || ageMs >= SETTLED_MS;
+        }
+
         long urgency() {
             // A thread without a Python frame reaches a safe point only through PyErr_CheckSignals.
             long u = kernel.urgency();
@@ -82,7 +105,11 @@ final class ThreadPlanner {
         return plan.stream().filter(c -> c.wakesByItself() && !armed.contains(c.thread().nativeTid())).toList();
     }
 
-    private static List<Candidate> auto(InjectionMode mode, List<Candidate> all) {
+    private static List<Candidate> auto(InjectionMode mode, List<Candidate> candidates) {
+        List<Candidate> settled = candidates.stream().filter(Candidate::settled).toList();
+        // Only young threads (no main thread state, everything just started): the oldest one is the best bet.
+        List<Candidate> all = !settled.isEmpty() ? settled : List.of(candidates.stream()
+                .max(Comparator.comparingLong(c -> c.ageMs() == null ? 0 : c.ageMs())).orElseThrow());
         List<Candidate> sorted = new ArrayList<>(all);
         // Soonest first; the main thread first among equals (it is what a person expects to see run it).
         sorted.sort(Comparator.comparingLong(Candidate::urgency)

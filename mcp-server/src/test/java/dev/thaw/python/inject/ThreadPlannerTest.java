@@ -19,6 +19,11 @@ class ThreadPlannerTest {
                 new KernelThread(tid, "t" + tid, kind == WaitKind.RUNNING ? 'R' : 'S', "x", kind, ms, kind.wire()));
     }
 
+    static ThreadPlanner.Candidate aged(long tid, boolean main, long ageMs) {
+        ThreadPlanner.Candidate x = c(tid, main, WaitKind.RUNNING, 0L);
+        return new ThreadPlanner.Candidate(x.thread(), x.kernel(), ageMs);
+    }
+
     static List<Long> tids(List<ThreadPlanner.Candidate> plan) {
         return plan.stream().map(x -> x.thread().nativeTid()).toList();
     }
@@ -30,6 +35,21 @@ class ThreadPlannerTest {
         assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD, all))).containsExactly(3L, 1L);
         assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.INLINE, all)))
                 .as("inline: one thread, the main one when eligible").containsExactly(1L);
+    }
+
+    @Test
+    void autoLeavesThreadsThatJustStartedAloneUntilTheySettle() {
+        // Writing into the state of a thread that exits a moment later corrupts the target's heap.
+        var all = List.of(aged(1, true, 5), aged(2, false, 50), aged(3, false, 5_000));
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD, all))).containsExactly(1L, 3L);
+        assertThat(tids(ThreadPlanner.additions(InjectionMode.THREAD, all, List.of(1L, 3L)))).isEmpty();
+        assertThat(tids(ThreadPlanner.additions(InjectionMode.THREAD,
+                List.of(aged(1, true, 1_500), aged(2, false, 1_050), aged(3, false, 6_000)), List.of(1L, 3L))))
+                .as("once settled, the re-plan adds it").containsExactly(2L);
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD,
+                List.of(aged(2, false, 20), aged(3, false, 300))))).as("only young threads: the oldest").containsExactly(3L);
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.tid(2), InjectionMode.THREAD, all)))
+                .as("an explicit TID is the caller's choice").containsExactly(2L);
     }
 
     @Test
