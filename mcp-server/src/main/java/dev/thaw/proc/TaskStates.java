@@ -1,28 +1,29 @@
 package dev.thaw.proc;
 
-import java.io.FileInputStream;
-import java.io.FileNotFoundException;
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Reads {@link TaskState} from {@code /proc/PID/task/TID/{stat,syscall,wchan}}. Reading these
  * never disturbs the thread: for a thread on a CPU the kernel answers "running" instead of
  * waiting for it.
  *
- * <p>These reads dominate the cost of a snapshot of a many-threaded process (tens of microseconds
- * per file, mostly in the kernel), so this reader reuses one buffer and plain file streams, and
- * reads {@code wchan} only when the syscall does not already say what the thread waits for.
+ * <p>These reads dominate the cost of a snapshot of a many-threaded process (each open + read +
+ * close of such a file costs 8–15 µs here, mostly in the kernel), so the files stay open between
+ * reads ({@link TaskFiles}: a read is then one {@code pread}), this reader reuses its buffers, and
+ * {@code wchan} is read only when the syscall does not already say what the thread waits for.
  * One instance per reading thread.
  */
 public final class TaskStates {
@@ -32,16 +33,32 @@ public final class TaskStates {
     private static volatile ExecutorService pool;
 
     private final ProcFs procFs;
-    private final byte[] buf = new byte[4096];
+    private final TaskFiles files;
+    /** Per reading thread, reused across instances: a direct buffer costs a few microseconds to allocate. */
+    private static final ThreadLocal<ByteBuffer> DIRECT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(4096));
+    private static final ThreadLocal<byte[]> BUF = ThreadLocal.withInitial(() -> new byte[4096]);
+
+    private ByteBuffer direct;
+    private byte[] buf;
+    /** The handles of the process read last. */
+    private TaskFiles.Proc proc;
 
     public TaskStates(ProcFs procFs) {
+        this(procFs, TaskFiles.SHARED);
+    }
+
+    TaskStates(ProcFs procFs, TaskFiles files) {
         this.procFs = procFs;
+        this.files = files;
     }
 
     /** The state of one thread, or null when that thread has exited. */
     public TaskState read(int pid, int tid) {
-        String dir = procFs.root() + "/" + pid + "/task/" + tid + "/";
-        int n = slurp(dir + "stat");
+        if (proc == null || proc.pid != pid) {
+            proc = files.process(procFs, pid);
+        }
+        TaskFiles.Thread handles = files.thread(proc, tid);
+        int n = slurp(handles, TaskFiles.Kind.STAT);
         if (n <= 0) {
             return null;
         }
@@ -55,25 +72,28 @@ public final class TaskStates {
         char state = (char) buf[close + 2];
         String syscall = null;
         String args = null;
-        n = slurp(dir + "syscall");
+        n = slurp(handles, TaskFiles.Kind.SYSCALL);
         if (n > 0) {
-            String[] f = new String(buf, 0, n, StandardCharsets.ISO_8859_1).trim().split(" ", 5);
-            if (f[0].equals("running")) {
+            // "running", or "-1 sp pc" (not in a system call), or "nr arg1 ... arg6 sp pc"
+            int len = trimmedEnd(n);
+            int s1 = indexOf((byte) ' ', 0, len);
+            int nrEnd = s1 < 0 ? len : s1;
+            if (tokenIs("running", nrEnd)) {
                 syscall = "running";
-            } else if (!f[0].isEmpty() && !f[0].equals("-1")) {
-                try {
-                    syscall = SyscallNames.name(Integer.parseInt(f[0]));
-                } catch (NumberFormatException e) {
-                    syscall = null;
-                }
-                if (f.length >= 4) {
-                    args = f[1] + " " + f[2] + " " + f[3];
+            } else if (nrEnd > 0 && !(nrEnd == 2 && buf[0] == '-' && buf[1] == '1')) {
+                int nr = parseInt(0, nrEnd);
+                syscall = nr < 0 ? null : SyscallNames.name(nr);
+                int s2 = s1 < 0 ? -1 : indexOf((byte) ' ', s1 + 1, len);
+                int s3 = s2 < 0 ? -1 : indexOf((byte) ' ', s2 + 1, len);
+                if (s3 >= 0) {
+                    int s4 = indexOf((byte) ' ', s3 + 1, len);
+                    args = new String(buf, s1 + 1, (s4 < 0 ? len : s4) - s1 - 1, StandardCharsets.ISO_8859_1);
                 }
             }
         }
         String wchan = null;
         if (syscall == null && state != 'R') {
-            n = slurp(dir + "wchan");
+            n = slurp(handles, TaskFiles.Kind.WCHAN);
             String w = n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.ISO_8859_1).trim();
             wchan = w.isEmpty() || w.equals("0") ? null : w;
         }
@@ -81,19 +101,52 @@ public final class TaskStates {
     }
 
     /** Reads the file into {@code buf}; returns its length, or -1 when it is gone or unreadable. */
-    private int slurp(String path) {
-        try (FileInputStream in = new FileInputStream(path)) {
-            int n = 0;
-            int r;
-            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-                n += r;
-            }
-            return n;
-        } catch (FileNotFoundException e) {
-            return -1;
-        } catch (IOException e) {
-            return -1; // syscall needs ptrace access; ESRCH when the thread exits mid-read
+    private int slurp(TaskFiles.Thread handles, TaskFiles.Kind kind) {
+        if (direct == null) {
+            direct = DIRECT.get();
+            buf = BUF.get();
         }
+        int n = files.read(proc, handles, kind, direct);
+        if (n > 0) {
+            direct.flip();
+            direct.get(buf, 0, n);
+        }
+        return n;
+    }
+
+    private int trimmedEnd(int n) {
+        while (n > 0 && buf[n - 1] <= ' ') {
+            n--;
+        }
+        return n;
+    }
+
+    private boolean tokenIs(String word, int len) {
+        if (len != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (buf[i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A non-negative decimal number, or -1. */
+    private int parseInt(int from, int to) {
+        if (to <= from || to - from > 9) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
     }
 
     private int indexOf(byte b, int from, int to) {
@@ -120,7 +173,15 @@ public final class TaskStates {
      * what is left. Threads that exit meanwhile are missing from the result.
      */
     public static Pending readAllAsync(ProcFs procFs, int pid) {
-        Pending p = new Pending(procFs, pid);
+        return readAllAsync(procFs, pid, null);
+    }
+
+    /**
+     * Like {@link #readAllAsync(ProcFs, int)} for the given threads only ({@code null}: list
+     * them; with a thousand threads listing {@code /proc/PID/task} alone costs about a millisecond).
+     */
+    public static Pending readAllAsync(ProcFs procFs, int pid, List<Integer> tids) {
+        Pending p = new Pending(procFs, pid, tids);
         ExecutorService workers = pool();
         p.running.add(CompletableFuture.runAsync(p::listThenWork, workers));
         for (int i = 1; i < WORKERS; i++) {
@@ -129,64 +190,97 @@ public final class TaskStates {
         return p;
     }
 
-    /** Thread states being read: work is taken from a queue of slices by workers and the joiner alike. */
+    /**
+     * The threads of {@code pid} whose files are kept open from an earlier read (see
+     * {@link #retainOnly}), ascending; empty when none. A hint of which threads to read, not a listing.
+     */
+    public static List<Integer> known(ProcFs procFs, int pid) {
+        return TaskFiles.SHARED.known(procFs, pid);
+    }
+
+    /**
+     * Closes the files kept open for threads of {@code pid} other than {@code tids} (threads that
+     * have exited, or that the caller does not need any more).
+     */
+    public static void retainOnly(ProcFs procFs, int pid, Collection<Integer> tids) {
+        TaskFiles.SHARED.retainOnly(procFs, pid, tids);
+    }
+
+    /** Closes every file kept open for the threads of {@code pid} (the next read opens them again). */
+    public static void forget(ProcFs procFs, int pid) {
+        TaskFiles.SHARED.retainOnly(procFs, pid, Set.of());
+    }
+
+    /**
+     * Thread states being read: threads are claimed one at a time by workers and the joiner alike.
+     * The joiner never waits for a worker that the scheduler has not run yet (or has preempted
+     * mid-read): it reads whatever has no result yet itself, so on a busy machine this costs about
+     * what reading everything on the caller's thread would, and on an idle one about half.
+     */
     public static final class Pending {
-        private static final int SLICE = 24;
+        private static final TaskState GONE = new TaskState(0, "", '?', null, null, null);
 
         private final ProcFs procFs;
         private final int pid;
-        private final ConcurrentLinkedQueue<List<Integer>> slices = new ConcurrentLinkedQueue<>();
-        private final ConcurrentHashMap<Integer, TaskState> results = new ConcurrentHashMap<>();
-        private final CompletableFuture<Void> listed = new CompletableFuture<>();
+        private final List<Integer> given;
+        private final CompletableFuture<List<Integer>> listed = new CompletableFuture<>();
+        private final AtomicInteger next = new AtomicInteger();
+        private volatile AtomicReferenceArray<TaskState> results;
         private final List<CompletableFuture<Void>> running = new CopyOnWriteArrayList<>();
 
-        private Pending(ProcFs procFs, int pid) {
+        private Pending(ProcFs procFs, int pid, List<Integer> given) {
             this.procFs = procFs;
             this.pid = pid;
+            this.given = given;
+            if (given != null) {
+                results = new AtomicReferenceArray<>(given.size());
+                listed.complete(given);
+            }
         }
 
         private void listThenWork() {
-            try {
-                List<Integer> tids = procFs.tids(pid);
-                for (int i = 0; i < tids.size(); i += SLICE) {
-                    slices.add(tids.subList(i, Math.min(tids.size(), i + SLICE)));
+            if (given == null) {
+                try {
+                    List<Integer> all = procFs.tids(pid);
+                    results = new AtomicReferenceArray<>(all.size());
+                    listed.complete(all);
+                } catch (RuntimeException e) {
+                    listed.completeExceptionally(e);
+                    return;
                 }
-                listed.complete(null);
-            } catch (RuntimeException e) {
-                listed.completeExceptionally(e);
-                return;
             }
             work();
         }
 
         private void work() {
-            if (!listed.isDone()) {
-                try {
-                    listed.join();
-                } catch (RuntimeException e) {
-                    return;
-                }
+            List<Integer> tids;
+            try {
+                tids = listed.join();
+            } catch (RuntimeException e) {
+                return;
             }
+            AtomicReferenceArray<TaskState> out = results;
             TaskStates reader = new TaskStates(procFs);
-            List<Integer> slice;
-            while ((slice = slices.poll()) != null) {
-                for (int tid : slice) {
-                    TaskState t = reader.read(pid, tid);
-                    if (t != null) {
-                        results.put(tid, t);
-                    }
-                }
+            for (int i; (i = next.getAndIncrement()) < tids.size(); ) {
+                read(reader, tids, out, i);
             }
         }
 
+        private void read(TaskStates reader, List<Integer> tids, AtomicReferenceArray<TaskState> out, int i) {
+            TaskState t = reader.read(pid, tids.get(i));
+            out.set(i, t == null ? GONE : t);
+        }
+
         /**
-         * Helps read what is left, waits for the workers, and returns tid -> state.
+         * Reads what is left (including what a worker has claimed but not finished: reading a
+         * thread twice is harmless) and returns tid -> state.
          *
          * @throws ProcessGoneException when the process vanished before its threads were listed
          */
         public Map<Integer, TaskState> join() {
+            List<Integer> tids;
             try {
-                listed.join();
+                tids = listed.join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;
@@ -195,13 +289,47 @@ public final class TaskStates {
             }
             work();
             for (CompletableFuture<Void> f : running) {
-                f.join();
+                f.cancel(false); // a worker not started yet need not start at all
             }
-            return new HashMap<>(results);
+            AtomicReferenceArray<TaskState> out = results;
+            TaskStates reader = null;
+            Map<Integer, TaskState> states = new HashMap<>(tids.size() * 2);
+            for (int i = 0; i < tids.size(); i++) {
+                TaskState t = out.get(i);
+                if (t == null) {
+                    // claimed by a worker that has not finished it
+                    if (reader == null) {
+                        reader = new TaskStates(procFs);
+                    }
+                    read(reader, tids, out, i);
+                    t = out.get(i);
+                }
+                if (t != GONE) {
+                    states.put(tids.get(i), t);
+                }
+            }
+            if (given == null) {
+                TaskFiles.SHARED.retainOnly(procFs, pid, tids); // a full listing: the others have exited
+            }
+            return states;
         }
     }
 
-    public static Map<Integer, TaskState> readAll(ProcFs procFs, int pid, List<Integer> tids) {
+    /**
+     * Lists the threads of a process and reads their states on this thread; threads that exit
+     * meanwhile are missing from the result.
+     *
+     * @throws ProcessGoneException when the process vanished before its threads were listed
+     */
+    public static Map<Integer, TaskState> readAll(ProcFs procFs, int pid) {
+        List<Integer> tids = procFs.tids(pid);
+        Map<Integer, TaskState> out = readAll(procFs, pid, tids);
+        TaskFiles.SHARED.retainOnly(procFs, pid, tids);
+        return out;
+    }
+
+    /** Reads the states of the given threads; those that have exited are missing from the result. */
+    public static Map<Integer, TaskState> readAll(ProcFs procFs, int pid, Collection<Integer> tids) {
         TaskStates reader = new TaskStates(procFs);
         Map<Integer, TaskState> out = new HashMap<>(tids.size() * 2);
         for (int tid : tids) {

@@ -10,14 +10,33 @@ import dev.thaw.python.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * {@code snapshot}: every thread's stack, read from outside, for whichever runtime the process runs.
  * One operation behind the MCP tool and {@code thaw stacks}; it only picks the engine.
+ *
+ * <p>Telling a Python process from others reads its memory map and ELF headers (a few hundred
+ * microseconds, as much as reading a hundred threads' stacks), so a process already read as
+ * CPython (same pid and start time) goes straight to the Python engine, which checks the runtime
+ * again anyway; should it not find one any more (the process exec'd another program), the full
+ * look-up runs.
  */
 public final class SnapshotService {
 
     private final ProcFs proc;
     private final JvmProbe jvmProbe;
+    /** pid@start ticks of processes last read as CPython. */
+    private final Set<String> python = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+                    return size() > 256;
+                }
+            }));
 
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
         this.proc = proc;
@@ -28,8 +47,21 @@ public final class SnapshotService {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
+        String key = pid + "@" + proc.stat(pid).startTimeTicks();
+        if (python.contains(key)) {
+            try {
+                return PythonSnapshotter.snapshot(proc, pid, request);
+            } catch (ThawException e) {
+                if (!"not_python".equals(e.code())) {
+                    throw e;
+                }
+                python.remove(key); // it exec'd another program: look again
+            }
+        }
         if (PythonProbe.identify(proc, pid).isPresent()) {
-            return PythonSnapshotter.snapshot(proc, pid, request);
+            Snapshot s = PythonSnapshotter.snapshot(proc, pid, request);
+            python.add(key);
+            return s;
         }
         if (jvmProbe.inspect(pid).isPresent()) {
             return JvmSnapshotter.snapshot(proc, pid, request);

@@ -93,7 +93,7 @@ final class FrameWalker {
         if (addrq < 0 || addrq > c.codeUnits()) {
             throw new TornReadException("instruction pointer outside its code");
         }
-        return new Frame(c.qualname(), c.filename(), c.lineAt(addrq));
+        return c.frameAt(addrq);
     }
 
     private ByteBuffer frameBytes(long frame, int size) {

@@ -14,8 +14,10 @@ import dev.thaw.snapshot.WaitClassifier;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code snapshot} operation for CPython processes (MCP tool {@code snapshot}, CLI
@@ -69,19 +71,23 @@ public final class PythonSnapshotter {
             }
             return out;
         }
-        // The kernel's per-thread files cost tens of microseconds each: read them on other threads
-        // while this one reads the stacks.
-        // With many threads, read the kernel's files on workers while this thread reads the stacks
-        // (then help them); with few, a hand-off to the pool costs more than it saves.
+        // The kernel's per-thread files cost several microseconds each even when kept open
+        // (TaskStates): with many threads, read them on workers while this thread reads the
+        // stacks (then help them); with few, a hand-off to the pool costs more than it saves, and
+        // on a busy machine the worker only competes with this thread. Only the threads that
+        // run Python code are read: those found last time (known), else all of them; threads
+        // found in memory but not read yet are read after.
         List<PyThreadStack> threads;
         Map<Integer, TaskState> states;
-        if (procFs.stat(pid).numThreads() >= ASYNC_THRESHOLD) {
-            TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid);
+        List<Integer> known = TaskStates.known(procFs, pid);
+        int expected = known.isEmpty() ? procFs.stat(pid).numThreads() : known.size();
+        if (expected >= ASYNC_THRESHOLD) {
+            TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid, known.isEmpty() ? null : known);
             threads = reader.read(); // if this fails, the workers finish on their own
             states = kernel.join();
         } else {
             threads = reader.read();
-            states = TaskStates.readAll(procFs, pid, procFs.tids(pid));
+            states = TaskStates.readAll(procFs, pid, tids(threads));
         }
         List<ThreadStack> out = new ArrayList<>(threads.size());
         TaskStates tasks = new TaskStates(procFs);
@@ -104,7 +110,16 @@ public final class PythonSnapshotter {
         if (!procFs.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
+        TaskStates.retainOnly(procFs, pid, tids(threads)); // close the files of threads that are gone
         return out;
+    }
+
+    private static Set<Integer> tids(List<PyThreadStack> threads) {
+        Set<Integer> tids = new HashSet<>(threads.size() * 2);
+        for (PyThreadStack t : threads) {
+            tids.add((int) t.tid());
+        }
+        return tids;
     }
 
     private static List<String> notes(PythonStackReader reader, boolean incomplete) {

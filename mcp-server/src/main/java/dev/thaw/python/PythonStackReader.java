@@ -13,10 +13,12 @@ import dev.thaw.snapshot.Frame;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads every thread's Python stack out of a live CPython 3.14 or 3.15 process (GIL build) without
@@ -53,14 +55,14 @@ public final class PythonStackReader implements AutoCloseable {
     private Interpreters lastInterpreters;
 
     private PythonStackReader(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d,
-                              PythonIdentity identity) {
+                              PythonIdentity identity, AtomicReference<RemoteObjects.CodeCache> codes) {
         this.pid = pid;
         this.procFs = procFs;
         this.mem = mem;
         this.runtime = runtime;
         this.d = d;
         this.identity = identity;
-        this.objects = new RemoteObjects(mem, d);
+        this.objects = new RemoteObjects(mem, d, codes);
         this.walker = new FrameWalker(mem, d, objects);
     }
 
@@ -77,32 +79,83 @@ public final class PythonStackReader implements AutoCloseable {
     public static PythonStackReader open(ProcFs procFs, int pid) {
         // The runtime never moves during a process's life: remember it per (pid, start time), so
         // repeated snapshots skip /proc/PID/maps (about a millisecond for a process with many
-        // thread stacks) and the ELF look-up. The cookie is re-checked on every open.
-        String key = pid + "@" + procFs.stat(pid).startTimeTicks();
+        // thread stacks) and the ELF look-up. The cookie is re-checked on every open. The decoded
+        // code objects are kept with it (see RemoteObjects: valid while the code generation holds).
+        String key = procFs.root() + "/" + pid + "@" + procFs.stat(pid).startTimeTicks();
         ProcessMemory mem = ProcessMemory.open(procFs, pid, ProcessMemory.Mode.READ);
         try {
-            Long cached = RUNTIMES.get(key);
-            long runtime = cached != null && hasCookie(mem, cached) ? cached : locate(procFs, pid, mem);
+            Known known = KNOWN.get(key);
+            boolean valid = known != null && hasCookie(mem, known.runtime());
+            long runtime = valid ? known.runtime() : locate(procFs, pid, mem);
             PythonIdentity identity = PythonProbe.fromMemory(mem, runtime);
             if (!identity.supported()) {
                 throw unsupported(pid, identity.unsupportedReason());
             }
             DebugOffsets d = DebugOffsets.decode(mem.bytes(runtime, DebugField.structSize(identity.version().minor())));
-            RUNTIMES.put(key, runtime);
-            return new PythonStackReader(pid, procFs, mem, runtime, d, identity);
+            // exec() keeps the pid and the start time but not the code objects: decoded ones are
+            // reused only within one program image (same exec fingerprint).
+            byte[] image = execFingerprint(procFs, pid, mem);
+            if (!valid || known.runtime() != runtime || image == null || !Arrays.equals(image, known.image())) {
+                known = new Known(runtime, image, new AtomicReference<>());
+                KNOWN.put(key, known);
+            }
+            return new PythonStackReader(pid, procFs, mem, runtime, d, identity, known.codes());
         } catch (RuntimeException e) {
             mem.close();
             throw e;
         }
     }
 
-    private static final Map<String, Long> RUNTIMES = Collections.synchronizedMap(
+    /**
+     * What stays true of one process between snapshots: where its runtime is and, for one program
+     * image ({@code image}: see {@link #execFingerprint}), its decoded code objects.
+     */
+    private record Known(long runtime, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes) {
+    }
+
+    private static final int AT_RANDOM = 25;
+
+    /**
+     * The 16 random bytes the kernel gives every new program image ({@code AT_RANDOM} in the
+     * auxiliary vector, on the initial stack): they differ after every exec, even of the same
+     * binary at the same addresses. Null when unreadable.
+     */
+    static byte[] execFingerprint(ProcFs procFs, int pid, ProcessMemory mem) {
+        try {
+            ByteBuffer auxv = ByteBuffer.wrap(procFs.readBytes(pid, "auxv")).order(ByteOrder.LITTLE_ENDIAN);
+            while (auxv.remaining() >= 16) {
+                long type = auxv.getLong();
+                long value = auxv.getLong();
+                if (type == AT_RANDOM) {
+                    return mem.bytes(value, 16);
+                }
+                if (type == 0) {
+                    break;
+                }
+            }
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            // unreadable: no reuse
+        }
+        return null;
+    }
+
+    private static final Map<String, Known> KNOWN = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> e) {
-                    return size() > 1024;
+                protected boolean removeEldestEntry(Map.Entry<String, Known> e) {
+                    return size() > 64;
                 }
             });
+
+    /** Drops the code objects decoded from {@code pid} so far (benchmarks: the cost of a first snapshot). */
+    static void forgetCodeObjects(ProcFs procFs, int pid) {
+        String prefix = procFs.root() + "/" + pid + "@";
+        synchronized (KNOWN) {
+            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.runtime(), v.image(), new AtomicReference<>()) : v);
+        }
+    }
 
     private static boolean hasCookie(ProcessMemory mem, long address) {
         try {

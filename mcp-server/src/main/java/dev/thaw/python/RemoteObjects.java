@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads Python objects out of the target: code objects (cached), strings of every kind, bytes.
@@ -16,7 +18,10 @@ import java.util.Map;
  *
  * <p>Code objects are immutable and cached by address. An address can be reused once the code
  * object is freed; CPython bumps the interpreter's {@code _code_object_generation} on every code
- * deallocation, and {@link #invalidateIf} drops the cache when it moved.
+ * deallocation, and {@link #invalidateIf} drops the cache when it moved. The cache belongs to
+ * the process ({@link CodeCache}), so later snapshots of the same process start with it; each
+ * pass uses the cache of the generation it read, so a reader that saw an older generation never
+ * adds to a newer one.
  */
 final class RemoteObjects {
 
@@ -27,33 +32,72 @@ final class RemoteObjects {
 
     private final ProcessMemory mem;
     private final DebugOffsets d;
-    private final Map<Long, CodeInfo> codes = new HashMap<>();
+    private final AtomicReference<CodeCache> shared;
+    private CodeCache codes;
     private final Map<Long, String> typeNames = new HashMap<>();
-    private long generation = Long.MIN_VALUE;
 
-    RemoteObjects(ProcessMemory mem, DebugOffsets d) {
-        this.mem = mem;
-        this.d = d;
+    /** Code objects of one process decoded while its {@code _code_object_generation} had one value. */
+    static final class CodeCache {
+        /** Beyond this many code objects the cache starts over (a process that churns code). */
+        private static final int MAX_CODES = 1 << 16;
+
+        final long generation;
+        private final Map<Long, CodeInfo> codes = new ConcurrentHashMap<>();
+
+        CodeCache(long generation) {
+            this.generation = generation;
+        }
     }
 
+    RemoteObjects(ProcessMemory mem, DebugOffsets d) {
+        this(mem, d, new AtomicReference<>());
+    }
+
+    /** @param shared the process's code cache, shared by every reader of that process */
+    RemoteObjects(ProcessMemory mem, DebugOffsets d, AtomicReference<CodeCache> shared) {
+        this.mem = mem;
+        this.d = d;
+        this.shared = shared;
+    }
+
+    /** Call at the start of every pass with the interpreter's {@code _code_object_generation}. */
     void invalidateIf(long codeObjectGeneration) {
-        if (codeObjectGeneration != generation) {
-            codes.clear();
-            generation = codeObjectGeneration;
+        while (true) {
+            CodeCache c = shared.get();
+            if (c != null && c.generation == codeObjectGeneration) {
+                codes = c;
+                return;
+            }
+            CodeCache fresh = new CodeCache(codeObjectGeneration);
+            if (c != null && codeObjectGeneration < c.generation) {
+                codes = fresh; // we read an older generation than another reader: keep ours private
+                return;
+            }
+            if (shared.compareAndSet(c, fresh)) {
+                codes = fresh;
+                return;
+            }
         }
     }
 
     int cachedCodeObjects() {
-        return codes.size();
+        return codes == null ? 0 : codes.codes.size();
     }
 
     CodeInfo code(long address) {
-        CodeInfo c = codes.get(address);
+        if (codes == null) {
+            throw new IllegalStateException("invalidateIf was not called");
+        }
+        Map<Long, CodeInfo> m = codes.codes;
+        CodeInfo c = m.get(address);
         if (c != null) {
             return c;
         }
         c = readCode(address);
-        codes.put(address, c);
+        if (m.size() >= CodeCache.MAX_CODES) {
+            m.clear();
+        }
+        m.put(address, c);
         return c;
     }
 
