@@ -9,7 +9,8 @@ package dev.thaw.proc;
  *                    (usually disk), T stopped, t traced, Z zombie, I idle
  * @param syscall     the system call the thread is blocked in ({@code futex}, {@code epoll_wait},
  *                    ...), {@code running} when on a CPU, or null when it is in none or unknown
- * @param syscallArgs the first three syscall arguments in hex (for futex: the address waited on), or null
+ * @param syscallArgs the first four syscall arguments in hex (for futex: the address waited on, the
+ *                    operation, the value, the timeout pointer), or null
  * @param wchan       the kernel function it sleeps in, when the syscall alone does not say; or null
  */
 public record TaskState(int tid, String name, char state, String syscall, String syscallArgs, String wchan) {

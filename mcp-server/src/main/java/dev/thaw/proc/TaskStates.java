@@ -85,9 +85,12 @@ public final class TaskStates {
                 syscall = nr < 0 ? null : SyscallNames.name(nr);
                 int s2 = s1 < 0 ? -1 : indexOf((byte) ' ', s1 + 1, len);
                 int s3 = s2 < 0 ? -1 : indexOf((byte) ' ', s2 + 1, len);
-                if (s3 >= 0) {
-                    int s4 = indexOf((byte) ' ', s3 + 1, len);
-                    args = new String(buf, s1 + 1, (s4 < 0 ? len : s4) - s1 - 1, StandardCharsets.ISO_8859_1);
+                int s4 = s3 < 0 ? -1 : indexOf((byte) ' ', s3 + 1, len);
+                if (s4 >= 0) {
+                    int s5 = indexOf((byte) ' ', s4 + 1, len);
+                    args = new String(buf, s1 + 1, (s5 < 0 ? len : s5) - s1 - 1, StandardCharsets.ISO_8859_1);
+                } else if (s3 >= 0) {
+                    args = new String(buf, s1 + 1, len - s1 - 1, StandardCharsets.ISO_8859_1);
                 }
             }
         }

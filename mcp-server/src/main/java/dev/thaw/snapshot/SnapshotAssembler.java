@@ -126,6 +126,11 @@ public final class SnapshotAssembler {
         return t.name() != null && t.name().toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT));
     }
 
+    /** JDK threads that wait on their own queues forever in every healthy JVM. */
+    private static final java.util.Set<String> JVM_HOUSEKEEPING = java.util.Set.of("Reference Handler", "Finalizer",
+            "Signal Dispatcher", "Common-Cleaner", "Notification Thread", "Attach Listener", "Service Thread",
+            "Monitor Deflation Thread", "process reaper", "DestroyJavaVM", "Sweeper thread");
+
     private record Ranked(List<ThreadStack> members, int score, List<String> why) {
     }
 
@@ -134,14 +139,15 @@ public final class SnapshotAssembler {
         List<String> why = new ArrayList<>();
         int score = 0;
         boolean stuck = Boolean.TRUE.equals(t.stuck());
-        boolean lockWait = WaitClassifier.LOCK_WAIT.equals(t.state()) || "BLOCKED".equals(t.state())
-                || t.lockWaitedOn() != null;
+        boolean timed = WaitClassifier.TIMED_WAIT.equals(t.state());
+        boolean lockWait = !timed && (WaitClassifier.LOCK_WAIT.equals(t.state()) || "BLOCKED".equals(t.state())
+                || t.lockWaitedOn() != null);
         if (stuck && lockWait) {
             score += 100;
             why.add("waiting on a lock with the same stack in all " + samples + " samples");
         } else if (stuck) {
             score += 20;
-            why.add("same stack in all " + samples + " samples");
+            why.add("same stack in all " + samples + " samples" + (timed ? " (a wait with a timeout: it wakes and waits again)" : ""));
         } else if (lockWait) {
             score += 10;
             why.add("waiting on a lock" + (t.syscall() != null ? " (" + t.syscall() + ")" : ""));
@@ -164,8 +170,19 @@ public final class SnapshotAssembler {
             score += 30;
             why.add("main thread");
         }
+        if (!members.get(0).frames().isEmpty() && members.get(0).frames().get(0).function() != null
+                && members.get(0).frames().get(0).function().endsWith("Thread.join")) {
+            // Waiting for other threads to end is a consequence of what those threads wait on.
+            score -= 40;
+            why.add("joins other threads: look at what they wait on");
+        }
         if (members.get(0).frames().isEmpty()) {
             score -= 5;
+        }
+        if (t.jvm() != null && !t.jvm().deadlocked() && JVM_HOUSEKEEPING.contains(t.name())) {
+            // Idle by design (they wait on their own queues forever): never ahead of application threads.
+            score -= 90;
+            why.add("JVM housekeeping thread");
         }
         return new Ranked(members, score, List.copyOf(why));
     }

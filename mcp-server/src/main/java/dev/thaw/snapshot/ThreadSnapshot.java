@@ -12,7 +12,7 @@ import java.util.List;
  * @param main         the runtime's main thread
  * @param holdsGil     Python only: this thread holds the GIL
  * @param state        the engine's verdict on what the thread waits for: {@code running},
- *                     {@code lock_wait}, {@code io_wait}, {@code sleeping}, {@code child_wait},
+ *                     {@code lock_wait} (no timeout), {@code timed_wait} (a lock or condition wait with a timeout), {@code io_wait}, {@code sleeping}, {@code child_wait},
  *                     {@code disk}, {@code stopped}, {@code waiting}; for the JVM, its
  *                     {@code Thread.State}
  * @param kernelState  the kernel's view: {@code sleeping}, {@code running}, {@code stopped}, ...

@@ -12,6 +12,8 @@ public final class WaitClassifier {
 
     public static final String RUNNING = "running";
     public static final String LOCK_WAIT = "lock_wait";
+    /** A futex wait with a timeout: Lock.acquire(timeout=...), Event.wait(1), join(timeout): it wakes by itself. */
+    public static final String TIMED_WAIT = "timed_wait";
     public static final String IO_WAIT = "io_wait";
     public static final String SLEEPING = "sleeping";
     public static final String CHILD_WAIT = "child_wait";
@@ -44,7 +46,7 @@ public final class WaitClassifier {
         String s = t.syscall();
         if (s != null) {
             if (LOCK.contains(s)) {
-                return LOCK_WAIT;
+                return timedFutex(t.syscallArgs()) ? TIMED_WAIT : LOCK_WAIT;
             }
             if (IO.contains(s)) {
                 return IO_WAIT;
@@ -60,6 +62,28 @@ public final class WaitClassifier {
             return DISK;
         }
         return WAITING;
+    }
+
+    /** A futex wait (FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_LOCK_PI) whose timeout pointer is set. */
+    static boolean timedFutex(String args) {
+        if (args == null) {
+            return false;
+        }
+        String[] a = args.split(" ");
+        if (a.length < 4) {
+            return false;
+        }
+        try {
+            int cmd = (int) (Long.parseUnsignedLong(strip(a[1]), 16) & 0x7f);
+            boolean waits = cmd == 0 || cmd == 9 || cmd == 6 || cmd == 13;
+            return waits && Long.parseUnsignedLong(strip(a[3]), 16) != 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String strip(String hex) {
+        return hex.startsWith("0x") ? hex.substring(2) : hex;
     }
 
     /** For a futex wait, the address waited on (the first syscall argument): threads waiting on the same lock share it. */

@@ -53,7 +53,7 @@ class TaskStatesTest {
         assertThat(t.name()).isEqualTo("py ) (evil");
         assertThat(t.state()).isEqualTo('S');
         assertThat(t.syscall()).isEqualTo(SyscallNames.name(202));
-        assertThat(t.syscallArgs()).isEqualTo("0x7f00deadbe00 0x189 0x0");
+        assertThat(t.syscallArgs()).isEqualTo("0x7f00deadbe00 0x189 0x0 0x0");
         assertThat(t.wchan()).isNull(); // the syscall says it: wchan is not read
     }
 

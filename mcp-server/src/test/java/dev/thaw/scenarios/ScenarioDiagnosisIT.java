@@ -98,6 +98,18 @@ class ScenarioDiagnosisIT {
                                     .collect(Collectors.joining("\n")))
                     .isEmpty();
             assertThat(found).as("the key names facts to find").isNotEmpty();
+            // Suspicious first: the snapshot's first group is part of the root cause.
+            List<String> parts = new ArrayList<>(key.facts().getOrDefault("threads", List.of()));
+            if (!parts.isEmpty()) {
+                parts.addAll(key.facts().getOrDefault("frames", List.of()));
+                String snapshot = outcome.evidence().get("snapshot");
+                int first = snapshot.indexOf("\n[1] ");
+                int second = snapshot.indexOf("\n[2] ");
+                String top = first < 0 ? "" : snapshot.substring(first, second < 0 ? snapshot.length() : second);
+                assertThat(parts).as("the first group of the snapshot names a root-cause thread or frame:%n%s", snapshot)
+                        .anySatisfy(t -> assertThat(Evidence.check(new AnswerKey(key.scenario(), key.runtime(), key.kind(),
+                                Map.of("parts", List.of(t)), key.postmortem()), Map.of("top", top)).get(0).found()).isTrue());
+            }
         }
     }
 

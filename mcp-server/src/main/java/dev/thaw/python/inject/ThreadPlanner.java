@@ -50,9 +50,13 @@ final class ThreadPlanner {
             this(thread, kernel, null);
         }
 
-        /** Old enough (or the main thread, whose state lives as long as the interpreter) to arm. */
+        /**
+         * Safe to arm: the main thread (its state lives as long as the interpreter), a thread that has
+         * lived {@link #SETTLED_MS}, or one blocked without a bound (it cannot end by itself: it is not
+         * a short-lived worker on its way out).
+         */
         boolean settled() {
-            return thread.main() || ageMs == null || ageMs >= SETTLED_MS;
+            return thread.main() || ageMs == null || ageMs >= SETTLED_MS || !wakesByItself();
         }
 
         long urgency() {

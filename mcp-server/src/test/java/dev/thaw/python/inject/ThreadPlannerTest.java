@@ -48,6 +48,11 @@ class ThreadPlannerTest {
                 .as("once settled, the re-plan adds it").containsExactly(2L);
         assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD,
                 List.of(aged(2, false, 20), aged(3, false, 300))))).as("only young threads: the oldest").containsExactly(3L);
+        ThreadPlanner.Candidate blocked = c(4, false, WaitKind.UNBOUNDED, null);
+        ThreadPlanner.Candidate mainBlocked = c(1, true, WaitKind.UNBOUNDED, null);
+        assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.THREAD,
+                List.of(new ThreadPlanner.Candidate(blocked.thread(), blocked.kernel(), 30L), mainBlocked))))
+                .as("a young thread blocked forever cannot be on its way out: armed with the rest").containsExactlyInAnyOrder(1L, 4L);
         assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.tid(2), InjectionMode.THREAD, all)))
                 .as("an explicit TID is the caller's choice").containsExactly(2L);
     }
