@@ -1,5 +1,6 @@
 package dev.thaw.catalog;
 
+import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionResult;
@@ -399,16 +400,21 @@ class PythonCatalogIT {
             runs.put("py.tracemalloc_top", Map.of("group_by", "traceback"));
             assertThat(runs.keySet()).containsAll(COVERED.stream().filter(id -> !id.equals("py.tracemalloc_start")
                     && !id.equals("py.tracemalloc_top")).toList());
+            // Delivered through the main thread (it never exits): with thread "auto" thaw also arms
+            // short-lived churn threads, and a thread that exits around its arming has crashed
+            // this target (heap corruption; reported separately). This test is about the entries.
             for (Map.Entry<String, Map<String, Object>> e : runs.entrySet()) {
-                String out = run(t, e.getKey(), e.getValue());
+                String out = run(t, e.getKey(), e.getValue(), ThreadChoice.MAIN);
                 assertThat(out).as(e.getKey()).isNotBlank().doesNotContain("Traceback (most recent call last)");
             }
-            assertThat(run(t, "py.tracemalloc_start", Map.of("stop", true))).startsWith("tracemalloc stopped");
+            assertThat(run(t, "py.tracemalloc_start", Map.of("stop", true), ThreadChoice.MAIN)).startsWith("tracemalloc stopped");
             if (gevent) {
-                // the churn runs in greenlets: thread stacks show the hub's thread only
-                assertThat(run(t, "py.gevent_greenlets", Map.of())).contains("Greenlet 'churn-");
+                // the churn runs in greenlets (thread stacks show the hub's thread only); the short-lived
+                // ones may all be gone at any given moment, the two spawners never are
+                assertThat(run(t, "py.gevent_greenlets", Map.of(), ThreadChoice.MAIN)).contains("spawner (<string>:")
+                        .contains("Thread._bootstrap()");
             } else {
-                assertThat(run(t, "py.thread_stacks", Map.of("locals", true)))
+                assertThat(run(t, "py.thread_stacks", Map.of("locals", true), ThreadChoice.MAIN))
                         .as("broken __repr__ locals are shown, not fatal").containsPattern("hostile = <Hostile instance at 0x");
             }
         }
@@ -445,10 +451,25 @@ class PythonCatalogIT {
      * checked and defaulted as inject_script does; asserts it completed and returns its whole output.
      */
     static String run(TestPythons.Target t, String id, Map<String, Object> params) {
+        return run(t, id, params, ThreadChoice.AUTO);
+    }
+
+    static String run(TestPythons.Target t, String id, Map<String, Object> params, ThreadChoice thread) {
         assertThat(COVERED).as("an entry this class covers").contains(id);
         ScriptSource src = ScriptSource.diagnostic(Catalog.system(), id, params, null);
-        InjectionResult r = service.inject(src.request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, TIMEOUT,
-                "PythonCatalogIT " + id, 0), ProgressSink.NONE);
+        InjectionResult r = null;
+        for (int attempt = 1; r == null; attempt++) {
+            try {
+                r = service.inject(src.request(t.pid(), thread, InjectionMode.THREAD, TIMEOUT,
+                        "PythonCatalogIT " + id, 0), ProgressSink.NONE);
+            } catch (ThawException e) {
+                // "The threads thaw chose ... exited before they could be armed. Fix: Inject again."
+                // (seen under heavy thread churn, even for the main thread): do what the fix says.
+                if (!"threads_exited".equals(e.code()) || attempt >= 3) {
+                    throw e;
+                }
+            }
+        }
         assertThat(r.state()).as(id + ": " + r + "\ntarget stderr:\n" + t.stderr()).isEqualTo("completed");
         StringBuilder all = new StringBuilder(r.output() == null ? "" : r.output());
         long offset = r.nextOffset();
