@@ -400,21 +400,21 @@ class PythonCatalogIT {
             runs.put("py.tracemalloc_top", Map.of("group_by", "traceback"));
             assertThat(runs.keySet()).containsAll(COVERED.stream().filter(id -> !id.equals("py.tracemalloc_start")
                     && !id.equals("py.tracemalloc_top")).toList());
-            // Delivered through the main thread (it never exits): with thread "auto" thaw also arms
-            // short-lived churn threads, and a thread that exits around its arming has crashed
-            // this target (heap corruption; reported separately). This test is about the entries.
+            // Delivered with thread "auto", the default: it once armed short-lived churn threads, and a
+            // thread exiting around its arming corrupted this target's heap. Auto now waits until a
+            // thread has settled (ThreadPlanner.SETTLED_MS); this test is also the regression test.
             for (Map.Entry<String, Map<String, Object>> e : runs.entrySet()) {
-                String out = run(t, e.getKey(), e.getValue(), ThreadChoice.MAIN);
+                String out = run(t, e.getKey(), e.getValue(), ThreadChoice.AUTO);
                 assertThat(out).as(e.getKey()).isNotBlank().doesNotContain("Traceback (most recent call last)");
             }
-            assertThat(run(t, "py.tracemalloc_start", Map.of("stop", true), ThreadChoice.MAIN)).startsWith("tracemalloc stopped");
+            assertThat(run(t, "py.tracemalloc_start", Map.of("stop", true), ThreadChoice.AUTO)).startsWith("tracemalloc stopped");
             if (gevent) {
                 // the churn runs in greenlets (thread stacks show the hub's thread only); the short-lived
                 // ones may all be gone at any given moment, the two spawners never are
-                assertThat(run(t, "py.gevent_greenlets", Map.of(), ThreadChoice.MAIN)).contains("spawner (<string>:")
+                assertThat(run(t, "py.gevent_greenlets", Map.of(), ThreadChoice.AUTO)).contains("spawner (<string>:")
                         .contains("Thread._bootstrap()");
             } else {
-                assertThat(run(t, "py.thread_stacks", Map.of("locals", true), ThreadChoice.MAIN))
+                assertThat(run(t, "py.thread_stacks", Map.of("locals", true), ThreadChoice.AUTO))
                         .as("broken __repr__ locals are shown, not fatal").containsPattern("hostile = <Hostile instance at 0x");
             }
         }

@@ -179,6 +179,8 @@ class PythonInjectionTest {
                 """;
         String markers = "/tmp/thaw-test-once-" + version + "-" + ProcessHandle.current().pid();
         try (TestPythons.Target t = TestPythons.start(version, target)) {
+            // auto arms a thread that could end by itself only once it has lived a second (ThreadPlanner.SETTLED_MS).
+            Thread.sleep(ThreadPlanner.SETTLED_MS + 200);
             Path dir = injections.proc.inTargetRoot(t.pid(), markers);
             Files.createDirectories(dir);
             int maxArmed = 0;
