@@ -7,6 +7,8 @@
 # Writes mcp-server/target/benchmarks/injection.json; docs/injection.md has the numbers.
 #
 # Usage: scripts/bench-injection.sh [extra maven args, e.g. -o -Dthaw.bench.rounds=200]
+#   -Dthaw.bench.randomPhase=true  start each workflow at a random point of the target's sleep slice
+#                                  (default: back to back; see InjectionBenchmark.RANDOM_PHASE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec ./mvnw -q "$@" -pl mcp-server -am test \

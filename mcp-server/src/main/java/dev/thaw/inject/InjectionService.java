@@ -127,7 +127,9 @@ public final class InjectionService implements AutoCloseable {
         ensureOpen();
         ProgressSink sink = progress == null ? ProgressSink.NONE : progress;
         long start = System.nanoTime();
-        proc.stat(request.pid()); // ProcessGoneException with the usual wording when the pid is wrong
+        if (!proc.exists(request.pid())) {
+            throw new ProcessGoneException(request.pid()); // the usual wording when the pid is wrong
+        }
         RuntimeInjector injector = null;
         TargetIdentity target = null;
         for (RuntimeInjector ri : injectors) {
@@ -247,7 +249,10 @@ public final class InjectionService implements AutoCloseable {
     // ---------------------------------------------------------------- the lifecycle
 
     private void drive(Injection inj, long deadline, ProgressSink progress) {
-        if (!targetLocks.acquire(inj.target, deadline, () -> progress.progress(
+        // The target was identified a moment ago; only after waiting for an earlier injection is it
+        // worth asking again whether it still lives (each look at /proc costs, before arming).
+        boolean waited = !targetLocks.tryAcquire(inj.target);
+        if (waited && !targetLocks.acquire(inj.target, deadline, () -> progress.progress(
                 (System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
                 "queued behind an earlier injection into process " + inj.target.pid()))) {
             synchronized (inj) {
@@ -260,7 +265,7 @@ public final class InjectionService implements AutoCloseable {
         synchronized (inj) {
             inj.lockHeld = true;
             try {
-                if (!inj.target.alive(proc)) {
+                if (waited && !inj.target.alive(proc)) {
                     end(inj, InjectionState.TARGET_EXITED, "the process exited before delivery");
                     return;
                 }
@@ -692,8 +697,27 @@ public final class InjectionService implements AutoCloseable {
     }
 
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    /** A fresh SHA-256 digest: a copy of a prototype, which skips the provider look-up of getInstance. */
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e2) {
+                throw new IllegalStateException(e2);
+            }
+        }
+    }
+
+    private static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -24,11 +24,16 @@ public final class StatusFile {
 
     @SuppressWarnings("unchecked")
     static Optional<TargetStatus> parse(byte[] json) {
-        Map<String, Object> m;
-        try {
-            m = Json.mapper().readValue(json, Map.class);
-        } catch (RuntimeException e) {
-            return Optional.empty();
+        // The status is polled every few hundred microseconds and the final one is on the path to
+        // the answer: a flat object as the target's library writes it is read directly; anything
+        // else (nesting, odd numbers) goes through Jackson.
+        Map<String, Object> m = FlatJson.parse(json);
+        if (m == null) {
+            try {
+                m = Json.mapper().readValue(json, Map.class);
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
         }
         Object state = m.get("state");
         if (!(state instanceof String s) || !STATES.contains(s)) {

@@ -22,6 +22,11 @@ final class TargetLocks {
         this.proc = proc;
     }
 
+    /** Takes the process's turn if it is free now, without waiting. */
+    boolean tryAcquire(TargetIdentity target) {
+        return locks.computeIfAbsent(target.key(), k -> new Semaphore(1, true)).tryAcquire();
+    }
+
     /**
      * Waits for the process's turn until {@code deadline}, calling {@code waiting} about once a
      * second meanwhile.

@@ -40,7 +40,15 @@ public final class ProcessMemory implements AutoCloseable {
     private final int pid;
     private final ProcFs procFs;
     private final FileChannel channel;
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * A closed instance's scratch buffer, for the next one opened on the same thread: allocating
+     * (and zeroing) 64 KiB of direct memory costs about as much as reading a hundred threads'
+     * kernel states, and would be paid on every snapshot and every injection.
+     */
+    private static final ThreadLocal<ByteBuffer> SPARE = new ThreadLocal<>();
+
+    private final ByteBuffer scratch = takeScratch();
+    private boolean closed;
     private long readCalls;
     private long bytesRead;
 
@@ -229,11 +237,27 @@ public final class ProcessMemory implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             channel.close();
         } catch (IOException e) {
             // nothing useful to do: the descriptor is released either way
         }
+        if (SPARE.get() == null) {
+            SPARE.set(scratch); // reads on this instance fail from now on (closed channel) before touching it
+        }
+    }
+
+    private static ByteBuffer takeScratch() {
+        ByteBuffer b = SPARE.get();
+        if (b != null) {
+            SPARE.set(null);
+            return b;
+        }
+        return ByteBuffer.allocateDirect(SCRATCH).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private ByteBuffer scratch(int length) {

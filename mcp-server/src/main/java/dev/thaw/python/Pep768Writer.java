@@ -7,6 +7,8 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,17 +226,36 @@ public final class Pep768Writer implements AutoCloseable {
         long main = mem.readPointer(interp + offsets.interpreter().threadsMain());
         List<PyThread> out = new ArrayList<>();
         long t = mem.readPointer(interp + offsets.interpreter().threadsHead());
+        // The four fields needed of each thread state come in one read of the span that holds
+        // them (a hundred bytes or so): one pread per thread instead of four.
+        DebugOffsets.Thread o = offsets.thread();
+        long first = Math.min(Math.min(o.interp(), o.nativeThreadId()), Math.min(o.currentFrame(), o.next()));
+        int span = (int) (Math.max(Math.max(o.interp(), o.nativeThreadId()), Math.max(o.currentFrame(), o.next()))
+                - first + 8);
+        if (first < 0 || span > 1 << 16) {
+            throw new ThawException("unsupported_layout", "Implausible thread state offsets in process " + pid + ".",
+                    "Report it with `thaw doctor " + pid + "`.");
+        }
         for (int i = 0; t != 0; i++) {
-            if (i >= MAX_THREADS || !plausible(t) || mem.readPointer(t + offsets.thread().interp()) != interp) {
-                throw new ThawException("torn_read", "thread state 0x" + Long.toHexString(t) + " is not one of "
-                        + "the main interpreter's", null);
+            if (i >= MAX_THREADS || !plausible(t)) {
+                throw tornThread(t);
             }
-            long tid = mem.readLong(t + offsets.thread().nativeThreadId());
-            long frame = mem.readPointer(t + offsets.thread().currentFrame());
+            ByteBuffer ts = mem.view(t + first, span).order(ByteOrder.LITTLE_ENDIAN);
+            if (ts.getLong((int) (o.interp() - first)) != interp) {
+                throw tornThread(t);
+            }
+            long tid = ts.getLong((int) (o.nativeThreadId() - first));
+            long frame = ts.getLong((int) (o.currentFrame() - first));
+            long next = ts.getLong((int) (o.next() - first));
             out.add(new PyThread(t, tid, t == main, frame != 0));
-            t = mem.readPointer(t + offsets.thread().next());
+            t = next;
         }
         return out;
+    }
+
+    private static ThawException tornThread(long t) {
+        return new ThawException("torn_read", "thread state 0x" + Long.toHexString(t) + " is not one of the main "
+                + "interpreter's", null);
     }
 
     private static boolean plausible(long address) {
@@ -266,6 +287,19 @@ public final class Pep768Writer implements AutoCloseable {
             arm(t, path);
         }
         return live;
+    }
+
+    /**
+     * Like {@link #arm}, for threads taken from a {@link #threads()} walk made just now with nothing
+     * slow in between (no /proc reads, no waiting): walking the list again would only add as long
+     * a window as it closes.
+     */
+    public List<PyThread> armJustListed(List<PyThread> threads, String path) {
+        pathBytes(path);
+        for (PyThread t : threads) {
+            arm(t, path);
+        }
+        return threads;
     }
 
     private void arm(PyThread thread, String path) {

@@ -85,32 +85,58 @@ public final class PythonStackReader implements AutoCloseable {
         ProcessMemory mem = ProcessMemory.open(procFs, pid, ProcessMemory.Mode.READ);
         try {
             Known known = KNOWN.get(key);
+            if (known != null && known.identity() != null) {
+                // Seen before: one read of the debug offsets (the cookie is their first bytes) and
+                // the exec fingerprint tell whether everything decoded from them still holds.
+                byte[] raw = bytesQuietly(mem, known.runtime(), known.offsets().length);
+                if (raw != null && Arrays.equals(raw, known.offsets())) {
+                    byte[] image = execFingerprint(procFs, pid, mem);
+                    if (image != null && Arrays.equals(image, known.image())) {
+                        return new PythonStackReader(pid, procFs, mem, known.runtime(), known.d(), known.identity(),
+                                known.codes());
+                    }
+                }
+            }
             boolean valid = known != null && hasCookie(mem, known.runtime());
             long runtime = valid ? known.runtime() : locate(procFs, pid, mem);
             PythonIdentity identity = PythonProbe.fromMemory(mem, runtime);
             if (!identity.supported()) {
                 throw unsupported(pid, identity.unsupportedReason());
             }
-            DebugOffsets d = DebugOffsets.decode(mem.bytes(runtime, DebugField.structSize(identity.version().minor())));
+            byte[] raw = mem.bytes(runtime, DebugField.structSize(identity.version().minor()));
+            DebugOffsets d = DebugOffsets.decode(raw);
             // exec() keeps the pid and the start time but not the code objects: decoded ones are
             // reused only within one program image (same exec fingerprint).
             byte[] image = execFingerprint(procFs, pid, mem);
-            if (!valid || known.runtime() != runtime || image == null || !Arrays.equals(image, known.image())) {
-                known = new Known(runtime, image, new AtomicReference<>());
-                KNOWN.put(key, known);
-            }
-            return new PythonStackReader(pid, procFs, mem, runtime, d, identity, known.codes());
+            boolean sameImage = valid && known.runtime() == runtime && image != null && Arrays.equals(image, known.image());
+            AtomicReference<RemoteObjects.CodeCache> codes = sameImage ? known.codes() : new AtomicReference<>();
+            // The remote-debug flag is fixed at start; until the main interpreter exists it is unknown (null).
+            boolean settled = image != null && identity.remoteDebugEnabled() != null;
+            KNOWN.put(key, new Known(runtime, image, codes, settled ? identity : null, d, raw));
+            return new PythonStackReader(pid, procFs, mem, runtime, d, identity, codes);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
         }
     }
 
+    private static byte[] bytesQuietly(ProcessMemory mem, long address, int length) {
+        try {
+            return mem.bytes(address, length);
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            return null;
+        }
+    }
+
     /**
      * What stays true of one process between snapshots: where its runtime is and, for one program
-     * image ({@code image}: see {@link #execFingerprint}), its decoded code objects.
+     * image ({@code image}: see {@link #execFingerprint}), its decoded code objects, and its
+     * identity and debug offsets as decoded from {@code offsets} (null identity: decode again).
      */
-    private record Known(long runtime, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes) {
+    private record Known(long runtime, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes,
+                         PythonIdentity identity, DebugOffsets d, byte[] offsets) {
     }
 
     private static final int AT_RANDOM = 25;
@@ -153,7 +179,7 @@ public final class PythonStackReader implements AutoCloseable {
     static void forgetCodeObjects(ProcFs procFs, int pid) {
         String prefix = procFs.root() + "/" + pid + "@";
         synchronized (KNOWN) {
-            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.runtime(), v.image(), new AtomicReference<>()) : v);
+            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.runtime(), v.image(), new AtomicReference<>(), v.identity(), v.d(), v.offsets()) : v);
         }
     }
 

@@ -24,6 +24,35 @@ class StatusFileTest {
         assertThat(s.endedNs()).isEqualTo(7);
     }
 
+    /** The fast reader and Jackson agree on everything the target's library and bootstrap write. */
+    @Test
+    void theFlatReaderAgreesWithJackson() {
+        String[] docs = {
+            "{\"armedTid\":12,\"deliveredNs\":16511896252923,\"state\":\"delivered\"}",
+            "{\"armedTid\":12,\"tid\":13,\"deliveredNs\":5,\"runningNs\":6,\"elapsedMs\":0.042,\"outputBytes\":6,"
+                    + "\"truncated\":false,\"droppedBytes\":0,\"exit\":-3,\"endedNs\":7,\"state\":\"completed\"}",
+            "{\"state\":\"failed\",\"phase\":\"start\",\"deliveredNs\":9,\"errorType\":\"ValueError\","
+                    + "\"error\":\"thaw library: bad marshal data (unknown type code)\"}",
+            "{\"error\":\"a \\\"q\\\" \\\\ \\/ \\n\\t\\u00e9\\ud83d\\ude00\",\"exit\":\"'x'\",\"traceback\":null,"
+                    + "\"elapsedMs\":1e-3,\"state\":\"failed\"}",
+            " { \"state\" : \"running\" , \"tid\" : 4294967296 } ",
+        };
+        for (String d : docs) {
+            byte[] raw = d.getBytes(StandardCharsets.UTF_8);
+            assertThat(FlatJson.parse(raw)).as(d).isNotNull()
+                    .isEqualTo(dev.thaw.Json.mapper().readValue(raw, java.util.Map.class));
+        }
+        // Not flat, not ASCII, not JSON: left to Jackson (null here)
+        assertThat(FlatJson.parse("{\"a\":{\"b\":1}}".getBytes())).isNull();
+        assertThat(FlatJson.parse("{\"a\":[1]}".getBytes())).isNull();
+        assertThat(FlatJson.parse("{\"a\":\"\u00e9\"}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(FlatJson.parse("{\"a\":1} x".getBytes())).isNull();
+        assertThat(FlatJson.parse("{\"a\":01}".getBytes())).isNull();
+        assertThat(FlatJson.parse("{\"a\":1,\"a\":2}".getBytes())).isNull();
+        assertThat(FlatJson.parse("{\"state\":".getBytes())).isNull();
+        assertThat(StatusFile.parse("{\"state\":\"running\",\"tid\":{\"x\":1}}".getBytes())).isPresent();
+    }
+
     @Test
     void junkOrUnknownStatesAreNoNews() {
         assertThat(StatusFile.parse("{\"state\":\"exploded\"}".getBytes())).isEmpty();

@@ -1,7 +1,9 @@
 package dev.thaw.python;
 
+import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.TaskStates;
+import dev.thaw.process.SnapshotService;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
 import dev.thaw.snapshot.SnapshotRequest;
@@ -26,7 +28,9 @@ import java.util.function.Supplier;
  *
  * <p>Measured against one python3.14 target with parked threads (~20 frames each):
  * {@code PythonSnapshotter.snapshot} in-process after warm-up (the whole operation: open, stacks,
- * kernel thread states, grouping), its parts, and a python3.14 subprocess doing the same through
+ * kernel thread states, grouping), the tool's call ({@code SnapshotService} + text rendering), a
+ * first snapshot of a process (nothing kept from earlier ones), its parts, and a python3.14
+ * subprocess doing the same through
  * {@code _remote_debugging.RemoteUnwinder(pid, all_threads=True).get_stack_trace()} (whole
  * process wall time), in the same run.
  */
@@ -47,6 +51,7 @@ class PythonSnapshotBenchmark {
         int iters = Integer.getInteger("thaw.bench.iterations", 1000);
         int subprocs = Integer.getInteger("thaw.bench.subprocesses", 30);
         double[] full100;
+        double[] tool100;
         double[] stacks100;
         double[] sub100;
         try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(100, 18))) {
@@ -55,6 +60,8 @@ class PythonSnapshotBenchmark {
             String text = SnapshotRenderer.text(s);
             full100 = measure(md, "100 threads", "snapshot() in-process, whole operation", warm, iters,
                     () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+            tool100 = tool(md, "100 threads", pid, warm, iters);
+            first(md, "100 threads", pid, iters / 5);
             stacks100 = parts(md, "100 threads", pid, warm, iters);
             sub100 = subprocess(md, "100 threads", pid, subprocs);
             var workers = s.groups().stream().max(java.util.Comparator.comparingInt(g -> g.count())).orElseThrow();
@@ -62,13 +69,16 @@ class PythonSnapshotBenchmark {
                     .append(", text rendering: ").append(text.length()).append(" chars\n");
         }
         md.append(String.format(Locale.ROOT, "%nRatios, 100 threads (subprocess median / in-process median): "
-                + "stacks (same work as RemoteUnwinder) **%.1fx**; whole snapshot with kernel thread states **%.1fx**%n",
-                median(sub100) / median(stacks100), median(sub100) / median(full100)));
+                + "stacks (same work as RemoteUnwinder) **%.1fx**; whole snapshot with kernel thread states **%.1fx**; "
+                + "the tool's call with text rendering **%.1fx**%n",
+                median(sub100) / median(stacks100), median(sub100) / median(full100), median(sub100) / median(tool100)));
         md.append("\n| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
         try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(1000, 18))) {
             int pid = t.pid();
             measure(md, "1000 threads", "snapshot() in-process, whole operation", warm / 5, iters / 5,
                     () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+            tool(md, "1000 threads", pid, warm / 5, iters / 5);
+            first(md, "1000 threads", pid, iters / 20);
             parts(md, "1000 threads", pid, warm / 5, iters / 5);
             subprocess(md, "1000 threads", pid, subprocs / 3);
         }
@@ -97,7 +107,32 @@ class PythonSnapshotBenchmark {
         List<Integer> tids = ProcFs.system().tids(pid);
         measure(md, target, "kernel thread states alone (stat + syscall per thread), one reader thread", warm, iters,
                 () -> TaskStates.readAll(ProcFs.system(), pid, tids));
+        measure(md, target, "kernel thread states alone, files opened anew (first read of a process)", warm / 10,
+                iters / 5, () -> {
+                    TaskStates.forget(ProcFs.system(), pid);
+                    return TaskStates.readAll(ProcFs.system(), pid, tids);
+                });
         return stacks;
+    }
+
+    /** What the MCP tool does: pick the engine (SnapshotService), snapshot, render the text. */
+    private static double[] tool(StringBuilder md, String target, int pid, int warm, int iters) {
+        SnapshotService service = new SnapshotService(ProcFs.system(), new JvmProbe(ProcFs.system()));
+        return measure(md, target, "the tool's call: SnapshotService.snapshot() + text rendering", warm, iters,
+                () -> SnapshotRenderer.text(service.snapshot(pid, SnapshotRequest.defaults())));
+    }
+
+    /**
+     * snapshot() of a process thaw has not read before (per-thread /proc files not open yet, code
+     * objects not decoded yet; the runtime's address is still cached, as it always was).
+     */
+    private static void first(StringBuilder md, String target, int pid, int iters) {
+        measure(md, target, "snapshot() of a process not read before (no kept /proc files, no decoded code objects)",
+                0, iters, () -> {
+                    TaskStates.forget(ProcFs.system(), pid);
+                    PythonStackReader.forgetCodeObjects(ProcFs.system(), pid);
+                    return PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
+                });
     }
 
     static double[] measure(StringBuilder md, String target, String what, int warm, int iters, Supplier<?> op) {

@@ -51,6 +51,7 @@ final class PythonDelivery implements Delivery {
     static PythonDelivery start(ProcFs proc, int pid, Pep768Writer.Location hint, String bootstrapPath,
                                 ThreadChoice choice, InjectionMode mode, StackPeek stacks) {
         Pep768Writer writer = Pep768Writer.open(proc, pid, hint);
+        String path = bootstrapPath;
         try {
             int length = bootstrapPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (length > writer.maxPathBytes()) {
@@ -63,7 +64,11 @@ final class PythonDelivery implements Delivery {
             boolean choose = choice.kind() == ThreadChoice.Kind.AUTO && listed.size() > 1;
             List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode,
                     choose ? d.census() : listed.stream().map(PythonDelivery::unread).toList());
-            d.arm(plan);
+            if (choose) {
+                d.arm(plan); // the census read /proc meanwhile: look at the list again before writing
+            } else {
+                d.armed.addAll(writer.armJustListed(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
+            }
             if (d.armed.isEmpty()) {
                 throw new ThawException("threads_exited", "The threads thaw chose in process " + pid
                         + " exited before they could be armed.", "Inject again.");

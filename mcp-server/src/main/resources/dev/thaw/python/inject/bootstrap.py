@@ -6,63 +6,57 @@
 # - Never raise: CPython would print the exception on the target's stderr (unraisable hook).
 # - Run at most once, even when thaw armed several threads: the first thread to get here creates
 #   "claim" with O_EXCL; every other thread (and a delivery thaw took back, for which thaw created
-#   "claim" itself) returns at once.
-# - Stay tiny: this runs on an application thread and compiling is its main cost; everything else
-#   is in the library. Import almost nothing: the target may be stuck holding an import lock.
+#   "claim" itself) stops at once.
+# - Stay tiny: this runs on an application thread and compiling it is its main cost (every
+#   function or generator would be one more code object to compile), so it is flat module code
+#   and everything else is in the library. Import almost nothing: the target may be stuck holding
+#   an import lock (posix, time and marshal are built in).
 import sys
 
 _THAW = __THAW_CONFIG__
 
-
-def _thaw(frame):
-    d = _THAW['dir'] + '/'
+try:
     try:
         import posix as o  # builtin on Linux: no file system import
     except ImportError:
         import os as o
-    try:
-        o.close(o.open(d + 'claim', o.O_WRONLY | o.O_CREAT | o.O_EXCL | o.O_CLOEXEC, 0o600))
-    except OSError:
-        return
-    import time
-    delivered = time.monotonic_ns()  # CLOCK_MONOTONIC, the clock of thaw's System.nanoTime()
-
-    def read(name):
-        fd = o.open(d + name, o.O_RDONLY | o.O_CLOEXEC)
-        try:
-            chunks = []
-            while True:
-                b = o.read(fd, 1 << 20)
-                if not b:
-                    return b''.join(chunks)
-                chunks.append(b)
-        finally:
-            o.close(fd)
-
-    try:
-        lib = None
-        if _THAW['cached']:
-            import marshal
-            lib = marshal.loads(read('lib.marshal'))
-        if type(lib) is not type(_thaw.__code__):
-            lib = compile(read('lib.py'), '<thaw-lib>', 'exec', dont_inherit=True)
-        ns = {'__name__': '__thaw__'}
-        exec(lib, ns)
-    except BaseException as e:  # noqa: BLE001 - the library is missing or broken: say so, plainly
-        text = ('{"state":"failed","phase":"start","deliveredNs":%d,"errorType":"%s","error":"thaw library: %s"}'
-                % (delivered, type(e).__name__, ''.join(c if ' ' <= c < '\x7f' and c not in '"\\' else '?'
-                                                        for c in str(e))))
-        try:
-            fd = o.open(d + 'status.json', o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
-            o.write(fd, text.encode('ascii'))
-            o.close(fd)
-        except OSError:
-            pass
-        return
-    ns['bootstrap'](_THAW, o, time, delivered, lib, frame)
-
-
-try:
-    _thaw(sys._getframe(1) if _THAW['mode'] == 'inline' else None)
-except BaseException:  # noqa: BLE001 - never let anything reach the target's stderr
+    d = _THAW['dir'] + '/'
+    o.close(o.open(d + 'claim', o.O_WRONLY | o.O_CREAT | o.O_EXCL | o.O_CLOEXEC, 0o600))
+except BaseException:  # noqa: BLE001 - another thread (or thaw, taking it back) has it
     pass
+else:
+    try:
+        import time
+        t = time.monotonic_ns()  # CLOCK_MONOTONIC, the clock of thaw's System.nanoTime()
+        try:
+            f = o.open(d + ('lib.marshal' if _THAW['cached'] else 'lib.py'), o.O_RDONLY | o.O_CLOEXEC)
+            try:
+                b = o.read(f, o.fstat(f).st_size)  # a short read would fail to load below
+            finally:
+                o.close(f)
+            if _THAW['cached']:
+                import marshal
+                lib = marshal.loads(b)
+            else:
+                lib = compile(b, '<thaw-lib>', 'exec', dont_inherit=True)
+            if type(lib).__name__ != 'code':
+                raise TypeError('lib.marshal does not hold a code object')
+            ns = {'__name__': '__thaw__'}
+            exec(lib, ns)
+            run = ns['bootstrap']
+        except BaseException as e:  # noqa: BLE001 - the library is missing or broken: say so, plainly
+            # JSON-safe by construction: ASCII, without quotes, backslashes or control characters.
+            bad = bytes(range(32)) + b'"\\\x7f'
+            text = b'{"state":"failed","phase":"start","deliveredNs":%d,"errorType":"%s","error":"thaw library: %s"}' % (
+                t, type(e).__name__.encode('ascii', 'replace').translate(None, bad),
+                str(e).encode('ascii', 'replace').translate(None, bad))
+            try:
+                f = o.open(d + 'status.json', o.O_WRONLY | o.O_CREAT | o.O_TRUNC | o.O_CLOEXEC, 0o600)
+                o.write(f, text)
+                o.close(f)
+            except OSError:
+                pass
+        else:
+            run(_THAW, o, time, t, lib, sys._getframe(1) if _THAW['mode'] == 'inline' else None)
+    except BaseException:  # noqa: BLE001 - never let anything reach the target's stderr
+        pass

@@ -46,6 +46,15 @@ class InjectionBenchmark {
     private static final int WARMUP = Integer.getInteger("thaw.bench.warmup", 30);
     private static final int ROUNDS = Integer.getInteger("thaw.bench.rounds", 100);
     private static final String VERSION = System.getProperty("thaw.bench.python", "3.14");
+    /**
+     * {@code -Dthaw.bench.randomPhase=true}: before each workflow, wait a random part of the target's
+     * 10 ms sleep slice (not measured), so that each starts at an arbitrary point of it, as a request
+     * would. By default the two run back to back, and since the hand-made script runs at one of the
+     * target's wake-ups, thaw always starts a few milliseconds after one and waits ~7.5 ms (instead
+     * of ~5 on average) for the next.
+     */
+    private static final boolean RANDOM_PHASE = Boolean.getBoolean("thaw.bench.randomPhase");
+    private static final long SLICE_NANOS = 10_000_000L;
     private static final String TARGET = """
             import time
             print('ready', flush=True)
@@ -67,8 +76,11 @@ class InjectionBenchmark {
             List<Double> ours = new ArrayList<>();
             List<Double> hand = new ArrayList<>();
             Map<String, List<Double>> phases = new LinkedHashMap<>();
+            java.util.Random phase = new java.util.Random(42);
             for (int i = 0; i < WARMUP + ROUNDS; i++) {
+                randomPhase(phase);
                 InjectionResult res = thawRoundTrip(thaw, target.pid());
+                randomPhase(phase);
                 double b = handMade(launcher, root, target.pid(), i);
                 if (i >= WARMUP) {
                     ours.add(res.elapsedMs());
@@ -86,6 +98,7 @@ class InjectionBenchmark {
             r.put("python", VERSION);
             r.put("rounds", ROUNDS);
             r.put("warmup", WARMUP);
+            r.put("random_phase", RANDOM_PHASE);
             r.put("thaw_ms", stats(ours));
             r.put("hand_made_ms", stats(hand));
             Map<String, Object> medians = new LinkedHashMap<>();
@@ -103,6 +116,13 @@ class InjectionBenchmark {
             Files.writeString(out, json + "\n");
             Files.writeString(out.resolveSibling("injection.md"), markdown(r, ours, hand));
             assertThat(ours).isNotEmpty();
+        }
+    }
+
+    /** With {@link #RANDOM_PHASE}: waits a uniformly random part of the target's sleep slice (not measured). */
+    private static void randomPhase(java.util.Random r) {
+        if (RANDOM_PHASE) {
+            LockSupport.parkNanos((long) (r.nextDouble() * SLICE_NANOS));
         }
     }
 
@@ -160,7 +180,9 @@ class InjectionBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("Run: ").append(java.time.Instant.now()).append(", python").append(VERSION).append(" target (sid root), ")
                 .append(r.get("cpus")).append(" CPUs, load average ").append(r.get("loadavg")).append(", ")
-                .append(ROUNDS).append(" rounds after ").append(WARMUP).append(" warm-up rounds, interleaved\n\n");
+                .append(ROUNDS).append(" rounds after ").append(WARMUP).append(" warm-up rounds, interleaved")
+                .append(RANDOM_PHASE ? ", each workflow started at a random point of the target's 10 ms sleep slice"
+                        : ", back to back").append("\n\n");
         md.append("| workflow | median ms | p10 ms | p90 ms | min ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
         md.append(row("thaw inject_script (server side)", a)).append(row("hand-made sys.remote_exec + polling", b));
         md.append("\nratio of medians (hand-made / thaw): ").append(r.get("ratio_of_medians")).append("\n\n");
