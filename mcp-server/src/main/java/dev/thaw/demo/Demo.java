@@ -153,7 +153,7 @@ public final class Demo {
 
     private void step(int n, String title, String tool, Map<String, Object> args) {
         heading("Step " + n + ": " + title);
-        say("→ " + tool + " " + Diagnosis.describe(args));
+        say("→ " + tool + " " + dev.thaw.Json.write(args));
     }
 
     private void heading(String title) {

@@ -1,6 +1,5 @@
 package dev.thaw.demo;
 
-import dev.thaw.Json;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 
@@ -85,9 +84,5 @@ public final class Diagnosis {
                 .filter(c -> c instanceof McpSchema.TextContent)
                 .map(c -> ((McpSchema.TextContent) c).text())
                 .collect(Collectors.joining("\n"));
-    }
-
-    static String describe(Map<String, Object> args) {
-        return Json.write(args);
     }
 }

@@ -57,7 +57,7 @@ public final class Evidence {
      * {@code java.lang.Object (LEDGER)}, when its most specific part does: {@code method} shows up as
      * {@code Class.method(File.java:30)} in a dump and as {@code method} in a Python stack.
      */
-    static boolean names(String text, String fact) {
+    public static boolean names(String text, String fact) {
         if (fact.contains("*")) { // a name the runtime chooses, e.g. ForkJoinPool.commonPool-worker-*
             String regex = java.util.Arrays.stream(fact.split("\\*", -1)).map(java.util.regex.Pattern::quote)
                     .collect(java.util.stream.Collectors.joining("\\S*"));

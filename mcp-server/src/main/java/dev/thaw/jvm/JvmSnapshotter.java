@@ -147,7 +147,8 @@ public final class JvmSnapshotter {
                     t.state().name(), ks == null ? null : ks.stateName(), ks == null ? null : ks.syscall(),
                     ks == null ? null : ks.wchan(), null, t.waitingFor().map(JvmSnapshotter::describe).orElse(null),
                     t.heldLocks().stream().map(LockRef::toString).toList(), ownerOf.get(tid), null,
-                    new JvmThreadDetail(t.number(), t.daemon(), false, t.status(), deadlocked.contains(tid)));
+                    new JvmThreadDetail(t.number(), t.daemon(), false, t.status(), deadlocked.contains(tid),
+                            JvmHousekeeping.is(t.name())));
             stacks.add(new ThreadStack(ts, List.copyOf(frames)));
         }
         for (VirtualThreadDump.VirtualThread v : vts) {
@@ -156,7 +157,7 @@ public final class JvmSnapshotter {
                     : v.parkBlocker() != null ? "park on " + v.parkBlocker() : null;
             ThreadSnapshot ts = new ThreadSnapshot(v.javaId(), v.name(), false, null, v.state(), null, null, null, null,
                     waited, v.monitorsOwned(), ownerOf.get(v.javaId()), null,
-                    new JvmThreadDetail(v.javaId(), true, true, null, deadlocked.contains(v.javaId())));
+                    new JvmThreadDetail(v.javaId(), true, true, null, deadlocked.contains(v.javaId()), false));
             stacks.add(new ThreadStack(ts, v.frames()));
         }
         List<List<String>> reported = dump.reportedDeadlocks().stream().map(ReportedDeadlock::threadNames).toList();

@@ -8,7 +8,10 @@ package dev.thaw.snapshot;
  * @param daemon     a daemon thread
  * @param virtual    a virtual thread (JDK 21+, from {@code Thread.dump_to_file})
  * @param status     HotSpot's phrase, e.g. {@code waiting for monitor entry}, {@code parking}
- * @param deadlocked part of a deadlock cycle ({@link JvmLocks#deadlocks()})
+ * @param deadlocked   part of a deadlock cycle ({@link JvmLocks#deadlocks()})
+ * @param housekeeping a JDK thread that waits on its own queue forever in every healthy JVM
+ *                     (Finalizer, Reference Handler, ...): the ranking puts it behind application threads
  */
-public record JvmThreadDetail(long javaId, boolean daemon, boolean virtual, String status, boolean deadlocked) {
+public record JvmThreadDetail(long javaId, boolean daemon, boolean virtual, String status, boolean deadlocked,
+                              boolean housekeeping) {
 }

@@ -126,11 +126,6 @@ public final class SnapshotAssembler {
         return t.name() != null && t.name().toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT));
     }
 
-    /** JDK threads that wait on their own queues forever in every healthy JVM. */
-    private static final java.util.Set<String> JVM_HOUSEKEEPING = java.util.Set.of("Reference Handler", "Finalizer",
-            "Signal Dispatcher", "Common-Cleaner", "Notification Thread", "Attach Listener", "Service Thread",
-            "Monitor Deflation Thread", "process reaper", "DestroyJavaVM", "Sweeper thread");
-
     private record Ranked(List<ThreadStack> members, int score, List<String> why) {
     }
 
@@ -179,7 +174,7 @@ public final class SnapshotAssembler {
         if (members.get(0).frames().isEmpty()) {
             score -= 5;
         }
-        if (t.jvm() != null && !t.jvm().deadlocked() && JVM_HOUSEKEEPING.contains(t.name())) {
+        if (t.jvm() != null && !t.jvm().deadlocked() && t.jvm().housekeeping()) {
             // Idle by design (they wait on their own queues forever): never ahead of application threads.
             score -= 90;
             why.add("JVM housekeeping thread");

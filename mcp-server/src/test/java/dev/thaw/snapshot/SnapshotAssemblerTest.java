@@ -49,6 +49,33 @@ class SnapshotAssemblerTest {
     }
 
     @Test
+    void consequencesRankBehindTheirCauses() {
+        // The main thread joins the workers; another waits with a timeout: both behind the stuck lock waiters.
+        List<ThreadStack> one = new ArrayList<>();
+        one.add(thread(100, "python3.14", true, false, "lock_wait", "futex", List.of(new Frame("Thread.join", "/t.py", 1134))));
+        one.add(thread(101, "poller", false, false, WaitClassifier.TIMED_WAIT, "futex", WAIT));
+        one.add(thread(200, "transfer-worker", false, false, "lock_wait", "futex", List.of(new Frame("transfer", "/w.py", 17))));
+        Snapshot s = SnapshotAssembler.assemble(1, "cpython", "3.14.10", "now", SnapshotRequest.of(2, 10, null, null),
+                List.of(one, one), List.of());
+        assertThat(s.groups()).extracting(g -> g.threads().get(0).name())
+                .containsExactly("transfer-worker", "python3.14", "poller");
+        assertThat(s.groups().get(1).why()).contains("joins other threads: look at what they wait on");
+
+        // A JVM housekeeping thread waiting forever on its queue ranks behind an application thread doing the same.
+        ThreadStack finalizer = jvm(1, "Finalizer", true, "java.lang.ref.Finalizer$FinalizerThread.run");
+        ThreadStack app = jvm(2, "order-placer", false, "Orders.place");
+        Snapshot j = SnapshotAssembler.assemble(1, "hotspot", "17", "now", SnapshotRequest.of(2, 10, null, null),
+                List.of(List.of(finalizer, app), List.of(finalizer, app)), List.of());
+        assertThat(j.groups()).extracting(g -> g.threads().get(0).name()).containsExactly("order-placer", "Finalizer");
+    }
+
+    private static ThreadStack jvm(long tid, String name, boolean housekeeping, String caller) {
+        return new ThreadStack(new ThreadSnapshot(tid, name, false, null, "WAITING", "sleeping", "futex", null, null,
+                "java.lang.Object@1", List.of(), null, null, new JvmThreadDetail(tid, true, false, "waiting", false, housekeeping)),
+                List.of(new Frame("java.lang.Object.wait", "Object.java", 1), new Frame(caller, "X.java", 2)));
+    }
+
+    @Test
     void oneSampleLeavesStuckUnknown() {
         Snapshot s = SnapshotAssembler.assemble(1, "cpython", "3.14.10", "now", SnapshotRequest.defaults(),
                 List.of(sample(MAIN)), List.of("a note"));

@@ -152,18 +152,22 @@ final class KernelThreads {
         }
     }
 
-    /**
-     * How long ago the thread started, from its {@code starttime} (clock ticks since boot, at the
-     * kernel's USER_HZ of 100) and {@code /proc/uptime}; null when unreadable.
-     */
-    static Long ageMs(ProcStat st) {
+    /** Milliseconds since boot ({@code /proc/uptime}), or null when unreadable. */
+    static Long uptimeMs() {
         try {
             String up = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime")).trim().split(" ")[0];
-            long nowMs = Math.round(Double.parseDouble(up) * 1000);
-            return Math.max(0, nowMs - st.startTimeTicks() * 10);
+            return Math.round(Double.parseDouble(up) * 1000);
         } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * How long ago the thread started, from its {@code starttime} (clock ticks since boot, at the
+     * kernel's USER_HZ of 100) and the uptime read once for the whole census; null when unknown.
+     */
+    static Long ageMs(ProcStat st, Long uptimeMs) {
+        return uptimeMs == null ? null : Math.max(0, uptimeMs - st.startTimeTicks() * 10);
     }
 
     private KernelThread msTimeout(long tid, String name, char state, String call, int timeoutMs) {

@@ -98,6 +98,7 @@ final class PythonDelivery implements Delivery {
      */
     private List<ThreadPlanner.Candidate> census() {
         KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
+        Long uptime = KernelThreads.uptimeMs();
         List<ThreadPlanner.Candidate> out = new ArrayList<>();
         for (PyThread t : writer.threads()) {
             ProcStat st;
@@ -110,7 +111,7 @@ final class PythonDelivery implements Delivery {
             if (k.name().startsWith("thaw-") || k.state() == 'X' || k.state() == 'Z') {
                 continue;
             }
-            out.add(new ThreadPlanner.Candidate(t, k, KernelThreads.ageMs(st)));
+            out.add(new ThreadPlanner.Candidate(t, k, KernelThreads.ageMs(st, uptime)));
         }
         return out;
     }
