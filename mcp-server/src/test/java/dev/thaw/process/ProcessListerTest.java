@@ -24,7 +24,8 @@ class ProcessListerTest {
         // exec -a puts raw bytes 0xff 0xfe into argv[0].
         Process p = new ProcessBuilder("bash", "-c", "exec -a $'\\xff\\xfethaw-odd-argv' sleep 60").start();
         try {
-            waitUntil(() -> ProcFs.system().cmdline((int) p.pid()).contains("thaw-odd-argv"));
+            // bash's own command line names "thaw-odd-argv" too: wait for the exec, which replaces argv[0].
+            waitUntil(() -> ProcFs.system().cmdline((int) p.pid()).startsWith("\uFFFD"));
             ProcessInfo info = find(lister.list(new ProcessQuery("all", "thaw-odd-argv", false, null)), (int) p.pid()).orElseThrow();
             assertThat(info.command()).startsWith("\uFFFD\uFFFDthaw-odd-argv");
             assertThat(info.runtime().isNone()).isTrue();
