@@ -70,10 +70,18 @@ class RacingTargetTest {
             // flagged, never shown wrong — the frame checks above are the correctness property. Most
             // reads must still settle.
             assertThat(incomplete).isLessThan(threads / 3);
-            Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(3, 20, null, null));
-            assertThat(s.totalThreads()).isEqualTo(5);
-            assertThat(s.groups().stream().flatMap(g -> g.threads().stream()))
-                    .anyMatch(x -> Boolean.TRUE.equals(x.holdsGil()));
+            // Five threads pass the GIL around; a read can fall into a hand-over, when nobody holds it
+            // (a few percent of snapshots, before and after the reader got faster): look a few times.
+            Snapshot s = null;
+            for (int i = 0; i < 5 && (s == null || !anyHoldsGil(s)); i++) {
+                s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(3, 20, null, null));
+                assertThat(s.totalThreads()).isEqualTo(5);
+            }
+            assertThat(anyHoldsGil(s)).as("a GIL holder in one of five snapshots").isTrue();
         }
+    }
+
+    private static boolean anyHoldsGil(Snapshot s) {
+        return s.groups().stream().flatMap(g -> g.threads().stream()).anyMatch(x -> Boolean.TRUE.equals(x.holdsGil()));
     }
 }
