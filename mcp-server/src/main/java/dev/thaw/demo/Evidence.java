@@ -59,14 +59,12 @@ public final class Evidence {
      */
     public static boolean names(String text, String fact) {
         if (fact.contains("*")) { // a name the runtime chooses, e.g. ForkJoinPool.commonPool-worker-*
-            String regex = java.util.Arrays.stream(fact.split("\\*", -1)).map(java.util.regex.Pattern::quote)
-                    .collect(java.util.stream.Collectors.joining("\\S*"));
-            return java.util.regex.Pattern.compile(regex).matcher(text).find();
+            return java.util.regex.Pattern.compile(AnswerKey.wildcard(fact, "\\S*")).matcher(text).find();
         }
         if (text.contains(fact)) {
             return true;
         }
-        String core = fact.replaceAll("\\s*\\(.*\\)$", "");
+        String core = AnswerKey.core(fact);
         return !core.isEmpty() && !core.equals(fact) && text.contains(core);
     }
 }

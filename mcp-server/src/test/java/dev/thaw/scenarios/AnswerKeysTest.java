@@ -1,7 +1,7 @@
 package dev.thaw.scenarios;
 
 import dev.thaw.testing.AnswerKeys;
-import dev.thaw.testing.AnswerKeys.AnswerKey;
+import dev.thaw.demo.AnswerKey;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -34,7 +34,7 @@ class AnswerKeysTest {
         assertThat(files).isNotEmpty();
         for (String file : files) {
             String source = Files.readString(AnswerKeys.sourceDir().resolve(file));
-            AnswerKey k = AnswerKeys.parse(source);
+            AnswerKey k = AnswerKey.parse(source);
             JsonNode n = k.json();
             for (String field : List.of("scenario", "runtime", "kind", "postmortem")) {
                 assertThat(n.path(field).isString()).as(file + ": string field " + field).isTrue();

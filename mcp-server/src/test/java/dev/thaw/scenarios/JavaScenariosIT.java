@@ -2,6 +2,7 @@ package dev.thaw.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.thaw.demo.AnswerKey;
 import dev.thaw.jvm.JvmSnapshotter;
 import dev.thaw.samples.Scenarios;
 import dev.thaw.snapshot.Frame;
@@ -47,7 +48,7 @@ class JavaScenariosIT {
     static Stream<Arguments> scenariosAndJdks() {
         List<Arguments> out = new ArrayList<>();
         for (String scenario : Scenarios.javaScenarios()) {
-            int min = JavaAnswerKey.load(scenario).minJava();
+            int min = AnswerKey.load(scenario).minJava();
             for (int feature : JDKS) {
                 if (feature >= min) {
                     out.add(Arguments.of(scenario, feature));
@@ -61,7 +62,7 @@ class JavaScenariosIT {
     @MethodSource("scenariosAndJdks")
     void hangsWithinTwoSecondsAndTheSnapshotShowsTheAnswerKey(String scenario, int feature) {
         TestJdks.Jdk jdk = TestJdks.require(feature);
-        JavaAnswerKey key = JavaAnswerKey.load(scenario);
+        AnswerKey key = AnswerKey.load(scenario);
         List<Long> millis = new ArrayList<>();
         for (int run = 1; run <= RUNS; run++) {
             try (JavaScenarioProcess p = JavaScenarioProcess.start(jdk, scenario, START_TIMEOUT)) {
@@ -102,8 +103,8 @@ class JavaScenariosIT {
 
     /** A thread of the snapshot with the frames of its group. */
     record Seen(ThreadSnapshot thread, List<Frame> frames) {
-        boolean runs(JavaAnswerKey key) {
-            return frames.stream().anyMatch(f -> key.frames().stream().anyMatch(k -> JavaAnswerKey.frameMatches(k, f.function())));
+        boolean runs(AnswerKey key) {
+            return frames.stream().anyMatch(f -> key.frames().stream().anyMatch(k -> AnswerKey.frameMatches(k, f.function())));
         }
 
         boolean stuck() {
@@ -116,7 +117,7 @@ class JavaScenariosIT {
         }
     }
 
-    static void assertMatchesKey(String where, JavaAnswerKey key, Snapshot s) {
+    static void assertMatchesKey(String where, AnswerKey key, Snapshot s) {
         List<Seen> all = new ArrayList<>();
         for (StackGroup g : s.groups()) {
             for (ThreadSnapshot t : g.threads()) {
@@ -125,19 +126,19 @@ class JavaScenariosIT {
         }
         String dump = all.stream().map(Seen::describe).collect(Collectors.joining("\n  ", "\n  ", ""));
 
-        if (key.visible("frames")) {
+        if (key.visible("frames", "snapshot")) {
             for (String frame : key.frames()) {
                 assertThat(all).as(where + ": a thread with frame " + frame + dump)
-                        .anyMatch(x -> x.frames().stream().anyMatch(f -> JavaAnswerKey.frameMatches(frame, f.function())));
+                        .anyMatch(x -> x.frames().stream().anyMatch(f -> AnswerKey.frameMatches(frame, f.function())));
             }
         }
 
         // Each key thread is a distinct thread of the snapshot, stuck in the key's code.
         List<Seen> keyThreads = new ArrayList<>();
-        if (key.visible("threads")) {
+        if (key.visible("threads", "snapshot")) {
             for (String entry : key.threads()) {
                 Seen match = all.stream()
-                        .filter(x -> !keyThreads.contains(x) && JavaAnswerKey.nameMatches(entry, x.thread().name())
+                        .filter(x -> !keyThreads.contains(x) && AnswerKey.nameMatches(entry, x.thread().name())
                                 && x.stuck() && x.runs(key))
                         .findFirst().orElse(null);
                 assertThat(match).as(where + ": a BLOCKED or WAITING thread named " + entry + " running one of "
@@ -147,10 +148,10 @@ class JavaScenariosIT {
             }
         }
 
-        if (key.visible("locks")) {
+        if (key.visible("locks", "snapshot")) {
             List<Seen> workers = all.stream().filter(x -> x.runs(key)).toList();
             for (String lock : key.locks()) {
-                String cls = JavaAnswerKey.lockClass(lock);
+                String cls = AnswerKey.core(lock);
                 assertThat(workers).as(where + ": a thread running the key's code waits on or holds a " + cls + dump)
                         .anyMatch(x -> contains(x.thread().lockWaitedOn(), cls)
                                 || x.thread().locksHeld().stream().anyMatch(l -> contains(l, cls)));
@@ -159,7 +160,7 @@ class JavaScenariosIT {
 
         JvmLocks jvm = s.jvm();
         Set<String> names = keyThreads.stream().map(x -> x.thread().name()).collect(Collectors.toSet());
-        if (key.visible("deadlock")) {
+        if (key.visible("deadlock", "snapshot")) {
             assertThat(jvm.deadlocks()).as(where + ": a deadlock cycle of exactly " + names + " in " + jvm.deadlocks())
                     .anyMatch(d -> new HashSet<>(d.names()).equals(names) && d.names().size() == names.size());
             for (Seen x : keyThreads) {

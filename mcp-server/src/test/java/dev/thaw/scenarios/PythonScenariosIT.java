@@ -13,7 +13,7 @@ import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
 import dev.thaw.testing.AnswerKeys;
-import dev.thaw.testing.AnswerKeys.AnswerKey;
+import dev.thaw.demo.AnswerKey;
 import dev.thaw.testing.TestInjections;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.AfterAll;
