@@ -3,6 +3,7 @@ package dev.thaw.python;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.TaskIds;
 import dev.thaw.proc.TaskState;
 import dev.thaw.proc.TaskStates;
 import dev.thaw.snapshot.Snapshot;
@@ -85,6 +86,9 @@ public final class PythonSnapshotter {
         // else all of them; threads found in memory but not read yet are read after.
         List<PyThreadStack> threads;
         Map<Integer, TaskState> states;
+        // The ids the interpreter recorded are its own PID namespace's: in a container they must be
+        // mapped to /proc's here (TaskIds), else every thread would look exited.
+        TaskIds ids = reader.taskIds();
         List<Integer> known = TaskStates.known(procFs, pid);
         int expected = known.isEmpty() ? procFs.stat(pid).numThreads() : known.size();
         if (MULTI_CPU && expected >= ASYNC_THRESHOLD) {
@@ -93,14 +97,16 @@ public final class PythonSnapshotter {
             states = kernel.join();
         } else {
             threads = reader.read();
-            states = TaskStates.readAll(procFs, pid, tids(threads));
+            states = TaskStates.readAll(procFs, pid, hostTids(threads, ids));
         }
         List<ThreadStack> out = new ArrayList<>(threads.size());
         TaskStates tasks = new TaskStates(procFs);
+        int mainTid = ids.ownPid(pid);
         for (PyThreadStack t : threads) {
-            TaskState ks = states.get((int) t.tid());
-            if (ks == null) {
-                ks = tasks.read(pid, (int) t.tid()); // a thread born after the listing
+            int host = ids.host(t.tid());
+            TaskState ks = host < 0 ? null : states.get(host);
+            if (ks == null && host >= 0) {
+                ks = tasks.read(pid, host); // a thread born after the listing
             }
             String note = t.complete() ? null
                     : "the stack kept changing while thaw read it (the thread is running); frames may be incomplete";
@@ -108,7 +114,7 @@ public final class PythonSnapshotter {
                 note = "the OS thread has exited (its Python thread state is not yet cleaned up)";
             }
             ThreadSnapshot ts = new ThreadSnapshot(t.tid(), ks == null ? null : ks.name(),
-                    t.main() || (reader.interpreters().threadsMainNull() && t.tid() == pid), t.holdsGil(),
+                    t.main() || (reader.interpreters().threadsMainNull() && t.tid() == mainTid), t.holdsGil(),
                     WaitClassifier.classify(ks), ks == null ? null : ks.stateName(), ks == null ? null : ks.syscall(),
                     ks == null ? null : ks.wchan(), null, WaitClassifier.lockAddress(ks), List.of(), null, note);
             out.add(new ThreadStack(ts, t.frames()));
@@ -116,20 +122,28 @@ public final class PythonSnapshotter {
         if (!procFs.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
-        TaskStates.retainOnly(procFs, pid, tids(threads)); // close the files of threads that are gone
+        TaskStates.retainOnly(procFs, pid, hostTids(threads, ids)); // close the files of threads that are gone
         return out;
     }
 
-    private static Set<Integer> tids(List<PyThreadStack> threads) {
+    /** The /proc ids of the threads read (those still there). */
+    private static Set<Integer> hostTids(List<PyThreadStack> threads, TaskIds ids) {
         Set<Integer> tids = new HashSet<>(threads.size() * 2);
         for (PyThreadStack t : threads) {
-            tids.add((int) t.tid());
+            int host = ids.host(t.tid());
+            if (host >= 0) {
+                tids.add(host);
+            }
         }
         return tids;
     }
 
     private static List<String> notes(PythonStackReader reader, boolean incomplete) {
         List<String> notes = new ArrayList<>();
+        if (reader.pidNamespaced()) {
+            notes.add("process " + reader.pid() + " runs in a PID namespace of its own (a container): thread ids"
+                    + " are the ones it sees itself (threading.get_native_id(), its logs), not the host's");
+        }
         PythonIdentity id = reader.identity();
         if (Boolean.FALSE.equals(id.remoteDebugEnabled())) {
             notes.add("remote debugging is disabled in this process (PYTHON_DISABLE_REMOTE_DEBUG or -X "

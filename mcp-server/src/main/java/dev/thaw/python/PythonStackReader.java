@@ -8,6 +8,7 @@ import dev.thaw.proc.MemoryUnreadableException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.proc.TaskIds;
 import dev.thaw.snapshot.Frame;
 
 import java.nio.ByteBuffer;
@@ -47,6 +48,8 @@ public final class PythonStackReader implements AutoCloseable {
     private final PythonIdentity identity;
     private final RemoteObjects objects;
     private final FrameWalker walker;
+    /** Whether the process has a PID namespace of its own: its thread ids are not /proc's here. */
+    private final boolean pidNested;
 
     /** Facts about the interpreters found by the last {@link #read()}. */
     public record Interpreters(long mainInterpreter, boolean threadsMainNull, int subInterpreters) {
@@ -55,8 +58,9 @@ public final class PythonStackReader implements AutoCloseable {
     private Interpreters lastInterpreters;
 
     private PythonStackReader(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d,
-                              PythonIdentity identity, AtomicReference<RemoteObjects.CodeCache> codes) {
+                              PythonIdentity identity, AtomicReference<RemoteObjects.CodeCache> codes, boolean pidNested) {
         this.pid = pid;
+        this.pidNested = pidNested;
         this.procFs = procFs;
         this.mem = mem;
         this.runtime = runtime;
@@ -93,7 +97,7 @@ public final class PythonStackReader implements AutoCloseable {
                     byte[] image = execFingerprint(procFs, pid, mem);
                     if (image != null && Arrays.equals(image, known.image())) {
                         return new PythonStackReader(pid, procFs, mem, known.runtime(), known.d(), known.identity(),
-                                known.codes());
+                                known.codes(), known.pidNested());
                     }
                 }
             }
@@ -112,8 +116,10 @@ public final class PythonStackReader implements AutoCloseable {
             AtomicReference<RemoteObjects.CodeCache> codes = sameImage ? known.codes() : new AtomicReference<>();
             // The remote-debug flag is fixed at start; until the main interpreter exists it is unknown (null).
             boolean settled = image != null && identity.remoteDebugEnabled() != null;
-            KNOWN.put(key, new Known(runtime, image, codes, settled ? identity : null, d, raw));
-            return new PythonStackReader(pid, procFs, mem, runtime, d, identity, codes);
+            // A process's PID namespace is fixed at its start, like the rest of what is kept here.
+            boolean pidNested = known != null ? known.pidNested() : TaskIds.nested(procFs.status(pid));
+            KNOWN.put(key, new Known(runtime, image, codes, settled ? identity : null, d, raw, pidNested));
+            return new PythonStackReader(pid, procFs, mem, runtime, d, identity, codes, pidNested);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -136,7 +142,7 @@ public final class PythonStackReader implements AutoCloseable {
      * identity and debug offsets as decoded from {@code offsets} (null identity: decode again).
      */
     private record Known(long runtime, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes,
-                         PythonIdentity identity, DebugOffsets d, byte[] offsets) {
+                         PythonIdentity identity, DebugOffsets d, byte[] offsets, boolean pidNested) {
     }
 
     private static final int AT_RANDOM = 25;
@@ -179,7 +185,7 @@ public final class PythonStackReader implements AutoCloseable {
     static void forgetCodeObjects(ProcFs procFs, int pid) {
         String prefix = procFs.root() + "/" + pid + "@";
         synchronized (KNOWN) {
-            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.runtime(), v.image(), new AtomicReference<>(), v.identity(), v.d(), v.offsets()) : v);
+            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.runtime(), v.image(), new AtomicReference<>(), v.identity(), v.d(), v.offsets(), v.pidNested()) : v);
         }
     }
 
@@ -222,6 +228,20 @@ public final class PythonStackReader implements AutoCloseable {
     public int pid() {
         return pid;
     }
+
+    /**
+     * How this process's thread ids map to {@code /proc/PID/task} here: the identity unless it runs
+     * in a PID namespace of its own (a container), where the map is read afresh (threads come and go).
+     */
+    public TaskIds taskIds() {
+        return pidNested ? TaskIds.read(procFs, pid) : TaskIds.SAME;
+    }
+
+    /** Whether the process has a PID namespace of its own (a container): its thread ids are its own. */
+    public boolean pidNamespaced() {
+        return pidNested;
+    }
+
 
     /** The memory reader, for statistics ({@link ProcessMemory#readCalls()}). */
     public ProcessMemory memory() {

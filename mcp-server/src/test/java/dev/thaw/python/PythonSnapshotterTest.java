@@ -62,6 +62,38 @@ class PythonSnapshotterTest {
         }
     }
 
+    /**
+     * A container's process: its own PID namespace, so the thread ids CPython records (its main
+     * thread is 1) are not the host's /proc/PID/task ids. Every thread must still get its kernel
+     * state, and the main thread is still recognised. The target prints its host pid (/proc/self
+     * in the sid root is the host's /proc).
+     */
+    @Test
+    void aProcessInItsOwnPidNamespaceGetsTheKernelStateOfEveryThread() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/unshare")),
+                "unshare is needed");
+        String code = BLOCKED.replace("print('ready', flush=True)", "print(os.readlink('/proc/self'), flush=True)");
+        try (TestPythons.Target t = TestPythons.start(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child",
+                TestPythons.require("3.14").toString(), "-c", code), Map.of())) {
+            int pid = Integer.parseInt(t.readyLine().trim());
+            assertThat(pid).as("the host pid, not the namespace's").isNotEqualTo(1);
+            Snapshot s = PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
+            assertThat(s.totalThreads()).isEqualTo(8);
+            assertThat(s.notes()).anyMatch(n -> n.contains("PID namespace of its own"));
+            ThreadSnapshot lock = groupAt(s, "in_lock").threads().get(0);
+            assertThat(lock.name()).isEqualTo("in_lock");
+            assertThat(lock.syscall()).isEqualTo("futex");
+            assertThat(lock.state()).isEqualTo(WaitClassifier.LOCK_WAIT);
+            assertThat(groupAt(s, "in_sleep").threads().get(0).syscall()).isEqualTo("clock_nanosleep");
+            assertThat(s.groups()).flatExtracting(StackGroup::threads).allSatisfy(th -> {
+                assertThat(th.note()).as("thread " + th.tid()).isNull();
+                assertThat(th.kernelState()).as("thread " + th.tid()).isNotNull();
+            });
+            StackGroup main = s.groups().stream().filter(g -> g.threads().get(0).main()).findFirst().orElseThrow();
+            assertThat(main.tids()).as("ids as the process sees them").containsExactly(1L);
+        }
+    }
+
     @Test
     void samplingMarksStuckThreadsAndRanksTheGilHolderAndLockWaiters() {
         String program = String.join("\n",

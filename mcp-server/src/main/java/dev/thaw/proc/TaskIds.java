@@ -1,0 +1,75 @@
+package dev.thaw.proc;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Thread ids as a process sees them versus as {@code /proc} here names them. A runtime records the
+ * ids of its own PID namespace (CPython's {@code native_thread_id}, a JVM's {@code nid}); for a
+ * process in a container with its own PID namespace those are not the ids of
+ * {@code /proc/PID/task/TID} on the host, so every per-thread kernel file must be looked up through
+ * this map. In the common case (the same namespace) it is the identity and costs nothing.
+ */
+public final class TaskIds {
+
+    /** The process sees the same ids as thaw. */
+    public static final TaskIds SAME = new TaskIds(null, 0);
+
+    /** Namespace id to host id; null for {@link #SAME}. */
+    private final Map<Integer, Integer> hostOf;
+    private final int ownPid;
+
+    private TaskIds(Map<Integer, Integer> hostOf, int ownPid) {
+        this.hostOf = hostOf;
+        this.ownPid = ownPid;
+    }
+
+    /** Whether a process lives in a PID namespace below ours (from its {@code NSpid} line). */
+    public static boolean nested(ProcStatus status) {
+        return status.nsPids() != null && status.nsPids().size() > 1;
+    }
+
+    /**
+     * The map of a process in a nested PID namespace, read from each of its threads'
+     * {@code NSpid} line (one file per thread: only paid for such processes). Threads that exit
+     * meanwhile are left out.
+     */
+    public static TaskIds read(ProcFs proc, int pid) {
+        ProcStatus st = proc.status(pid);
+        if (!nested(st)) {
+            return SAME;
+        }
+        Map<Integer, Integer> map = new HashMap<>();
+        for (int tid : proc.tids(pid)) {
+            try {
+                List<Integer> ns = ProcStatusParser.parse(tid, proc.readString(pid, "task/" + tid + "/status")).nsPids();
+                if (ns != null && !ns.isEmpty()) {
+                    map.put(ns.get(ns.size() - 1), tid);
+                }
+            } catch (ProcessGoneException e) {
+                // the thread exited while the map was read
+            }
+        }
+        List<Integer> own = st.nsPids();
+        return new TaskIds(map, own.get(own.size() - 1));
+    }
+
+    public boolean nested() {
+        return hostOf != null;
+    }
+
+    /** The id {@code /proc/PID/task/} uses for a thread id the process reported, or -1 if none has it. */
+    public int host(long tid) {
+        if (hostOf == null) {
+            return (int) tid;
+        }
+        Integer h = hostOf.get((int) tid);
+        return h == null ? -1 : h;
+    }
+
+    /** The process's own pid as it sees it (its main thread's id), or {@code pid} when not nested. */
+    public int ownPid(int pid) {
+        return hostOf == null ? pid : ownPid;
+    }
+}
