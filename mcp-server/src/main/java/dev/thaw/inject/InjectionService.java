@@ -269,7 +269,7 @@ public final class InjectionService implements AutoCloseable {
                     end(inj, InjectionState.TARGET_EXITED, "the process exited before delivery");
                     return;
                 }
-                inj.dir = dirs.create(inj.target, inj.id);
+                inj.dir = dirs.create(inj.target, inj.id, inj.request.outputCap());
                 inj.injector.writePayload(inj.target, inj.dir, inj.id, inj.request);
                 inj.delivery = inj.injector.deliver(inj.target, inj.dir, inj.request);
                 inj.armedTids = inj.delivery.armedTids();

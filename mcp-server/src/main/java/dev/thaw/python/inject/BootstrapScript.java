@@ -11,12 +11,19 @@ import java.util.Map;
 
 /**
  * The Python bootstrap ({@code bootstrap.py} in this package's resources) with one injection's
- * settings filled in: the directory, the mode, the output cap, the id, the params and the script.
+ * settings filled in: the directory, the mode, the output cap, the id, the params and the script,
+ * the library file and its loader line, and the code that reports a library that does not load
+ * ({@code fail.py}: a string in the settings, compiled by the target only when that happens).
  */
 final class BootstrapScript {
 
     private static final String PLACEHOLDER = "__THAW_CONFIG__";
-    private static final String TEMPLATE = load();
+    private static final String LOAD = "__THAW_LOAD__";
+    private static final String TEMPLATE = load("bootstrap.py", PLACEHOLDER);
+    private static final String FAIL = load("fail.py", "status.json");
+    /** lib.marshal: the target's own compiled library (thaw checked it holds a code object). */
+    private static final String LOAD_MARSHAL = "__import__('marshal').loads(b)";
+    private static final String LOAD_SOURCE = "compile(b, '<thaw-lib>', 'exec', dont_inherit=True)";
 
     private BootstrapScript() {
     }
@@ -36,20 +43,22 @@ final class BootstrapScript {
         // The script travels inside the bootstrap: a string literal costs the target nothing to compile.
         cfg.put("script", request.code());
         cfg.put("cache", cache);
-        cfg.put("cached", cached);
-        return TEMPLATE.replace(PLACEHOLDER, PythonLiteral.of(cfg));
+        cfg.put("lib", cached ? PythonInjector.LIB_MARSHAL : PythonInjector.LIB);
+        cfg.put("fail", FAIL);
+        return TEMPLATE.replace(LOAD, cached ? LOAD_MARSHAL : LOAD_SOURCE).replace(PLACEHOLDER, PythonLiteral.of(cfg));
     }
 
-    private static String load() {
-        try (InputStream in = BootstrapScript.class.getResourceAsStream("bootstrap.py")) {
+    private static String load(String name, String mustHave) {
+        try (InputStream in = BootstrapScript.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("bootstrap.py missing from the class path");
+                throw new IllegalStateException(name + " missing from the class path");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (!text.contains(PLACEHOLDER)) {
-                throw new IllegalStateException("bootstrap.py has no " + PLACEHOLDER);
+            if (!text.contains(mustHave)) {
+                throw new IllegalStateException(name + " has no " + mustHave);
             }
-            return text;
+            // Comment lines are for people reading the resource; the target need not tokenize them.
+            return text.lines().filter(l -> !l.strip().startsWith("#")).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -127,8 +127,27 @@ public final class PythonInjector implements RuntimeInjector {
         if (compiledLib.containsKey(libKey(target))) {
             return; // it was handed lib.marshal: nothing new to pick up
         }
-        dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL)
+        dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL && holdsCode(b))
                 .ifPresent(b -> compiledLib.put(libKey(target), b));
+    }
+
+    /**
+     * Whether marshal data holds a code object at its top: its first byte is marshal's type code
+     * {@code 'c'} (with or without the reference flag, 0x80). The bootstrap then needs no check of
+     * its own: {@code marshal.loads} returns a code object or raises.
+     */
+    static boolean holdsCode(byte[] marshal) {
+        return marshal.length > 0 && (marshal[0] & 0x7f) == 'c';
+    }
+
+    /** Hands later injections of this Python version and user this library (tests: a broken one). */
+    void useCompiledLib(TargetIdentity target, byte[] marshal) {
+        compiledLib.put(libKey(target), marshal.clone());
+    }
+
+    /** Whether later injections of this Python version and user get a precompiled library. */
+    boolean hasCompiledLib(TargetIdentity target) {
+        return compiledLib.containsKey(libKey(target));
     }
 
     private static String libKey(TargetIdentity target) {
