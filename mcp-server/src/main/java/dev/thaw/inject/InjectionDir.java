@@ -121,6 +121,14 @@ public final class InjectionDir {
         }
     }
 
+    /**
+     * Whether the run-once guard exists. While thaw waits for a delivery only the target creates it
+     * (thaw takes it only to end an injection), so it means: picked up, even before any status.
+     */
+    public boolean claimTaken() {
+        return Files.exists(host.resolve(CLAIM), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** The target exited: {@code /proc/PID/root} leads nowhere now. */
     void markTargetGone() {
         targetGone = true;

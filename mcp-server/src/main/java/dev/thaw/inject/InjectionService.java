@@ -127,9 +127,6 @@ public final class InjectionService implements AutoCloseable {
         ensureOpen();
         ProgressSink sink = progress == null ? ProgressSink.NONE : progress;
         long start = System.nanoTime();
-        if (!proc.exists(request.pid())) {
-            throw new ProcessGoneException(request.pid()); // the usual wording when the pid is wrong
-        }
         RuntimeInjector injector = null;
         TargetIdentity target = null;
         for (RuntimeInjector ri : injectors) {
@@ -141,6 +138,10 @@ public final class InjectionService implements AutoCloseable {
             }
         }
         if (target == null) {
+            if (!proc.exists(request.pid())) {
+                // Identifying reads /proc/PID first, so a wrong pid usually ends there, with the same wording.
+                throw new ProcessGoneException(request.pid());
+            }
             throw new ThawException("unsupported_runtime", "Process " + request.pid() + " is not a runtime thaw can "
                     + "inject into (CPython 3.14 or 3.15, or a HotSpot JVM).", "Check the pid with list_processes (CLI: thaw ps).");
         }
@@ -333,6 +334,15 @@ public final class InjectionService implements AutoCloseable {
         long now = System.nanoTime();
         if (now - inj.aliveCheckedNanos >= ALIVE_CHECK_NANOS) {
             inj.aliveCheckedNanos = now;
+            if (!inj.claimed && inj.status == null && inj.dir.claimTaken()) {
+                // Picked up, no status yet (the target writes none before its script runs): its
+                // script thread has not started, or is about to write 'running'.
+                inj.claimed = true;
+                afterClaim(inj);
+                if (inj.state == InjectionState.QUEUED) {
+                    transition(inj, InjectionState.DELIVERED, "picked up; the script has not started yet");
+                }
+            }
             if (!inj.target.alive(proc)) {
                 // One more look: it may have finished just before it exited.
                 inj.dir.markTargetGone();

@@ -27,7 +27,9 @@ def bootstrap(cfg, o, time, delivered, lib_code, frame):
         prims.append(p)
     get_ident, native_id, start = prims
     armed = native_id()
-    _status(o, d, get_ident(), 'delivered', {'armedTid': armed, 'deliveredNs': delivered})
+    # No 'delivered' status here: 'running' (or a failure) follows within microseconds, and writing
+    # one more file would only delay it. If the script's thread never gets to run, thaw still sees
+    # the delivery: the claim file, which only this bootstrap creates while thaw waits.
     source = cfg['script']
     code = problem = None
     try:
