@@ -144,6 +144,16 @@ public final class InjectionDir {
         return Files.newByteChannel(base.resolve(file), READ_NOFOLLOW);
     }
 
+    /**
+     * Whether a file exists, as a hint before reading it: java.io's check is one stat call and no
+     * exception when it is missing (a failed open costs an exception each time, and a waiter asks
+     * many times before the target writes its first status).
+     */
+    public boolean present(String file) {
+        Path base = targetGone && viaRootLink != null ? viaRootLink : host;
+        return base.resolve(file).toFile().exists();
+    }
+
     /** Reads a whole small file, or empty when it does not exist (yet). */
     public Optional<byte[]> read(String file, int max) {
         try (SeekableByteChannel ch = open(file)) {

@@ -64,6 +64,8 @@ public final class InjectionDirs implements AutoCloseable {
      */
     static final String SHM = "/dev/shm";
     static final int SHM_ROOM_FACTOR = 4;
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final ProcFs proc;
     private final Path journalDir;
@@ -158,7 +160,7 @@ public final class InjectionDirs implements AutoCloseable {
             }
             try {
                 // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
-                Files.createDirectory(host, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(host, PRIVATE_DIR);
                 placements.put(target.key(), new Placement(tmp, viaParent, SHM.equals(tmp) ? roomFor : Long.MAX_VALUE));
                 boolean chown = target.uid() != myUid || target.gid() != myGid;
                 InjectionDir dir = new InjectionDir(name, host, tmp + "/" + name,
@@ -440,8 +442,12 @@ public final class InjectionDirs implements AutoCloseable {
     private Path viaRootLink(int pid, String tmp) {
         try {
             Path link = Files.readSymbolicLink(proc.targetRoot(pid));
-            if (link.isAbsolute() && Files.isSameFile(link, proc.targetRoot(pid))) {
-                return link.resolve(tmp.substring(1));
+            Path here = link.resolve(tmp.substring(1));
+            // The same root, and the same directory under it: in a mount namespace of its own, the
+            // target may have another file system mounted there (its own /dev/shm, say).
+            if (link.isAbsolute() && Files.isSameFile(link, proc.targetRoot(pid))
+                    && Files.isSameFile(here, proc.targetRoot(pid).resolve(tmp.substring(1)))) {
+                return here;
             }
         } catch (IOException | RuntimeException e) {
             // another mount namespace: reachable only through /proc/PID/root while the target lives

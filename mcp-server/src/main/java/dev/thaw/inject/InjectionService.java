@@ -149,7 +149,7 @@ public final class InjectionService implements AutoCloseable {
         String id = "inj" + seq.incrementAndGet() + "-" + salt;
         QueuedInjection record = new QueuedInjection(id, target, request.code(), sha256(request.code()),
                 request.params(), request.thread().wire(), request.mode().wire(), request.timeout().toMillis(),
-                request.hypothesis(), Instant.now().toString(), request.catalogId());
+                request.hypothesis(), IsoInstant.now(), request.catalogId());
         Injection inj = new Injection(id, request, target, injector, record, start);
         register(inj);
         emit(() -> listener.queued(record));
@@ -318,7 +318,9 @@ public final class InjectionService implements AutoCloseable {
         if (inj.done || inj.dir == null) {
             return;
         }
-        Optional<byte[]> raw = inj.dir.read(InjectionDir.STATUS, StatusFile.MAX_BYTES);
+        // Until the first status, most looks find none: ask cheaply first.
+        Optional<byte[]> raw = inj.lastStatusBytes == null && !inj.dir.present(InjectionDir.STATUS) ? Optional.empty()
+                : inj.dir.read(InjectionDir.STATUS, StatusFile.MAX_BYTES);
         // Parse only what changed: polling is frequent, new statuses are rare.
         if (raw.isPresent() && !java.util.Arrays.equals(raw.get(), inj.lastStatusBytes)) {
             inj.lastStatusBytes = raw.get();
@@ -386,7 +388,17 @@ public final class InjectionService implements AutoCloseable {
 
     /** The payload started: take back the other armed threads and let the next injection in. */
     private void afterClaim(Injection inj) {
-        closeDelivery(inj, true);
+        Delivery d = inj.delivery;
+        if (d != null) {
+            inj.delivery = null;
+            try {
+                d.disarmAfterPickup(inj.status == null ? null : inj.status.armedTid());
+            } catch (RuntimeException e) {
+                LOG.debug("{}: disarm failed: {}", inj.id, e.toString());
+            } finally {
+                d.close();
+            }
+        }
         releaseLock(inj);
     }
 
@@ -507,7 +519,7 @@ public final class InjectionService implements AutoCloseable {
     private void transition(Injection inj, InjectionState to, String detail) {
         InjectionState from = inj.state;
         inj.state = to;
-        StatusChange change = new StatusChange(inj.id, from, to, Instant.now().toString(), detail);
+        StatusChange change = new StatusChange(inj.id, from, to, IsoInstant.now(), detail);
         LOG.debug("{}: {} -> {} ({})", inj.id, from.wire(), to.wire(), detail);
         emit(() -> listener.statusChanged(change));
     }

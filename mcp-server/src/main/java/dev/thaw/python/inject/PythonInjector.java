@@ -63,6 +63,17 @@ public final class PythonInjector implements RuntimeInjector {
 
     @Override
     public Optional<TargetIdentity> identify(int pid) {
+        KnownProcess kp = this.known.get(pid);
+        if (kp != null) {
+            TargetIdentity again = kp.reread();
+            if (again != null) {
+                return Optional.of(again);
+            }
+            // It exited (its pid may be another process's now): forget it, and look afresh.
+            if (this.known.remove(pid, kp)) {
+                kp.close();
+            }
+        }
         long start = proc.stat(pid).startTimeTicks();
         String key = pid + "@" + start;
         TargetIdentity known = identities.get(key);
@@ -70,8 +81,8 @@ public final class PythonInjector implements RuntimeInjector {
             // Same process as before: its version, layout and remote-debug setting cannot have changed
             // (they are fixed at start); only its user can, so that is read again.
             ProcStatus st = proc.status(pid);
-            return Optional.of(new TargetIdentity(pid, start, known.executable(), known.runtime(),
-                    known.runtimeVersion(), st.effectiveUid(), st.effectiveGid()));
+            return Optional.of(remember(new TargetIdentity(pid, start, known.executable(), known.runtime(),
+                    known.runtimeVersion(), st.effectiveUid(), st.effectiveGid())));
         }
         Pep768Writer.Location hint = locations.get(key);
         String version;
@@ -89,7 +100,19 @@ public final class PythonInjector implements RuntimeInjector {
         TargetIdentity id = new TargetIdentity(pid, start, proc.exe(pid).orElse(null), runtime(), version,
                 st.effectiveUid(), st.effectiveGid());
         identities.put(key, id);
-        return Optional.of(id);
+        return Optional.of(remember(id));
+    }
+
+    /** Keeps the process's /proc files open for the next identify (see {@link KnownProcess}). */
+    private TargetIdentity remember(TargetIdentity id) {
+        KnownProcess k = KnownProcess.open(proc.pidDir(id.pid()), id);
+        if (k != null) {
+            KnownProcess before = this.known.put(id.pid(), k);
+            if (before != null) {
+                before.close();
+            }
+        }
+        return id;
     }
 
     @Override
@@ -153,6 +176,20 @@ public final class PythonInjector implements RuntimeInjector {
     private static String libKey(TargetIdentity target) {
         return target.runtimeVersion() + ":" + target.uid();
     }
+
+    /** The last {@value #KNOWN} processes identified, by pid, with their /proc files open. */
+    private static final int KNOWN = 64;
+    private final Map<Integer, KnownProcess> known = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, KnownProcess> e) {
+                    if (size() > KNOWN) {
+                        e.getValue().close();
+                        return true;
+                    }
+                    return false;
+                }
+            });
 
     private static <V> Map<String, V> lru(int max) {
         return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {

@@ -297,6 +297,8 @@ def _json(v):
 
 
 def _json_str(s):
+    if s.isascii() and s.isprintable() and '"' not in s and '\\' not in s:
+        return '"' + s + '"'  # keys, numbers' names, most messages: nothing to escape
     out = ['"']
     for ch in s:
         c = ord(ch)
