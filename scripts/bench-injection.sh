@@ -7,8 +7,11 @@
 # Writes mcp-server/target/benchmarks/injection.json; docs/injection.md has the numbers.
 #
 # Usage: scripts/bench-injection.sh [extra maven args, e.g. -o -Dthaw.bench.rounds=200]
-#   -Dthaw.bench.randomPhase=true  start each workflow at a random point of the target's sleep slice
-#                                  (default: back to back; see InjectionBenchmark.RANDOM_PHASE)
+#   default                         each workflow starts at a random point of the target's 10 ms
+#                                   sleep slice, as a real request would (random phase)
+#   -Dthaw.bench.backToBack=true    the two workflows back to back instead (biased against thaw:
+#                                   see InjectionBenchmark.RANDOM_PHASE)
+#   -Dthaw.bench.python=3.15        a python3.15 target (and python3.15 for the hand-made workflow)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec ./mvnw -q "$@" -pl mcp-server -am test \

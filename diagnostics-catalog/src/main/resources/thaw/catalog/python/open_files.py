@@ -161,7 +161,7 @@ for fd in fds:
         what = target[len("anon_inode:"):].strip("[]")
         kind = "eventfd" if what == "eventfd" else "epoll" if what == "eventpoll" else "anon_inode"
         desc = target
-    elif target.startswith("/dev/"):
+    elif target.startswith("/dev/") and not target.startswith("/dev/shm/"):  # /dev/shm holds plain files
         kind, desc = "device", target
     elif target.startswith("/"):
         kind = "file"

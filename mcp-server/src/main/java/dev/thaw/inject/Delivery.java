@@ -30,6 +30,14 @@ public interface Delivery extends AutoCloseable {
     /** Takes back every armed thread that has not picked the payload up; returns how many. */
     int disarm();
 
+    /**
+     * {@link #disarm} once the payload was picked up, by {@code pickedUpBy} when the target said
+     * which thread (else null). A runtime may skip what cannot be armed any more.
+     */
+    default int disarmAfterPickup(Long pickedUpBy) {
+        return disarm();
+    }
+
     @Override
     void close();
 }

@@ -121,6 +121,14 @@ public final class InjectionDir {
         }
     }
 
+    /**
+     * Whether the run-once guard exists. While thaw waits for a delivery only the target creates it
+     * (thaw takes it only to end an injection), so it means: picked up, even before any status.
+     */
+    public boolean claimTaken() {
+        return Files.exists(host.resolve(CLAIM), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** The target exited: {@code /proc/PID/root} leads nowhere now. */
     void markTargetGone() {
         targetGone = true;
@@ -134,6 +142,16 @@ public final class InjectionDir {
     private SeekableByteChannel open(String file) throws IOException {
         Path base = targetGone && viaRootLink != null ? viaRootLink : host;
         return Files.newByteChannel(base.resolve(file), READ_NOFOLLOW);
+    }
+
+    /**
+     * Whether a file exists, as a hint before reading it: java.io's check is one stat call and no
+     * exception when it is missing (a failed open costs an exception each time, and a waiter asks
+     * many times before the target writes its first status).
+     */
+    public boolean present(String file) {
+        Path base = targetGone && viaRootLink != null ? viaRootLink : host;
+        return base.resolve(file).toFile().exists();
     }
 
     /** Reads a whole small file, or empty when it does not exist (yet). */

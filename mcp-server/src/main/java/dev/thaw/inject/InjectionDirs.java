@@ -52,8 +52,20 @@ public final class InjectionDirs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InjectionDirs.class);
     static final String PREFIX = "thaw-inj-";
     private static final Pattern NAME = Pattern.compile("thaw-inj-(\\d+)\\.(\\d+)-.+");
-    /** Where a directory may go inside the target's root, in order of preference. */
+    /**
+     * Where a directory may go inside the target's root, in order of preference, when {@link #SHM}
+     * does not qualify (and where stale directories are looked for).
+     */
     static final List<String> TEMP_DIRS = List.of("/tmp", "/var/tmp", "/dev/shm");
+    /**
+     * Preferred when, in the target's mount namespace, it is a writable tmpfs with room for
+     * {@value #SHM_ROOM_FACTOR} times the output cap: every file the target writes (claim, status,
+     * output) then costs it tens of microseconds instead of hundreds on a disk-backed /tmp.
+     */
+    static final String SHM = "/dev/shm";
+    static final int SHM_ROOM_FACTOR = 4;
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final ProcFs proc;
     private final Path journalDir;
@@ -97,16 +109,41 @@ public final class InjectionDirs implements AutoCloseable {
         return owner;
     }
 
-    /** Where a target's directories go, found once per target (pid + start time). */
-    private record Placement(String tmp, Path viaParent) {
+    /**
+     * Where a target's directories go, found once per target (pid + start time).
+     *
+     * @param roomFor the largest output cap the place was checked for ({@link #SHM} only)
+     */
+    private record Placement(String tmp, Path viaParent, long roomFor) {
     }
 
-    /** Creates the private directory of an injection inside the target's root. */
+    /** Creates the private directory of an injection with the default output cap. */
     public InjectionDir create(TargetIdentity target, String injectionId) {
+        return create(target, injectionId, InjectionRequest.DEFAULT_OUTPUT_CAP);
+    }
+
+    /**
+     * Creates the private directory of an injection inside the target's root: in its /dev/shm when
+     * that qualifies ({@link #shmFits}), else in its /tmp, /var/tmp or (last resort) /dev/shm.
+     */
+    public InjectionDir create(TargetIdentity target, String injectionId, long outputCap) {
         String name = PREFIX + owner + "-" + injectionId;
         Path root = proc.targetRoot(target.pid());
         Placement known = placements.get(target.key());
-        List<String> candidates = known == null ? TEMP_DIRS : List.of(known.tmp());
+        if (known != null && outputCap > known.roomFor()) {
+            known = null; // checked for a smaller cap: look again
+        }
+        List<String> candidates;
+        long roomFor = Long.MAX_VALUE;
+        if (known != null) {
+            candidates = List.of(known.tmp());
+            roomFor = known.roomFor();
+        } else if (shmFits(target.pid(), outputCap)) {
+            candidates = List.of(SHM, "/tmp", "/var/tmp");
+            roomFor = outputCap;
+        } else {
+            candidates = TEMP_DIRS;
+        }
         if (known == null) {
             sweepRoot(target.pid());
         }
@@ -123,8 +160,8 @@ public final class InjectionDirs implements AutoCloseable {
             }
             try {
                 // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
-                Files.createDirectory(host, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                placements.put(target.key(), new Placement(tmp, viaParent));
+                Files.createDirectory(host, PRIVATE_DIR);
+                placements.put(target.key(), new Placement(tmp, viaParent, SHM.equals(tmp) ? roomFor : Long.MAX_VALUE));
                 boolean chown = target.uid() != myUid || target.gid() != myGid;
                 InjectionDir dir = new InjectionDir(name, host, tmp + "/" + name,
                         viaParent == null ? null : viaParent.resolve(name), target.uid(), target.gid(), chown);
@@ -147,6 +184,78 @@ public final class InjectionDirs implements AutoCloseable {
                 + String.join(", ", TEMP_DIRS) + " (through " + root + "): "
                 + (last == null ? "none of them exists" : last.getMessage()) + ".",
                 "thaw needs a writable temporary directory inside the target's root; check its /tmp.", last);
+    }
+
+    /**
+     * Whether the target's /dev/shm, as its mount namespace sees it ({@code /proc/PID/mountinfo},
+     * whose mount points are relative to the target's root), is a read-write tmpfs with at least
+     * {@value #SHM_ROOM_FACTOR} times {@code outputCap} free. The trade-off: tmpfs pages are memory
+     * (charged to the writing process's cgroup), bounded here by the output cap and freed as soon
+     * as the directory is removed.
+     */
+    boolean shmFits(int pid, long outputCap) {
+        try {
+            Mount m = mountAt(Files.readString(proc.pidDir(pid).resolve("mountinfo")), SHM);
+            if (m == null || !"tmpfs".equals(m.fsType()) || m.readOnly()) {
+                return false;
+            }
+            Path shm = proc.targetRoot(pid).resolve(SHM.substring(1));
+            long free = Files.getFileStore(shm).getUsableSpace();
+            return free / SHM_ROOM_FACTOR >= outputCap;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("pid {}: /dev/shm not considered: {}", pid, e.toString());
+            return false;
+        }
+    }
+
+    /** A mount of a {@code mountinfo} file. */
+    record Mount(String mountPoint, String fsType, boolean readOnly) {
+    }
+
+    /**
+     * The mount that holds {@code path}: the longest mount point that is {@code path} or one of its
+     * parents, the last one listed when several are stacked on the same point; null when none.
+     */
+    static Mount mountAt(String mountinfo, String path) {
+        Mount best = null;
+        for (String line : mountinfo.split("\n")) {
+            // id parent major:minor root mountpoint options [optional fields] - fstype source superoptions
+            String[] f = line.split(" ");
+            int dash = java.util.Arrays.asList(f).indexOf("-");
+            if (dash < 6 || dash + 1 >= f.length) {
+                continue;
+            }
+            String point = unescape(f[4]);
+            boolean holds = point.equals("/") || path.equals(point) || path.startsWith(point + "/");
+            if (!holds || (best != null && point.length() < best.mountPoint().length())) {
+                continue;
+            }
+            boolean ro = List.of(f[5].split(",")).contains("ro")
+                    || (dash + 3 < f.length && List.of(f[dash + 3].split(",")).contains("ro"));
+            best = new Mount(point, f[dash + 1], ro);
+        }
+        return best;
+    }
+
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                try {
+                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** Removes a directory soon, on the clean-up thread. */
@@ -333,8 +442,12 @@ public final class InjectionDirs implements AutoCloseable {
     private Path viaRootLink(int pid, String tmp) {
         try {
             Path link = Files.readSymbolicLink(proc.targetRoot(pid));
-            if (link.isAbsolute() && Files.isSameFile(link, proc.targetRoot(pid))) {
-                return link.resolve(tmp.substring(1));
+            Path here = link.resolve(tmp.substring(1));
+            // The same root, and the same directory under it: in a mount namespace of its own, the
+            // target may have another file system mounted there (its own /dev/shm, say).
+            if (link.isAbsolute() && Files.isSameFile(link, proc.targetRoot(pid))
+                    && Files.isSameFile(here, proc.targetRoot(pid).resolve(tmp.substring(1)))) {
+                return here;
             }
         } catch (IOException | RuntimeException e) {
             // another mount namespace: reachable only through /proc/PID/root while the target lives

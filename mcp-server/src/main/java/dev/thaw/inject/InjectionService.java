@@ -127,9 +127,6 @@ public final class InjectionService implements AutoCloseable {
         ensureOpen();
         ProgressSink sink = progress == null ? ProgressSink.NONE : progress;
         long start = System.nanoTime();
-        if (!proc.exists(request.pid())) {
-            throw new ProcessGoneException(request.pid()); // the usual wording when the pid is wrong
-        }
         RuntimeInjector injector = null;
         TargetIdentity target = null;
         for (RuntimeInjector ri : injectors) {
@@ -141,6 +138,10 @@ public final class InjectionService implements AutoCloseable {
             }
         }
         if (target == null) {
+            if (!proc.exists(request.pid())) {
+                // Identifying reads /proc/PID first, so a wrong pid usually ends there, with the same wording.
+                throw new ProcessGoneException(request.pid());
+            }
             throw new ThawException("unsupported_runtime", "Process " + request.pid() + " is not a runtime thaw can "
                     + "inject into (CPython 3.14 or 3.15, or a HotSpot JVM).", "Check the pid with list_processes (CLI: thaw ps).");
         }
@@ -148,7 +149,7 @@ public final class InjectionService implements AutoCloseable {
         String id = "inj" + seq.incrementAndGet() + "-" + salt;
         QueuedInjection record = new QueuedInjection(id, target, request.code(), sha256(request.code()),
                 request.params(), request.thread().wire(), request.mode().wire(), request.timeout().toMillis(),
-                request.hypothesis(), Instant.now().toString(), request.catalogId());
+                request.hypothesis(), IsoInstant.now(), request.catalogId());
         Injection inj = new Injection(id, request, target, injector, record, start);
         register(inj);
         emit(() -> listener.queued(record));
@@ -269,7 +270,7 @@ public final class InjectionService implements AutoCloseable {
                     end(inj, InjectionState.TARGET_EXITED, "the process exited before delivery");
                     return;
                 }
-                inj.dir = dirs.create(inj.target, inj.id);
+                inj.dir = dirs.create(inj.target, inj.id, inj.request.outputCap());
                 inj.injector.writePayload(inj.target, inj.dir, inj.id, inj.request);
                 inj.delivery = inj.injector.deliver(inj.target, inj.dir, inj.request);
                 inj.armedTids = inj.delivery.armedTids();
@@ -317,7 +318,9 @@ public final class InjectionService implements AutoCloseable {
         if (inj.done || inj.dir == null) {
             return;
         }
-        Optional<byte[]> raw = inj.dir.read(InjectionDir.STATUS, StatusFile.MAX_BYTES);
+        // Until the first status, most looks find none: ask cheaply first.
+        Optional<byte[]> raw = inj.lastStatusBytes == null && !inj.dir.present(InjectionDir.STATUS) ? Optional.empty()
+                : inj.dir.read(InjectionDir.STATUS, StatusFile.MAX_BYTES);
         // Parse only what changed: polling is frequent, new statuses are rare.
         if (raw.isPresent() && !java.util.Arrays.equals(raw.get(), inj.lastStatusBytes)) {
             inj.lastStatusBytes = raw.get();
@@ -333,6 +336,15 @@ public final class InjectionService implements AutoCloseable {
         long now = System.nanoTime();
         if (now - inj.aliveCheckedNanos >= ALIVE_CHECK_NANOS) {
             inj.aliveCheckedNanos = now;
+            if (!inj.claimed && inj.status == null && inj.dir.claimTaken()) {
+                // Picked up, no status yet (the target writes none before its script runs): its
+                // script thread has not started, or is about to write 'running'.
+                inj.claimed = true;
+                afterClaim(inj);
+                if (inj.state == InjectionState.QUEUED) {
+                    transition(inj, InjectionState.DELIVERED, "picked up; the script has not started yet");
+                }
+            }
             if (!inj.target.alive(proc)) {
                 // One more look: it may have finished just before it exited.
                 inj.dir.markTargetGone();
@@ -376,7 +388,17 @@ public final class InjectionService implements AutoCloseable {
 
     /** The payload started: take back the other armed threads and let the next injection in. */
     private void afterClaim(Injection inj) {
-        closeDelivery(inj, true);
+        Delivery d = inj.delivery;
+        if (d != null) {
+            inj.delivery = null;
+            try {
+                d.disarmAfterPickup(inj.status == null ? null : inj.status.armedTid());
+            } catch (RuntimeException e) {
+                LOG.debug("{}: disarm failed: {}", inj.id, e.toString());
+            } finally {
+                d.close();
+            }
+        }
         releaseLock(inj);
     }
 
@@ -497,7 +519,7 @@ public final class InjectionService implements AutoCloseable {
     private void transition(Injection inj, InjectionState to, String detail) {
         InjectionState from = inj.state;
         inj.state = to;
-        StatusChange change = new StatusChange(inj.id, from, to, Instant.now().toString(), detail);
+        StatusChange change = new StatusChange(inj.id, from, to, IsoInstant.now(), detail);
         LOG.debug("{}: {} -> {} ({})", inj.id, from.wire(), to.wire(), detail);
         emit(() -> listener.statusChanged(change));
     }

@@ -2,9 +2,12 @@ package dev.thaw.inject;
 
 import dev.thaw.Json;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@code status.json}. The target writes it atomically (temporary file, then rename), so a
@@ -22,8 +25,18 @@ public final class StatusFile {
         return dir.read(InjectionDir.STATUS, MAX_BYTES).flatMap(StatusFile::parse);
     }
 
+    /**
+     * What a Python bootstrap writes when its library does not load: plain text, so that the code
+     * the target compiles on every injection stays small ({@code <deliveredNs> <ErrorType>: <message>}).
+     */
+    private static final Pattern LIBRARY_FAILURE = Pattern.compile("(\\d{1,19}) ([A-Za-z_][A-Za-z0-9_.]{0,200}): (.*)",
+            Pattern.DOTALL);
+
     @SuppressWarnings("unchecked")
     static Optional<TargetStatus> parse(byte[] json) {
+        if (json.length > 0 && json[0] >= '0' && json[0] <= '9') {
+            return libraryFailure(json);
+        }
         // The status is polled every few hundred microseconds and the final one is on the path to
         // the answer: a flat object as the target's library writes it is read directly; anything
         // else (nesting, odd numbers) goes through Jackson.
@@ -45,6 +58,23 @@ public final class StatusFile {
                 Boolean.TRUE.equals(m.get("truncated")), longOr0(m.get("droppedBytes")),
                 m.get("elapsedMs") instanceof Number n ? n.doubleValue() : null, longOrNull(m.get("deliveredNs")),
                 longOrNull(m.get("runningNs")), longOrNull(m.get("endedNs"))));
+    }
+
+    /** The library did not load: the script never ran. The text is composed into a failed status here. */
+    static Optional<TargetStatus> libraryFailure(byte[] raw) {
+        Matcher m = LIBRARY_FAILURE.matcher(new String(raw, StandardCharsets.UTF_8));
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long delivered;
+        try {
+            delivered = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        String message = m.group(3).strip();
+        return Optional.of(new TargetStatus(InjectionState.FAILED, null, null, "start", "thaw library: " + message,
+                m.group(2), null, null, 0, false, 0, null, delivered, null, null));
     }
 
     private static Long longOrNull(Object o) {

@@ -50,7 +50,11 @@ public final class Pep768Writer implements AutoCloseable {
      * Where a process's runtime and main interpreter are: with it, reopening the same process skips
      * the maps and ELF lookups. Only a hint: every use re-validates it against memory.
      */
-    public record Location(long runtime, long interp) {
+    public record Location(long runtime, long interp, byte[] raw, DebugOffsets offsets) {
+
+        public Location(long runtime, long interp) {
+            this(runtime, interp, null, null);
+        }
     }
 
     private final int pid;
@@ -58,8 +62,11 @@ public final class Pep768Writer implements AutoCloseable {
     private final DebugOffsets offsets;
     private final long runtime;
     private final long interp;
+    /** The runtime's first {@code STATIC_BYTES} bytes the offsets were decoded from. */
+    private final byte[] raw;
 
-    private Pep768Writer(int pid, ProcessMemory mem, DebugOffsets offsets, long runtime, long interp) {
+    private Pep768Writer(int pid, ProcessMemory mem, DebugOffsets offsets, long runtime, long interp, byte[] raw) {
+        this.raw = raw;
         this.pid = pid;
         this.mem = mem;
         this.offsets = offsets;
@@ -78,14 +85,18 @@ public final class Pep768Writer implements AutoCloseable {
             try {
                 byte[] raw = mem.bytes(hint.runtime(), PyRuntimeLocator.STATIC_BYTES);
                 if (DebugOffsets.hasCookie(raw)) {
-                    DebugOffsets.Header header = DebugOffsets.header(raw);
-                    refuseUnsupported(pid, header);
-                    DebugOffsets d = DebugOffsets.decode(raw);
+                    // The same bytes as when the hint was made: the same offsets, already checked
+                    // (decoding them again is most of the cost of reopening a known process).
+                    DebugOffsets d = hint.offsets() != null && Arrays.equals(raw, hint.raw()) ? hint.offsets() : null;
+                    if (d == null) {
+                        refuseUnsupported(pid, DebugOffsets.header(raw));
+                        d = DebugOffsets.decode(raw);
+                    }
                     if (mem.readLong(hint.interp() + d.interpreter().id()) == 0) {
                         if (mem.readInt(hint.interp() + d.debugger().remoteDebuggingEnabled()) != 1) {
-                            throw disabled(pid, header.version());
+                            throw disabled(pid, d.version());
                         }
-                        return new Pep768Writer(pid, mem, d, hint.runtime(), hint.interp());
+                        return new Pep768Writer(pid, mem, d, hint.runtime(), hint.interp(), raw);
                     }
                 }
             } catch (ProcessGoneException e) {
@@ -124,14 +135,15 @@ public final class Pep768Writer implements AutoCloseable {
             long runtime = found.address();
             DebugOffsets.Header header = DebugOffsets.header(mem.bytes(runtime, DebugOffsets.HEADER_SIZE));
             refuseUnsupported(pid, header);
-            DebugOffsets d = DebugOffsets.decode(mem.bytes(runtime, DebugField.structSize(header.version().minor())));
+            byte[] raw = mem.bytes(runtime, PyRuntimeLocator.STATIC_BYTES);
+            DebugOffsets d = DebugOffsets.decode(raw);
             long interp = InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new ThawException(
                     "no_interpreter", "Process " + pid + " has no running main interpreter (it is starting up or "
                     + "shutting down).", "Retry in a moment; if the process is exiting there is nothing to inject into."));
             if (mem.readInt(interp + d.debugger().remoteDebuggingEnabled()) != 1) {
                 throw disabled(pid, header.version());
             }
-            return new Pep768Writer(pid, mem, d, runtime, interp);
+            return new Pep768Writer(pid, mem, d, runtime, interp, raw);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
@@ -184,7 +196,7 @@ public final class Pep768Writer implements AutoCloseable {
     }
 
     public Location location() {
-        return new Location(runtime, interp);
+        return new Location(runtime, interp, raw, offsets);
     }
 
     /** The open memory of the target, for reading what the armed threads wait on (not for writing). */

@@ -35,7 +35,9 @@ class CrashCleanupIT {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("XDG_STATE_HOME", state.toString());
             Process thaw = pb.start();
-            Path tmp = ProcFs.system().inTargetRoot(t.pid(), "/tmp");
+            // The target's /dev/shm (a tmpfs in the sid root) is preferred; its /tmp otherwise.
+            List<Path> tmp = List.of(ProcFs.system().inTargetRoot(t.pid(), "/dev/shm"),
+                    ProcFs.system().inTargetRoot(t.pid(), "/tmp"));
             String owner = thaw.pid() + ".";
             List<Path> dirs = List.of();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -69,9 +71,13 @@ class CrashCleanupIT {
         }
     }
 
-    private static List<Path> dirsOf(Path tmp, String ownerPrefix) throws IOException {
-        try (Stream<Path> s = Files.list(tmp)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("thaw-inj-" + ownerPrefix)).toList();
+    private static List<Path> dirsOf(List<Path> places, String ownerPrefix) throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path tmp : places) {
+            try (Stream<Path> s = Files.list(tmp)) {
+                out.addAll(s.filter(p -> p.getFileName().toString().startsWith("thaw-inj-" + ownerPrefix)).toList());
+            }
         }
+        return out;
     }
 }

@@ -53,6 +53,34 @@ class StatusFileTest {
         assertThat(StatusFile.parse("{\"state\":\"running\",\"tid\":{\"x\":1}}".getBytes())).isPresent();
     }
 
+    /** A Python bootstrap whose library did not load writes plain text; thaw makes it a failed status. */
+    @Test
+    void aLibraryFailureInPlainTextIsAFailureToStart() {
+        TargetStatus s = StatusFile.parse("16511896252923 FileNotFoundError: [Errno 2] No such file: 'x/lib.marshal'\nmore"
+                .getBytes(StandardCharsets.UTF_8)).orElseThrow();
+        assertThat(s.state()).isEqualTo(InjectionState.FAILED);
+        assertThat(s.phase()).isEqualTo("start");
+        assertThat(s.errorType()).isEqualTo("FileNotFoundError");
+        assertThat(s.error()).isEqualTo("thaw library: [Errno 2] No such file: 'x/lib.marshal'\nmore");
+        assertThat(s.deliveredNs()).isEqualTo(16511896252923L);
+        assertThat(StatusFile.parse("12 ValueError: b\u00e9d".getBytes(StandardCharsets.UTF_8)).orElseThrow().error())
+                .isEqualTo("thaw library: b\u00e9d");
+        // Not that form: no news
+        assertThat(StatusFile.parse("12".getBytes())).isEmpty();
+        assertThat(StatusFile.parse("12 not a type!: x".getBytes())).isEmpty();
+        assertThat(StatusFile.parse("99999999999999999999 E: x".getBytes())).isEmpty();
+    }
+
+    @Test
+    void isoInstantsAreWhatInstantPrints() {
+        for (java.time.Instant t : java.util.List.of(java.time.Instant.ofEpochSecond(1_700_000_000L),
+                java.time.Instant.ofEpochSecond(1_700_000_000L, 5_000_000), java.time.Instant.ofEpochSecond(1_700_000_000L, 123_456_000),
+                java.time.Instant.ofEpochSecond(1_700_000_001L, 7), java.time.Instant.ofEpochSecond(0, 999_999_999),
+                java.time.Instant.now())) {
+            assertThat(IsoInstant.format(t)).isEqualTo(t.toString());
+        }
+    }
+
     @Test
     void junkOrUnknownStatesAreNoNews() {
         assertThat(StatusFile.parse("{\"state\":\"exploded\"}".getBytes())).isEmpty();

@@ -180,7 +180,9 @@ class InjectIT {
                     "code", "import time\ntime.sleep(60)", "timeout_s", 0.5), null);
             assertThat(ToolResults.structured(r)).containsEntry("state", "timed_out");
             String id = (String) ToolResults.structured(r).get("injectionId");
-            Path tmp = Path.of("/proc", Integer.toString(t.pid()), "root", "tmp");
+            // The target's /dev/shm (a tmpfs in the sid root) is preferred; its /tmp otherwise.
+            List<Path> tmp = List.of(Path.of("/proc", Integer.toString(t.pid()), "root", "dev", "shm"),
+                    Path.of("/proc", Integer.toString(t.pid()), "root", "tmp"));
             assertThat(dirsOf(tmp, id)).hasSize(1);
             client.closeGracefully();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -191,10 +193,14 @@ class InjectIT {
         }
     }
 
-    private static List<Path> dirsOf(Path tmp, String injectionId) throws IOException {
-        try (Stream<Path> s = Files.list(tmp)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("thaw-inj-")
-                    && p.getFileName().toString().endsWith("-" + injectionId)).toList();
+    private static List<Path> dirsOf(List<Path> places, String injectionId) throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path tmp : places) {
+            try (Stream<Path> s = Files.list(tmp)) {
+                out.addAll(s.filter(p -> p.getFileName().toString().startsWith("thaw-inj-")
+                        && p.getFileName().toString().endsWith("-" + injectionId)).toList());
+            }
         }
+        return out;
     }
 }

@@ -63,6 +63,17 @@ public final class PythonInjector implements RuntimeInjector {
 
     @Override
     public Optional<TargetIdentity> identify(int pid) {
+        KnownProcess kp = this.known.get(pid);
+        if (kp != null) {
+            TargetIdentity again = kp.reread();
+            if (again != null) {
+                return Optional.of(again);
+            }
+            // It exited (its pid may be another process's now): forget it, and look afresh.
+            if (this.known.remove(pid, kp)) {
+                kp.close();
+            }
+        }
         long start = proc.stat(pid).startTimeTicks();
         String key = pid + "@" + start;
         TargetIdentity known = identities.get(key);
@@ -70,8 +81,8 @@ public final class PythonInjector implements RuntimeInjector {
             // Same process as before: its version, layout and remote-debug setting cannot have changed
             // (they are fixed at start); only its user can, so that is read again.
             ProcStatus st = proc.status(pid);
-            return Optional.of(new TargetIdentity(pid, start, known.executable(), known.runtime(),
-                    known.runtimeVersion(), st.effectiveUid(), st.effectiveGid()));
+            return Optional.of(remember(new TargetIdentity(pid, start, known.executable(), known.runtime(),
+                    known.runtimeVersion(), st.effectiveUid(), st.effectiveGid())));
         }
         Pep768Writer.Location hint = locations.get(key);
         String version;
@@ -89,7 +100,19 @@ public final class PythonInjector implements RuntimeInjector {
         TargetIdentity id = new TargetIdentity(pid, start, proc.exe(pid).orElse(null), runtime(), version,
                 st.effectiveUid(), st.effectiveGid());
         identities.put(key, id);
-        return Optional.of(id);
+        return Optional.of(remember(id));
+    }
+
+    /** Keeps the process's /proc files open for the next identify (see {@link KnownProcess}). */
+    private TargetIdentity remember(TargetIdentity id) {
+        KnownProcess k = KnownProcess.open(proc.pidDir(id.pid()), id);
+        if (k != null) {
+            KnownProcess before = this.known.put(id.pid(), k);
+            if (before != null) {
+                before.close();
+            }
+        }
+        return id;
     }
 
     @Override
@@ -127,13 +150,46 @@ public final class PythonInjector implements RuntimeInjector {
         if (compiledLib.containsKey(libKey(target))) {
             return; // it was handed lib.marshal: nothing new to pick up
         }
-        dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL)
+        dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL && holdsCode(b))
                 .ifPresent(b -> compiledLib.put(libKey(target), b));
+    }
+
+    /**
+     * Whether marshal data holds a code object at its top: its first byte is marshal's type code
+     * {@code 'c'} (with or without the reference flag, 0x80). The bootstrap then needs no check of
+     * its own: {@code marshal.loads} returns a code object or raises.
+     */
+    static boolean holdsCode(byte[] marshal) {
+        return marshal.length > 0 && (marshal[0] & 0x7f) == 'c';
+    }
+
+    /** Hands later injections of this Python version and user this library (tests: a broken one). */
+    void useCompiledLib(TargetIdentity target, byte[] marshal) {
+        compiledLib.put(libKey(target), marshal.clone());
+    }
+
+    /** Whether later injections of this Python version and user get a precompiled library. */
+    boolean hasCompiledLib(TargetIdentity target) {
+        return compiledLib.containsKey(libKey(target));
     }
 
     private static String libKey(TargetIdentity target) {
         return target.runtimeVersion() + ":" + target.uid();
     }
+
+    /** The last {@value #KNOWN} processes identified, by pid, with their /proc files open. */
+    private static final int KNOWN = 64;
+    private final Map<Integer, KnownProcess> known = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, KnownProcess> e) {
+                    if (size() > KNOWN) {
+                        e.getValue().close();
+                        return true;
+                    }
+                    return false;
+                }
+            });
 
     private static <V> Map<String, V> lru(int max) {
         return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {

@@ -1,6 +1,7 @@
 # thaw injection library: compiles and runs the user's script (cfg['script']) and writes its
-# output and status into the injection directory. Loaded by bootstrap.py; the same for every
-# injection, so thaw may hand a target this code precompiled (lib.marshal).
+# output and status into the injection directory. Loaded by bootstrap.py, whose module namespace
+# holds what this needs (read at the end of this file); the same for every injection, so thaw may
+# hand a target this code precompiled (lib.marshal).
 #
 # Output capture: sys.stdout and sys.stderr are replaced, for the duration, by a proxy that sends
 # the writes of the script's own thread to the output file and every other thread's writes where
@@ -26,7 +27,9 @@ def bootstrap(cfg, o, time, delivered, lib_code, frame):
         prims.append(p)
     get_ident, native_id, start = prims
     armed = native_id()
-    _status(o, d, get_ident(), 'delivered', {'armedTid': armed, 'deliveredNs': delivered})
+    # No 'delivered' status here: 'running' (or a failure) follows within microseconds, and writing
+    # one more file would only delay it. If the script's thread never gets to run, thaw still sees
+    # the delivery: the claim file, which only this bootstrap creates while thaw waits.
     source = cfg['script']
     code = problem = None
     try:
@@ -294,6 +297,8 @@ def _json(v):
 
 
 def _json_str(s):
+    if s.isascii() and s.isprintable() and '"' not in s and '\\' not in s:
+        return '"' + s + '"'  # keys, numbers' names, most messages: nothing to escape
     out = ['"']
     for ch in s:
         c = ord(ch)
@@ -361,3 +366,14 @@ def _traceback(e, source):
         parts.append(_describe(e) + '\n')
         text = ''.join(parts)
     return text if len(text) <= 65536 else text[:32768] + '\n...\n' + text[-32768:]
+
+
+def _main(boot):
+    """Called by this module's code, right below: boot is the bootstrap's frame (the module code
+    that exec'd this library), whose caller is the frame the armed thread was interrupted in."""
+    g = boot.f_globals
+    cfg = g['_THAW']
+    bootstrap(cfg, g['o'], g['time'], g['t'], g['b'], boot.f_back if cfg['mode'] == 'inline' else None)
+
+
+_main(sys._getframe(1))

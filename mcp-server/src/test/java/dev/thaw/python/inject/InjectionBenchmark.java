@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>A benchmark, not a timed test: it runs only with {@code -Dthaw.bench=true}
  * ({@code scripts/bench-injection.sh}). Results: {@code mcp-server/target/benchmarks/injection.json}
- * and {@code injection.md} there.
+ * and {@code injection.md} there. {@code -Dthaw.bench.python=3.15} runs it against python3.15 (the
+ * hand-made workflow then uses python3.15 too: sys.remote_exec needs the target's minor version).
  */
 @EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
 class InjectionBenchmark {
@@ -47,13 +48,16 @@ class InjectionBenchmark {
     private static final int ROUNDS = Integer.getInteger("thaw.bench.rounds", 100);
     private static final String VERSION = System.getProperty("thaw.bench.python", "3.14");
     /**
-     * {@code -Dthaw.bench.randomPhase=true}: before each workflow, wait a random part of the target's
-     * 10 ms sleep slice (not measured), so that each starts at an arbitrary point of it, as a request
-     * would. By default the two run back to back, and since the hand-made script runs at one of the
-     * target's wake-ups, thaw always starts a few milliseconds after one and waits ~7.5 ms (instead
-     * of ~5 on average) for the next.
+     * The protocol. By default (random phase), before each workflow the benchmark waits a uniformly
+     * random part of the target's 10 ms sleep slice (not measured), so that each starts at an
+     * arbitrary point of it, as a real request would. {@code -Dthaw.bench.backToBack=true} runs the
+     * two back to back instead: since the hand-made script runs at one of the target's wake-ups,
+     * thaw then always starts a few milliseconds after one and waits ~7.5 ms (instead of ~5 on
+     * average) for the next, a bias against thaw. ({@code -Dthaw.bench.randomPhase=false} is the
+     * same as back to back.)
      */
-    private static final boolean RANDOM_PHASE = Boolean.getBoolean("thaw.bench.randomPhase");
+    private static final boolean RANDOM_PHASE = !Boolean.getBoolean("thaw.bench.backToBack")
+            && Boolean.parseBoolean(System.getProperty("thaw.bench.randomPhase", "true"));
     private static final long SLICE_NANOS = 10_000_000L;
     private static final String TARGET = """
             import time

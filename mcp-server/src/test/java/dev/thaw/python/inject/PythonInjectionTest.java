@@ -91,7 +91,7 @@ class PythonInjectionTest {
         try (TestPythons.Target t = TestPythons.start(asNobody, Map.of())) {
             InjectionResult r = injections.inject(t.pid(), """
                     import os, glob
-                    d = glob.glob('/tmp/thaw-inj-*-' + injection_id)[0]
+                    d = glob.glob('/dev/shm/thaw-inj-*-' + injection_id)[0]  # a tmpfs /dev/shm is preferred
                     st = os.stat(d)
                     print(os.getuid(), st.st_uid, st.st_gid, oct(st.st_mode & 0o777))
                     for name in sorted(os.listdir(d)):
