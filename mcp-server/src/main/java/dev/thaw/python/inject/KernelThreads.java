@@ -50,7 +50,15 @@ final class KernelThreads {
 
     /** Like {@link #read(long)}, with the thread's {@code stat} already read. */
     KernelThread read(long tid, ProcStat st) {
-        String dir = "task/" + tid + "/";
+        return read(tid, (int) tid, st);
+    }
+
+    /**
+     * @param tid     the id the interpreter recorded (its own PID namespace's)
+     * @param hostTid the same thread's id in {@code /proc} here ({@link dev.thaw.proc.TaskIds})
+     */
+    KernelThread read(long tid, int hostTid, ProcStat st) {
+        String dir = "task/" + hostTid + "/";
         char state = st.state();
         String name = st.comm();
         String line = null;

@@ -9,6 +9,7 @@ import dev.thaw.inject.ThreadChoice;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.TaskIds;
 import dev.thaw.python.Pep768Writer;
 import dev.thaw.python.Pep768Writer.PyThread;
 import org.slf4j.Logger;
@@ -33,12 +34,15 @@ final class PythonDelivery implements Delivery {
     private final ThreadChoice choice;
     private final InjectionMode mode;
     private final StackPeek stacks;
+    /** Whether the target has a PID namespace of its own (its thread ids are not /proc's here). */
+    private final boolean pidNested;
     private final List<PyThread> armed = new ArrayList<>();
     private String description;
 
     private PythonDelivery(ProcFs proc, int pid, Pep768Writer writer, String path, ThreadChoice choice,
-                           InjectionMode mode, StackPeek stacks) {
+                           InjectionMode mode, StackPeek stacks, boolean pidNested) {
         this.proc = proc;
+        this.pidNested = pidNested;
         this.pid = pid;
         this.writer = writer;
         this.path = path;
@@ -49,7 +53,7 @@ final class PythonDelivery implements Delivery {
 
     /** Opens the target, picks the threads and arms them. */
     static PythonDelivery start(ProcFs proc, int pid, Pep768Writer.Location hint, String bootstrapPath,
-                                ThreadChoice choice, InjectionMode mode, StackPeek stacks) {
+                                ThreadChoice choice, InjectionMode mode, StackPeek stacks, boolean pidNested) {
         Pep768Writer writer = Pep768Writer.open(proc, pid, hint);
         String path = bootstrapPath;
         try {
@@ -57,7 +61,7 @@ final class PythonDelivery implements Delivery {
             if (length > writer.maxPathBytes()) {
                 throw Pep768Writer.pathTooLong(bootstrapPath, length, writer.maxPathBytes());
             }
-            PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks);
+            PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks, pidNested);
             // The kernel's view is only needed to choose among several threads (auto); for "main", a
             // TID, or a single thread it would only cost /proc reads on the way to arming.
             List<PyThread> listed = writer.threads();
@@ -100,14 +104,20 @@ final class PythonDelivery implements Delivery {
         KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
         Long uptime = KernelThreads.uptimeMs();
         List<ThreadPlanner.Candidate> out = new ArrayList<>();
+        // In a container the ids CPython recorded are its PID namespace's, not /proc's here.
+        TaskIds ids = pidNested ? TaskIds.read(proc, pid) : TaskIds.SAME;
         for (PyThread t : writer.threads()) {
+            int host = ids.host(t.nativeTid());
             ProcStat st;
             try {
-                st = proc.taskStat(pid, (int) t.nativeTid());
+                if (host < 0) {
+                    continue; // the thread has exited
+                }
+                st = proc.taskStat(pid, host);
             } catch (RuntimeException e) {
                 continue; // the thread has exited
             }
-            KernelThread k = kernel.read(t.nativeTid(), st);
+            KernelThread k = kernel.read(t.nativeTid(), host, st);
             if (k.name().startsWith("thaw-") || k.state() == 'X' || k.state() == 'Z') {
                 continue;
             }

@@ -9,6 +9,7 @@ import dev.thaw.inject.TargetIdentity;
 import dev.thaw.inject.TargetStatus;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.TaskIds;
 import dev.thaw.python.Pep768Writer;
 
 import java.io.IOException;
@@ -40,6 +41,8 @@ public final class PythonInjector implements RuntimeInjector {
     private final Map<String, Pep768Writer.Location> locations = lru(64);
     /** Targets identified before (pid + start time): a second look needs only their user. */
     private final Map<String, TargetIdentity> identities = lru(64);
+    /** Targets (pid + start time) in a PID namespace of their own: their thread ids need mapping. */
+    private final Map<String, Boolean> pidNested = lru(64);
     /**
      * The library compiled by a target, by Python version and uid. Keyed by uid so that code one
      * user's process produced is only ever handed to that same user's processes (which that user
@@ -97,6 +100,7 @@ public final class PythonInjector implements RuntimeInjector {
             throw e;
         }
         ProcStatus st = proc.status(pid);
+        pidNested.put(key, TaskIds.nested(st)); // fixed at the process's start, like its version
         TargetIdentity id = new TargetIdentity(pid, start, proc.exe(pid).orElse(null), runtime(), version,
                 st.effectiveUid(), st.effectiveGid());
         identities.put(key, id);
@@ -137,7 +141,7 @@ public final class PythonInjector implements RuntimeInjector {
     @Override
     public Delivery deliver(TargetIdentity target, InjectionDir dir, InjectionRequest request) {
         return PythonDelivery.start(proc, target.pid(), locations.get(target.key()), dir.inRoot(BOOTSTRAP),
-                request.thread(), request.mode(), stacks);
+                request.thread(), request.mode(), stacks, Boolean.TRUE.equals(pidNested.get(target.key())));
     }
 
     @Override

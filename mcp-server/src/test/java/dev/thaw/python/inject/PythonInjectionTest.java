@@ -160,6 +160,41 @@ class PythonInjectionTest {
         }
     }
 
+    /**
+     * A container's process (its own PID namespace): the thread ids CPython records are not the
+     * host's /proc ids, yet auto must still see which thread runs and deliver there. The target
+     * prints its host pid (/proc/self in the sid root is the host's /proc).
+     */
+    @org.junit.jupiter.api.Test
+    void aTargetInItsOwnPidNamespaceGetsTheScriptThroughItsRunningWorker() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare is needed");
+        String target = """
+                import os, threading, time
+                lock = threading.Lock()
+                lock.acquire()
+                def work():
+                    n = 0
+                    while True:
+                        n += 1
+                        if n % 50000 == 0:
+                            time.sleep(0.001)
+                threading.Thread(target=work, daemon=True, name='worker').start()
+                print(os.readlink('/proc/self'), flush=True)
+                lock.acquire()
+                """;
+        try (TestPythons.Target t = TestPythons.start(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child",
+                TestPythons.require("3.14").toString(), "-c", target), java.util.Map.of())) {
+            int pid = Integer.parseInt(t.readyLine().trim());
+            awaitBlockedInFutex(pid);
+            InjectionResult r = injections.inject(pid, "import threading\nprint('ran', threading.current_thread().name)",
+                    Duration.ofSeconds(10));
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            assertThat(r.output()).startsWith("ran ");
+            // Ids as the process sees them: its main thread is 1 there, and it was not the one.
+            assertThat(r.deliveredTid()).isNotNull().isNotEqualTo(1L);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void severalArmedThreadsRunTheScriptOnce(String version) throws Exception {
