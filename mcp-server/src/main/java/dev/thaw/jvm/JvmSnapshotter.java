@@ -70,7 +70,10 @@ public final class JvmSnapshotter {
             List<VirtualThreadDump.VirtualThread> vts = List.of();
             if (virtual) {
                 try {
-                    vts = VirtualThreadDump.read(proc, pid, client);
+                    vts = VirtualThreadDump.read(proc, pid, client, platformIds(dump));
+                    if (i == 0 && !VirtualThreadDump.hasStates(vts)) {
+                        notes.add(NO_VTHREAD_STATES);
+                    }
                 } catch (ThawException e) {
                     LOG.debug("pid {}: no virtual threads: {}", pid, e.getMessage());
                     if (i == 0) {
@@ -99,6 +102,21 @@ public final class JvmSnapshotter {
         String version = id.javaVersion() != null ? id.javaVersion() : last.dump.vm();
         Snapshot s = SnapshotAssembler.assemble(pid, "hotspot", version, takenAt, request, samples, notes);
         return s.withJvm(last.locks);
+    }
+
+    /** JDK 21's Thread.dump_to_file JSON has names and stacks of virtual threads, nothing else. */
+    static final String NO_VTHREAD_STATES = "This JDK's virtual-thread dump (Thread.dump_to_file, JDK 21) has no states"
+            + " and no locks: virtual threads are shown with their stacks only, and a deadlock among virtual threads"
+            + " cannot be detected from outside the JVM on this JDK (JDK 25's dump reports both).";
+
+    private static java.util.Set<Long> platformIds(JvmThreadDump dump) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (JvmThread t : dump.threads()) {
+            if (t.number() > 0) {
+                ids.add(t.number());
+            }
+        }
+        return ids;
     }
 
     private record Sample(JvmThreadDump dump, List<ThreadStack> stacks, JvmLocks locks, int internal) {

@@ -43,13 +43,19 @@ public final class VirtualThreadDump {
     private VirtualThreadDump() {
     }
 
-    /** The virtual threads of a JDK 21+ JVM. */
-    public static List<VirtualThread> read(ProcFs proc, int pid, AttachClient client) {
+    /**
+     * The virtual threads of a JDK 21+ JVM.
+     *
+     * @param platformIds the Java ids of the platform threads (from the Thread.print taken just
+     *                    before): JDK 21's JSON does not mark virtual threads, so there a thread is
+     *                    virtual when it is not one of these
+     */
+    public static List<VirtualThread> read(ProcFs proc, int pid, AttachClient client, java.util.Set<Long> platformIds) {
         String inTarget = "/tmp/thaw-vthreads-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".json";
         Path here = proc.inTargetRoot(pid, inTarget);
         try {
             client.jcmd("Thread.dump_to_file -format=json " + inTarget);
-            return parse(Files.readAllBytes(here));
+            return parse(Files.readAllBytes(here), platformIds);
         } catch (IOException e) {
             throw new ThawException("vthread_dump_unreadable", "JVM " + pid + " wrote its virtual-thread dump to "
                     + inTarget + " but thaw cannot read it through " + here + ": " + e.getMessage() + ".",
@@ -64,11 +70,22 @@ public final class VirtualThreadDump {
     }
 
     static List<VirtualThread> parse(byte[] json) {
+        return parse(json, java.util.Set.of());
+    }
+
+    /**
+     * JDK 25's threads carry {@code virtual}, {@code state} and their locks; JDK 21's only
+     * {@code tid}, {@code name} and {@code stack} (state and locks then stay null/empty, see
+     * {@link #hasStates}).
+     */
+    static List<VirtualThread> parse(byte[] json, java.util.Set<Long> platformIds) {
         JsonNode root = Json.mapper().readTree(json).path("threadDump");
         List<VirtualThread> out = new ArrayList<>();
         for (JsonNode container : root.path("threadContainers")) {
             for (JsonNode t : container.path("threads")) {
-                if (!t.path("virtual").asBoolean(false)) {
+                boolean isVirtual = t.has("virtual") ? t.path("virtual").asBoolean(false)
+                        : !platformIds.isEmpty() && !platformIds.contains(t.path("tid").asLong());
+                if (!isVirtual) {
                     continue;
                 }
                 List<Frame> frames = new ArrayList<>();
@@ -88,6 +105,11 @@ public final class VirtualThreadDump {
             }
         }
         return out;
+    }
+
+    /** False for JDK 21's format: no thread states, so no locks either. */
+    public static boolean hasStates(List<VirtualThread> vts) {
+        return vts.isEmpty() || vts.stream().anyMatch(v -> v.state() != null);
     }
 
     private static String text(JsonNode n) {
