@@ -70,8 +70,9 @@ public final class JvmSnapshotter {
             List<VirtualThreadDump.VirtualThread> vts = List.of();
             if (virtual) {
                 try {
-                    vts = VirtualThreadDump.read(proc, pid, client, platformIds(dump));
-                    if (i == 0 && !VirtualThreadDump.hasStates(vts)) {
+                    VirtualThreadDump.Dump vd = VirtualThreadDump.read(proc, pid, client, platformIds(dump));
+                    vts = vd.threads();
+                    if (i == 0 && !vd.hasLocks()) {
                         notes.add(NO_VTHREAD_STATES);
                     }
                 } catch (ThawException e) {
@@ -106,8 +107,10 @@ public final class JvmSnapshotter {
 
     /** JDK 21's Thread.dump_to_file JSON has names and stacks of virtual threads, nothing else. */
     static final String NO_VTHREAD_STATES = "This JDK's virtual-thread dump (Thread.dump_to_file, JDK 21) has no states"
-            + " and no locks: virtual threads are shown with their stacks only, and a deadlock among virtual threads"
-            + " cannot be detected from outside the JVM on this JDK (JDK 25's dump reports both).";
+            + " and no locks: a virtual thread parked on something shows as WAITING (TIMED_WAITING with a timeout),"
+            + " inferred from its stack, without what it waits for or who owns it; others show no state; and a"
+            + " deadlock among virtual threads cannot be detected from outside the JVM on this JDK (JDK 25's dump"
+            + " reports states and locks).";
 
     private static java.util.Set<Long> platformIds(JvmThreadDump dump) {
         java.util.Set<Long> ids = new java.util.HashSet<>();

@@ -50,12 +50,13 @@ public final class VirtualThreadDump {
      *                    before): JDK 21's JSON does not mark virtual threads, so there a thread is
      *                    virtual when it is not one of these
      */
-    public static List<VirtualThread> read(ProcFs proc, int pid, AttachClient client, java.util.Set<Long> platformIds) {
+    public static Dump read(ProcFs proc, int pid, AttachClient client, java.util.Set<Long> platformIds) {
         String inTarget = "/tmp/thaw-vthreads-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".json";
         Path here = proc.inTargetRoot(pid, inTarget);
         try {
             client.jcmd("Thread.dump_to_file -format=json " + inTarget);
-            return parse(Files.readAllBytes(here), platformIds);
+            byte[] json = Files.readAllBytes(here);
+            return new Dump(parse(json, platformIds), hasLocks(json));
         } catch (IOException e) {
             throw new ThawException("vthread_dump_unreadable", "JVM " + pid + " wrote its virtual-thread dump to "
                     + inTarget + " but thaw cannot read it through " + here + ": " + e.getMessage() + ".",
@@ -75,8 +76,8 @@ public final class VirtualThreadDump {
 
     /**
      * JDK 25's threads carry {@code virtual}, {@code state} and their locks; JDK 21's only
-     * {@code tid}, {@code name} and {@code stack} (state and locks then stay null/empty, see
-     * {@link #hasStates}).
+     * {@code tid}, {@code name} and {@code stack} (locks then stay empty, and the state is
+     * inferred from parking, see {@link #parkedState}).
      */
     static List<VirtualThread> parse(byte[] json, java.util.Set<Long> platformIds) {
         JsonNode root = Json.mapper().readTree(json).path("threadDump");
@@ -89,9 +90,12 @@ public final class VirtualThreadDump {
                     continue;
                 }
                 List<Frame> frames = new ArrayList<>();
+                String top = null;
                 for (JsonNode f : t.path("stack")) {
                     frames.add(frame(f.asString()));
+                    top = top == null ? f.asString() : top;
                 }
+                String state = t.has("state") ? text(t.path("state")) : parkedState(top);
                 List<String> owned = new ArrayList<>();
                 for (JsonNode m : t.path("monitorsOwned")) {
                     for (JsonNode l : m.path("locks")) {
@@ -99,7 +103,7 @@ public final class VirtualThreadDump {
                     }
                 }
                 JsonNode pb = t.path("parkBlocker");
-                out.add(new VirtualThread(t.path("tid").asLong(), t.path("name").asString(""), text(t.path("state")),
+                out.add(new VirtualThread(t.path("tid").asLong(), t.path("name").asString(""), state,
                         List.copyOf(frames), text(t.path("blockedOn")), text(t.path("waitingOn")),
                         text(pb.path("object")), pb.has("owner") ? pb.path("owner").asLong() : null, List.copyOf(owned)));
             }
@@ -107,9 +111,34 @@ public final class VirtualThreadDump {
         return out;
     }
 
-    /** False for JDK 21's format: no thread states, so no locks either. */
-    public static boolean hasStates(List<VirtualThread> vts) {
-        return vts.isEmpty() || vts.stream().anyMatch(v -> v.state() != null);
+    /**
+     * JDK 21 prints no state: an unmounted virtual thread whose innermost frame is
+     * {@code VirtualThread.park} is WAITING, {@code parkNanos} TIMED_WAITING (sleep parks with a
+     * timeout), which is what its Thread.getState() says; any other stack (a mounted thread,
+     * possibly pinned and blocked on a monitor) stays unknown (null).
+     */
+    static String parkedState(String innermost) {
+        if (innermost == null) {
+            return null;
+        }
+        if (innermost.contains("java.lang.VirtualThread.parkNanos(")) {
+            return "TIMED_WAITING";
+        }
+        if (innermost.contains("java.lang.VirtualThread.park(")) {
+            return "WAITING";
+        }
+        return null;
+    }
+
+    /**
+     * The virtual threads, and whether the JDK's format carries their states and locks (JDK 25:
+     * yes; JDK 21: no, and its states are inferred, see {@link #parkedState}).
+     */
+    public record Dump(List<VirtualThread> threads, boolean hasLocks) {
+    }
+
+    static boolean hasLocks(byte[] json) {
+        return new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"state\"");
     }
 
     private static String text(JsonNode n) {
