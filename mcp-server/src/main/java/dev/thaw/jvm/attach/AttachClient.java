@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -202,13 +203,26 @@ public final class AttachClient {
         }
     }
 
-    /** Refuses what cannot work, then makes sure the attach socket is up. */
+    /**
+     * Refuses what cannot work, then makes sure the attach socket is up. A JVM this client class
+     * already talked to (same pid and start time) whose socket is still there skips the
+     * identification: its attach state cannot have become a refusal, and identifying means
+     * reading /proc/PID/maps, which the kernel builds line by line for each of a busy JVM's
+     * thousands of mappings (milliseconds, repeated for every operation otherwise).
+     */
     private AttachTarget prepare() {
         ProcStatus status = proc.status(pid);
         if (status.isZombie()) {
             throw new ProcessGoneException(pid); // exited, not yet reaped by its parent
         }
         long startTicks = proc.stat(pid).startTimeTicks();
+        String key = pid + "@" + startTicks;
+        AttachTarget known = TALKED_TO.get(key);
+        JvmIdentity knownId = IDENTITIES.get(key);
+        if (known != null && knownId != null && ListenerStarter.socketExists(known.socket())) {
+            checkCredentials(status, knownId);
+            return known;
+        }
         JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid) && !exiting()
                 ? new ThawException("not_a_jvm", "Process " + pid + " is not a HotSpot JVM.",
                 "Pick a JVM from list_processes (CLI: thaw ps).")
@@ -231,7 +245,29 @@ public final class AttachClient {
         }
         AttachTarget target = AttachTarget.of(proc, status, startTicks);
         ListenerStarter.ensureListening(proc, target, Deadline.in(options.listenerTimeout()));
+        if (TALKED_TO.size() > 1024) { // pids of JVMs long gone: start over
+            TALKED_TO.clear();
+            IDENTITIES.clear();
+        }
+        IDENTITIES.put(key, id);
+        TALKED_TO.put(key, target);
         return target;
+    }
+
+    /** JVMs whose attach socket we found or started, and their identity, by pid and start time. */
+    private static final Map<String, AttachTarget> TALKED_TO = new ConcurrentHashMap<>();
+    private static final Map<String, JvmIdentity> IDENTITIES = new ConcurrentHashMap<>();
+
+    /**
+     * What {@link JvmProbe} said about this JVM when this client class first prepared it (the
+     * probe's answer, without reading /proc again), or empty before the first operation.
+     */
+    public Optional<JvmIdentity> knownIdentity() {
+        try {
+            return Optional.ofNullable(IDENTITIES.get(pid + "@" + proc.stat(pid).startTimeTicks()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** A process being killed has no mappings left a moment before it turns zombie. */
