@@ -77,7 +77,7 @@ public final class JvmSnapshotter {
                 try {
                     VirtualThreadDump.Dump vd = VirtualThreadDump.read(proc, pid, client, platformIds(dump));
                     vts = vd.threads();
-                    if (i == 0 && !vd.hasLocks()) {
+                    if (i == 0 && !vd.hasLocks() && !vts.isEmpty()) {
                         notes.add(NO_VTHREAD_STATES);
                     }
                 } catch (ThawException e) {
@@ -117,7 +117,7 @@ public final class JvmSnapshotter {
     }
 
     /** JDK 21's Thread.dump_to_file JSON has names and stacks of virtual threads, nothing else. */
-    static final String NO_VTHREAD_STATES = "This JDK's virtual-thread dump (Thread.dump_to_file, JDK 21) has no states"
+    public static final String NO_VTHREAD_STATES = "This JDK's virtual-thread dump (Thread.dump_to_file, JDK 21) has no states"
             + " and no locks: a virtual thread parked on something shows as WAITING (TIMED_WAITING with a timeout),"
             + " inferred from its stack, without what it waits for or who owns it; others show no state; and a"
             + " deadlock among virtual threads cannot be detected from outside the JVM on this JDK (JDK 25's dump"
