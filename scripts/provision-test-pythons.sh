@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provision the Python interpreters that thaw's integration tests attach to.
+# Provision the Python interpreters and the extra JDKs (8, 11, 21) that thaw's
+# integration tests attach to.
 #
 # The host is Debian 12 (bookworm), which ships none of the Pythons thaw
 # targets (3.14+ for the remote-debugging protocol, 3.13 as the "too old"
@@ -8,6 +9,14 @@
 # chrooted into it. Launchers `exec chroot ROOT /usr/bin/python3.X "$@"`, so
 # the pid a test gets back from starting a launcher is the Python process
 # itself (sh -> chroot -> python is one exec chain, one pid).
+#
+# The same root also carries headless JREs 8, 11 and 21 (bookworm has only
+# 17): homes $THAW_SID_JDKS/<N> hold a `release` file and a bin/java that
+# `exec chroot ROOT /usr/lib/jvm/.../bin/java "$@"`, so a test starts a JVM
+# that lives in another mount root (a real deployment shape: the attach
+# socket, hsperfdata and class path are only reachable through
+# /proc/PID/root). The host's /var/tmp is bind-mounted at the root's /var/tmp
+# so test class directories copied there are visible on both sides.
 #
 # Everything is cached outside the work tree (default /var/lib/thaw), so a
 # second run only re-checks the stamp and the mounts and returns at once.
@@ -20,6 +29,7 @@
 #   THAW_SID_ROOT       where the sid root lives      (default /var/lib/thaw/sid)
 #   THAW_TEST_PYTHONS   where the launchers are put   (default /var/lib/thaw/bin)
 #                       -- the one variable the tests read to find interpreters.
+#   THAW_SID_JDKS       where the JDK homes are put   (default /var/lib/thaw/jdk)
 #   THAW_DEBIAN_MIRROR  Debian mirror  (default http://deb.debian.org/debian)
 #   THAW_DEBOOTSTRAP_NO_CHECK_GPG=1
 #                       last resort if the host's debian-archive-keyring cannot
@@ -40,13 +50,26 @@ PY_VERSIONS=(3.13 3.14 3.15)
 INCLUDE_PKGS=(python3.13 python3.14 python3.15 python3-gevent)
 SUITE=sid
 
+# Target JDKs the host lacks (bookworm ships 17; Temurin 25 comes from
+# elsewhere). JREs only: the tests compile their targets with the host's
+# javac (--release 8) and thaw needs nothing from the target's JDK tools.
+# They are installed with apt inside the root after debootstrap, as a layer
+# of its own with its own marker and stamp (jdks.txt), so an old root gains
+# them without a rebuild, and a worktree still running the previous version
+# of this script (same base marker and versions.txt) neither rebuilds the
+# root nor rewrites the JDK stamp.
+JDK_FORMAT=1
+JDK_VERSIONS=(8 11 21)
+JDK_PKGS=(openjdk-8-jre-headless openjdk-11-jre-headless openjdk-21-jre-headless)
+
 usage() {
     cat <<EOF
 Usage: sudo scripts/$PROG [--force] [--help]
 
-Builds (once) a minimal Debian $SUITE root with Python ${PY_VERSIONS[*]} and
-python3-gevent, mounts /proc and /dev inside it, and writes launchers
-python3.X into \$THAW_TEST_PYTHONS. Later runs only check the cache and the
+Builds (once) a minimal Debian $SUITE root with Python ${PY_VERSIONS[*]},
+python3-gevent and headless JREs ${JDK_VERSIONS[*]}, mounts /proc, /dev and
+/var/tmp inside it, writes launchers python3.X into \$THAW_TEST_PYTHONS and
+JDK homes (release file + bin/java launcher) into \$THAW_SID_JDKS/<N>. Later runs only check the cache and the
 mounts, and return within a fraction of a second.
 
   --force   rebuild the root and the launchers from scratch
@@ -55,6 +78,7 @@ mounts, and return within a fraction of a second.
 Environment (defaults in brackets):
   THAW_SID_ROOT      [/var/lib/thaw/sid]
   THAW_TEST_PYTHONS  [/var/lib/thaw/bin]
+  THAW_SID_JDKS      [/var/lib/thaw/jdk]
   THAW_DEBIAN_MIRROR [http://deb.debian.org/debian]
   THAW_DEBOOTSTRAP_NO_CHECK_GPG=1  skip signature checks (last resort)
 
@@ -82,6 +106,7 @@ done
 # to match /proc/self/mountinfo.
 ROOT=$(realpath -m -- "${THAW_SID_ROOT:-/var/lib/thaw/sid}")
 BIN=$(realpath -m -- "${THAW_TEST_PYTHONS:-/var/lib/thaw/bin}")
+JDKS=$(realpath -m -- "${THAW_SID_JDKS:-/var/lib/thaw/jdk}")
 MIRROR=${THAW_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 [ "$ROOT" != / ] || die "THAW_SID_ROOT must not be /"
 PARENT=$(dirname -- "$ROOT")
@@ -92,8 +117,13 @@ ROOT_MARKER_NAME=.thaw-provisioned
 ROOT_MARKER_TEXT="format=$STAMP_FORMAT suite=$SUITE include=$(IFS=,; echo "${INCLUDE_PKGS[*]}")"
 # The fast path trusts the stamp only if it was written for this very setup.
 CONFIG_KEY="$ROOT_MARKER_TEXT root=$ROOT bin=$BIN"
+# The JDK layer: its marker inside the root, its stamp beside versions.txt.
+JDK_MARKER_NAME=.thaw-jdks
+JDK_MARKER_TEXT="jdk-format=$JDK_FORMAT include=$(IFS=,; echo "${JDK_PKGS[*]}")"
+JDK_STAMP="$PARENT/jdks.txt"
+JDK_CONFIG_KEY="$JDK_MARKER_TEXT root=$ROOT jdks=$JDKS"
 
-mkdir -p -- "$PARENT" "$BIN"
+mkdir -p -- "$PARENT" "$BIN" "$JDKS"
 
 # Serialise concurrent runs (e.g. two test JVMs provisioning at once), which
 # would otherwise race on debootstrap, mounts and the rename.
@@ -154,6 +184,13 @@ ensure_mounts() {
     # Tests drop scripts and sockets into the root's /tmp.
     if [ "$(stat -c %a -- "$ROOT/tmp")" != 1777 ]; then
         chmod 1777 -- "$ROOT/tmp"
+    fi
+    # JVM test targets get their classes from copies under /var/tmp
+    # (PortableClasspath): the same path must work inside the root.
+    if ! mountpoint -q -- "$ROOT/var/tmp"; then
+        mkdir -p -- "$ROOT/var/tmp"
+        mount --bind /var/tmp "$ROOT/var/tmp"
+        mount --make-private "$ROOT/var/tmp"
     fi
 }
 
@@ -241,6 +278,97 @@ build_root() {
     BUILD_DIR=
     trap - EXIT
     rm -f -- "$STAMP"
+}
+
+# --- the JDK layer ----------------------------------------------------------
+
+# The java binary of JDK N as seen inside the root (Debian's 8 keeps it in jre/).
+jdk_java_in_root() {
+    local n=$1 d
+    for d in "/usr/lib/jvm/java-$n-openjdk-amd64/bin/java" "/usr/lib/jvm/java-$n-openjdk-amd64/jre/bin/java"; do
+        if [ -x "$ROOT$d" ]; then echo "$d"; return 0; fi
+    done
+    return 0
+}
+
+jdks_are_installed() {
+    [ -f "$ROOT/$JDK_MARKER_NAME" ] &&
+        [ "$(cat -- "$ROOT/$JDK_MARKER_NAME")" = "$JDK_MARKER_TEXT" ] || return 1
+    local n
+    for n in "${JDK_VERSIONS[@]}"; do
+        [ -n "$(jdk_java_in_root "$n")" ] || return 1
+    done
+}
+
+install_jdks() {
+    local logf="$PARENT/jdks-apt.log"
+    local apt=(/usr/sbin/chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive
+        apt-get -y -q -o Dpkg::Use-Pty=0 install --no-install-recommends "${JDK_PKGS[@]}")
+    log "installing ${JDK_PKGS[*]} into $ROOT (log: $logf)"
+    # The root's package lists date from its debootstrap; sid moves daily, so
+    # an old root may point at files the mirror no longer has: then update
+    # and retry (a fresh root costs no extra round trip).
+    if ! "${apt[@]}" >"$logf" 2>&1; then
+        log "install failed with the root's package lists; updating them and retrying"
+        if ! /usr/sbin/chroot "$ROOT" apt-get -q update >>"$logf" 2>&1; then
+            tail -n 25 -- "$logf" >&2
+            die "apt-get update inside $ROOT failed; log in $logf"
+        fi
+        if ! "${apt[@]}" >>"$logf" 2>&1; then
+            tail -n 25 -- "$logf" >&2
+            die "cannot install ${JDK_PKGS[*]} in $ROOT (one gone from $SUITE? update JDK_PKGS); log in $logf"
+        fi
+    fi
+    rm -rf -- "$ROOT"/var/cache/apt/archives/*.deb
+    printf '%s\n' "$JDK_MARKER_TEXT" >"$ROOT/$JDK_MARKER_NAME"
+    rm -f -- "$JDK_STAMP"
+}
+
+jdk_homes() {
+    local n out=
+    for n in "${JDK_VERSIONS[@]}"; do
+        out="${out:+$out:}$JDKS/$n"
+    done
+    echo "$out"
+}
+
+# Homes the tests take as JAVA_HOMEs: `release` (JAVA_VERSION, as in a JDK)
+# and bin/java, an exec chain into the root (the started pid is the JVM's).
+write_jdk_homes_and_stamp() {
+    local n inner home tmp out version stamp_tmp
+    stamp_tmp=$(mktemp -- "$JDK_STAMP.XXXXXX")
+    {
+        echo "# Written by scripts/provision-test-pythons.sh -- do not edit."
+        echo "config: $JDK_CONFIG_KEY"
+    } >"$stamp_tmp"
+    for n in "${JDK_VERSIONS[@]}"; do
+        inner=$(jdk_java_in_root "$n")
+        [ -n "$inner" ] || die "no java of JDK $n in $ROOT/usr/lib/jvm"
+        home="$JDKS/$n"
+        mkdir -p -- "$home/bin"
+        tmp=$(mktemp -- "$home/bin/java.XXXXXX")
+        printf '%s\n' '#!/bin/sh' \
+            '# Written by scripts/provision-test-pythons.sh -- do not edit.' \
+            "# JDK $n of the $SUITE root $ROOT: the JVM runs chrooted there (cwd /)." \
+            "exec /usr/sbin/chroot '$ROOT' '$inner' \"\$@\"" >"$tmp"
+        chmod 755 -- "$tmp"
+        mv -f -- "$tmp" "$home/bin/java"
+        out=$("$home/bin/java" -version 2>&1) || die "JDK $n does not run inside $ROOT: $out"
+        version=$(printf '%s\n' "$out" | sed -n 's/^[a-z]* version "\([^"]*\)".*/\1/p' | head -n 1)
+        [ -n "$version" ] || die "cannot read the version of JDK $n from: $out"
+        printf 'JAVA_VERSION="%s"\nTHAW_ROOT="%s"\nTHAW_JAVA_IN_ROOT="%s"\n' "$version" "$ROOT" "$inner" >"$home/release"
+        echo "jdk$n: $home $version ($(printf '%s\n' "$out" | sed -n 2p))" >>"$stamp_tmp"
+    done
+    chmod 644 -- "$stamp_tmp"
+    mv -f -- "$stamp_tmp" "$JDK_STAMP"
+}
+
+jdk_stamp_is_current() {
+    [ -f "$JDK_STAMP" ] && [ "$(sed -n 2p -- "$JDK_STAMP")" = "config: $JDK_CONFIG_KEY" ] || return 1
+    local n
+    for n in "${JDK_VERSIONS[@]}"; do
+        [ -x "$JDKS/$n/bin/java" ] && [ -f "$JDKS/$n/release" ] || return 1
+    done
 }
 
 # --- launchers --------------------------------------------------------------
@@ -336,6 +464,10 @@ fi
 
 ensure_mounts
 
+if [ "$FORCE" = 1 ] || ! jdks_are_installed; then
+    install_jdks
+fi
+
 if [ "$FORCE" = 1 ] || ! stamp_is_current; then
     write_launchers
     verify_and_stamp
@@ -343,4 +475,11 @@ if [ "$FORCE" = 1 ] || ! stamp_is_current; then
     grep -v '^#' -- "$STAMP" | grep -v '^config:' >&2
 fi
 
+if [ "$FORCE" = 1 ] || ! jdk_stamp_is_current; then
+    write_jdk_homes_and_stamp
+    log "JDK homes ready; versions in $JDK_STAMP:"
+    grep -v '^#' -- "$JDK_STAMP" | grep -v '^config:' >&2
+fi
+
 echo "export THAW_TEST_PYTHONS=$BIN"
+echo "export THAW_SID_JDKS=$(jdk_homes)"

@@ -15,7 +15,7 @@ final class JvmFrames {
     /** @param location {@code File.java:12}, {@code Native Method}, {@code Unknown Source} */
     static Frame of(String method, String location) {
         int colon = location.lastIndexOf(':');
-        if (colon > 0 && colon < location.length() - 1 && location.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        if (colon > 0 && colon < location.length() - 1 && digitsAfter(location, colon + 1)) {
             try {
                 return new Frame(method, location.substring(0, colon), Integer.parseInt(location.substring(colon + 1)));
             } catch (NumberFormatException e) {
@@ -23,5 +23,14 @@ final class JvmFrames {
             }
         }
         return new Frame(method, location.isEmpty() ? "Unknown Source" : location, null);
+    }
+
+    private static boolean digitsAfter(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

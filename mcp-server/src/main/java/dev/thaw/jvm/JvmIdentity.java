@@ -9,7 +9,8 @@ package dev.thaw.jvm;
  *                      only the release file was available (it does not record the VM name)
  * @param vendor        {@code java.vm.vendor}, or the release file's IMPLEMENTOR; may be null
  * @param javaHome      java.home as the target sees it (resolve through /proc/PID/root); may be null
- * @param versionSource {@link #FROM_HSPERFDATA}, {@link #FROM_RELEASE_FILE} or {@link #FROM_NOTHING}
+ * @param versionSource {@link #FROM_HSPERFDATA}, {@link #FROM_RELEASE_FILE}, {@link #FROM_RT_JAR} or
+ *                      {@link #FROM_NOTHING}
  * @param attach        whether and how thaw can attach
  */
 public record JvmIdentity(
@@ -22,6 +23,8 @@ public record JvmIdentity(
 
     public static final String FROM_HSPERFDATA = "hsperfdata";
     public static final String FROM_RELEASE_FILE = "release-file";
+    /** JDK 8 runtimes without a release file (Debian's JRE 8): {@code lib/rt.jar}'s manifest. */
+    public static final String FROM_RT_JAR = "rt.jar";
     public static final String FROM_NOTHING = "unknown";
 
     /** The feature release (17 for "17.0.15", 8 for "1.8.0_412"), or 0 when the version is unknown. */

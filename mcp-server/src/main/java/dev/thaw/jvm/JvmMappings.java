@@ -41,6 +41,26 @@ record JvmMappings(String libjvm, String hsperfdata) {
         return new JvmMappings(libjvm, perf);
     }
 
+    /**
+     * The kernel prints mapped paths relative to the reader's root. For a target chrooted below
+     * our root ({@code /proc/PID/root} links to e.g. {@code /var/lib/thaw/sid}) they therefore
+     * carry that prefix, while everything else in thaw resolves target paths through
+     * {@code /proc/PID/root}: strip it, so both paths are "as the target sees them" again.
+     */
+    JvmMappings insideRoot(String root) {
+        if (root == null || root.equals("/") || root.isEmpty()) {
+            return this;
+        }
+        return new JvmMappings(strip(libjvm, root), strip(hsperfdata, root));
+    }
+
+    static String strip(String path, String root) {
+        if (path != null && path.startsWith(root + "/")) {
+            return path.substring(root.length());
+        }
+        return path;
+    }
+
     boolean mapsLibjvm() {
         return libjvm != null;
     }

@@ -56,8 +56,12 @@ public final class JvmProbe {
     }
 
     private Optional<JvmIdentity> inspectOrThrow(int pid) {
+        Optional<String> rootLink = proc.readLink(pid, "root");
         JvmMappings maps = readMappings(pid);
-        Optional<String> exe = proc.exe(pid);
+        if (maps != null) {
+            maps = maps.insideRoot(rootLink.orElse(null));
+        }
+        Optional<String> exe = proc.exe(pid).map(e -> JvmMappings.strip(e, rootLink.orElse("/")));
         ProcStatus status = proc.status(pid);
         boolean exeIsJava = exe.map(e -> e.endsWith("/java")).orElse(false);
         boolean mapsLibjvm = maps != null && maps.mapsLibjvm();
@@ -68,7 +72,7 @@ public final class JvmProbe {
             return Optional.empty();
         }
         int nsPid = status.innermostPid();
-        boolean rootReadable = proc.readLink(pid, "root").isPresent();
+        boolean rootReadable = rootLink.isPresent();
 
         HsPerfData perf = rootReadable ? readPerfData(pid, nsPid, maps, status.effectiveUid()) : null;
         String home = perf != null ? perf.javaHome().orElse(null) : null;
@@ -95,6 +99,14 @@ public final class JvmProbe {
                 version = release.get().javaVersion().get();
                 vendor = release.get().implementor().orElse(null);
                 source = JvmIdentity.FROM_RELEASE_FILE;
+            } else {
+                Optional<java.util.jar.Manifest> rt = readRtJarManifest(pid, home);
+                String v = rt.map(m -> m.getMainAttributes().getValue("Implementation-Version")).orElse(null);
+                if (v != null) {
+                    version = v;
+                    vendor = rt.get().getMainAttributes().getValue("Implementation-Vendor");
+                    source = JvmIdentity.FROM_RT_JAR;
+                }
             }
         }
 
@@ -176,6 +188,23 @@ public final class JvmProbe {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * JDK 8 has {@code lib/rt.jar}, whose manifest says {@code Implementation-Version: 1.8.0_504};
+     * some JDK 8 runtimes (Debian's JRE) ship no release file, so without perf data this is the
+     * only record of the version. Only the central directory and one entry are read.
+     */
+    private Optional<java.util.jar.Manifest> readRtJarManifest(int pid, String home) {
+        Path rt = proc.inTargetRoot(pid, home + "/lib/rt.jar");
+        if (!Files.isRegularFile(rt)) {
+            return Optional.empty();
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(rt.toFile(), false)) {
+            return Optional.ofNullable(jar.getManifest());
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     private static String parentOf(String path) {

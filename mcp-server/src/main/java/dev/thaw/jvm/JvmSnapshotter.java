@@ -50,11 +50,12 @@ public final class JvmSnapshotter {
     }
 
     public static Snapshot snapshot(ProcFs proc, int pid, SnapshotRequest request) {
-        JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid)
+        AttachClient client = AttachClient.to(pid);
+        // A JVM already attached to is not identified again (that reads its /proc/PID/maps)
+        JvmIdentity id = client.knownIdentity().or(() -> new JvmProbe(proc).inspect(pid)).orElseThrow(() -> proc.exists(pid)
                 ? new ThawException("not_a_jvm", "Process " + pid + " is not a HotSpot JVM.",
                 "Pick a JVM from list_processes (CLI: thaw ps).")
                 : new ProcessGoneException(pid));
-        AttachClient client = AttachClient.to(pid);
         boolean sameNs = !proc.status(pid).inOtherPidNamespace();
         boolean virtual = id.featureVersion() >= 21;
         List<String> notes = new ArrayList<>();
@@ -65,12 +66,20 @@ public final class JvmSnapshotter {
             if (i > 0) {
                 pause(request.intervalMs());
             }
+            long t0 = System.nanoTime();
             TaskStates.Pending kernel = sameNs ? TaskStates.readAllAsync(proc, pid) : null;
-            JvmThreadDump dump = ThreadDumpParser.parse(client.threadDump());
+            String text = client.threadDump();
+            long t1 = System.nanoTime();
+            JvmThreadDump dump = ThreadDumpParser.parse(text);
+            long t2 = System.nanoTime();
             List<VirtualThreadDump.VirtualThread> vts = List.of();
             if (virtual) {
                 try {
-                    vts = VirtualThreadDump.read(proc, pid, client);
+                    VirtualThreadDump.Dump vd = VirtualThreadDump.read(proc, pid, client, platformIds(dump));
+                    vts = vd.threads();
+                    if (i == 0 && !vd.hasLocks() && !vts.isEmpty()) {
+                        notes.add(NO_VTHREAD_STATES);
+                    }
                 } catch (ThawException e) {
                     LOG.debug("pid {}: no virtual threads: {}", pid, e.getMessage());
                     if (i == 0) {
@@ -79,9 +88,15 @@ public final class JvmSnapshotter {
                     virtual = false;
                 }
             }
+            long t3 = System.nanoTime();
             Map<Integer, TaskState> states = kernel == null ? Map.of() : joinQuietly(kernel);
+            long t4 = System.nanoTime();
             last = sample(dump, vts, states);
             samples.add(last.stacks);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("pid {}: Thread.print {} ms, parse {} ms, virtual threads {} ms, kernel join {} ms, sample {} ms",
+                        pid, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(System.nanoTime() - t4));
+            }
         }
         if (!sameNs) {
             notes.add("The JVM runs in another PID namespace: tids are as the JVM sees them, and no kernel state is shown.");
@@ -99,6 +114,27 @@ public final class JvmSnapshotter {
         String version = id.javaVersion() != null ? id.javaVersion() : last.dump.vm();
         Snapshot s = SnapshotAssembler.assemble(pid, "hotspot", version, takenAt, request, samples, notes);
         return s.withJvm(last.locks);
+    }
+
+    /** JDK 21's Thread.dump_to_file JSON has names and stacks of virtual threads, nothing else. */
+    public static final String NO_VTHREAD_STATES = "This JDK's virtual-thread dump (Thread.dump_to_file, JDK 21) has no states"
+            + " and no locks: a virtual thread parked on something shows as WAITING (TIMED_WAITING with a timeout),"
+            + " inferred from its stack, without what it waits for or who owns it; others show no state; and a"
+            + " deadlock among virtual threads cannot be detected from outside the JVM on this JDK (JDK 25's dump"
+            + " reports states and locks).";
+
+    private static java.util.Set<Long> platformIds(JvmThreadDump dump) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (JvmThread t : dump.threads()) {
+            if (t.number() > 0) {
+                ids.add(t.number());
+            }
+        }
+        return ids;
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1e5) / 10.0;
     }
 
     private record Sample(JvmThreadDump dump, List<ThreadStack> stacks, JvmLocks locks, int internal) {
@@ -134,6 +170,10 @@ public final class JvmSnapshotter {
 
         List<ThreadStack> stacks = new ArrayList<>();
         int internal = 0;
+        // A thousand threads share a few dozen distinct frames: convert each distinct frame once and
+        // share the Frame (and its strings, whose hash codes are then computed once when the
+        // assembler groups identical stacks).
+        Map<String, Frame> frameCache = new HashMap<>();
         for (JvmThread t : dump.threads()) {
             if (!t.isJavaThread()) {
                 internal++;
@@ -142,7 +182,9 @@ public final class JvmSnapshotter {
             long tid = tid(t);
             TaskState ks = t.nid() > 0 ? kernel.get((int) t.nid()) : null;
             List<Frame> frames = new ArrayList<>(t.frames().size());
-            t.frames().forEach(f -> frames.add(JvmFrames.of(f)));
+            for (JvmFrame f : t.frames()) {
+                frames.add(frameCache.computeIfAbsent(f.text(), k -> JvmFrames.of(f)));
+            }
             ThreadSnapshot ts = new ThreadSnapshot(tid, t.name(), t.name().equals("main") && !t.daemon(), null,
                     t.state().name(), ks == null ? null : ks.stateName(), ks == null ? null : ks.syscall(),
                     ks == null ? null : ks.wchan(), null, t.waitingFor().map(JvmSnapshotter::describe).orElse(null),

@@ -289,8 +289,25 @@ public final class ThreadDumpParser {
             return new LockRef(addr, cls);
         }
 
+        /** {@code 0x} and 16 lowercase hex digits (checked in place: this runs for every lock line). */
+        private static boolean isCanonical(String hex) {
+            if (hex.length() != 18 || hex.charAt(0) != '0' || hex.charAt(1) != 'x') {
+                return false;
+            }
+            for (int i = 2; i < 18; i++) {
+                char c = hex.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** Addresses are compared as numbers: {@code 0x69ec20510} equals {@code 0x000000069ec20510}. */
         private static String normalize(String hex) {
+            if (isCanonical(hex)) {
+                return hex; // HotSpot's usual form, e.g. 0x000000069ec20510: no copy at all
+            }
             String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;
             if (digits.length() == 16 && digits.equals(digits.toLowerCase(java.util.Locale.ROOT))) {
                 return "0x" + digits; // HotSpot's usual form: nothing to do

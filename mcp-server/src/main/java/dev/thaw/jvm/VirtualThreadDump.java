@@ -43,13 +43,20 @@ public final class VirtualThreadDump {
     private VirtualThreadDump() {
     }
 
-    /** The virtual threads of a JDK 21+ JVM. */
-    public static List<VirtualThread> read(ProcFs proc, int pid, AttachClient client) {
+    /**
+     * The virtual threads of a JDK 21+ JVM.
+     *
+     * @param platformIds the Java ids of the platform threads (from the Thread.print taken just
+     *                    before): JDK 21's JSON does not mark virtual threads, so there a thread is
+     *                    virtual when it is not one of these
+     */
+    public static Dump read(ProcFs proc, int pid, AttachClient client, java.util.Set<Long> platformIds) {
         String inTarget = "/tmp/thaw-vthreads-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".json";
         Path here = proc.inTargetRoot(pid, inTarget);
         try {
             client.jcmd("Thread.dump_to_file -format=json " + inTarget);
-            return parse(Files.readAllBytes(here));
+            byte[] json = Files.readAllBytes(here);
+            return new Dump(parse(json, platformIds), hasLocks(json));
         } catch (IOException e) {
             throw new ThawException("vthread_dump_unreadable", "JVM " + pid + " wrote its virtual-thread dump to "
                     + inTarget + " but thaw cannot read it through " + here + ": " + e.getMessage() + ".",
@@ -64,17 +71,31 @@ public final class VirtualThreadDump {
     }
 
     static List<VirtualThread> parse(byte[] json) {
+        return parse(json, java.util.Set.of());
+    }
+
+    /**
+     * JDK 25's threads carry {@code virtual}, {@code state} and their locks; JDK 21's only
+     * {@code tid}, {@code name} and {@code stack} (locks then stay empty, and the state is
+     * inferred from parking, see {@link #parkedState}).
+     */
+    static List<VirtualThread> parse(byte[] json, java.util.Set<Long> platformIds) {
         JsonNode root = Json.mapper().readTree(json).path("threadDump");
         List<VirtualThread> out = new ArrayList<>();
         for (JsonNode container : root.path("threadContainers")) {
             for (JsonNode t : container.path("threads")) {
-                if (!t.path("virtual").asBoolean(false)) {
+                boolean isVirtual = t.has("virtual") ? t.path("virtual").asBoolean(false)
+                        : !platformIds.isEmpty() && !platformIds.contains(t.path("tid").asLong());
+                if (!isVirtual) {
                     continue;
                 }
                 List<Frame> frames = new ArrayList<>();
+                String top = null;
                 for (JsonNode f : t.path("stack")) {
                     frames.add(frame(f.asString()));
+                    top = top == null ? f.asString() : top;
                 }
+                String state = t.has("state") ? text(t.path("state")) : parkedState(top);
                 List<String> owned = new ArrayList<>();
                 for (JsonNode m : t.path("monitorsOwned")) {
                     for (JsonNode l : m.path("locks")) {
@@ -82,12 +103,42 @@ public final class VirtualThreadDump {
                     }
                 }
                 JsonNode pb = t.path("parkBlocker");
-                out.add(new VirtualThread(t.path("tid").asLong(), t.path("name").asString(""), text(t.path("state")),
+                out.add(new VirtualThread(t.path("tid").asLong(), t.path("name").asString(""), state,
                         List.copyOf(frames), text(t.path("blockedOn")), text(t.path("waitingOn")),
                         text(pb.path("object")), pb.has("owner") ? pb.path("owner").asLong() : null, List.copyOf(owned)));
             }
         }
         return out;
+    }
+
+    /**
+     * JDK 21 prints no state: an unmounted virtual thread whose innermost frame is
+     * {@code VirtualThread.park} is WAITING, {@code parkNanos} TIMED_WAITING (sleep parks with a
+     * timeout), which is what its Thread.getState() says; any other stack (a mounted thread,
+     * possibly pinned and blocked on a monitor) stays unknown (null).
+     */
+    static String parkedState(String innermost) {
+        if (innermost == null) {
+            return null;
+        }
+        if (innermost.contains("java.lang.VirtualThread.parkNanos(")) {
+            return "TIMED_WAITING";
+        }
+        if (innermost.contains("java.lang.VirtualThread.park(")) {
+            return "WAITING";
+        }
+        return null;
+    }
+
+    /**
+     * The virtual threads, and whether the JDK's format carries their states and locks (JDK 25:
+     * yes; JDK 21: no, and its states are inferred, see {@link #parkedState}).
+     */
+    public record Dump(List<VirtualThread> threads, boolean hasLocks) {
+    }
+
+    static boolean hasLocks(byte[] json) {
+        return new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"state\"");
     }
 
     private static String text(JsonNode n) {

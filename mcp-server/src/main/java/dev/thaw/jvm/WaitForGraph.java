@@ -20,7 +20,9 @@ import java.util.Optional;
  * the cycles are found by walking successors.
  *
  * @param edges  one per waiting thread whose lock has a known owner, in dump order
- * @param cycles each deadlock once, starting at its thread that comes first in the dump
+ * @param cycles each deadlock once, in creation order: ordered by, and starting at, their thread
+ *               with the lowest Java thread number ({@code #N}; dump position where a dump has
+ *               none). JDK 17+ dumps list threads in that order; JDK 8 and 11 list the newest first.
  */
 public record WaitForGraph(List<Edge> edges, List<Cycle> cycles) {
 
@@ -87,7 +89,7 @@ public record WaitForGraph(List<Edge> edges, List<Cycle> cycles) {
         return new WaitForGraph(edges, cycles(threads, out));
     }
 
-    /** Rotates a cycle so it starts at the member that comes first in the dump (stable output). */
+    /** Rotates a cycle so it starts at its member created first (stable output). */
     private static List<Edge> rotate(List<Edge> cycle, Map<String, Integer> order) {
         int best = 0;
         for (int i = 1; i < cycle.size(); i++) {
@@ -103,12 +105,14 @@ public record WaitForGraph(List<Edge> edges, List<Cycle> cycles) {
     private static List<Cycle> cycles(List<JvmThread> threads, Map<String, Edge> out) {
         // 0 = unvisited, 1 = on the current walk, 2 = done
         Map<String, Integer> mark = new HashMap<>();
+        List<JvmThread> created = new ArrayList<>(threads);
+        created.sort(java.util.Comparator.comparingLong(t -> t.number() > 0 ? t.number() : Long.MAX_VALUE));
         Map<String, Integer> order = new HashMap<>();
-        for (int i = 0; i < threads.size(); i++) {
-            order.putIfAbsent(threads.get(i).tid(), i);
+        for (int i = 0; i < created.size(); i++) {
+            order.putIfAbsent(created.get(i).tid(), i);
         }
         List<Cycle> cycles = new ArrayList<>();
-        for (JvmThread start : threads) {
+        for (JvmThread start : created) {
             if (mark.getOrDefault(start.tid(), 0) != 0) {
                 continue;
             }

@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JvmSnapshotterTest {
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void deadlocksRankFirstWithLocksOwnersAndCycles(int feature) throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "waiter").start()) {
@@ -80,7 +80,7 @@ class JvmSnapshotterTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void everyApplicationThreadStuckAndAThousandIdleThreads(int feature) throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "idle=1000", "main-joins").start()) {
@@ -98,9 +98,10 @@ class JvmSnapshotterTest {
         }
     }
 
-    @Test
-    void virtualThreadsOnJdk25AreMergedInWithTheirDeadlock() throws Exception {
-        try (Target t = TestJdks.launch(TestJdks.require(25), ProbeTarget.class).args("virtual=50", "virtual-deadlock")
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {21, 25})
+    void virtualThreadsAreMergedInWithTheirDeadlock(int feature) throws Exception {
+        try (Target t = TestJdks.launch(TestJdks.require(feature), ProbeTarget.class).args("virtual=50", "virtual-deadlock")
                 .start()) {
             Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(s.jvm().virtualThreads()).isEqualTo(52);
@@ -108,11 +109,24 @@ class JvmSnapshotterTest {
                     .filter(x -> x.jvm().virtual()).toList();
             assertThat(vts).hasSize(52);
             assertThat(vts.stream().filter(x -> "vt-".equals(x.name())).count()).isZero();
-            assertThat(s.jvm().deadlocks()).anySatisfy(d -> assertThat(d.names()).containsExactlyInAnyOrder("vt-A", "vt-B"));
             ThreadSnapshot va = thread(s, "vt-A");
-            assertThat(va.state()).isEqualTo("BLOCKED");
-            assertThat(va.owner()).isEqualTo(thread(s, "vt-B").tid());
             assertThat(va.tid()).isEqualTo(va.jvm().javaId());
+            assertThat(s.groups().stream().filter(g -> g.threads().contains(va)).findFirst().orElseThrow().frames())
+                    .anyMatch(f -> f.function().contains("VirtualThreads.lockBoth"));
+            if (feature >= 25) {
+                assertThat(s.jvm().deadlocks()).anySatisfy(d -> assertThat(d.names()).containsExactlyInAnyOrder("vt-A", "vt-B"));
+                assertThat(va.state()).isEqualTo("BLOCKED");
+                assertThat(va.owner()).isEqualTo(thread(s, "vt-B").tid());
+                assertThat(s.notes()).doesNotContain(JvmSnapshotter.NO_VTHREAD_STATES);
+            } else {
+                // JDK 21's JSON has names and stacks only: parked ones are WAITING (from the stack), vt-A and
+                // vt-B (mounted, pinned, blocked on a monitor) have no state; no locks; a note says so
+                assertThat(vts.stream().filter(v -> !v.name().equals("vt-A") && !v.name().equals("vt-B")))
+                        .hasSize(50).allSatisfy(v -> assertThat(v.state()).isEqualTo("WAITING"));
+                assertThat(va.state()).isNull();
+                assertThat(s.jvm().deadlocks()).noneSatisfy(d -> assertThat(d.names()).contains("vt-A"));
+                assertThat(s.notes()).contains(JvmSnapshotter.NO_VTHREAD_STATES);
+            }
             // 50 identical parked virtual threads collapse into one group.
             StackGroup parked = s.groups().stream().filter(g -> g.count() >= 50).findFirst().orElseThrow();
             assertThat(parked.frames()).anyMatch(f -> f.function().contains("CountDownLatch.await"));
@@ -125,9 +139,10 @@ class JvmSnapshotterTest {
         }
     }
 
-    @Test
-    void jdk17HasNoVirtualThreadsAndNoNote() throws Exception {
-        try (Target t = TestJdks.start(TestJdks.require(17), ProbeTarget.class)) {
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {8, 11, 17})
+    void beforeJdk21NoVirtualThreadsAndNoNote(int feature) throws Exception {
+        try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class)) {
             Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.of(1, 10, "block", 64));
             assertThat(s.jvm().virtualThreads()).isZero();
             assertThat(s.shownThreads()).isEqualTo(1);

@@ -21,17 +21,24 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The JDKs that test targets run on, and a launcher for target programs compiled with the test
- * classes (at --release 17, so every JDK from 17 on runs them).
+ * The JDKs that test targets run on, and a launcher for target programs. The targets
+ * ({@code dev.thaw.testing.jvm}) are compiled a second time at --release 8 into
+ * {@code target/jvm-targets} (system property {@code thaw.jvmTargets}), so every JDK from 8 on
+ * runs them; other classes are launched from the test classes (--release 17).
  *
  * <p>JDKs come from one variable, {@code THAW_TEST_JDKS} (colon-separated JAVA_HOMEs); the
- * default is the JDK running the tests plus {@code /usr/lib/jvm/temurin-25-jdk-amd64} when it
- * exists. A test asking for a feature release that is not configured is skipped, except under
+ * default is the JDK running the tests, {@code /usr/lib/jvm/temurin-25-jdk-amd64} and the JDK
+ * 8, 11 and 21 homes of {@code scripts/provision-test-pythons.sh} ({@code /var/lib/thaw/jdk/N})
+ * when they exist. Those homes run their JVM chrooted into the Debian sid root: their
+ * {@code release} file names the root ({@code THAW_ROOT}) and the java inside it
+ * ({@code THAW_JAVA_IN_ROOT}). A test asking for a feature release that is not configured is skipped, except under
  * {@code CI=true}, where a missing JDK is a failure: CI must not go green by testing less.
  */
 public final class TestJdks {
 
     public static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    /** Where scripts/provision-test-pythons.sh puts the JDK 8, 11 and 21 homes by default. */
+    public static final Path SID_JDKS = Path.of("/var/lib/thaw/jdk");
 
     private TestJdks() {
     }
@@ -55,6 +62,35 @@ public final class TestJdks {
             return home.resolve("bin").resolve(name);
         }
 
+        /**
+         * The root the JVM runs in: {@code /} for a host JDK, the sid root for a provisioned one
+         * (whose bin/java is a chroot launcher).
+         */
+        public Path root() {
+            return releaseValue(home, "THAW_ROOT").map(Path::of).orElse(Path.of("/"));
+        }
+
+        /** java.home as the JVM itself reports it (inside its root; the jre directory on JDK 8). */
+        public String javaHome() {
+            String exe = exe().toString();
+            String root = root().toString();
+            if (!root.equals("/") && exe.startsWith(root + "/")) {
+                exe = exe.substring(root.length());
+            }
+            return exe.substring(0, exe.length() - "/bin/java".length());
+        }
+
+        /** The JVM's executable as /proc/PID/exe shows it from the host. */
+        public Path exe() {
+            Optional<String> inner = releaseValue(home, "THAW_JAVA_IN_ROOT");
+            Path exe = inner.isPresent() ? Path.of(root() + inner.get()) : java();
+            try {
+                return exe.toRealPath();
+            } catch (IOException e) {
+                return exe;
+            }
+        }
+
         @Override
         public String toString() {
             return "JDK " + version;
@@ -75,6 +111,11 @@ public final class TestJdks {
             homes.add(Path.of(System.getProperty("java.home")));
             if (Files.isDirectory(TEMURIN_25)) {
                 homes.add(TEMURIN_25);
+            }
+            for (String n : new String[] {"8", "11", "21"}) {
+                if (Files.isRegularFile(SID_JDKS.resolve(n).resolve("release"))) {
+                    homes.add(SID_JDKS.resolve(n));
+                }
             }
         }
         Map<Path, Jdk> jdks = new LinkedHashMap<>();
@@ -102,16 +143,34 @@ public final class TestJdks {
     }
 
     private static Optional<String> readVersion(Path home) {
+        return releaseValue(home, "JAVA_VERSION");
+    }
+
+    private static Optional<String> releaseValue(Path home, String key) {
         try {
             for (String line : Files.readAllLines(home.resolve("release"))) {
-                if (line.startsWith("JAVA_VERSION=")) {
-                    return Optional.of(line.substring("JAVA_VERSION=".length()).replace("\"", "").trim());
+                if (line.startsWith(key + "=")) {
+                    return Optional.of(line.substring(key.length() + 1).replace("\"", "").trim());
                 }
             }
         } catch (IOException e) {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * The class-path entry holding {@code main}: the release-8 copy of the targets when it has the
+     * class, else the test classes.
+     */
+    static String classesFor(Class<?> main) {
+        String targets = System.getProperty("thaw.jvmTargets");
+        if (targets != null && Files.isRegularFile(
+                Path.of(targets, main.getName().replace('.', '/') + ".class"))) {
+            return targets;
+        }
+        String testClasses = System.getProperty("thaw.testClasses");
+        return testClasses != null ? testClasses : Path.of("target/test-classes").toAbsolutePath().toString();
     }
 
     /** Starts building a launch of {@code main} (a class in the test classes) on {@code jdk}. */
@@ -132,6 +191,7 @@ public final class TestJdks {
         private final List<String> args = new ArrayList<>();
         private final List<String> wrapper = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
+        private String user;
         private Duration readyTimeout = Duration.ofSeconds(30);
 
         private Launch(Jdk jdk, Class<?> main) {
@@ -165,20 +225,35 @@ public final class TestJdks {
             return this;
         }
 
+        /**
+         * Runs the JVM as {@code uid:gid} (numeric, no supplementary groups): setpriv for a host
+         * JDK; for a JDK in the sid root, chroot itself switches user after entering the root
+         * (a process that is no longer root cannot chroot).
+         */
+        public Launch asUser(String uid, String gid) {
+            user = uid + ":" + gid;
+            return this;
+        }
+
         public Launch readyTimeout(Duration timeout) {
             readyTimeout = timeout;
             return this;
         }
 
         public Target start() {
-            String testClasses = System.getProperty("thaw.testClasses");
-            if (testClasses == null) {
-                testClasses = Path.of("target/test-classes").toAbsolutePath().toString();
-            }
-            // Targets may hide /tmp behind a tmpfs or run as another user: give them a copy they can reach.
-            String classes = PortableClasspath.of(testClasses);
+            // Targets may hide /tmp behind a tmpfs, run as another user or in the sid root (whose
+            // /var/tmp is the host's): give them a copy they can reach.
+            String classes = PortableClasspath.of(classesFor(main));
             List<String> cmd = new ArrayList<>(wrapper);
-            cmd.add(jdk.java().toString());
+            Optional<String> inner = releaseValue(jdk.home(), "THAW_JAVA_IN_ROOT");
+            if (user != null && inner.isPresent()) {
+                cmd.addAll(List.of("/usr/sbin/chroot", "--userspec=" + user, jdk.root().toString(), inner.get()));
+            } else if (user != null) {
+                cmd.addAll(List.of("setpriv", "--reuid=" + user.split(":")[0], "--regid=" + user.split(":")[1],
+                        "--clear-groups", jdk.java().toString()));
+            } else {
+                cmd.add(jdk.java().toString());
+            }
             cmd.addAll(flags);
             cmd.add("-cp");
             cmd.add(classes);
@@ -246,7 +321,7 @@ public final class TestJdks {
 
         /** The JVM itself: the started process, or (behind a wrapper) its descendant running java. */
         private long findJvmPid() {
-            String java = jdk.java().toString();
+            String java = jdk.exe().toString();
             if (isJava(process.toHandle(), java)) {
                 return process.pid();
             }
@@ -256,8 +331,7 @@ public final class TestJdks {
 
         private static boolean isJava(ProcessHandle h, String java) {
             try {
-                return Files.readSymbolicLink(Path.of("/proc/" + h.pid() + "/exe")).toString().equals(
-                        Path.of(java).toRealPath().toString());
+                return Files.readSymbolicLink(Path.of("/proc/" + h.pid() + "/exe")).toString().equals(java);
             } catch (IOException e) {
                 return false;
             }

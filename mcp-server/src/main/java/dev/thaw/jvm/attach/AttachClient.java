@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,12 +76,28 @@ public final class AttachClient {
      * plus HotSpot's own deadlock report. Falls back to {@code -l} where {@code -e} is unknown.
      */
     public String threadDump() {
-        AttachReply r = execute("jcmd", "Thread.print -l -e");
-        if (r.ok() && !isDcmdError(r.text())) {
-            return r.text();
+        String key = processKey();
+        if (!NO_EXTENDED_DUMP.contains(key)) {
+            AttachReply r = execute("jcmd", "Thread.print -l -e");
+            if (r.ok() && !isDcmdError(r.text())) {
+                return r.text();
+            }
+            // JDK 8 has no -e: remember it, so each later dump is one exchange, not two
+            log.debug("pid {}: Thread.print -e refused ({}), using -l from now on", pid, firstLine(r.text()));
+            NO_EXTENDED_DUMP.add(key);
         }
-        log.debug("pid {}: Thread.print -e refused ({}), retrying without -e", pid, firstLine(r.text()));
         return jcmd("Thread.print -l");
+    }
+
+    /** JVMs (pid and start time) whose Thread.print refused {@code -e}. */
+    private static final java.util.Set<String> NO_EXTENDED_DUMP = ConcurrentHashMap.newKeySet();
+
+    private String processKey() {
+        try {
+            return pid + "@" + proc.stat(pid).startTimeTicks();
+        } catch (RuntimeException e) {
+            return pid + "@?"; // gone: execute will say so
+        }
     }
 
     /** {@code GC.class_histogram -all}: no forced full GC (the default histogram forces one). */
@@ -113,9 +130,13 @@ public final class AttachClient {
         return jcmd("VM.flags");
     }
 
-    /** {@code VM.info}: version, arguments, environment, memory, GC, loaded libraries (large). */
+    /**
+     * {@code VM.info}: version, arguments, environment, memory, GC, loaded libraries (large).
+     * JDK 9+; a JDK 8 JVM is refused with {@code jvm_command_unavailable}.
+     */
     public String vmInfo() {
-        return jcmd("VM.info");
+        return jdk9Command("VM.info", "VM.version, VM.flags and VM.system_properties (thaw: system_properties,"
+                + " vm_flags) give the version, flags and arguments; class_histogram the heap's contents");
     }
 
     /** {@code VM.version}. */
@@ -123,9 +144,35 @@ public final class AttachClient {
         return jcmd("VM.version");
     }
 
-    /** {@code GC.heap_info}: heap regions and usage per generation. */
+    /**
+     * {@code GC.heap_info}: heap regions and usage per generation. JDK 9+, and later JDK 8 updates
+     * (8u504 has it); a JVM without it is refused with {@code jvm_command_unavailable}.
+     */
     public String heapInfo() {
-        return jcmd("GC.heap_info");
+        return jdk9Command("GC.heap_info", "class_histogram shows what fills the heap (and `jstat -gc " + pid
+                + "` its generations)");
+    }
+
+    /**
+     * A DCmd that JDK 9 added (JDK 8 updates carry some of them: 8u504 has GC.heap_info, not
+     * VM.info): a JVM without it answers "Unknown diagnostic command"; say that it is the JDK
+     * version, and what to use instead.
+     */
+    private String jdk9Command(String command, String instead) {
+        AttachReply r = execute("jcmd", command);
+        if ((!r.ok() || isDcmdError(r.text())) && r.text().contains("Unknown diagnostic command")) {
+            String version = "";
+            try {
+                version = " " + firstLine(jcmd("VM.version").lines().skip(1).findFirst().orElse("")).trim();
+            } catch (ThawException e) {
+                // the version is a nicety in the message
+            }
+            throw new ThawException("jvm_command_unavailable", "JVM " + pid + " (" + version.trim()
+                    + ") has no `" + command + "`: that diagnostic command came with JDK 9 (JDK 8 updates carry"
+                    + " only some of the JDK 9 commands, not this one).",
+                    "On JDK 8, " + instead + ".");
+        }
+        return checked(command, r);
     }
 
     /** The protocol version used with this JVM: 2 on JDK 24+, else 1. Attaches if needed. */
@@ -156,13 +203,26 @@ public final class AttachClient {
         }
     }
 
-    /** Refuses what cannot work, then makes sure the attach socket is up. */
+    /**
+     * Refuses what cannot work, then makes sure the attach socket is up. A JVM this client class
+     * already talked to (same pid and start time) whose socket is still there skips the
+     * identification: its attach state cannot have become a refusal, and identifying means
+     * reading /proc/PID/maps, which the kernel builds line by line for each of a busy JVM's
+     * thousands of mappings (milliseconds, repeated for every operation otherwise).
+     */
     private AttachTarget prepare() {
         ProcStatus status = proc.status(pid);
         if (status.isZombie()) {
             throw new ProcessGoneException(pid); // exited, not yet reaped by its parent
         }
         long startTicks = proc.stat(pid).startTimeTicks();
+        String key = pid + "@" + startTicks;
+        AttachTarget known = TALKED_TO.get(key);
+        JvmIdentity knownId = IDENTITIES.get(key);
+        if (known != null && knownId != null && ListenerStarter.socketExists(known.socket())) {
+            checkCredentials(status, knownId);
+            return known;
+        }
         JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid) && !exiting()
                 ? new ThawException("not_a_jvm", "Process " + pid + " is not a HotSpot JVM.",
                 "Pick a JVM from list_processes (CLI: thaw ps).")
@@ -171,7 +231,7 @@ public final class AttachClient {
         if (state.status() == AttachState.Status.UNKNOWN && exiting()) {
             throw new ProcessGoneException(pid); // a dying process hides its /proc/PID/root too
         }
-        checkCredentials(status); // before the state: for another user's JVM the state is a guess
+        checkCredentials(status, id); // before the state: for another user's JVM the state is a guess
         switch (state.status()) {
             case DISABLED -> throw new ThawException("attach_disabled",
                     "JVM " + pid + " does not allow attach: " + state.reason(), state.fix());
@@ -185,7 +245,29 @@ public final class AttachClient {
         }
         AttachTarget target = AttachTarget.of(proc, status, startTicks);
         ListenerStarter.ensureListening(proc, target, Deadline.in(options.listenerTimeout()));
+        if (TALKED_TO.size() > 1024) { // pids of JVMs long gone: start over
+            TALKED_TO.clear();
+            IDENTITIES.clear();
+        }
+        IDENTITIES.put(key, id);
+        TALKED_TO.put(key, target);
         return target;
+    }
+
+    /** JVMs whose attach socket we found or started, and their identity, by pid and start time. */
+    private static final Map<String, AttachTarget> TALKED_TO = new ConcurrentHashMap<>();
+    private static final Map<String, JvmIdentity> IDENTITIES = new ConcurrentHashMap<>();
+
+    /**
+     * What {@link JvmProbe} said about this JVM when this client class first prepared it (the
+     * probe's answer, without reading /proc again), or empty before the first operation.
+     */
+    public Optional<JvmIdentity> knownIdentity() {
+        try {
+            return Optional.ofNullable(IDENTITIES.get(pid + "@" + proc.stat(pid).startTimeTicks()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** A process being killed has no mappings left a moment before it turns zombie. */
@@ -203,9 +285,18 @@ public final class AttachClient {
      * HotSpot accepts a connection only from its own euid and egid, or root, and otherwise just
      * closes it (reference §4); saying so up front beats a "broken pipe".
      */
-    private void checkCredentials(ProcStatus target) {
+    private void checkCredentials(ProcStatus target, JvmIdentity id) {
         ProcStatus self = proc.status(Math.toIntExact(ProcessHandle.current().pid()));
         if (self.effectiveUid() == 0) {
+            // JDK 8's listener checks the peer's uid and gid against its own and makes no exception
+            // for root (JDK 9+ do): a root client just sees the connection closed.
+            if (id.featureVersion() == 8 && (target.effectiveUid() != 0 || target.effectiveGid() != 0)) {
+                throw new ThawException("attach_needs_jvm_user", "JVM " + pid + " runs Java " + id.javaVersion()
+                        + " as uid " + target.effectiveUid() + " gid " + target.effectiveGid() + ", and a JDK 8 JVM"
+                        + " accepts attach only from its own uid and gid, not from root (JDK 9 and later also"
+                        + " accept root).", "Run thaw as the JVM's user and primary group, e.g. `sudo -u '#"
+                        + target.effectiveUid() + "' -g '#" + target.effectiveGid() + "' ./thaw ...`.");
+            }
             return;
         }
         if (self.effectiveUid() != target.effectiveUid() || self.effectiveGid() != target.effectiveGid()) {

@@ -46,7 +46,7 @@ final class ListenerStarter {
         if (socketExists(t.socket())) {
             return;
         }
-        Path trigger = createTrigger(t);
+        Path trigger = createTrigger(proc, t);
         try {
             ProcStatus status = proc.status(t.pid());
             if (!status.catches(ProcStatus.SIGQUIT)) {
@@ -83,10 +83,11 @@ final class ListenerStarter {
     }
 
     /** The trigger we created (to delete afterwards), or null if one was already there. */
-    private static Path createTrigger(AttachTarget t) {
+    private static Path createTrigger(ProcFs proc, AttachTarget t) {
         for (Path p : new Path[] {t.cwdTrigger(), t.tmpTrigger()}) {
             try {
                 Files.createFile(p);
+                ownedByTheJvm(proc, t, p);
                 return p;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 return null; // another client is attaching; its trigger serves us too
@@ -94,9 +95,44 @@ final class ListenerStarter {
                 log.debug("pid {}: cannot create trigger {}: {}", t.pid(), p, e.toString());
             }
         }
+        // A JVM that just died has no cwd or root to create anything in (seen with chrooted JVMs
+        // killed mid-operation): that is not a permission problem.
+        if (dying(proc, t.pid())) {
+            throw new ProcessGoneException(t.pid());
+        }
         throw new ThawException("attach_trigger", "Cannot create the attach trigger file .attach_pid" + t.nsPid()
                 + " in JVM " + t.pid() + "'s working directory or /tmp.",
                 "Run thaw as the JVM's user or as root (with CAP_SYS_PTRACE for /proc/PID/cwd).");
+    }
+
+    /**
+     * JDK 8 starts its listener only for a trigger owned by its own euid (JDK 9+ also accept
+     * root's): when thaw runs as root and the JVM does not, hand the file to the JVM's uid and gid,
+     * or a JDK 8 JVM of another user answers SIGQUIT with a thread dump on its stdout instead.
+     */
+    private static void ownedByTheJvm(ProcFs proc, AttachTarget t, Path trigger) {
+        try {
+            ProcStatus target = proc.status(t.pid());
+            if (target.effectiveUid() != 0) {
+                Files.setAttribute(trigger, "unix:uid", target.effectiveUid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(trigger, "unix:gid", target.effectiveGid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // not root (then we are the JVM's user, which the caller checked) or no unix view
+            log.debug("pid {}: trigger {} keeps its owner: {}", t.pid(), trigger, e.toString());
+        } catch (ProcessGoneException e) {
+            log.debug("pid {}: gone while creating the trigger", t.pid());
+        }
+    }
+
+    private static boolean dying(ProcFs proc, int pid) {
+        try {
+            return !proc.exists(pid) || proc.status(pid).isZombie() || proc.readString(pid, "maps").isEmpty();
+        } catch (ProcessGoneException e) {
+            return true; // its /proc entry went away while we looked
+        } catch (RuntimeException e) {
+            return false; // unreadable: the permission message below is the right one
+        }
     }
 
     /** kill -QUIT through kill(1): Java 17 has no API for sending a signal. */

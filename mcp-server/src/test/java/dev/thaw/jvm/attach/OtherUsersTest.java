@@ -1,8 +1,10 @@
 package dev.thaw.jvm.attach;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.thaw.ThawException;
 import dev.thaw.testing.PortableClasspath;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Jdk;
@@ -60,8 +62,11 @@ class OtherUsersTest {
                 Path.of(AttachClient.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toString();
         String testClasses = PortableClasspath.of(
                 Path.of(AttachAsCaller.class.getProtectionDomain().getCodeSource().getLocation().toURI())).toString();
+        // The client is thaw: it runs on the target's JDK when that is a host JDK 17+ (so 25 -> 25 is
+        // covered), else on 17 (JDKs 8 and 11 cannot run thaw; the sid root's 21 would need chroot, i.e. root).
+        Jdk client = jdk.feature() >= 17 && jdk.root().equals(Path.of("/")) ? jdk : TestJdks.require(17);
         List<String> cmd = new ArrayList<>(List.of(as(uid, gid)));
-        cmd.addAll(List.of(jdk.java().toString(), "-cp",
+        cmd.addAll(List.of(client.java().toString(), "-cp",
                 String.join(File.pathSeparator, classes, testClasses, libs.resolve("slf4j-api.jar").toString()),
                 AttachAsCaller.class.getName(), Integer.toString(pid)));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -70,28 +75,45 @@ class OtherUsersTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void rootAttachesToAnotherUsersJvm(int feature) {
-        try (Target t = TestJdks.launch(TestJdks.require(feature), IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
-            assertThat(AttachClient.to(t.pid()).vmVersion()).contains("JDK " + t.ready("version"));
+        try (Target t = TestJdks.launch(TestJdks.require(feature), IdleTarget.class).asUser(NOBODY, NOBODY).start()) {
+            if (feature >= 9) {
+                assertThat(AttachClient.to(t.pid()).vmVersion()).contains("JDK " + feature + ".");
+            } else {
+                // JDK 8's listener accepts only its own uid and gid, not root: refused before any signal
+                assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion()).isInstanceOfSatisfying(
+                        ThawException.class, e -> {
+                            assertThat(e.code()).isEqualTo("attach_needs_jvm_user");
+                            assertThat(e.getMessage()).contains("uid 65534 gid 65534").contains("not from root");
+                            assertThat(e.fix()).contains("sudo -u '#65534' -g '#65534'");
+                        });
+                assertThat(t.stdout()).doesNotContain("Full thread dump");
+                // ...and the JVM's own user gets in
+                assertThat(attachAs(TestJdks.require(feature), NOBODY, NOBODY, t.pid())).startsWith("OK ");
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void sameUserAndGroupAttachWithoutRoot(int feature) throws Exception {
         Jdk jdk = TestJdks.require(feature);
-        try (Target t = TestJdks.launch(jdk, IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
-            assertThat(attachAs(jdk, NOBODY, NOBODY, t.pid())).startsWith("OK ").contains(t.ready("version"));
+        try (Target t = TestJdks.launch(jdk, IdleTarget.class).asUser(NOBODY, NOBODY).start()) {
+            // VM.version's first line: "OpenJDK 64-Bit Server VM version 25.504-b01" on 8u504, the version from 9 on
+            assertThat(attachAs(jdk, NOBODY, NOBODY, t.pid())).startsWith("OK ")
+                    .contains(feature == 8 ? "version 25." : t.ready("version"));
             assertThat(t.stdout()).doesNotContain("Full thread dump");
         }
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void anotherUserIsRefusedClearly(int feature) throws Exception {
         Jdk jdk = TestJdks.require(feature);
-        try (Target t = TestJdks.launch(jdk, IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
+        try (Target t = TestJdks.launch(jdk, IdleTarget.class).asUser(NOBODY, NOBODY).start()) {
             String out = attachAs(jdk, DAEMON, DAEMON, t.pid());
             assertThat(out).startsWith("REFUSED permission_denied").contains("FIX Run thaw as the JVM's user");
             Thread.sleep(200);
@@ -100,10 +122,10 @@ class OtherUsersTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void sameUserOtherGroupIsRefusedClearly(int feature) throws Exception {
         Jdk jdk = TestJdks.require(feature);
-        try (Target t = TestJdks.launch(jdk, IdleTarget.class).wrapper(as(NOBODY, NOBODY)).start()) {
+        try (Target t = TestJdks.launch(jdk, IdleTarget.class).asUser(NOBODY, NOBODY).start()) {
             String out = attachAs(jdk, NOBODY, DAEMON, t.pid());
             assertThat(out).startsWith("REFUSED permission_denied");
             Thread.sleep(200);

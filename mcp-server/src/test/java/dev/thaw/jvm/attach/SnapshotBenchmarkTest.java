@@ -59,6 +59,14 @@ class SnapshotBenchmarkTest {
                 threads = d.threads().size();
                 bytes = text.length();
             }
+            // The whole snapshot tool, one sample: identification (cached after the first), the dump,
+            // the kernel view of 1000 threads, assembly, ranking.
+            List<Double> tool = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                long t0 = System.nanoTime();
+                dev.thaw.jvm.JvmSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.of(1, null, null, null));
+                tool.add((System.nanoTime() - t0) / 1e6);
+            }
             List<Double> jstack = new ArrayList<>();
             for (int i = 0; i < JSTACK_RUNS; i++) {
                 long t0 = System.nanoTime();
@@ -72,11 +80,13 @@ class SnapshotBenchmarkTest {
                     "JDK %s target, %d threads, %d chars of Thread.print -l -e, %d cores, loadavg %s%n"
                             + "snapshot in-process (attach+read+parse+graph), %d runs: median %.1f ms [min %.1f, max %.1f]%n"
                             + "  of which attach exchange: median %.1f ms%n"
+                            + "snapshot tool (JvmSnapshotter, 1 sample, kernel view incl.), %d runs: median %.1f ms [min %.1f, max %.1f]%n"
                             + "jstack -l whole process, %d runs: median %.1f ms [min %.1f, max %.1f]%n"
                             + "ratio snapshot/jstack: %.2f%n",
                     t.ready("version"), threads, bytes, Runtime.getRuntime().availableProcessors(),
                     Files.readString(Path.of("/proc/loadavg")).trim(),
                     RUNS, median(total), Collections.min(total), Collections.max(total), median(attach),
+                    RUNS, median(tool), Collections.min(tool), Collections.max(tool),
                     JSTACK_RUNS, median(jstack), Collections.min(jstack), Collections.max(jstack),
                     median(total) / median(jstack));
             Files.writeString(Path.of("target/bench-snapshot.txt"), report);

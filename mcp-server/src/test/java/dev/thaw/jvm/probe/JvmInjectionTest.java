@@ -61,7 +61,7 @@ class JvmInjectionTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void completedFailedTimedOutAndPagedOutput(int feature) throws Exception {
         Target t = target(feature);
         InjectionResult ok = inject(InjectionRequest.of(t.pid(), "for (int i = 0; i < 5000; i++) out.println(\"line \" + i);"
@@ -112,12 +112,22 @@ class JvmInjectionTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void rootRunsAProbeInAnotherUsersJvm(int feature) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start()
                 .getInputStream().readAllBytes()).trim()), "needs root to run a JVM as another user");
         try (Target t = TestJdks.launch(TestJdks.require(feature), ProbeTarget.class)
-                .wrapper("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups").start()) {
+                .asUser("65534", "65534").start()) {
+            if (feature == 8) {
+                // JDK 8 accepts attach from its own uid and gid only: a clear refusal, nothing sent
+                assertThatThrownBy(() -> inject(InjectionRequest.of(t.pid(), "out.print(1);")))
+                        .isInstanceOfSatisfying(ThawException.class, e -> {
+                            assertThat(e.code()).isEqualTo("attach_needs_jvm_user");
+                            assertThat(e.fix()).contains("Run thaw as the JVM's user");
+                        });
+                assertThat(t.stdout()).doesNotContain("Full thread dump");
+                return;
+            }
             InjectionResult r = inject(InjectionRequest.of(t.pid(), "out.print(System.getProperty(\"user.name\"));"));
             assertThat(r.state()).as("%s", r).isEqualTo("completed");
             assertThat(r.output()).isEqualTo("nobody");

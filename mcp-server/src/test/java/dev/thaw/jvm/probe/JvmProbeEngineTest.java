@@ -59,7 +59,7 @@ class JvmProbeEngineTest {
 
     @Order(1)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void snippetRoundTrip(int feature) throws Exception {
         Target t = target(feature);
         ProbeSpec spec = new ProbeSpec("""
@@ -82,7 +82,7 @@ class JvmProbeEngineTest {
 
     @Order(2)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void fullClassWithHelperClassesAndReflection(int feature) throws Exception {
         ProbeHarness.Result r = run(target(feature), """
                 import dev.thaw.agent.Probe;
@@ -110,7 +110,7 @@ class JvmProbeEngineTest {
 
     @Order(3)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void probeThatDoesNotCompileReturnsTheCompilersDiagnostics(int feature) throws Exception {
         ProbeHarness.Result r = run(target(feature), """
                 int fine = 1;
@@ -135,7 +135,7 @@ class JvmProbeEngineTest {
 
     @Order(4)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void probeThatThrowsFailsWithItsStackTrace(int feature) throws Exception {
         ProbeHarness.Result r = run(target(feature), """
                 out.println("before");
@@ -155,7 +155,7 @@ class JvmProbeEngineTest {
 
     @Order(5)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void loopingProbeTimesOutAndTheTargetKeepsRunning(int feature) throws Exception {
         Target t = target(feature);
         ProbeSpec loop = new ProbeSpec("out.println(\"spinning\"); out.flush(); long n = 0; while (n >= 0) { n++; }",
@@ -177,7 +177,7 @@ class JvmProbeEngineTest {
 
     @Order(6)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void probeBlockedOnAnApplicationMonitorTimesOutAndTheTargetIsFine(int feature) throws Exception {
         Target t = target(feature);
         ProbeSpec blocked = new ProbeSpec("synchronized (dev.thaw.testing.jvm.ProbeTarget.LOCK) { out.println(\"got it\"); }",
@@ -201,7 +201,7 @@ class JvmProbeEngineTest {
 
     @Order(7)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void threadMxBeanInsideTheTargetAgreesWithTheParsedDump(int feature) throws Exception {
         Target t = target(feature);
         ProbeHarness.Result r = run(t, """
@@ -240,7 +240,7 @@ class JvmProbeEngineTest {
 
     @Order(8)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void loaderOfAChosenThread(int feature) throws Exception {
         Target t = target(feature);
         ProbeSpec spec = new ProbeSpec("out.print(getClass().getClassLoader().getParent() == ClassLoader.getSystemClassLoader());",
@@ -251,7 +251,7 @@ class JvmProbeEngineTest {
 
     @Order(100)
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void agentLoadedOnceAndNothingLeftInTheTargetsTmp(int feature) throws Exception {
         Target t = target(feature);
         for (int i = 0; i < 3; i++) {

@@ -30,13 +30,15 @@ class JvmProbeIsolationTest {
     private final JvmProbeEngine engine = new JvmProbeEngine(ProcFs.system(), new ProbeCompiler());
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void jvmInItsOwnPidAndMountNamespaceWithAPrivateTmp(int feature) throws Exception {
         assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim()),
                 "needs root to unshare namespaces");
-        try (Target t = TestJdks.launch(TestJdks.require(feature), ProbeTarget.class)
+        TestJdks.Jdk jdk = TestJdks.require(feature);
+        // The private tmpfs goes on the /tmp the JVM sees: the sid root's for JDKs living there.
+        try (Target t = TestJdks.launch(jdk, ProbeTarget.class)
                 .wrapper("unshare", "--pid", "--mount", "--fork", "sh", "-c",
-                        "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"").start()) {
+                        "mount -t tmpfs tmpfs " + jdk.root().resolve("tmp") + " && exec \"$0\" \"$@\"").start()) {
             assertThat(t.ready("pid")).isEqualTo("1");
             Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
             ThreadSnapshot blocked = thread(s, "blocked");
@@ -45,7 +47,8 @@ class JvmProbeIsolationTest {
 
             for (int i = 0; i < 2; i++) { // the first loads the agent, the second goes through its watcher
                 ProbeHarness.Result r = ProbeHarness.run(engine, t.pid(), ProbeHarness.spec(
-                        "out.print(ProcessHandle.current().pid() + \" \" + dev.thaw.testing.jvm.ProbeTarget.secret);"),
+                        "String vm = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();\n"
+                        + "out.print(vm.substring(0, vm.indexOf('@')) + \" \" + dev.thaw.testing.jvm.ProbeTarget.secret);"),
                         Duration.ofSeconds(20));
                 assertThat(r.state()).as("%s", r.status()).isEqualTo("completed");
                 assertThat(r.output()).isEqualTo("1 hello from the target");
@@ -61,7 +64,7 @@ class JvmProbeIsolationTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {11, 17, 21, 25}) // the flag exists from JDK 9 on; JDK 8 would not start with it
     void dynamicAgentLoadingDisabledIsAClearRefusalAndAgentLessToolsWork(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class, "-XX:-EnableDynamicAgentLoading")) {
             assertThatThrownBy(() -> engine.identify(t.pid())).isInstanceOfSatisfying(ThawException.class, e -> {
@@ -85,7 +88,7 @@ class JvmProbeIsolationTest {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void attachDisabledIsRefusedBeforeAnythingReachesTheJvm(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class, "-XX:+DisableAttachMechanism")) {
             assertThatThrownBy(() -> engine.identify(t.pid())).isInstanceOfSatisfying(ThawException.class, e -> {

@@ -171,7 +171,7 @@ public final class LockScenarios {
     private static final java.util.Map<Thread, Thread.State> EXPECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void awaitStates() throws InterruptedException {
-        for (var e : EXPECTED.entrySet()) {
+        for (java.util.Map.Entry<Thread, Thread.State> e : EXPECTED.entrySet()) {
             while (e.getKey().getState() != e.getValue()) {
                 Thread.sleep(5);
             }

@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts virtual threads (JDK 21+) through reflection, because the test targets compile at
- * --release 17: {@code Thread.ofVirtual().name("vt-", 0).start(task)}.
+ * --release 8: {@code Thread.ofVirtual().name("vt-", 0).start(task)}.
  */
 final class VirtualThreads {
 
