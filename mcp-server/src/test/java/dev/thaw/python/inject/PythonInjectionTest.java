@@ -49,6 +49,22 @@ class PythonInjectionTest {
             loop()
             """;
 
+    /** The main thread blocks forever in Lock.acquire() while a worker keeps running bytecode. */
+    static final String MAIN_BLOCKED_WORKER_RUNS = """
+            import threading, time
+            lock = threading.Lock()
+            lock.acquire()
+            def work():
+                n = 0
+                while True:
+                    n += 1
+                    if n % 50000 == 0:
+                        time.sleep(0.001)
+            threading.Thread(target=work, daemon=True, name='worker').start()
+            print('ready', flush=True)
+            lock.acquire()
+            """;
+
     @BeforeAll
     static void start() {
         injections = new Injections();
@@ -135,21 +151,7 @@ class PythonInjectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void mainBlockedForeverInLockAcquireAutoUsesTheRunningWorker(String version) {
-        String target = """
-                import threading, time
-                lock = threading.Lock()
-                lock.acquire()
-                def work():
-                    n = 0
-                    while True:
-                        n += 1
-                        if n % 50000 == 0:
-                            time.sleep(0.001)
-                threading.Thread(target=work, daemon=True, name='worker').start()
-                print('ready', flush=True)
-                lock.acquire()
-                """;
-        try (TestPythons.Target t = TestPythons.start(version, target)) {
+        try (TestPythons.Target t = TestPythons.start(version, MAIN_BLOCKED_WORKER_RUNS)) {
             awaitBlockedInFutex(t.pid());
             InjectionResult r = injections.inject(t.pid(), "import threading\nprint('ran', threading.main_thread().is_alive())",
                     Duration.ofSeconds(10));
@@ -168,20 +170,8 @@ class PythonInjectionTest {
     @org.junit.jupiter.api.Test
     void aTargetInItsOwnPidNamespaceGetsTheScriptThroughItsRunningWorker() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare is needed");
-        String target = """
-                import os, threading, time
-                lock = threading.Lock()
-                lock.acquire()
-                def work():
-                    n = 0
-                    while True:
-                        n += 1
-                        if n % 50000 == 0:
-                            time.sleep(0.001)
-                threading.Thread(target=work, daemon=True, name='worker').start()
-                print(os.readlink('/proc/self'), flush=True)
-                lock.acquire()
-                """;
+        String target = MAIN_BLOCKED_WORKER_RUNS.replace("print('ready', flush=True)",
+                "import os; print(os.readlink('/proc/self'), flush=True)");
         try (TestPythons.Target t = TestPythons.start(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child",
                 TestPythons.require("3.14").toString(), "-c", target), java.util.Map.of())) {
             int pid = Integer.parseInt(t.readyLine().trim());
