@@ -384,7 +384,7 @@ public final class Pep768Writer implements AutoCloseable {
     public static ThawException pathTooLong(String path, int length, int max) {
         return new ThawException("path_too_long", "The script path " + abbreviate(path) + " is " + length
                 + " bytes; PEP 768 accepts at most " + max + ".",
-                "Use a shorter temporary directory for the target (thaw writes into the target's /tmp).");
+                "Use a shorter temporary directory for the target (thaw writes into the target's /dev/shm or /tmp).");
     }
 
     private static String abbreviate(String s) {

@@ -166,7 +166,7 @@ public final class JvmProbeEngine {
             dir.writeFile(name, bytes);
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the probe into " + dir.hostPath() + ": "
-                    + e.getMessage() + ".", "Check free space and permissions of the target's /tmp.", e);
+                    + e.getMessage() + ".", "Check free space and permissions of that directory (the target's /dev/shm or /tmp).", e);
         }
     }
 
@@ -223,7 +223,7 @@ public final class JvmProbeEngine {
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot put the probe's request in place in " + dir.hostPath()
-                    + ": " + e.getMessage() + ".", "Check the target's /tmp.", e);
+                    + ": " + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
         }
         return notes;
     }
@@ -240,7 +240,7 @@ public final class JvmProbeEngine {
             }
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the agent jar into " + dir.hostPath() + ": "
-                    + e.getMessage() + ".", "Check the target's /tmp.", e);
+                    + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
         }
         List<String> notes = new ArrayList<>(load(target, dir, state(target).agentId));
         notes.add(0, "thaw's resident agent in JVM " + target.pid() + " did not pick the probe up, so thaw loaded"
@@ -338,7 +338,7 @@ public final class JvmProbeEngine {
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the compiler's report into " + dir.hostPath()
-                    + ": " + e.getMessage() + ".", "Check the target's /tmp.", e);
+                    + ": " + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
         }
     }
 

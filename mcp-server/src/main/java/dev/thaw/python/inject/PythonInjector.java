@@ -124,7 +124,7 @@ public final class PythonInjector implements RuntimeInjector {
         byte[] cached;
         try {
             cached = compiledLib.get(libKey(target));
-            // One file or the other: every file costs the target's /tmp (and a slow VM) a few syscalls.
+            // One file or the other: every file costs the target a few syscalls in its temporary directory.
             if (cached != null) {
                 dir.writeFile(LIB_MARSHAL, cached);
             } else {
@@ -134,7 +134,7 @@ public final class PythonInjector implements RuntimeInjector {
                     cached != null).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the injection files into " + dir.hostPath()
-                    + ": " + e.getMessage() + ".", "Check free space and permissions of the target's /tmp.", e);
+                    + ": " + e.getMessage() + ".", "Check free space and permissions of that directory (the target's /dev/shm or /tmp).", e);
         }
     }
 
