@@ -86,8 +86,11 @@ final class ListenerStarter {
     private static Path createTrigger(ProcFs proc, AttachTarget t) {
         for (Path p : new Path[] {t.cwdTrigger(), t.tmpTrigger()}) {
             try {
+                // Never chowned to the JVM's user: root handing a path in a directory that user
+                // controls to that user could be turned (a hard link swapped in) into giving away a
+                // root file. JDK 8, the only release that wants the trigger owned by its own user,
+                // also refuses root as a peer, so a root thaw is refused before getting here.
                 Files.createFile(p);
-                ownedByTheJvm(proc, t, p);
                 return p;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 return null; // another client is attaching; its trigger serves us too
@@ -103,26 +106,6 @@ final class ListenerStarter {
         throw new ThawException("attach_trigger", "Cannot create the attach trigger file .attach_pid" + t.nsPid()
                 + " in JVM " + t.pid() + "'s working directory or /tmp.",
                 "Run thaw as the JVM's user or as root (with CAP_SYS_PTRACE for /proc/PID/cwd).");
-    }
-
-    /**
-     * JDK 8 starts its listener only for a trigger owned by its own euid (JDK 9+ also accept
-     * root's): when thaw runs as root and the JVM does not, hand the file to the JVM's uid and gid,
-     * or a JDK 8 JVM of another user answers SIGQUIT with a thread dump on its stdout instead.
-     */
-    private static void ownedByTheJvm(ProcFs proc, AttachTarget t, Path trigger) {
-        try {
-            ProcStatus target = proc.status(t.pid());
-            if (target.effectiveUid() != 0) {
-                Files.setAttribute(trigger, "unix:uid", target.effectiveUid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(trigger, "unix:gid", target.effectiveGid(), LinkOption.NOFOLLOW_LINKS);
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // not root (then we are the JVM's user, which the caller checked) or no unix view
-            log.debug("pid {}: trigger {} keeps its owner: {}", t.pid(), trigger, e.toString());
-        } catch (ProcessGoneException e) {
-            log.debug("pid {}: gone while creating the trigger", t.pid());
-        }
     }
 
     private static boolean dying(ProcFs proc, int pid) {
