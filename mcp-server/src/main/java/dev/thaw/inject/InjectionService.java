@@ -605,8 +605,16 @@ public final class InjectionService implements AutoCloseable {
         };
     }
 
-    private static String mainHint(Injection inj, Long tid) {
-        return tid != null && tid == inj.target.pid() ? " (the main OS thread)" : "";
+    /** Thread ids in statuses are the target's own (its PID namespace's): its main thread has its own pid. */
+    private String mainHint(Injection inj, Long tid) {
+        if (tid == null) {
+            return "";
+        }
+        try {
+            return tid == proc.status(inj.target.pid()).innermostPid() ? " (the main OS thread)" : "";
+        } catch (RuntimeException e) {
+            return ""; // gone: the hint is not worth an error
+        }
     }
 
     // ---------------------------------------------------------------- bookkeeping

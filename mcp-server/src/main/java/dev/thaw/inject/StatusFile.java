@@ -62,15 +62,21 @@ public final class StatusFile {
 
     /** The library did not load: the script never ran. The text is composed into a failed status here. */
     static Optional<TargetStatus> libraryFailure(byte[] raw) {
-        Matcher m = LIBRARY_FAILURE.matcher(new String(raw, StandardCharsets.UTF_8));
-        if (!m.matches()) {
-            return Optional.empty();
-        }
+        String text = new String(raw, StandardCharsets.UTF_8);
+        Matcher m = LIBRARY_FAILURE.matcher(text);
         long delivered;
         try {
-            delivered = Long.parseLong(m.group(1));
+            delivered = m.matches() ? Long.parseLong(m.group(1)) : 0;
         } catch (NumberFormatException e) {
-            return Optional.empty();
+            delivered = 0;
+        }
+        if (!m.matches() || delivered == 0) {
+            // Written atomically like every status, so complete: still a failure to report (an
+            // exception class with a non-ASCII name, say), never a status to wait on until the timeout.
+            String head = text.strip();
+            return Optional.of(new TargetStatus(InjectionState.FAILED, null, null, "start", "thaw library: "
+                    + (head.length() > 2000 ? head.substring(0, 2000) + "..." : head), null, null, null, 0, false, 0,
+                    null, null, null, null));
         }
         String message = m.group(3).strip();
         return Optional.of(new TargetStatus(InjectionState.FAILED, null, null, "start", "thaw library: " + message,

@@ -1,15 +1,15 @@
 package dev.thaw.proc;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Thread ids as a process sees them versus as {@code /proc} here names them. A runtime records the
- * ids of its own PID namespace (CPython's {@code native_thread_id}, a JVM's {@code nid}); for a
+ * ids of its own PID namespace (CPython's {@code native_thread_id}); for a
  * process in a container with its own PID namespace those are not the ids of
  * {@code /proc/PID/task/TID} on the host, so every per-thread kernel file must be looked up through
- * this map. In the common case (the same namespace) it is the identity and costs nothing.
+ * this map. In the common case (the same namespace) it is the identity and costs nothing. (The JVM
+ * engine shows no kernel states for a namespaced JVM, so only the Python engine uses it.)
  */
 public final class TaskIds {
 
@@ -25,11 +25,6 @@ public final class TaskIds {
         this.ownPid = ownPid;
     }
 
-    /** Whether a process lives in a PID namespace below ours (from its {@code NSpid} line). */
-    public static boolean nested(ProcStatus status) {
-        return status.nsPids() != null && status.nsPids().size() > 1;
-    }
-
     /**
      * The map of a process in a nested PID namespace, read from each of its threads'
      * {@code NSpid} line (one file per thread: only paid for such processes). Threads that exit
@@ -37,22 +32,18 @@ public final class TaskIds {
      */
     public static TaskIds read(ProcFs proc, int pid) {
         ProcStatus st = proc.status(pid);
-        if (!nested(st)) {
+        if (!st.inOtherPidNamespace()) {
             return SAME;
         }
         Map<Integer, Integer> map = new HashMap<>();
         for (int tid : proc.tids(pid)) {
             try {
-                List<Integer> ns = ProcStatusParser.parse(tid, proc.readString(pid, "task/" + tid + "/status")).nsPids();
-                if (ns != null && !ns.isEmpty()) {
-                    map.put(ns.get(ns.size() - 1), tid);
-                }
+                map.put(ProcStatusParser.parse(tid, proc.readString(pid, "task/" + tid + "/status")).innermostPid(), tid);
             } catch (ProcessGoneException e) {
                 // the thread exited while the map was read
             }
         }
-        List<Integer> own = st.nsPids();
-        return new TaskIds(map, own.get(own.size() - 1));
+        return new TaskIds(map, st.innermostPid());
     }
 
     public boolean nested() {

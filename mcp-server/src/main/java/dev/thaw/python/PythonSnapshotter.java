@@ -87,16 +87,19 @@ public final class PythonSnapshotter {
         List<PyThreadStack> threads;
         Map<Integer, TaskState> states;
         // The ids the interpreter recorded are its own PID namespace's: in a container they must be
-        // mapped to /proc's here (TaskIds), else every thread would look exited.
-        TaskIds ids = reader.taskIds();
+        // mapped to /proc's here (TaskIds), else every thread would look exited. The map is read
+        // after the stacks, so that a thread started meanwhile is in it.
+        TaskIds ids;
         List<Integer> known = TaskStates.known(procFs, pid);
         int expected = known.isEmpty() ? procFs.stat(pid).numThreads() : known.size();
         if (MULTI_CPU && expected >= ASYNC_THRESHOLD) {
             TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid, known.isEmpty() ? null : known);
             threads = reader.read(); // if this fails, the workers finish on their own
+            ids = reader.taskIds();
             states = kernel.join();
         } else {
             threads = reader.read();
+            ids = reader.taskIds();
             states = TaskStates.readAll(procFs, pid, hostTids(threads, ids));
         }
         List<ThreadStack> out = new ArrayList<>(threads.size());

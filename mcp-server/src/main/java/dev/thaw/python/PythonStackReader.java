@@ -117,7 +117,7 @@ public final class PythonStackReader implements AutoCloseable {
             // The remote-debug flag is fixed at start; until the main interpreter exists it is unknown (null).
             boolean settled = image != null && identity.remoteDebugEnabled() != null;
             // A process's PID namespace is fixed at its start, like the rest of what is kept here.
-            boolean pidNested = known != null ? known.pidNested() : TaskIds.nested(procFs.status(pid));
+            boolean pidNested = known != null ? known.pidNested() : procFs.status(pid).inOtherPidNamespace();
             KNOWN.put(key, new Known(runtime, image, codes, settled ? identity : null, d, raw, pidNested));
             return new PythonStackReader(pid, procFs, mem, runtime, d, identity, codes, pidNested);
         } catch (RuntimeException e) {

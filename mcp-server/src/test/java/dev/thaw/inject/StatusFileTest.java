@@ -65,10 +65,13 @@ class StatusFileTest {
         assertThat(s.deliveredNs()).isEqualTo(16511896252923L);
         assertThat(StatusFile.parse("12 ValueError: b\u00e9d".getBytes(StandardCharsets.UTF_8)).orElseThrow().error())
                 .isEqualTo("thaw library: b\u00e9d");
-        // Not that form: no news
-        assertThat(StatusFile.parse("12".getBytes())).isEmpty();
-        assertThat(StatusFile.parse("12 not a type!: x".getBytes())).isEmpty();
-        assertThat(StatusFile.parse("99999999999999999999 E: x".getBytes())).isEmpty();
+        // Not that form (an exception class with a non-ASCII name, a cut text): still a failure to
+        // report — a status file is complete when it appears — never something to wait on.
+        for (String odd : java.util.List.of("12", "12 Fehl\u00e9r: x", "99999999999999999999 E: x")) {
+            TargetStatus f = StatusFile.parse(odd.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+            assertThat(f.state()).as(odd).isEqualTo(InjectionState.FAILED);
+            assertThat(f.error()).as(odd).isEqualTo("thaw library: " + odd);
+        }
     }
 
     @Test

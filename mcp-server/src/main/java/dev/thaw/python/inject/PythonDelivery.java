@@ -34,15 +34,12 @@ final class PythonDelivery implements Delivery {
     private final ThreadChoice choice;
     private final InjectionMode mode;
     private final StackPeek stacks;
-    /** Whether the target has a PID namespace of its own (its thread ids are not /proc's here). */
-    private final boolean pidNested;
     private final List<PyThread> armed = new ArrayList<>();
     private String description;
 
     private PythonDelivery(ProcFs proc, int pid, Pep768Writer writer, String path, ThreadChoice choice,
-                           InjectionMode mode, StackPeek stacks, boolean pidNested) {
+                           InjectionMode mode, StackPeek stacks) {
         this.proc = proc;
-        this.pidNested = pidNested;
         this.pid = pid;
         this.writer = writer;
         this.path = path;
@@ -53,15 +50,22 @@ final class PythonDelivery implements Delivery {
 
     /** Opens the target, picks the threads and arms them. */
     static PythonDelivery start(ProcFs proc, int pid, Pep768Writer.Location hint, String bootstrapPath,
-                                ThreadChoice choice, InjectionMode mode, StackPeek stacks, boolean pidNested) {
+                                ThreadChoice choice, InjectionMode mode, StackPeek stacks, String expectedVersion) {
         Pep768Writer writer = Pep768Writer.open(proc, pid, hint);
         String path = bootstrapPath;
         try {
+            // The payload was written for the Python thaw identified; a process that exec'd another
+            // one since must not get it (a compiled library of another version could crash it).
+            if (expectedVersion != null && !expectedVersion.equals(writer.version().toString())) {
+                throw new ThawException("target_changed", "Process " + pid + " runs Python " + writer.version()
+                        + " now, not the " + expectedVersion + " thaw identified (it exec'd another program);"
+                        + " nothing was armed.", "Inject again: thaw identifies it afresh.");
+            }
             int length = bootstrapPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (length > writer.maxPathBytes()) {
                 throw Pep768Writer.pathTooLong(bootstrapPath, length, writer.maxPathBytes());
             }
-            PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks, pidNested);
+            PythonDelivery d = new PythonDelivery(proc, pid, writer, bootstrapPath, choice, mode, stacks);
             // The kernel's view is only needed to choose among several threads (auto); for "main", a
             // TID, or a single thread it would only cost /proc reads on the way to arming.
             List<PyThread> listed = writer.threads();
@@ -104,8 +108,9 @@ final class PythonDelivery implements Delivery {
         KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
         Long uptime = KernelThreads.uptimeMs();
         List<ThreadPlanner.Candidate> out = new ArrayList<>();
-        // In a container the ids CPython recorded are its PID namespace's, not /proc's here.
-        TaskIds ids = pidNested ? TaskIds.read(proc, pid) : TaskIds.SAME;
+        // In a container the ids CPython recorded are its PID namespace's, not /proc's here (one
+        // status read tells; the map costs one more read per thread, only for such a process).
+        TaskIds ids = TaskIds.read(proc, pid);
         for (PyThread t : writer.threads()) {
             int host = ids.host(t.nativeTid());
             ProcStat st;

@@ -9,7 +9,6 @@ import dev.thaw.inject.TargetIdentity;
 import dev.thaw.inject.TargetStatus;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
-import dev.thaw.proc.TaskIds;
 import dev.thaw.python.Pep768Writer;
 
 import java.io.IOException;
@@ -41,8 +40,6 @@ public final class PythonInjector implements RuntimeInjector {
     private final Map<String, Pep768Writer.Location> locations = lru(64);
     /** Targets identified before (pid + start time): a second look needs only their user. */
     private final Map<String, TargetIdentity> identities = lru(64);
-    /** Targets (pid + start time) in a PID namespace of their own: their thread ids need mapping. */
-    private final Map<String, Boolean> pidNested = lru(64);
     /**
      * The library compiled by a target, by Python version and uid. Keyed by uid so that code one
      * user's process produced is only ever handed to that same user's processes (which that user
@@ -69,7 +66,9 @@ public final class PythonInjector implements RuntimeInjector {
         KnownProcess kp = this.known.get(pid);
         if (kp != null) {
             TargetIdentity again = kp.reread();
-            if (again != null) {
+            // exec() keeps the pid, the start time and these descriptors: the executable tells a
+            // process that became another program (another Python, whose compiled library differs).
+            if (again != null && sameExecutable(pid, again)) {
                 return Optional.of(again);
             }
             // It exited (its pid may be another process's now): forget it, and look afresh.
@@ -80,7 +79,7 @@ public final class PythonInjector implements RuntimeInjector {
         long start = proc.stat(pid).startTimeTicks();
         String key = pid + "@" + start;
         TargetIdentity known = identities.get(key);
-        if (known != null) {
+        if (known != null && sameExecutable(pid, known)) {
             // Same process as before: its version, layout and remote-debug setting cannot have changed
             // (they are fixed at start); only its user can, so that is read again.
             ProcStatus st = proc.status(pid);
@@ -100,11 +99,14 @@ public final class PythonInjector implements RuntimeInjector {
             throw e;
         }
         ProcStatus st = proc.status(pid);
-        pidNested.put(key, TaskIds.nested(st)); // fixed at the process's start, like its version
         TargetIdentity id = new TargetIdentity(pid, start, proc.exe(pid).orElse(null), runtime(), version,
                 st.effectiveUid(), st.effectiveGid());
         identities.put(key, id);
         return Optional.of(remember(id));
+    }
+
+    private boolean sameExecutable(int pid, TargetIdentity known) {
+        return java.util.Objects.equals(proc.exe(pid).orElse(null), known.executable());
     }
 
     /** Keeps the process's /proc files open for the next identify (see {@link KnownProcess}). */
@@ -140,8 +142,25 @@ public final class PythonInjector implements RuntimeInjector {
 
     @Override
     public Delivery deliver(TargetIdentity target, InjectionDir dir, InjectionRequest request) {
-        return PythonDelivery.start(proc, target.pid(), locations.get(target.key()), dir.inRoot(BOOTSTRAP),
-                request.thread(), request.mode(), stacks, Boolean.TRUE.equals(pidNested.get(target.key())));
+        try {
+            return PythonDelivery.start(proc, target.pid(), locations.get(target.key()), dir.inRoot(BOOTSTRAP),
+                    request.thread(), request.mode(), stacks, target.runtimeVersion());
+        } catch (ThawException e) {
+            if ("target_changed".equals(e.code())) {
+                forget(target);
+            }
+            throw e;
+        }
+    }
+
+    /** Drops what is remembered of a process, so that the next injection identifies it afresh. */
+    private void forget(TargetIdentity target) {
+        identities.remove(target.key());
+        locations.remove(target.key());
+        KnownProcess kp = known.remove(target.pid());
+        if (kp != null) {
+            kp.close();
+        }
     }
 
     @Override

@@ -373,7 +373,13 @@ def _main(boot):
     that exec'd this library), whose caller is the frame the armed thread was interrupted in."""
     g = boot.f_globals
     cfg = g['_THAW']
-    bootstrap(cfg, g['o'], g['time'], g['t'], g['b'], boot.f_back if cfg['mode'] == 'inline' else None)
+    try:
+        bootstrap(cfg, g['o'], g['time'], g['t'], g['b'], boot.f_back if cfg['mode'] == 'inline' else None)
+    except BaseException:  # noqa: BLE001
+        # The library loaded: whatever escapes now (a signal handler's exception during the last
+        # status write, say) must not reach the bootstrap, which would report a library that failed
+        # to load — for a script that ran — and make thaw drop a good compiled library.
+        pass
 
 
 _main(sys._getframe(1))

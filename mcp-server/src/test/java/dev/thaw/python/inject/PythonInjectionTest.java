@@ -185,6 +185,40 @@ class PythonInjectionTest {
         }
     }
 
+    /**
+     * exec() keeps the pid and the start time: a 3.14 process that becomes a 3.15 one must be
+     * identified afresh, or it would be handed the library 3.14 compiled (undefined behaviour in
+     * 3.15's interpreter, a crash at worst).
+     */
+    @org.junit.jupiter.api.Test
+    void aProcessThatExecsAnotherPythonIsIdentifiedAfresh() throws Exception {
+        TestPythons.require("3.15");
+        String second = "import time\nprint('ready2', flush=True)\nwhile True:\n    time.sleep(0.01)\n";
+        String target = """
+                import os, time
+                flag = '/tmp/thaw-test-exec-%d' % os.getpid()
+                print('ready', flush=True)
+                while not os.path.exists(flag):
+                    time.sleep(0.01)
+                os.unlink(flag)
+                os.execv('/usr/bin/python3.15', ['python3.15', '-c', SECOND])
+                """.replace("SECOND", "'" + second.replace("\\", "\\\\").replace("\n", "\\n").replace("'", "\\'") + "'");
+        try (TestPythons.Target t = TestPythons.start("3.14", target)) {
+            InjectionResult first = injections.inject(t.pid(), "import sys\nprint(sys.version_info[:2])",
+                    Duration.ofSeconds(10));
+            assertThat(first.output()).as(first.toString()).isEqualTo("(3, 14)\n");
+            InjectionResult cached = injections.inject(t.pid(), "print('again')", Duration.ofSeconds(10));
+            assertThat(cached.state()).as(cached.toString()).isEqualTo("completed"); // the compiled library is in use
+            Files.writeString(TestPythons.SID_ROOT.resolve("tmp/thaw-test-exec-" + t.pid()), "");
+            assertThat(t.nextLine(Duration.ofSeconds(20))).isEqualTo("ready2");
+            InjectionResult after = injections.inject(t.pid(), "import sys\nprint(sys.version_info[:2])",
+                    Duration.ofSeconds(10));
+            assertThat(after.state()).as(after.toString()).isEqualTo("completed");
+            assertThat(after.output()).isEqualTo("(3, 15)\n");
+            assertThat(t.process().isAlive()).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void severalArmedThreadsRunTheScriptOnce(String version) throws Exception {
