@@ -145,13 +145,15 @@ public final class InjectionDir {
     }
 
     /**
-     * Whether a file exists, as a hint before reading it: java.io's check is one stat call and no
-     * exception when it is missing (a failed open costs an exception each time, and a waiter asks
-     * many times before the target writes its first status).
+     * Whether a file exists, as a hint before reading it: one lstat call (a failed open would cost
+     * an open plus a NoSuchFileException with its stack trace each time, and a waiter asks many
+     * times before the target writes its first status).
      */
     public boolean present(String file) {
         Path base = targetGone && viaRootLink != null ? viaRootLink : host;
-        return base.resolve(file).toFile().exists();
+        // Without following links: the directory belongs to the target's user, and a link planted
+        // there (into a FUSE mount, say) must not be able to stall thaw's waiting thread.
+        return Files.exists(base.resolve(file), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Reads a whole small file, or empty when it does not exist (yet). */

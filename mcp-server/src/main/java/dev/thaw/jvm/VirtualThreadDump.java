@@ -84,8 +84,7 @@ public final class VirtualThreadDump {
         List<VirtualThread> out = new ArrayList<>();
         for (JsonNode container : root.path("threadContainers")) {
             for (JsonNode t : container.path("threads")) {
-                boolean isVirtual = t.has("virtual") ? t.path("virtual").asBoolean(false)
-                        : !platformIds.isEmpty() && !platformIds.contains(t.path("tid").asLong());
+                boolean isVirtual = t.has("virtual") ? t.path("virtual").asBoolean(false) : virtualByStack(t, platformIds);
                 if (!isVirtual) {
                     continue;
                 }
@@ -137,8 +136,33 @@ public final class VirtualThreadDump {
     public record Dump(List<VirtualThread> threads, boolean hasLocks) {
     }
 
+    /**
+     * JDK 21 marks nothing: a thread whose stack runs {@code VirtualThread.run} is virtual (a
+     * carrier shows {@code VirtualThread.runContinuation} instead); one with no stack is judged by
+     * not being a platform thread of the Thread.print taken just before (a thread started between
+     * the two would be misjudged, so that is the fallback only).
+     */
+    private static boolean virtualByStack(JsonNode t, java.util.Set<Long> platformIds) {
+        JsonNode stack = t.path("stack");
+        if (stack.isArray() && !stack.isEmpty()) {
+            for (JsonNode f : stack) {
+                if (f.asString().contains("java.lang.VirtualThread.run(")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return !platformIds.isEmpty() && !platformIds.contains(t.path("tid").asLong());
+    }
+
+    /** Whether the dump's thread objects carry a state (JDK 25 does, with locks; JDK 21 does not). */
     static boolean hasLocks(byte[] json) {
-        return new String(json, java.nio.charset.StandardCharsets.UTF_8).contains("\"state\"");
+        for (JsonNode container : Json.mapper().readTree(json).path("threadDump").path("threadContainers")) {
+            for (JsonNode t : container.path("threads")) {
+                return t.has("state");
+            }
+        }
+        return false;
     }
 
     private static String text(JsonNode n) {

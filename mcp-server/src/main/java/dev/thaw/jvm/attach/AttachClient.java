@@ -82,9 +82,14 @@ public final class AttachClient {
             if (r.ok() && !isDcmdError(r.text())) {
                 return r.text();
             }
-            // JDK 8 has no -e: remember it, so each later dump is one exchange, not two
-            log.debug("pid {}: Thread.print -e refused ({}), using -l from now on", pid, firstLine(r.text()));
-            NO_EXTENDED_DUMP.add(key);
+            // JDK 8 has no -e ("Unknown argument 'e' ..."): remember that, so each later dump is one
+            // exchange, not two. Any other failure may be passing: fall back this once only.
+            boolean unknownArgument = r.text() != null && r.text().contains("argument");
+            log.debug("pid {}: Thread.print -e refused ({}){}", pid, firstLine(r.text()),
+                    unknownArgument ? ", using -l from now on" : "");
+            if (unknownArgument) {
+                NO_EXTENDED_DUMP.add(key);
+            }
         }
         return jcmd("Thread.print -l");
     }

@@ -129,10 +129,15 @@ class AttachClientTest {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class).args("monitor")
                 .wrapper("unshare", "--mount", "--fork", "sh", "-c",
                         "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"").start()) {
-            assertThat(Files.exists(Path.of("/tmp/.java_pid" + t.pid()))).isFalse();
             JvmThreadDump dump = ThreadDumpParser.parse(AttachClient.to(t.pid()).threadDump());
             assertThat(dump.waitForGraph().cycles()).hasSize(1);
-            assertThat(Files.exists(Path.of("/proc/" + t.pid() + "/root/tmp/.java_pid" + t.pid()))).isTrue();
+            Path inTarget = Path.of("/proc/" + t.pid() + "/root/tmp/.java_pid" + t.pid());
+            assertThat(Files.exists(inTarget)).isTrue();
+            // Not in our /tmp: a file of that name there can only be a stale one of an earlier JVM
+            // that had the same pid and was killed (tests kill many), never the target's socket.
+            Path ours = Path.of("/tmp/.java_pid" + t.pid());
+            assertThat(Files.exists(ours) && Files.isSameFile(ours, inTarget)).as("the socket is in the target's /tmp only")
+                    .isFalse();
             assertThat(t.stdout()).doesNotContain("Full thread dump");
         }
     }
