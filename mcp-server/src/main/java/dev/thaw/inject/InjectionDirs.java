@@ -133,6 +133,12 @@ public final class InjectionDirs implements AutoCloseable {
         if (known != null && outputCap > known.roomFor()) {
             known = null; // checked for a smaller cap: look again
         }
+        if (known != null && SHM.equals(known.tmp()) && !shmHasRoom(root, outputCap)) {
+            // The application may fill its own /dev/shm (shared memory, semaphores) at any time:
+            // thaw's output must never be what makes it run out, so look again every time.
+            placements.remove(target.key());
+            known = null;
+        }
         List<String> candidates;
         long roomFor = Long.MAX_VALUE;
         if (known != null) {
@@ -199,12 +205,48 @@ public final class InjectionDirs implements AutoCloseable {
             if (m == null || !"tmpfs".equals(m.fsType()) || m.readOnly()) {
                 return false;
             }
-            Path shm = proc.targetRoot(pid).resolve(SHM.substring(1));
-            long free = Files.getFileStore(shm).getUsableSpace();
-            return free / SHM_ROOM_FACTOR >= outputCap;
+            return shmHasRoom(proc.targetRoot(pid), outputCap)
+                    && cgroupHasRoom(proc, pid, outputCap, Path.of("/sys/fs/cgroup"));
         } catch (IOException | RuntimeException e) {
             LOG.debug("pid {}: /dev/shm not considered: {}", pid, e.toString());
             return false;
+        }
+    }
+
+    /** Free space of the target's /dev/shm against the cap: one statvfs (java.io's, no mount table scan). */
+    private static boolean shmHasRoom(Path targetRoot, long outputCap) {
+        long free = targetRoot.resolve(SHM.substring(1)).toFile().getUsableSpace(); // 0 when it cannot tell
+        return free / SHM_ROOM_FACTOR >= outputCap;
+    }
+
+    /**
+     * Whether the target's memory cgroup (v2) and its parents leave room for what it would write to
+     * tmpfs (charged to it, not reclaimable without swap): a container close to its limit keeps the
+     * disk-backed /tmp instead. True when there is no limit or it cannot be read (cgroup v1).
+     */
+    static boolean cgroupHasRoom(ProcFs proc, int pid, long outputCap, Path top) {
+        try {
+            String v2 = Files.readAllLines(proc.pidDir(pid).resolve("cgroup")).stream()
+                    .filter(l -> l.startsWith("0::")).findFirst().orElse(null);
+            if (v2 == null) {
+                return true;
+            }
+            for (Path dir = top.resolve(v2.substring(3).replaceFirst("^/+", "")); dir != null && dir.startsWith(top);
+                 dir = dir.getParent()) {
+                Path max = dir.resolve("memory.max");
+                Path current = dir.resolve("memory.current");
+                if (!Files.isReadable(max) || !Files.isReadable(current)) {
+                    continue;
+                }
+                String limit = Files.readString(max).trim();
+                if (!"max".equals(limit)
+                        && Long.parseLong(limit) - Long.parseLong(Files.readString(current).trim()) < SHM_ROOM_FACTOR * outputCap) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return true; // cannot tell: as before, /dev/shm's own free space decides
         }
     }
 

@@ -50,6 +50,31 @@ class InjectionDirsTest {
     }
 
     /** Which mount holds a path, as /proc/PID/mountinfo lists them (mount points relative to the process's root). */
+    /** A cgroup v2 tree as /sys/fs/cgroup shows it (recorded layout: memory.max, memory.current). */
+    @Test
+    void aMemoryCgroupCloseToItsLimitKeepsDevShmForItself(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path procRoot = Files.createDirectories(tmp.resolve("proc/4242"));
+        Files.writeString(procRoot.resolve("cgroup"), "0::/system.slice/app.scope\n");
+        Path top = tmp.resolve("cgroup");
+        Path leaf = Files.createDirectories(top.resolve("system.slice/app.scope"));
+        Files.writeString(top.resolve("system.slice/memory.max"), "max\n");
+        Files.writeString(top.resolve("system.slice/memory.current"), "900000000\n");
+        ProcFs proc = new ProcFs(tmp.resolve("proc"));
+        long cap = 4L << 20;
+        Files.writeString(leaf.resolve("memory.max"), "max\n");
+        Files.writeString(leaf.resolve("memory.current"), "500000000\n");
+        assertThat(InjectionDirs.cgroupHasRoom(proc, 4242, cap, top)).as("no limit").isTrue();
+        Files.writeString(leaf.resolve("memory.max"), "100000000\n");
+        Files.writeString(leaf.resolve("memory.current"), "90000000\n"); // 10 MB left < 4 x 4 MiB
+        assertThat(InjectionDirs.cgroupHasRoom(proc, 4242, cap, top)).as("10 MB left").isFalse();
+        Files.writeString(leaf.resolve("memory.current"), "20000000\n"); // 80 MB left
+        assertThat(InjectionDirs.cgroupHasRoom(proc, 4242, cap, top)).as("80 MB left").isTrue();
+        Files.writeString(top.resolve("system.slice/memory.max"), "910000000\n"); // the parent is the tight one
+        assertThat(InjectionDirs.cgroupHasRoom(proc, 4242, cap, top)).as("parent has 10 MB left").isFalse();
+        Files.writeString(procRoot.resolve("cgroup"), "4:memory:/x\n"); // cgroup v1 only: no v2 limit to read
+        assertThat(InjectionDirs.cgroupHasRoom(proc, 4242, cap, top)).isTrue();
+    }
+
     @Test
     void theMountHoldingDevShmIsFoundInMountinfo() throws Exception {
         String info = String.join("\n",

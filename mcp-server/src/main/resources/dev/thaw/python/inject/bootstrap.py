@@ -13,8 +13,9 @@
 #   picks it: marshal.loads or compile), and what reports a library that does not load is a string,
 #   _THAW['fail'], compiled only when that happens: it writes "<deliveredNs> <ErrorType>: <message>"
 #   as plain text into status.json, and thaw turns that into a failed status.
-# - Import nothing that could need the import lock: the target may be stuck holding it (posix,
-#   time and marshal are built in).
+# - Import as little as possible: the target may be stuck holding the import lock. posix, time and
+#   marshal are built in; posix is always loaded, and time nearly always (a program that never
+#   imported it makes this one import go through importlib's locks once).
 _THAW = __THAW_CONFIG__
 
 try:
