@@ -498,6 +498,9 @@ public final class InjectionService implements AutoCloseable {
 
     /** Moves to a state from which nothing more will happen, cleaning up everything. */
     private void end(Injection inj, InjectionState to, String detail) {
+        if (to == InjectionState.TARGET_EXITED) {
+            inj.injector.forget(inj.target);
+        }
         closeDelivery(inj, true);
         removeDir(inj);
         releaseLock(inj);
@@ -716,6 +719,7 @@ public final class InjectionService implements AutoCloseable {
                 inj.notes.add("thaw shut down while the script ran; its later output is lost.");
             }
         }
+        injectors.forEach(RuntimeInjector::close);
         for (InjectionDir d : left) {
             dirs.removeNow(d);
         }

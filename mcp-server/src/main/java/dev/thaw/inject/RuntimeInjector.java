@@ -40,6 +40,14 @@ public interface RuntimeInjector {
     default void harvest(TargetIdentity target, InjectionDir dir, TargetStatus status) {
     }
 
+    /** The process exited: drop what is kept about it (open /proc files, cached identity). */
+    default void forget(TargetIdentity target) {
+    }
+
+    /** The service is closing: release whatever is kept for any process. */
+    default void close() {
+    }
+
     /**
      * What to tell the caller about a script still running when the wait ends, or null for the
      * default (which explains that a Python thread cannot be stopped from outside).

@@ -154,12 +154,21 @@ public final class PythonInjector implements RuntimeInjector {
     }
 
     /** Drops what is remembered of a process, so that the next injection identifies it afresh. */
-    private void forget(TargetIdentity target) {
+    @Override
+    public void forget(TargetIdentity target) {
         identities.remove(target.key());
         locations.remove(target.key());
         KnownProcess kp = known.remove(target.pid());
         if (kp != null) {
             kp.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (known) {
+            known.values().forEach(KnownProcess::close);
+            known.clear();
         }
     }
 
