@@ -56,7 +56,8 @@ public final class VirtualThreadDump {
         try {
             client.jcmd("Thread.dump_to_file -format=json " + inTarget);
             byte[] json = Files.readAllBytes(here);
-            return new Dump(parse(json, platformIds), hasLocks(json));
+            JsonNode root = Json.mapper().readTree(json).path("threadDump"); // one parse, read twice
+            return new Dump(threads(root, platformIds), hasLocks(root));
         } catch (IOException e) {
             throw new ThawException("vthread_dump_unreadable", "JVM " + pid + " wrote its virtual-thread dump to "
                     + inTarget + " but thaw cannot read it through " + here + ": " + e.getMessage() + ".",
@@ -70,17 +71,12 @@ public final class VirtualThreadDump {
         }
     }
 
-    static List<VirtualThread> parse(byte[] json) {
-        return parse(json, java.util.Set.of());
-    }
-
     /**
      * JDK 25's threads carry {@code virtual}, {@code state} and their locks; JDK 21's only
      * {@code tid}, {@code name} and {@code stack} (locks then stay empty, and the state is
      * inferred from parking, see {@link #parkedState}).
      */
-    static List<VirtualThread> parse(byte[] json, java.util.Set<Long> platformIds) {
-        JsonNode root = Json.mapper().readTree(json).path("threadDump");
+    private static List<VirtualThread> threads(JsonNode root, java.util.Set<Long> platformIds) {
         List<VirtualThread> out = new ArrayList<>();
         for (JsonNode container : root.path("threadContainers")) {
             for (JsonNode t : container.path("threads")) {
@@ -156,8 +152,8 @@ public final class VirtualThreadDump {
     }
 
     /** Whether the dump's thread objects carry a state (JDK 25 does, with locks; JDK 21 does not). */
-    static boolean hasLocks(byte[] json) {
-        for (JsonNode container : Json.mapper().readTree(json).path("threadDump").path("threadContainers")) {
+    private static boolean hasLocks(JsonNode root) {
+        for (JsonNode container : root.path("threadContainers")) {
             for (JsonNode t : container.path("threads")) {
                 return t.has("state");
             }

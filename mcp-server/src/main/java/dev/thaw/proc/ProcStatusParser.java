@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parses the text of {@code /proc/PID/status} into a {@link ProcStatus}. */
-final class ProcStatusParser {
+public final class ProcStatusParser {
 
     private ProcStatusParser() {
     }
 
-    static ProcStatus parse(int pid, String text) {
+    public static ProcStatus parse(int pid, String text) {
         String name = "";
         char state = '?';
         int ppid = 0;

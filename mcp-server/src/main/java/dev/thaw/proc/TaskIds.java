@@ -46,10 +46,6 @@ public final class TaskIds {
         return new TaskIds(map, st.innermostPid());
     }
 
-    public boolean nested() {
-        return hostOf != null;
-    }
-
     /** The id {@code /proc/PID/task/} uses for a thread id the process reported, or -1 if none has it. */
     public int host(long tid) {
         if (hostOf == null) {

@@ -1,6 +1,9 @@
 package dev.thaw.python.inject;
 
 import dev.thaw.inject.TargetIdentity;
+import dev.thaw.proc.ProcStat;
+import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.ProcStatusParser;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,8 +17,8 @@ import java.nio.file.StandardOpenOption;
  * open. Reading them again through the same descriptors is how a later injection re-checks it:
  * the descriptors belong to that process, not to its pid, so once it has exited they only fail
  * (ESRCH), even when a new process got the pid. The start time is compared as well, and the user
- * (the one thing that can change) is read again each time. Saves two opens, two closes and the
- * generic parsers on every injection after the first.
+ * (the one thing that can change) is read again each time. Saves two opens and two closes on
+ * every injection after the first.
  */
 final class KnownProcess implements AutoCloseable {
 
@@ -56,15 +59,14 @@ final class KnownProcess implements AutoCloseable {
     /** The process with its current user, or null when it is gone (or no longer readable). */
     synchronized TargetIdentity reread() {
         try {
-            if (startTicks(readFromStart(stat)) != identity.startTicks()) {
+            // The same parsers as every other /proc read (ProcFs), over the kept-open descriptors.
+            String statLine = new String(readFromStart(stat), StandardCharsets.UTF_8).trim();
+            if (ProcStat.parse(statLine).startTimeTicks() != identity.startTicks()) {
                 return null;
             }
-            byte[] text = readFromStart(status);
-            int uid = effective(text, UID);
-            int gid = effective(text, GID);
-            if (uid < 0 || gid < 0) {
-                return null;
-            }
+            ProcStatus now = ProcStatusParser.parse(identity.pid(), new String(readFromStart(status), StandardCharsets.UTF_8));
+            int uid = now.effectiveUid();
+            int gid = now.effectiveGid();
             return uid == identity.uid() && gid == identity.gid() ? identity
                     : new TargetIdentity(identity.pid(), identity.startTicks(), identity.executable(),
                     identity.runtime(), identity.runtimeVersion(), uid, gid);
@@ -84,74 +86,6 @@ final class KnownProcess implements AutoCloseable {
         byte[] out = new byte[buf.position()];
         buf.flip().get(out);
         return out;
-    }
-
-    /** Field 22 of /proc/PID/stat (counted after the command name, which may hold spaces and parentheses). */
-    static long startTicks(byte[] stat) {
-        int i = stat.length - 1;
-        while (i >= 0 && stat[i] != ')') {
-            i--;
-        }
-        if (i < 0) {
-            return -1;
-        }
-        // After ") " comes field 3; field 22 follows 19 more spaces.
-        int spaces = 0;
-        int j = i + 1;
-        while (j < stat.length && spaces < 20) {
-            if (stat[j] == ' ') {
-                spaces++;
-            }
-            j++;
-        }
-        long v = 0;
-        int digits = 0;
-        for (; j < stat.length && stat[j] >= '0' && stat[j] <= '9'; j++, digits++) {
-            v = v * 10 + (stat[j] - '0');
-        }
-        return digits == 0 ? -1 : v;
-    }
-
-    private static final byte[] UID = "\nUid:".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] GID = "\nGid:".getBytes(StandardCharsets.US_ASCII);
-
-    /** The second number of a "Uid:"/"Gid:" line (real, effective, saved, file system); -1 when missing. */
-    static int effective(byte[] status, byte[] key) {
-        int at = indexOf(status, key);
-        if (at < 0) {
-            return -1;
-        }
-        int i = at + key.length;
-        for (int field = 0; field < 2; field++) {
-            while (i < status.length && (status[i] == ' ' || status[i] == '\t')) {
-                i++;
-            }
-            int v = 0;
-            int digits = 0;
-            for (; i < status.length && status[i] >= '0' && status[i] <= '9' && digits < 10; i++, digits++) {
-                v = v * 10 + (status[i] - '0');
-            }
-            if (digits == 0) {
-                return -1;
-            }
-            if (field == 1) {
-                return v;
-            }
-        }
-        return -1;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @Override
