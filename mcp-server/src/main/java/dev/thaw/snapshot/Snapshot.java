@@ -1,5 +1,7 @@
 package dev.thaw.snapshot;
 
+import dev.thaw.findings.Finding;
+
 import java.util.List;
 
 /**
@@ -21,21 +23,32 @@ import java.util.List;
  * @param notes          facts about the whole process worth knowing (e.g. remote debugging off,
  *                       sub-interpreters not shown, main thread state NULL)
  * @param jvm            JVM only: who waits for whom, and the deadlocks; null for other runtimes
+ * @param findings       what the snapshot means (dev.thaw.findings), most important first; empty when
+ *                       no rule fired
  */
 public record Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
                        int totalThreads, int shownThreads, String threadFilter, int maxFrames,
-                       List<StackGroup> groups, List<String> notes, JvmLocks jvm) {
+                       List<StackGroup> groups, List<String> notes, JvmLocks jvm, List<Finding> findings) {
+
+    public Snapshot {
+        findings = findings == null ? List.of() : List.copyOf(findings);
+    }
 
     /** Without runtime-specific parts (the form every engine starts from). */
     public Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
                     int totalThreads, int shownThreads, String threadFilter, int maxFrames,
                     List<StackGroup> groups, List<String> notes) {
         this(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads, threadFilter,
-                maxFrames, groups, notes, null);
+                maxFrames, groups, notes, null, List.of());
     }
 
     public Snapshot withJvm(JvmLocks locks) {
         return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
-                threadFilter, maxFrames, groups, notes, locks);
+                threadFilter, maxFrames, groups, notes, locks, findings);
+    }
+
+    public Snapshot withFindings(List<Finding> f) {
+        return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
+                threadFilter, maxFrames, groups, notes, jvm, f);
     }
 }
