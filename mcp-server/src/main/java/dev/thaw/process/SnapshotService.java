@@ -38,12 +38,39 @@ public final class SnapshotService {
                 }
             }));
 
+    private final Namespaces namespaces;
+
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
         this.proc = proc;
         this.jvmProbe = jvmProbe;
+        this.namespaces = new Namespaces(proc);
     }
 
     public Snapshot snapshot(int pid, SnapshotRequest request) {
+        Snapshot s = read(pid, request);
+        return withContainer(pid, s);
+    }
+
+    /** Names the container the process runs in first among the notes (its id and name, a pod). */
+    private Snapshot withContainer(int pid, Snapshot s) {
+        ContainerHint hint;
+        try {
+            hint = namespaces.hint(pid, proc.status(pid));
+        } catch (RuntimeException e) {
+            return s; // gone since: the snapshot stands as read
+        }
+        if (hint == null || hint.container() == null) {
+            return s;
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>(s.notes().size() + 1);
+        notes.add("runs in " + hint.container().summary());
+        notes.addAll(s.notes());
+        return new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
+                s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), s.groups(), java.util.List.copyOf(notes),
+                s.jvm(), s.findings());
+    }
+
+    private Snapshot read(int pid, SnapshotRequest request) {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
