@@ -74,6 +74,12 @@ public final class SnapshotService {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
+        if (proc.status(pid).isZombie()) {
+            // Its memory, root and threads are gone; only the exit status waits for the parent.
+            throw new ThawException("process_gone", "Process " + pid + " has exited: it is a zombie waiting for its parent (pid "
+                    + proc.stat(pid).ppid() + ") to reap it, and nothing of it is left to read.",
+                    "If the parent never reaps it, the parent is the process to look at: snapshot pid " + proc.stat(pid).ppid() + ".");
+        }
         String key = pid + "@" + proc.stat(pid).startTimeTicks();
         if (python.contains(key)) {
             try {
