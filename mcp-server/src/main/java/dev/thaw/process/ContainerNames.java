@@ -1,6 +1,7 @@
 package dev.thaw.process;
 
 import dev.thaw.Json;
+import dev.thaw.proc.CgroupContainers;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;

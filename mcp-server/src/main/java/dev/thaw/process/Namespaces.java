@@ -3,6 +3,8 @@ package dev.thaw.process;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 
+import dev.thaw.proc.CgroupContainers;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -74,6 +74,10 @@ public final class SnapshotService {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
+        if (pid == ProcessHandle.current().pid()) {
+            throw new ThawException("own_process", "Process " + pid + " is this thaw server itself.",
+                    "Pick a target process from list_processes." + dev.thaw.proc.OwnContainer.sharingHint());
+        }
         if (proc.status(pid).isZombie()) {
             // Its memory, root and threads are gone; only the exit status waits for the parent.
             throw new ThawException("process_gone", "Process " + pid + " has exited: it is a zombie waiting for its parent (pid "

@@ -1,4 +1,4 @@
-package dev.thaw.process;
+package dev.thaw.proc;
 
 import org.junit.jupiter.api.Test;
 

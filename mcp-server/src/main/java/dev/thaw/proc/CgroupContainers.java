@@ -1,4 +1,4 @@
-package dev.thaw.process;
+package dev.thaw.proc;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
