@@ -175,6 +175,29 @@ class ContainerTargetsIT {
         }
     }
 
+    @Test
+    void aPausedContainerIsRefusedAtOnceWithTheFix() {
+        try (TestContainers.Target t = TestContainers.start(Shape.plain(), "python3.14", "-c", resource("blocked_main.py"))) {
+            var docker = org.testcontainers.DockerClientFactory.instance().client();
+            docker.pauseContainerCmd(t.id()).exec();
+            try {
+                // Looking needs no cooperation: the frozen process is read from its memory, and says it is frozen.
+                CallToolResult snap = server.call("snapshot", Map.of("pid", t.hostPid()));
+                assertThat(snap.isError()).as(text(snap)).isFalse();
+                assertThat(text(snap)).contains("<module>").containsIgnoringCase("frozen");
+                // Injecting would wait for a thread that cannot run: refused at once, naming the freezer.
+                long started = System.nanoTime();
+                CallToolResult r = server.call("inject_script", Map.of("pid", t.hostPid(), "code", "print('never')", "timeout_s", 30));
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                assertThat(r.isError()).as(text(r)).isTrue();
+                assertThat(text(r)).containsIgnoringCase("frozen").contains("Fix:");
+                assertThat(ms).as("refused at once, not after the timeout").isLessThan(10_000);
+            } finally {
+                docker.unpauseContainerCmd(t.id()).exec();
+            }
+        }
+    }
+
     /** The host pid of the child of {@code parent} that is {@code nsPid} in the container. */
     static int hostPidOf(int parent, int nsPid) throws IOException {
         String children = Files.readString(Path.of("/proc", String.valueOf(parent), "task", String.valueOf(parent), "children"));
