@@ -115,6 +115,9 @@ class ContainerTargetsIT {
             CallToolResult probe = server.call("inject_script", Map.of("pid", pid, "language", "java",
                     "code", "out.println(\"threads=\" + Thread.getAllStackTraces().size());"));
             assertThat(text(probe)).contains("completed").containsPattern("threads=\\d+");
+
+            CallToolResult catalog = server.call("inject_script", Map.of("pid", pid, "diagnostic", "jvm.deadlocks"));
+            assertThat(text(catalog)).contains("completed");
         } finally {
             try (var files = Files.list(classes)) {
                 files.forEach(f -> f.toFile().delete());
