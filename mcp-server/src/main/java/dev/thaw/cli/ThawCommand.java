@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DiagnosticsCommand.class,
             DemoCommand.class,
             ReplayCommand.class,
+            ImageCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Logs: $XDG_STATE_HOME/thaw/logs/thaw.log; session logs: $XDG_STATE_HOME/thaw/sessions/",
             "($XDG_STATE_HOME defaults to ~/.local/state)."})

@@ -7,6 +7,7 @@ public final class ProcessGoneException extends ThawException {
 
     public ProcessGoneException(int pid) {
         super("process_gone", "Process " + pid + " does not exist (it exited, or the pid is wrong).",
-                "List the live processes with list_processes (CLI: thaw ps) and use a current pid.");
+                "List the live processes with list_processes (CLI: thaw ps) and use a current pid."
+                        + OwnContainer.sharingHint());
     }
 }

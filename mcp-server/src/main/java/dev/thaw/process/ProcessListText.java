@@ -11,6 +11,9 @@ public final class ProcessListText {
         if (view.processes().isEmpty()) {
             sb.append("No matching processes (").append(view.scanned()).append(" scanned).\n");
             sb.append("By default only Python and JVM processes are listed; pass runtime=all (CLI: --all) for every process.\n");
+            if (view.hint() != null) {
+                sb.append(view.hint()).append('\n');
+            }
             return sb.toString();
         }
         int pidWidth = 5;

@@ -1,5 +1,7 @@
 package dev.thaw.process;
 
+import dev.thaw.proc.OwnContainer;
+
 import java.util.List;
 
 /**
@@ -7,14 +9,17 @@ import java.util.List;
  *
  * @param total   how many processes matched
  * @param omitted how many matched but are not shown (narrow with match, user or runtime)
+ * @param hint    when nothing matched and thaw runs in a container: how to see other containers' processes
  */
-public record ProcessListView(List<ProcessInfo> processes, int total, int omitted, int scanned, int skipped) {
+public record ProcessListView(List<ProcessInfo> processes, int total, int omitted, int scanned, int skipped, String hint) {
 
     public static final int DEFAULT_LIMIT = 100;
 
     public static ProcessListView of(ProcessList list, int limit) {
         List<ProcessInfo> all = list.processes();
         List<ProcessInfo> shown = all.size() > limit ? all.subList(0, limit) : all;
-        return new ProcessListView(List.copyOf(shown), all.size(), all.size() - shown.size(), list.scanned(), list.skipped());
+        String hint = all.isEmpty() && OwnContainer.inContainer() ? OwnContainer.sharingHint().trim() : null;
+        return new ProcessListView(List.copyOf(shown), all.size(), all.size() - shown.size(), list.scanned(), list.skipped(),
+                hint);
     }
 }

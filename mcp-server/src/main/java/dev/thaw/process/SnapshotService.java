@@ -38,14 +38,51 @@ public final class SnapshotService {
                 }
             }));
 
+    private final Namespaces namespaces;
+
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
         this.proc = proc;
         this.jvmProbe = jvmProbe;
+        this.namespaces = new Namespaces(proc);
     }
 
     public Snapshot snapshot(int pid, SnapshotRequest request) {
+        Snapshot s = read(pid, request);
+        return withContainer(pid, s);
+    }
+
+    /** Names the container the process runs in first among the notes (its id and name, a pod). */
+    private Snapshot withContainer(int pid, Snapshot s) {
+        ContainerHint hint;
+        try {
+            hint = namespaces.hint(pid, proc.status(pid));
+        } catch (RuntimeException e) {
+            return s; // gone since: the snapshot stands as read
+        }
+        if (hint == null || hint.container() == null) {
+            return s;
+        }
+        java.util.List<String> notes = new java.util.ArrayList<>(s.notes().size() + 1);
+        notes.add("runs in " + hint.container().summary());
+        notes.addAll(s.notes());
+        return new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
+                s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), s.groups(), java.util.List.copyOf(notes),
+                s.jvm(), s.findings());
+    }
+
+    private Snapshot read(int pid, SnapshotRequest request) {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            throw new ThawException("own_process", "Process " + pid + " is this thaw server itself.",
+                    "Pick a target process from list_processes." + dev.thaw.proc.OwnContainer.sharingHint());
+        }
+        if (proc.status(pid).isZombie()) {
+            // Its memory, root and threads are gone; only the exit status waits for the parent.
+            throw new ThawException("process_gone", "Process " + pid + " has exited: it is a zombie waiting for its parent (pid "
+                    + proc.stat(pid).ppid() + ") to reap it, and nothing of it is left to read.",
+                    "If the parent never reaps it, the parent is the process to look at: snapshot pid " + proc.stat(pid).ppid() + ".");
         }
         String key = pid + "@" + proc.stat(pid).startTimeTicks();
         if (python.contains(key)) {

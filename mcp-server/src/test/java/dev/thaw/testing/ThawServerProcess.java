@@ -70,6 +70,7 @@ public final class ThawServerProcess implements AutoCloseable {
         private boolean testExtensions;
         private Path stateHome;
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private List<String> launcher;
 
         public Builder args(String... serveArgs) {
             args.addAll(List.of(serveArgs));
@@ -98,6 +99,17 @@ public final class ThawServerProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the server through another command instead of {@code java -jar thaw.jar}: the command's
+         * words, then {@code serve} and the serve arguments (e.g. {@code docker run -i ... thaw:TAG}, or
+         * {@code ssh HOST java -jar thaw.jar}). The command must pass the state directory on itself if it
+         * wants one ({@code XDG_STATE_HOME} is set only for a local server).
+         */
+        public Builder launcher(List<String> command) {
+            this.launcher = List.copyOf(command);
+            return this;
+        }
+
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
             return this;
@@ -118,10 +130,18 @@ public final class ThawServerProcess implements AutoCloseable {
                 cmd.addAll(List.of("-jar", jar().toString(), "serve"));
             }
             cmd.addAll(args);
-            ServerParameters params = ServerParameters.builder(java)
-                    .args(cmd)
-                    .addEnvVar("XDG_STATE_HOME", state.toString())
-                    .build();
+            ServerParameters params;
+            if (launcher != null) {
+                List<String> full = new ArrayList<>(launcher.subList(1, launcher.size()));
+                full.add("serve");
+                full.addAll(args);
+                params = ServerParameters.builder(launcher.get(0)).args(full).addEnvVar("XDG_STATE_HOME", state.toString()).build();
+            } else {
+                params = ServerParameters.builder(java)
+                        .args(cmd)
+                        .addEnvVar("XDG_STATE_HOME", state.toString())
+                        .build();
+            }
             StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
             ThawServerProcess[] self = new ThawServerProcess[1];
             List<String> early = Collections.synchronizedList(new ArrayList<>());
