@@ -22,12 +22,10 @@ public final class JvmDiagnosticTool implements ThawTool {
     @Override
     public McpSchema.Tool definition() {
         return ToolDefinitions.readOnly("jvm_diagnostic", "JVM diagnostic",
-                "Run one agent-less diagnostic command in a HotSpot JVM over its attach socket (what jcmd does; no agent, "
-                        + "no code enters the JVM, no JEP 451 warning, works when every application thread is deadlocked): "
-                        + "class_histogram (heap by class, top N by bytes, with totals; by default counts every object "
-                        + "without a GC), system_properties, vm_flags (non-default flags), vm_info (version, arguments, "
-                        + "memory, GC; long), heap_info. Read-only, with one exception: class_histogram with live=true "
-                        + "makes the JVM run a full stop-the-world GC first, to count live objects only.");
+                "One agent-less jcmd command in a HotSpot JVM over its attach socket (no code enters it; works when every "
+                        + "thread is deadlocked): class_histogram (heap by class, top N by bytes; no GC unless live=true, "
+                        + "which forces a stop-the-world GC), system_properties, vm_flags (non-default), vm_info (long), "
+                        + "heap_info.");
     }
 
     @Override

@@ -45,10 +45,9 @@ public final class ListDiagnosticsTool implements ThawTool {
     @Override
     public McpSchema.Tool definition() {
         return ToolDefinitions.readOnly("list_diagnostics", "List catalog diagnostics",
-                "The vetted diagnostics thaw ships (Python scripts, Java probes): id, the question each answers, what "
-                        + "it needs; with pid only those that apply to that process. id gives one entry in full (params, "
-                        + "cost, source resource). Run with inject_script {pid, diagnostic, params}: reviewed, bounded, "
-                        + "allowed without asking by the default policy; prefer them over custom code.");
+                "thaw's vetted diagnostics (Python scripts, Java probes): id, question, needs; with pid only those "
+                        + "that apply. id: one entry in full (params, cost, source). Run with inject_script {pid, diagnostic, "
+                        + "params}; reviewed and allowed by default: prefer them to custom code.");
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class ListProcessesTool implements ThawTool {
                 "List live processes with their runtime (CPython version read from the interpreter's "
                         + "_Py_DebugOffsets, HotSpot Java version), user, start time, container hint, and whether thaw can "
                         + "attach (with the reason when not). By default only Python and JVM processes. Start here to find "
-                        + "the pid of a stuck process.");
+                        + "the pid of a stuck process; then the diagnose_hang prompt has the playbook.");
     }
 
     @Override
