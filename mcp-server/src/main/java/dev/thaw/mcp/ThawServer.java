@@ -58,7 +58,8 @@ public final class ThawServer {
         List<ThawTool> tools = new ArrayList<>(tools(services));
         tools.addAll(session.tools());
         var transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, protocolOut);
-        return McpServer.sync(transport)
+        return McpServer.sync(PromptNameErrors.around(transport,
+                        session.prompts().stream().map(p -> p.prompt().name()).toList()))
                 .serverInfo("thaw", BuildInfo.version())
                 .instructions(INSTRUCTIONS)
                 // Server-to-client requests include elicitations, which wait for a person.
