@@ -128,6 +128,17 @@ class ModelViewBudgetIT {
             System.out.println("inject_script: " + modelBytes(ran) + " bytes to the model");
             assertThat(v).containsEntry("state", "completed").doesNotContainKeys("sha256", "armedTids", "timings");
             ViewParity.assertSameFacts(v, ToolResults.text(ran));
+            McpSchema.CallToolResult page = server.call("read_output", Map.of("injection_id", v.get("injectionId")));
+            assertThat(ToolResults.structured(page)).containsEntry("complete", true).containsEntry("text", "hello\n");
+            ViewParity.assertSameFacts(ToolResults.structured(page), ToolResults.text(page));
+
+            McpSchema.CallToolResult ps = server.call("list_processes", Map.of("match", "many_threads|READY", "regex", true));
+            ViewParity.assertSameFacts(ToolResults.structured(ps), ToolResults.text(ps));
+            assertThat(Json.write(ToolResults.structured(ps))).doesNotContain("startTime").doesNotContain("\"uid\"");
+            McpSchema.CallToolResult doctor = server.call("doctor", Map.of("pid", t.pid()));
+            assertThat(ToolResults.structured(doctor)).containsEntry("canSnapshot", true);
+            ViewParity.assertSameFacts(ToolResults.structured(doctor), ToolResults.text(doctor));
+
             McpSchema.CallToolResult detailed = server.call("inject_script", Map.of("pid", t.pid(),
                     "code", "print('hello')", "timeout_s", 30, "detail", true));
             assertThat(ToolResults.structured(detailed)).containsKeys("sha256", "armedTids", "timings");

@@ -24,7 +24,7 @@ public final class JvmDiagnosticTool implements ThawTool {
         return ToolDefinitions.readOnly("jvm_diagnostic", "JVM diagnostic",
                 "One agent-less jcmd command in a HotSpot JVM over its attach socket (no code enters it; works when every "
                         + "thread is deadlocked): class_histogram (heap by class, top N by bytes; no GC unless live=true, "
-                        + "which forces a stop-the-world GC), system_properties, vm_flags (non-default), vm_info (long), "
+                        + "which forces a full stop-the-world GC), system_properties, vm_flags (non-default), vm_info (long), "
                         + "heap_info.");
     }
 

@@ -5,6 +5,8 @@ import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.ProcessesModel;
+import dev.thaw.mcp.view.ViewMap;
 import dev.thaw.process.ProcessListText;
 import dev.thaw.process.ProcessListView;
 import dev.thaw.process.ProcessLister;
@@ -38,6 +40,7 @@ public final class ListProcessesTool implements ThawTool {
             throw ToolArguments.invalid("limit", "must be at least 1");
         }
         ProcessListView view = ProcessListView.of(lister.list(query), limit);
-        return new ToolOutcome(view, ProcessListText.render(view), ProcessListText.summary(view));
+        ViewMap model = ProcessesModel.list(view);
+        return new ToolOutcome(view, ProcessesModel.listText(model), ProcessListText.summary(view), model);
     }
 }

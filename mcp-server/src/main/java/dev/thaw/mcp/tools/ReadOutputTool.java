@@ -8,6 +8,8 @@ import dev.thaw.mcp.ThawTool;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.InjectionModel;
+import dev.thaw.mcp.view.ViewMap;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /** {@code read_output}: page through an injection's output, optionally waiting for it to end. */
@@ -43,6 +45,7 @@ public final class ReadOutputTool implements ThawTool {
         int max = args.optionalInt("max_bytes", InjectionService.PREVIEW_BYTES);
         OutputPage page = injections.readOutput(id.trim(), offset, max,
                 InjectScriptTool.seconds(args, "wait_s", 0, 0, 600));
-        return new ToolOutcome(page, InjectionText.render(page), InjectionText.summary(page));
+        ViewMap view = InjectionModel.page(page);
+        return new ToolOutcome(page, InjectionModel.pageText(view), InjectionText.summary(page), view);
     }
 }

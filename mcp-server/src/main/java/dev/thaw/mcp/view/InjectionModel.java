@@ -3,6 +3,7 @@ package dev.thaw.mcp.view;
 import dev.thaw.Json;
 import dev.thaw.inject.ArmedThread;
 import dev.thaw.inject.InjectionResult;
+import dev.thaw.inject.OutputPage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,42 @@ public final class InjectionModel {
         }
         if (v.containsKey("next")) {
             sb.append("next: ").append(v.get("next")).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** {@code read_output}: the page, where the next one starts, and whether the output is complete. */
+    public static ViewMap page(OutputPage p) {
+        ViewMap v = new ViewMap().with("injectionId", p.injectionId()).with("state", p.state()).with("text", p.text())
+                .with("offset", p.offset()).with("nextOffset", p.nextOffset()).with("totalBytes", p.totalBytes())
+                .with("complete", p.complete());
+        if (p.truncated()) {
+            v.with("truncated", p.droppedBytes() + " bytes dropped at the output cap");
+        }
+        v.with("error", p.complete() ? p.error() : null).with("traceback", p.traceback());
+        if (!p.complete()) {
+            v.with("next", "read_output injection_id=" + p.injectionId() + " offset=" + p.nextOffset()
+                    + (p.nextOffset() < p.totalBytes() ? "" : " wait_s=N (the script has not finished)"));
+        }
+        return v;
+    }
+
+    public static String pageText(Map<String, Object> v) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(v.get("injectionId")).append(": ").append(v.get("state")).append(", bytes ")
+                .append(v.getOrDefault("offset", 0)).append('-').append(v.get("nextOffset")).append(" of ")
+                .append(v.get("totalBytes")).append(Boolean.TRUE.equals(v.get("complete")) ? " (complete)" : "").append('\n');
+        Object text = v.get("text");
+        if (text != null) {
+            sb.append(text).append(String.valueOf(text).endsWith("\n") ? "" : "\n");
+        }
+        for (String k : List.of("truncated", "error", "next")) {
+            if (v.containsKey(k)) {
+                sb.append(k).append(": ").append(v.get(k)).append('\n');
+            }
+        }
+        if (v.containsKey("traceback")) {
+            sb.append(v.get("traceback"));
         }
         return sb.toString();
     }

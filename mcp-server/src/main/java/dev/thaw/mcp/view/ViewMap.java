@@ -55,4 +55,29 @@ public final class ViewMap extends LinkedHashMap<String, Object> {
     public static Map<String, Object> compact(Map<String, Object> map) {
         return (ViewMap) compactValue(map);
     }
+
+    /** Like {@link #compactValue} but keeps {@code false}: for records whose flags are facts (attachable). */
+    @SuppressWarnings("unchecked")
+    public static <T> T pruned(T value) {
+        if (value instanceof Map<?, ?> m) {
+            ViewMap out = new ViewMap();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                Object v = pruned(e.getValue());
+                if (Boolean.FALSE.equals(v)) {
+                    out.put(String.valueOf(e.getKey()), false);
+                } else {
+                    out.with(String.valueOf(e.getKey()), v);
+                }
+            }
+            return (T) out;
+        }
+        if (value instanceof Collection<?> c) {
+            java.util.List<Object> out = new java.util.ArrayList<>(c.size());
+            for (Object o : c) {
+                out.add(pruned(o));
+            }
+            return (T) out;
+        }
+        return value;
+    }
 }
