@@ -1,6 +1,9 @@
 package dev.thaw.mcp.view;
 
 import dev.thaw.Json;
+import dev.thaw.findings.Finding;
+import dev.thaw.findings.NextCall;
+import dev.thaw.snapshot.StackGroup;
 import dev.thaw.jvm.JvmSnapshotter;
 import dev.thaw.python.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
@@ -75,6 +78,24 @@ class SnapshotModelTest {
             ViewParity.assertSameFacts(Json.toMap(v), text);
             Map<String, Object> all = Json.toMap(v);
             assertThat(all.toString()).doesNotContain("kernelState").doesNotContain("locksHeld");
+
+            // Judged by the findings layer: its findings lead, idle groups shrink to one line each.
+            List<StackGroup> judged = s.groups().stream()
+                    .map(g -> g.withActivity(g.threads().get(0).name().startsWith("poll-") ? "idle" : "stuck")).toList();
+            Snapshot withFindings = new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(),
+                    s.intervalMs(), s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), judged, s.notes(),
+                    s.jvm(), List.of(new Finding("lock_ordering", "transfer and audit each hold the lock the other wants",
+                    "medium", List.of("transfer waits at line 38", "audit waits at line 46"), "take the locks in one order",
+                    List.of(new NextCall("inject_script", Map.of("pid", s.pid(), "diagnostic", "py.lock_waiters"),
+                            "who holds which lock")), List.of())));
+            ViewMap j = SnapshotModel.of(withFindings, "s2", 0);
+            assertThat(List.copyOf(j.keySet())).startsWith("pid", "runtime", "threads");
+            assertThat(List.copyOf(j.keySet()).indexOf("findings")).isLessThan(List.copyOf(j.keySet()).indexOf("groups"));
+            assertThat(Json.write(j.get("groups"))).doesNotContain("poll-").contains("\"activity\":\"stuck\"");
+            assertThat(Json.write(j.get("idle"))).contains("50 threads", "poll-{0-49}", "poller (");
+            String judgedText = SnapshotModelText.render(j);
+            assertThat(judgedText).contains("finding [medium confidence] lock_ordering", "next: inject_script");
+            ViewParity.assertSameFacts(Json.toMap(j), judgedText);
         }
     }
 }
