@@ -26,10 +26,17 @@ public final class ProcessesModel {
 
     public static ViewMap process(ProcessInfo p) {
         ViewMap m = new ViewMap().with("pid", p.pid()).with("ppid", p.ppid()).with("user", p.user())
-                .with("runtime", ViewMap.pruned(Json.toMap(p.runtime()))).with("command", p.command());
+                .with("runtime", runtime(p)).with("command", p.command());
         m.put("attachable", p.attachable());
         return m.with("reason", p.attachable() ? null : p.reason())
                 .with("container", p.container() == null ? null : ViewMap.pruned(Json.toMap(p.container())));
+    }
+
+    /** The runtime's facts; "none" is a derived getter of RuntimeInfo, not a fact of its own. */
+    private static Map<String, Object> runtime(ProcessInfo p) {
+        Map<String, Object> r = ViewMap.pruned(Json.toMap(p.runtime()));
+        r.remove("none");
+        return r;
     }
 
     public static String listText(Map<String, Object> v) {
