@@ -3,7 +3,8 @@ package dev.thaw.mcp;
 /**
  * What a tool produced.
  *
- * @param structured the full result (a record tree): what the session log keeps and the replay reads
+ * @param structured the full result (a record tree): what the session log keeps and the replay reads;
+ *                   null when the call adds nothing to the log (a later page of a kept snapshot)
  * @param text       the compact text rendering, for clients that read text; it says the same facts as
  *                   {@code view}
  * @param summary    one line for the session log

@@ -77,7 +77,7 @@ public final class SnapshotTool implements ThawTool {
         long stuck = s.groups().stream().flatMap(g -> g.threads().stream()).filter(t -> Boolean.TRUE.equals(t.stuck())).count();
         String summary = s.runtime() + " " + s.runtimeVersion() + ": " + s.shownThreads() + " threads in " + s.groups().size()
                 + " stacks" + (s.samples() > 1 ? ", " + stuck + " stuck" : "") + (offset > 0 ? " (page from " + offset + ")" : "");
-        // A later page is not logged again as a snapshot: the log already has the whole record.
-        return new ToolOutcome(offset > 0 ? view : s, SnapshotModelText.render(view), summary, view);
+        // A later page is not logged again: the log already has the whole record from the first call.
+        return new ToolOutcome(cursor != null ? null : s, SnapshotModelText.render(view), summary, view);
     }
 }
