@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code jstack -l PID} as a whole process in the same run. Opt-in (about a minute):
  * {@code ./mvnw -o -pl mcp-server -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=McpSnapshotBenchmarkIT -Dthaw.bench=true}; results in
- * {@code mcp-server/target/bench-mcp-snapshot-jdkN.txt}.
+ * {@code mcp-server/target/bench-mcp-snapshot-jdkN.txt}. With {@code -Dthaw.bench.baselineJar=PATH} the
+ * same calls also go, alternating, to a server from another build (e.g. the commit before a change).
  */
 @EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
 class McpSnapshotBenchmarkIT {
@@ -42,21 +43,38 @@ class McpSnapshotBenchmarkIT {
     @ValueSource(ints = {17, 25})
     void snapshotThroughMcpVersusJstack(int feature) throws Exception {
         Jdk jdk = TestJdks.require(feature);
+        String baselineJar = System.getProperty("thaw.bench.baselineJar");
         try (TestJdks.Target t = TestJdks.launch(jdk, LockScenarios.class).args("monitor", "juc", "idle=1000").start();
-             ThawServerProcess server = ThawServerProcess.builder().requestTimeout(Duration.ofSeconds(60)).start()) {
+             ThawServerProcess server = ThawServerProcess.builder().requestTimeout(Duration.ofSeconds(60)).start();
+             ThawServerProcess baseline = baselineJar == null ? null : startWithJar(baselineJar)) {
             server.client().initialize();
+            if (baseline != null) {
+                baseline.client().initialize();
+            }
             Map<String, Object> args = Map.of("pid", t.pid());
             for (int i = 0; i < WARMUP; i++) {
                 assertThat(server.call("snapshot", args).isError()).isFalse();
+                if (baseline != null) {
+                    assertThat(baseline.call("snapshot", args).isError()).isFalse();
+                }
             }
+            // Alternating calls: both servers see the same load.
             List<Double> mcp = new ArrayList<>();
+            List<Double> before = new ArrayList<>();
             int bytes = 0;
+            int beforeBytes = 0;
             for (int i = 0; i < RUNS; i++) {
                 long t0 = System.nanoTime();
                 McpSchema.CallToolResult r = server.call("snapshot", args);
                 mcp.add((System.nanoTime() - t0) / 1e6);
                 assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
                 bytes = Json.write(r.structuredContent()).getBytes(StandardCharsets.UTF_8).length;
+                if (baseline != null) {
+                    long b0 = System.nanoTime();
+                    McpSchema.CallToolResult b = baseline.call("snapshot", args);
+                    before.add((System.nanoTime() - b0) / 1e6);
+                    beforeBytes = Json.write(b.structuredContent()).getBytes(StandardCharsets.UTF_8).length;
+                }
             }
             List<Double> jstack = new ArrayList<>();
             for (int i = 0; i < JSTACK_RUNS; i++) {
@@ -77,8 +95,24 @@ class McpSnapshotBenchmarkIT {
                     Files.readString(Path.of("/proc/loadavg")).trim(), RUNS, WARMUP, median(mcp), Collections.min(mcp),
                     Collections.max(mcp), bytes, JSTACK_RUNS, median(jstack), Collections.min(jstack),
                     Collections.max(jstack), median(jstack) / median(mcp));
+            if (baseline != null) {
+                report += String.format("baseline jar %s, same runs alternating: median %.1f ms [min %.1f, max %.1f]; "
+                                + "%d bytes; jstack / baseline: %.2fx%n", baselineJar, median(before),
+                        Collections.min(before), Collections.max(before), beforeBytes, median(jstack) / median(before));
+            }
             Files.writeString(Path.of("target/bench-mcp-snapshot-jdk" + feature + ".txt"), report);
             System.out.println(report);
+        }
+    }
+
+    /** A server from another build (the baseline), started the same way. */
+    private static ThawServerProcess startWithJar(String jar) throws java.io.IOException {
+        String ours = System.getProperty("thaw.jar");
+        System.setProperty("thaw.jar", jar);
+        try {
+            return ThawServerProcess.builder().requestTimeout(Duration.ofSeconds(60)).start();
+        } finally {
+            System.setProperty("thaw.jar", ours);
         }
     }
 
