@@ -1,13 +1,14 @@
 package dev.thaw.mcp.tools;
 
 import dev.thaw.jvm.diag.JvmDiagnostic;
-import dev.thaw.jvm.diag.JvmDiagnosticText;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.mcp.ThawTool;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.JvmDiagnosticModel;
+import dev.thaw.mcp.view.ViewMap;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /** {@code jvm_diagnostic}: rung 2 for JVMs — ask the runtime, with no code entering the target. */
@@ -34,6 +35,7 @@ public final class JvmDiagnosticTool implements ThawTool {
                 args.optionalBoolean("live", false), args.optionalInt("top", null));
         String summary = "JVM " + d.pid() + " " + d.command() + (d.forcedGc() ? " (forced full GC)" : "")
                 + " in " + d.elapsedMs() + " ms";
-        return new ToolOutcome(d, JvmDiagnosticText.render(d), summary);
+        ViewMap view = JvmDiagnosticModel.of(d);
+        return new ToolOutcome(d, JvmDiagnosticModel.text(view), summary, view);
     }
 }
