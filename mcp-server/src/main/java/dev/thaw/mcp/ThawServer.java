@@ -35,7 +35,7 @@ public final class ThawServer {
             thaw looks inside live, possibly frozen, Python 3.14+ and JVM processes on Linux.
             Escalation ladder: 1) list_processes to find the pid; 2) doctor PID when something is refused;
             3) look without touching (snapshot) before 4) injecting anything. Every call is recorded in a
-            session log a person can replay.""";
+            session log a person can replay. For a hang, the diagnose_hang prompt (pid) gives the full playbook.""";
 
     private ThawServer() {
     }
@@ -58,7 +58,8 @@ public final class ThawServer {
         List<ThawTool> tools = new ArrayList<>(tools(services));
         tools.addAll(session.tools());
         var transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, protocolOut);
-        return McpServer.sync(transport)
+        return McpServer.sync(PromptNameErrors.around(transport,
+                        session.prompts().stream().map(p -> p.prompt().name()).toList()))
                 .serverInfo("thaw", BuildInfo.version())
                 .instructions(INSTRUCTIONS)
                 // Server-to-client requests include elicitations, which wait for a person.

@@ -50,13 +50,14 @@ public final class ToolDispatcher {
         CallToolResult result;
         String summary;
         SessionRecorder.ToolError error = null;
-        Map<String, Object> structured = null;
+        Object logged = null;
         try {
             ToolOutcome outcome = CurrentCall.with(context.exchange(),
                     () -> tool.call(new ToolArguments(request.arguments()), context));
-            structured = Json.toMap(outcome.structured());
+            // The log keeps the full record (the replay reads it); the model receives the view.
+            logged = outcome.structured();
             result = CallToolResult.builder()
-                    .structuredContent(structured)
+                    .structuredContent(Json.toMap(outcome.view()))
                     .addTextContent(outcome.text())
                     .isError(false)
                     .build();
@@ -77,7 +78,7 @@ public final class ToolDispatcher {
         long micros = (System.nanoTime() - started) / 1000;
         if (recorder != null) {
             try {
-                recorder.toolCallFinished(call, name, request.arguments(), summary, error, structured, micros);
+                recorder.toolCallFinished(call, name, request.arguments(), summary, error, logged, micros);
             } catch (ThawException e) {
                 LOG.error("session log unwritable after {}: {}", name, e.getMessage());
                 return error(e.code(), name + " ran, but its result could not be recorded: " + e.getMessage(), e.fix());

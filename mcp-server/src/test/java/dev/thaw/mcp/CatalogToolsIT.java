@@ -52,25 +52,32 @@ class CatalogToolsIT {
     }
 
     @Test
-    void listDiagnosticsNamesEveryEntryWithItsQuestionSchemaAndSource() throws Exception {
+    void listDiagnosticsNamesEveryEntryWithItsQuestionAndOneInFullWithSchemaAndSource() throws Exception {
         McpSchema.CallToolResult all = server.call("list_diagnostics", Map.of());
         assertThat(all.isError()).isFalse();
         Map<String, Object> s = ToolResults.structured(all);
         List<Map<String, Object>> entries = ToolResults.list(s, "entries");
         assertThat(entries).hasSize(Catalog.system().entries().size()).hasSize((Integer) s.get("count"));
         assertThat(entries).extracting(e -> e.get("id")).contains("py.thread_stacks", "jvm.deadlocks");
-        Map<String, Object> stacks = entries.stream().filter(e -> e.get("id").equals("py.thread_stacks")).findFirst().orElseThrow();
-        assertThat(stacks).containsEntry("runtime", "cpython").containsEntry("mutating", false)
-                .containsEntry("resource", "thaw://catalog/python/thread_stacks.py");
-        assertThat(ToolResults.map(stacks, "params")).containsKey("properties");
-        assertThat(ToolResults.text(all)).contains("py.thread_stacks — Thread stacks with locals [read-only]", "answers:");
+        assertThat(entries).allSatisfy(e -> assertThat(e).containsKeys("id", "answers").doesNotContainKeys("params", "mutating"));
+        dev.thaw.mcp.view.ViewParity.assertSameFacts(s, ToolResults.text(all));
 
+        McpSchema.CallToolResult one = server.call("list_diagnostics", Map.of("id", "py.thread_stacks"));
+        Map<String, Object> stacks = ToolResults.structured(one);
+        assertThat(stacks).containsEntry("runtime", "cpython").doesNotContainKey("changesTarget")
+                .containsEntry("source", "thaw://catalog/python/thread_stacks.py");
+        assertThat(ToolResults.map(stacks, "params")).containsKey("properties");
+        assertThat(ToolResults.text(one)).contains("py.thread_stacks — Thread stacks with locals", "answers:");
+
+        // A Python process without gevent is not offered the gevent entries, and is told so.
         McpSchema.CallToolResult forPid = server.call("list_diagnostics", Map.of("pid", target.pid()));
-        assertThat(ToolResults.list(ToolResults.structured(forPid), "entries"))
-                .isNotEmpty().allSatisfy(e -> assertThat(e).containsEntry("runtime", "cpython"));
+        Map<String, Object> forPidView = ToolResults.structured(forPid);
+        assertThat(ToolResults.list(forPidView, "entries")).isNotEmpty()
+                .allSatisfy(e -> assertThat((String) e.get("id")).startsWith("py.").doesNotContain("gevent"));
+        assertThat(forPidView.get("notApplicable").toString()).contains("py.gevent_greenlets (needs gevent)");
         McpSchema.CallToolResult jvm = server.call("list_diagnostics", Map.of("runtime", "hotspot"));
         assertThat(ToolResults.list(ToolResults.structured(jvm), "entries"))
-                .isNotEmpty().allSatisfy(e -> assertThat(e).containsEntry("runtime", "hotspot"));
+                .isNotEmpty().allSatisfy(e -> assertThat((String) e.get("id")).startsWith("jvm."));
 
         Process sleep = new ProcessBuilder("sleep", "60").start();
         try {

@@ -32,6 +32,7 @@ class JvmToolsIT {
             Map<String, Object> hist = ToolResults.map(ToolResults.structured(r), "histogram");
             assertThat((List<?>) hist.get("top")).hasSize(3);
             assertThat(ToolResults.text(r)).contains("top 3 by bytes");
+            dev.thaw.mcp.view.ViewParity.assertSameFacts(ToolResults.structured(r), ToolResults.text(r));
 
             McpSchema.CallToolResult bad = server.call("jvm_diagnostic", Map.of("pid", t.pid(), "command", "vm_flags",
                     "live", true));

@@ -46,20 +46,24 @@ class SnapshotIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theDeadlockedWorkersComeFirstStuckOnLocksInTheirFunctions() {
         McpSchema.CallToolResult r = server.call("snapshot", Map.of("pid", deadlock.pid(), "samples", 3, "interval_ms", 100));
         assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
+        // The model's view: one group per stack, facts shared by a group's threads stated once.
         Map<String, Object> s = ToolResults.structured(r);
-        assertThat(s).containsEntry("runtime", "cpython").containsEntry("totalThreads", 3).containsEntry("samples", 3);
+        assertThat((String) s.get("runtime")).startsWith("cpython 3.14.");
+        assertThat(s).containsEntry("threads", 3).containsEntry("samples", 3);
         List<Map<String, Object>> groups = ToolResults.list(s, "groups");
         assertThat(groups).hasSize(3);
         for (String worker : List.of("transfer-worker", "audit-worker")) {
-            Map<String, Object> g = groups.stream().filter(x -> threadNames(x).contains(worker)).findFirst().orElseThrow();
-            Map<String, Object> t = ToolResults.list(g, "threads").get(0);
-            assertThat(t).containsEntry("state", "lock_wait").containsEntry("stuck", true).containsEntry("syscall", "futex");
+            Map<String, Object> g = groups.stream().filter(x -> worker.equals(x.get("name"))).findFirst().orElseThrow();
+            assertThat(g).containsEntry("state", "lock_wait").containsEntry("stuck", true).containsEntry("kernel", "sleeping futex");
             String function = worker.startsWith("transfer") ? "transfer" : "audit";
-            assertThat(ToolResults.list(g, "frames").get(0)).containsEntry("function", function);
+            assertThat((List<String>) g.get("frames")).first().asString().startsWith(function + " (");
+            assertThat(g).doesNotContainKeys("kernelState", "locksHeld", "holdsGil");
         }
+        dev.thaw.mcp.view.ViewParity.assertSameFacts(s, ToolResults.text(r));
         assertThat(ToolResults.text(r)).contains("transfer-worker").contains("audit-worker").contains("stuck");
         assertThat(ToolResults.text(r).length()).isLessThan(4000);
     }
@@ -67,7 +71,7 @@ class SnapshotIT {
     @Test
     void threadFilterAndBadPids() {
         McpSchema.CallToolResult one = server.call("snapshot", Map.of("pid", deadlock.pid(), "thread", "audit"));
-        assertThat(ToolResults.structured(one)).containsEntry("shownThreads", 1);
+        assertThat(ToolResults.structured(one)).containsEntry("matching", 1).containsEntry("threadFilter", "audit");
 
         McpSchema.CallToolResult gone = server.call("snapshot", Map.of("pid", 2_000_000_000));
         assertThat(gone.isError()).isTrue();
@@ -90,7 +94,4 @@ class SnapshotIT {
         }
     }
 
-    private static List<String> threadNames(Map<String, Object> group) {
-        return ToolResults.list(group, "threads").stream().map(t -> (String) t.get("name")).toList();
-    }
 }

@@ -5,9 +5,10 @@ import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.ProcessesModel;
+import dev.thaw.mcp.view.ViewMap;
 import dev.thaw.process.Doctor;
 import dev.thaw.process.DoctorReport;
-import dev.thaw.process.DoctorText;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /** {@code doctor}: why thaw can or cannot work here, and with this process. */
@@ -31,6 +32,7 @@ public final class DoctorTool implements ThawTool {
     @Override
     public ToolOutcome call(ToolArguments args, ToolContext context) {
         DoctorReport report = args.has("pid") ? doctor.check(args.requireInt("pid")) : doctor.environmentOnly();
-        return new ToolOutcome(report, DoctorText.render(report), report.verdict());
+        ViewMap view = ProcessesModel.doctor(report);
+        return new ToolOutcome(report, ProcessesModel.doctorText(view), report.verdict(), view);
     }
 }

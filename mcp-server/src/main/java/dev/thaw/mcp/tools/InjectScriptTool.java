@@ -14,6 +14,8 @@ import dev.thaw.mcp.ThawTool;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.InjectionModel;
+import dev.thaw.mcp.view.ViewMap;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,11 @@ public final class InjectScriptTool implements ThawTool {
                 args.has("timeout_s") ? timeout(args) : null, args.optionalString("hypothesis", null),
                 args.has("output_cap_bytes") ? args.requireInt("output_cap_bytes") : InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = injections.inject(request, progress(context));
-        return new ToolOutcome(r, InjectionText.render(r), InjectionText.summary(r));
+        if (args.optionalBoolean("detail", false)) {
+            return new ToolOutcome(r, InjectionText.render(r), InjectionText.summary(r));
+        }
+        ViewMap view = InjectionModel.of(r);
+        return new ToolOutcome(r, InjectionModel.text(view), InjectionText.summary(r), view);
     }
 
     /** MCP progress notifications while waiting, when the client asked for them (a progress token). */

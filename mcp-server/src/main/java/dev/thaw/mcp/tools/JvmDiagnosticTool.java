@@ -1,13 +1,14 @@
 package dev.thaw.mcp.tools;
 
 import dev.thaw.jvm.diag.JvmDiagnostic;
-import dev.thaw.jvm.diag.JvmDiagnosticText;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.mcp.ThawTool;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.JvmDiagnosticModel;
+import dev.thaw.mcp.view.ViewMap;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /** {@code jvm_diagnostic}: rung 2 for JVMs — ask the runtime, with no code entering the target. */
@@ -22,12 +23,10 @@ public final class JvmDiagnosticTool implements ThawTool {
     @Override
     public McpSchema.Tool definition() {
         return ToolDefinitions.readOnly("jvm_diagnostic", "JVM diagnostic",
-                "Run one agent-less diagnostic command in a HotSpot JVM over its attach socket (what jcmd does; no agent, "
-                        + "no code enters the JVM, no JEP 451 warning, works when every application thread is deadlocked): "
-                        + "class_histogram (heap by class, top N by bytes, with totals; by default counts every object "
-                        + "without a GC), system_properties, vm_flags (non-default flags), vm_info (version, arguments, "
-                        + "memory, GC; long), heap_info. Read-only, with one exception: class_histogram with live=true "
-                        + "makes the JVM run a full stop-the-world GC first, to count live objects only.");
+                "One agent-less jcmd command in a HotSpot JVM over its attach socket (no code enters it; works when every "
+                        + "thread is deadlocked): class_histogram (heap by class, top N by bytes; no GC unless live=true, "
+                        + "which forces a full stop-the-world GC), system_properties, vm_flags (non-default), vm_info (long), "
+                        + "heap_info.");
     }
 
     @Override
@@ -36,6 +35,7 @@ public final class JvmDiagnosticTool implements ThawTool {
                 args.optionalBoolean("live", false), args.optionalInt("top", null));
         String summary = "JVM " + d.pid() + " " + d.command() + (d.forcedGc() ? " (forced full GC)" : "")
                 + " in " + d.elapsedMs() + " ms";
-        return new ToolOutcome(d, JvmDiagnosticText.render(d), summary);
+        ViewMap view = JvmDiagnosticModel.of(d);
+        return new ToolOutcome(d, JvmDiagnosticModel.text(view), summary, view);
     }
 }

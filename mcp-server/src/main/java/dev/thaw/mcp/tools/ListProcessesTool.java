@@ -5,6 +5,8 @@ import dev.thaw.mcp.ToolDefinitions;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.ProcessesModel;
+import dev.thaw.mcp.view.ViewMap;
 import dev.thaw.process.ProcessListText;
 import dev.thaw.process.ProcessListView;
 import dev.thaw.process.ProcessLister;
@@ -26,7 +28,7 @@ public final class ListProcessesTool implements ThawTool {
                 "List live processes with their runtime (CPython version read from the interpreter's "
                         + "_Py_DebugOffsets, HotSpot Java version), user, start time, container hint, and whether thaw can "
                         + "attach (with the reason when not). By default only Python and JVM processes. Start here to find "
-                        + "the pid of a stuck process.");
+                        + "the pid of a stuck process; then the diagnose_hang prompt has the playbook.");
     }
 
     @Override
@@ -38,6 +40,7 @@ public final class ListProcessesTool implements ThawTool {
             throw ToolArguments.invalid("limit", "must be at least 1");
         }
         ProcessListView view = ProcessListView.of(lister.list(query), limit);
-        return new ToolOutcome(view, ProcessListText.render(view), ProcessListText.summary(view));
+        ViewMap model = ProcessesModel.list(view);
+        return new ToolOutcome(view, ProcessesModel.listText(model), ProcessListText.summary(view), model);
     }
 }

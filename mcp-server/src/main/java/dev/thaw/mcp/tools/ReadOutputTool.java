@@ -8,6 +8,8 @@ import dev.thaw.mcp.ThawTool;
 import dev.thaw.mcp.ToolArguments;
 import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolOutcome;
+import dev.thaw.mcp.view.InjectionModel;
+import dev.thaw.mcp.view.ViewMap;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /** {@code read_output}: page through an injection's output, optionally waiting for it to end. */
@@ -23,10 +25,9 @@ public final class ReadOutputTool implements ThawTool {
     public McpSchema.Tool definition() {
         return McpSchema.Tool.builder("read_output", Schemas.load("read_output.input"))
                 .title("Read injection output")
-                .description("Page through the output of an injection (inject_script returns the first 16 KiB and "
-                        + "injectionId), from offset, at most max_bytes at a time (pages never split a UTF-8 character); "
-                        + "with wait_s, first wait for a script that is still running (e.g. one that timed out) to end. "
-                        + "Says when the output is complete, truncated at the cap, and how a failed script failed.")
+                .description("Page through an injection's output (inject_script returns the first 16 KiB) from offset; with "
+                        + "wait_s, first wait for a still-running script to end. Says when the output is complete or "
+                        + "truncated, and how a failed script failed.")
                 .outputSchema(Schemas.load("read_output.output"))
                 .annotations(McpSchema.ToolAnnotations.builder()
                         .title("Read injection output").readOnlyHint(true).destructiveHint(false)
@@ -44,6 +45,7 @@ public final class ReadOutputTool implements ThawTool {
         int max = args.optionalInt("max_bytes", InjectionService.PREVIEW_BYTES);
         OutputPage page = injections.readOutput(id.trim(), offset, max,
                 InjectScriptTool.seconds(args, "wait_s", 0, 0, 600));
-        return new ToolOutcome(page, InjectionText.render(page), InjectionText.summary(page));
+        ViewMap view = InjectionModel.page(page);
+        return new ToolOutcome(page, InjectionModel.pageText(view), InjectionText.summary(page), view);
     }
 }
