@@ -14,6 +14,7 @@ import dev.thaw.mcp.tools.SnapshotTool;
 import dev.thaw.mcp.wiring.SessionInjectionBridge;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
@@ -57,7 +58,10 @@ public final class ThawServer {
         ToolDispatcher dispatcher = new ToolDispatcher(session.recorder());
         List<ThawTool> tools = new ArrayList<>(tools(services));
         tools.addAll(session.tools());
-        var transport = new StdioServerTransportProvider(McpJsonDefaults.getMapper(), in, protocolOut);
+        McpJsonMapper json = McpJsonDefaults.getMapper();
+        // The SDK's transport ends the session at the first line that is no JSON-RPC message; such
+        // lines are answered with their JSON-RPC error and never reach it.
+        var transport = new StdioServerTransportProvider(json, new ValidatedStdin(in, protocolOut, json), protocolOut);
         return McpServer.sync(transport)
                 .serverInfo("thaw", BuildInfo.version())
                 .instructions(INSTRUCTIONS)
