@@ -3,7 +3,7 @@ package dev.thaw.inject;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
-import dev.thaw.proc.Suspensions;
+import dev.thaw.proc.TargetGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +130,9 @@ public final class InjectionService implements AutoCloseable {
         long start = System.nanoTime();
         RuntimeInjector injector = null;
         TargetIdentity target = null;
+        // Kernel threads, thaw itself, and stopped, traced or frozen processes (which cannot pick a
+        // script up) are refused before any runtime is looked for or anything is armed.
+        new TargetGuard(proc).checkRunnable(request.pid(), "inject into");
         for (RuntimeInjector ri : injectors) {
             Optional<TargetIdentity> t = ri.identify(request.pid());
             if (t.isPresent()) {
@@ -147,8 +150,6 @@ public final class InjectionService implements AutoCloseable {
                     + "inject into (CPython 3.14 or 3.15, or a HotSpot JVM).", "Check the pid with list_processes (CLI: thaw ps).");
         }
         checkRuntime(request, injector);
-        // A stopped, traced or frozen process cannot pick a script up: refused before anything is armed.
-        new Suspensions(proc).refuseIfHeld(request.pid(), "inject into");
         String id = "inj" + seq.incrementAndGet() + "-" + salt;
         QueuedInjection record = new QueuedInjection(id, target, request.code(), sha256(request.code()),
                 request.params(), request.thread().wire(), request.mode().wire(), request.timeout().toMillis(),

@@ -7,6 +7,7 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
+import dev.thaw.proc.TargetGuard;
 import dev.thaw.python.PythonProbe;
 import dev.thaw.python.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
@@ -35,6 +36,7 @@ public final class SnapshotService {
     private final ProcFs proc;
     private final JvmProbe jvmProbe;
     private final Suspensions suspensions;
+    private final TargetGuard guard;
     /** pid@start ticks of processes last read as CPython. */
     private final Set<String> python = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -47,6 +49,7 @@ public final class SnapshotService {
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
         this.proc = proc;
         this.suspensions = new Suspensions(proc);
+        this.guard = new TargetGuard(proc);
         this.jvmProbe = jvmProbe;
     }
 
@@ -54,6 +57,7 @@ public final class SnapshotService {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
+        guard.checkReadable(pid, "take a snapshot of");
         String key = pid + "@" + proc.stat(pid).startTimeTicks();
         if (python.contains(key)) {
             try {
