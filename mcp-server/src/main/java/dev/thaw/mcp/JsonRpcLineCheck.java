@@ -33,9 +33,17 @@ final class JsonRpcLineCheck {
      * What to do with a line: hand it to the SDK ({@code error == null}), or drop it and write
      * {@code error} (nothing when empty: a batch of notifications only gets no answer).
      */
-    record Verdict(String error) {
-        static final Verdict PASS = new Verdict(null);
-        static final Verdict SILENT = new Verdict("");
+    record Verdict(String error, String method) {
+        static final Verdict SILENT = new Verdict("", null);
+
+        Verdict(String error) {
+            this(error, null);
+        }
+
+        /** A message the SDK can take; {@code method} is null for a response. */
+        static Verdict pass(Object message) {
+            return new Verdict(null, message instanceof Map<?, ?> m && m.get("method") instanceof String s ? s : null);
+        }
 
         boolean passes() {
             return error == null;
@@ -62,7 +70,7 @@ final class JsonRpcLineCheck {
         }
         String problem = problem(parsed);
         if (problem == null) {
-            return Verdict.PASS;
+            return Verdict.pass(parsed);
         }
         return new Verdict(problemResponse(parsed, problem));
     }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The server's stdin as the MCP SDK reads it: only lines that are JSON-RPC messages the SDK can take
@@ -34,6 +35,7 @@ public final class ValidatedStdin extends InputStream {
     private final OutputStream protocolOut;
     private final JsonRpcLineCheck check;
     private final int maxLine;
+    private volatile CompletableFuture<?> ready;
 
     private final byte[] buf = new byte[64 * 1024];
     private int bufPos;
@@ -58,6 +60,16 @@ public final class ValidatedStdin extends InputStream {
         this.protocolOut = protocolOut;
         this.check = new JsonRpcLineCheck(json);
         this.maxLine = maxLine;
+    }
+
+    /**
+     * Holds every message but {@code initialize} until {@code ready} completes: the server answers
+     * the handshake while it is still registering its tools, and a {@code tools/list} (or any other
+     * request) waits for them instead of seeing a partial list.
+     */
+    public ValidatedStdin holdUntil(CompletableFuture<?> ready) {
+        this.ready = ready;
+        return this;
     }
 
     @Override
@@ -107,6 +119,10 @@ public final class ValidatedStdin extends InputStream {
             String text = new String(acc, 0, len, StandardCharsets.UTF_8);
             JsonRpcLineCheck.Verdict verdict = check.check(text);
             if (verdict.passes()) {
+                CompletableFuture<?> gate = ready;
+                if (gate != null && !"initialize".equals(verdict.method())) {
+                    gate.exceptionally(e -> null).join();
+                }
                 // The SDK also ends a line at a lone CR; outside JSON strings a CR is whitespace, and
                 // inside them a raw CR is not valid JSON (the check refused it), so a space keeps it whole.
                 line = Arrays.copyOf(acc, len + 1);
