@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +53,28 @@ class ValidatedStdinTest {
         assertThat(passed("{\"jsonrpc\":\"2.0\",\r\"id\":4,\"method\":\"ping\"}\r\n", 1 << 20))
                 .containsExactly("{\"jsonrpc\":\"2.0\", \"id\":4,\"method\":\"ping\"}");
         assertThat(answered()).isEmpty();
+    }
+
+    @Test
+    void requestsButInitializeWaitUntilTheServerIsReady() throws Exception {
+        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}";
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        var in = new ValidatedStdin(new ByteArrayInputStream((init + "\n" + list + "\n").getBytes(StandardCharsets.UTF_8)),
+                answers, McpJsonDefaults.getMapper()).holdUntil(ready);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1);
+        assertThat(reader.readLine()).isEqualTo(init);
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return reader.readLine();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(second).as("tools/list is held until the tools are registered").isNotDone();
+        ready.complete(null);
+        assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(list);
     }
 
     @Test
