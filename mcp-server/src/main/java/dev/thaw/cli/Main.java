@@ -14,7 +14,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Stdout.capture();
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        Stdout.capture(serve);
         configureLogging(args);
         CommandLine cli = ThawCommand.commandLine();
         int code = cli.execute(args);

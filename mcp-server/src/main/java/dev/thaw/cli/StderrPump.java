@@ -33,10 +33,13 @@ final class StderrPump extends OutputStream {
         drainer.start();
     }
 
-    /** A PrintStream onto fd 2 that never blocks. */
+    /**
+     * A PrintStream onto fd 2 that never blocks. What reaches stderr (error messages, log lines) may
+     * quote the target, and stderr is usually a terminal: control characters are shown escaped.
+     */
     static PrintStream create() {
         current = new StderrPump(new FileOutputStream(FileDescriptor.err));
-        return new PrintStream(current, true, StandardCharsets.UTF_8);
+        return new PrintStream(new TerminalSafeStream(current), true, StandardCharsets.UTF_8);
     }
 
     /**

@@ -17,12 +17,15 @@ public final class Stdout {
     }
 
     /**
-     * Captures the real stdout and redirects System.out to stderr. Call first thing in main, before
+     * Captures the real stdout ({@code protocol}: for MCP, else for the CLI) and redirects System.out to stderr. Call first thing in main, before
      * any logger exists. stderr itself becomes non-blocking ({@link StderrPump}), so a client that does
      * not drain our stderr can never stall a thread that logs or prints.
      */
-    public static void capture() {
-        real = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+    public static void capture(boolean protocol) {
+        java.io.OutputStream fd1 = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        // The CLI's output quotes the target (thread names, command lines, script output) and usually
+        // reaches a terminal: control characters are shown escaped. The MCP protocol is JSON, written as is.
+        real = new PrintStream(protocol ? fd1 : new TerminalSafeStream(fd1), true, StandardCharsets.UTF_8);
         PrintStream err = StderrPump.create();
         System.setErr(err);
         System.setOut(err);

@@ -39,6 +39,8 @@ public final class ThawCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ThawCommand());
         cli.setOut(Stdout.writer());
+        // No colours: the output stream shows escape characters visibly (TerminalSafeStream).
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cli.setErr(new java.io.PrintWriter(System.err, true));
         cli.setExecutionExceptionHandler(new ErrorHandler());
         return cli;

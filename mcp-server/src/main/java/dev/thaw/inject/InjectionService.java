@@ -3,6 +3,7 @@ package dev.thaw.inject;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.TargetGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +130,9 @@ public final class InjectionService implements AutoCloseable {
         long start = System.nanoTime();
         RuntimeInjector injector = null;
         TargetIdentity target = null;
+        // Kernel threads, thaw itself, and stopped, traced or frozen processes (which cannot pick a
+        // script up) are refused before any runtime is looked for or anything is armed.
+        new TargetGuard(proc).checkRunnable(request.pid(), "inject into");
         for (RuntimeInjector ri : injectors) {
             Optional<TargetIdentity> t = ri.identify(request.pid());
             if (t.isPresent()) {

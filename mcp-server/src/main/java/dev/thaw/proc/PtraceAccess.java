@@ -47,12 +47,32 @@ public final class PtraceAccess {
         if (openError == null) {
             return PtraceVerdict.ok(pid);
         }
-        return decide(pid, facts(procFs, pid, openError));
+        return decideFor(procFs, pid, openError);
     }
 
     /** Explains an open failure that already happened, without trying again. */
     static PtraceVerdict explain(ProcFs procFs, int pid, IOException openError) {
-        return decide(pid, facts(procFs, pid, describe(openError)));
+        return decideFor(procFs, pid, describe(openError));
+    }
+
+    /**
+     * A kernel thread has no user memory to open (the kernel answers ESRCH although the process
+     * exists): that is what it is, not a permission problem to blame on an LSM.
+     */
+    private static PtraceVerdict decideFor(ProcFs procFs, int pid, String openError) {
+        try {
+            ProcStat stat = procFs.stat(pid);
+            if (stat.isKernelThread()) {
+                return new PtraceVerdict(false, "kernel_thread", "Process " + pid + " (" + stat.comm() + ") is a"
+                        + " kernel thread, not a Python/JVM process: it has no user-space memory to read.",
+                        "Pick a Python or JVM process from list_processes (CLI: thaw ps).");
+            }
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // stat unreadable: decide from the other facts
+        }
+        return decide(pid, facts(procFs, pid, openError));
     }
 
     public static PtraceFacts facts(ProcFs procFs, int pid, String openError) {

@@ -4,6 +4,8 @@ import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.Suspension;
+import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.PtraceAccess;
 import dev.thaw.proc.PtraceVerdict;
@@ -54,9 +56,11 @@ public final class Doctor {
                     "Nothing to look at; the process is gone. Find the live process with list_processes."));
             return new DoctorReport(env, info, target, false, false, "Process " + pid + " has exited (zombie).");
         }
-        if (stat.state() == 'T' || stat.state() == 't') {
-            target.add(Check.warn("process_state", "stopped (state " + stat.state() + "): by a signal or a debugger",
-                    "Snapshots still work; injected code cannot run until it continues: kill -CONT " + pid));
+        Optional<Suspension> held = new Suspensions(proc).of(pid);
+        if (held.isPresent()) {
+            // The same check attach and injection refuse with: frozen cgroups show as S or D, not T.
+            target.add(Check.warn("process_state", held.get().describe() + ": JVM attach and injection are refused"
+                    + " until it runs again", held.get().fix()));
         } else {
             target.add(Check.pass("process_state", "running (state " + stat.state() + ", " + status.threads() + " threads)"));
         }

@@ -5,14 +5,20 @@ import dev.thaw.jvm.JvmProbe;
 import dev.thaw.jvm.JvmSnapshotter;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.Suspension;
+import dev.thaw.proc.Suspensions;
+import dev.thaw.proc.TargetGuard;
 import dev.thaw.python.PythonProbe;
 import dev.thaw.python.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +35,8 @@ public final class SnapshotService {
 
     private final ProcFs proc;
     private final JvmProbe jvmProbe;
+    private final Suspensions suspensions;
+    private final TargetGuard guard;
     /** pid@start ticks of processes last read as CPython. */
     private final Set<String> python = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -42,6 +50,8 @@ public final class SnapshotService {
 
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
         this.proc = proc;
+        this.suspensions = new Suspensions(proc);
+        this.guard = new TargetGuard(proc);
         this.jvmProbe = jvmProbe;
         this.namespaces = new Namespaces(proc);
     }
@@ -74,10 +84,7 @@ public final class SnapshotService {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
-        if (pid == ProcessHandle.current().pid()) {
-            throw new ThawException("own_process", "Process " + pid + " is this thaw server itself.",
-                    "Pick a target process from list_processes." + dev.thaw.proc.OwnContainer.sharingHint());
-        }
+        guard.checkReadable(pid, "take a snapshot of");
         if (proc.status(pid).isZombie()) {
             // Its memory, root and threads are gone; only the exit status waits for the parent.
             throw new ThawException("process_gone", "Process " + pid + " has exited: it is a zombie waiting for its parent (pid "
@@ -87,7 +94,7 @@ public final class SnapshotService {
         String key = pid + "@" + proc.stat(pid).startTimeTicks();
         if (python.contains(key)) {
             try {
-                return PythonSnapshotter.snapshot(proc, pid, request);
+                return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request));
             } catch (ThawException e) {
                 if (!"not_python".equals(e.code())) {
                     throw e;
@@ -98,12 +105,30 @@ public final class SnapshotService {
         if (PythonProbe.identify(proc, pid).isPresent()) {
             Snapshot s = PythonSnapshotter.snapshot(proc, pid, request);
             python.add(key);
-            return s;
+            return noteSuspension(s);
         }
         if (jvmProbe.inspect(pid).isPresent()) {
             return JvmSnapshotter.snapshot(proc, pid, request);
         }
+        // A JVM is read through its attach listener, which a stopped JVM cannot run: the attach client
+        // refuses it at once, saying so.
         throw new ThawException("no_runtime", "Process " + pid + " runs neither CPython 3.14+ nor a HotSpot JVM.",
                 "Pick a Python or JVM process from list_processes.");
+    }
+
+    /** Stacks read from memory work on a stopped process; the notes say it is stopped and how to resume it. */
+    private Snapshot noteSuspension(Snapshot s) {
+        Optional<Suspension> held = suspensions.of(s.pid());
+        if (held.isEmpty()) {
+            return s;
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add(held.get().note());
+        if (s.notes() != null) {
+            notes.addAll(s.notes());
+        }
+        return new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
+                s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), s.groups(), notes, s.jvm(),
+                s.findings());
     }
 }

@@ -7,6 +7,7 @@ import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.TargetGuard;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -220,6 +221,9 @@ public final class AttachClient {
         if (status.isZombie()) {
             throw new ProcessGoneException(pid); // exited, not yet reaped by its parent
         }
+        // A stopped, traced or frozen JVM answers nothing, and a SIGQUIT sent now would fire on resume;
+        // thaw's own JVM is never a target.
+        new TargetGuard(proc).checkRunnable(pid, "attach to JVM");
         long startTicks = proc.stat(pid).startTimeTicks();
         String key = pid + "@" + startTicks;
         AttachTarget known = TALKED_TO.get(key);

@@ -4,12 +4,17 @@ import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.Suspension;
+import dev.thaw.proc.Suspensions;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,11 +29,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>SIGQUIT is sent only to a process that catches it, checked right before sending: for a JVM
  * started with -Xrs the default action of SIGQUIT is to terminate with a core dump.
+ *
+ * <p>Nor to a JVM that is stopped, traced or frozen ({@link Suspensions}), checked right before
+ * sending: the signal would stay pending and, on resume, print a thread dump into the application's
+ * stdout. Should the JVM be stopped in the moment between that check and the signal, the wait ends as
+ * soon as that is seen and the trigger file stays: the pending SIGQUIT then starts the attach listener
+ * on resume instead of printing a dump. Such a trigger is removed by the next attach to that JVM.
  */
 final class ListenerStarter {
 
     private static final Logger log = LoggerFactory.getLogger(ListenerStarter.class);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How often the wait for the socket looks whether the JVM was stopped meanwhile. */
+    private static final long HELD_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Triggers left for a pending SIGQUIT (see the class comment), by path; removed by the next attach. */
+    private static final Set<Path> LEFT_TRIGGERS = ConcurrentHashMap.newKeySet();
 
     private ListenerStarter() {
     }
@@ -44,9 +59,13 @@ final class ListenerStarter {
     /** Returns when the socket exists; throws a {@link ThawException} saying why it does not. */
     static void ensureListening(ProcFs proc, AttachTarget t, Deadline deadline) {
         if (socketExists(t.socket())) {
+            removeLeftTriggers(t);
             return;
         }
+        Suspensions held = new Suspensions(proc);
+        held.refuseIfHeld(t.pid(), "attach to JVM");
         Path trigger = createTrigger(proc, t);
+        boolean leaveTrigger = false;
         try {
             ProcStatus status = proc.status(t.pid());
             if (!status.catches(ProcStatus.SIGQUIT)) {
@@ -55,9 +74,19 @@ final class ListenerStarter {
                         + " thaw does not send a signal that would kill it.",
                         "Restart the JVM with -XX:+StartAttachListener so its attach socket exists from startup.");
             }
+            held.refuseIfHeld(t.pid(), "attach to JVM");
             sigquit(t.pid(), deadline);
             long start = System.nanoTime();
+            long nextHeldCheck = start + HELD_CHECK_NANOS;
             while (!socketExists(t.socket())) {
+                if (System.nanoTime() - nextHeldCheck >= 0) {
+                    nextHeldCheck = System.nanoTime() + HELD_CHECK_NANOS;
+                    Optional<Suspension> now = held.of(t.pid());
+                    if (now.isPresent()) {
+                        leaveTrigger = trigger != null;
+                        throw now.get().refusal("attach to JVM");
+                    }
+                }
                 if (deadline.expired()) {
                     if (!proc.exists(t.pid())) {
                         throw new ProcessGoneException(t.pid());
@@ -71,12 +100,33 @@ final class ListenerStarter {
                 LockSupport.parkNanos(POLL_NANOS);
             }
             log.debug("pid {}: attach listener up {} us after SIGQUIT", t.pid(), (System.nanoTime() - start) / 1000);
+            removeLeftTriggers(t);
         } finally {
-            if (trigger != null) {
+            if (leaveTrigger) {
+                LEFT_TRIGGERS.add(trigger);
+                log.info("pid {}: stopped right after thaw's SIGQUIT; {} stays until the next attach so that the"
+                        + " pending signal starts the attach listener instead of printing a thread dump", t.pid(), trigger);
+            } else if (trigger != null) {
                 try {
                     Files.deleteIfExists(trigger);
                 } catch (IOException e) {
                     log.debug("pid {}: could not remove {}: {}", t.pid(), trigger, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Removes the triggers an earlier attach left for a pending SIGQUIT to this JVM: the listener is up now. */
+    private static void removeLeftTriggers(AttachTarget t) {
+        if (LEFT_TRIGGERS.isEmpty()) {
+            return;
+        }
+        for (Path p : new Path[] {t.cwdTrigger(), t.tmpTrigger()}) {
+            if (LEFT_TRIGGERS.remove(p)) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.debug("pid {}: could not remove {}: {}", t.pid(), p, e.toString());
                 }
             }
         }
@@ -93,7 +143,9 @@ final class ListenerStarter {
                 Files.createFile(p);
                 return p;
             } catch (java.nio.file.FileAlreadyExistsException e) {
-                return null; // another client is attaching; its trigger serves us too
+                // Ours from an attach that found the JVM stopped: ours to remove again. Otherwise another
+                // client is attaching, and its trigger serves us too.
+                return LEFT_TRIGGERS.remove(p) ? p : null;
             } catch (IOException e) {
                 log.debug("pid {}: cannot create trigger {}: {}", t.pid(), p, e.toString());
             }

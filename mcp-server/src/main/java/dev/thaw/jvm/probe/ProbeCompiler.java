@@ -60,8 +60,8 @@ public final class ProbeCompiler {
     private static final int CACHE = 64;
     private static final String PROBE = "dev.thaw.agent.Probe";
 
-    private final JavaCompiler javac;
-    private final StandardJavaFileManager files;
+    /** javac and its file manager: about 600 classes, loaded on first use, not when the server starts. */
+    private volatile Javac javacHolder;
     private final AtomicBoolean warm = new AtomicBoolean();
     private final Map<String, CompiledProbe> cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -71,8 +71,31 @@ public final class ProbeCompiler {
     });
 
     public ProbeCompiler() {
-        this.javac = ToolProvider.getSystemJavaCompiler();
-        this.files = javac == null ? null : javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+    }
+
+    private record Javac(JavaCompiler compiler, StandardJavaFileManager files) {
+    }
+
+    /** The system compiler, or null on a runtime without module jdk.compiler. */
+    private Javac javac() {
+        Javac j = javacHolder;
+        if (j == null) {
+            synchronized (this) {
+                j = javacHolder;
+                if (j == null) {
+                    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+                    j = new Javac(compiler, compiler == null ? null
+                            : compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8));
+                    javacHolder = j;
+                }
+            }
+        }
+        return j.compiler() == null ? null : j;
+    }
+
+    /** Whether this runtime has a compiler, without loading it. */
+    private static boolean compilerPresent() {
+        return ModuleLayer.boot().findModule("jdk.compiler").isPresent();
     }
 
     /** The newest {@code --release} this server's javac can produce. */
@@ -82,7 +105,7 @@ public final class ProbeCompiler {
 
     /** Compiles a trivial probe once, on a daemon thread, so the caller's first probe finds javac warm. */
     public void warmUp() {
-        if (javac == null || !warm.compareAndSet(false, true)) {
+        if (!compilerPresent() || !warm.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
@@ -116,7 +139,7 @@ public final class ProbeCompiler {
      * @throws ThawException            no compiler here, or a target older than Java 8
      */
     public CompiledProbe compile(String code, int targetRelease, List<Path> classPath) {
-        if (javac == null) {
+        if (javac() == null) {
             throw new ThawException("no_compiler", "thaw runs on a Java runtime without the compiler (module"
                     + " jdk.compiler), so it cannot compile Java probes.",
                     "Run thaw with a full JDK 17 or newer (JAVA_HOME pointing to a JDK, not a JRE).");
@@ -151,9 +174,10 @@ public final class ProbeCompiler {
                 "-Xlint:none", "-implicit:class", "-classpath",
                 cp.stream().map(Path::toString).collect(Collectors.joining(":")));
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        MemoryOutput out = new MemoryOutput(files);
+        Javac javac = javac();
+        MemoryOutput out = new MemoryOutput(javac.files());
         JavaFileObject unit = new SourceText(source);
-        JavacTask task = (JavacTask) javac.getTask(null, out, diagnostics, options, null, List.of(unit));
+        JavacTask task = (JavacTask) javac.compiler().getTask(null, out, diagnostics, options, null, List.of(unit));
         List<String[]> probes = new ArrayList<>(); // {simple name, binary name}, found while javac still runs
         task.addTaskListener(new TaskListener() {
             @Override
