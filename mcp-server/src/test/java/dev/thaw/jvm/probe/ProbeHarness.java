@@ -66,6 +66,21 @@ final class ProbeHarness {
             Files.write(host.resolve(file), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
 
+        @Override
+        public void rename(String from, String to) throws IOException {
+            Files.move(host.resolve(from), host.resolve(to), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void handOver() {
+            // created in place, for thaw's own user: nothing to hand over
+        }
+
+        @Override
+        public boolean exists(String file) {
+            return Files.exists(host.resolve(file), LinkOption.NOFOLLOW_LINKS);
+        }
+
         @SuppressWarnings("unchecked")
         Map<String, Object> status() {
             try {
