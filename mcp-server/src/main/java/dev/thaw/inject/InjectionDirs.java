@@ -279,7 +279,8 @@ public final class InjectionDirs implements AutoCloseable {
                     || ((Integer) byPath.get("mode") & 0777) != 0700) {
                 throw new SafeDir.Tampered(tmp + "/" + staging + " is not the private directory thaw just made");
             }
-            d.createFile(InjectionDir.MARKER, owner.getBytes(StandardCharsets.US_ASCII), InjectionDir.PRIVATE_MODE);
+            d.createFile(InjectionDir.MARKER, (owner + " " + target.key()).getBytes(StandardCharsets.US_ASCII),
+                    InjectionDir.PRIVATE_MODE);
             boolean chown = target.uid() != myUid || target.gid() != myGid;
             var lookup = parentPath.getFileSystem().getUserPrincipalLookupService();
             InjectionDir made = new InjectionDir(name, staging, parentPath.resolve(name), tmp + "/" + name, parent, d, a.fileKey(),
@@ -618,11 +619,19 @@ public final class InjectionDirs implements AutoCloseable {
             try (SafeDir d = tmp.openDir(n)) {
                 var marker = d.lstat(InjectionDir.MARKER);
                 if (marker.isEmpty() || !marker.get().isRegularFile() || !marker.get().owner().equals(myUser)
-                        || marker.get().size() > 64) {
+                        || marker.get().size() > 128) {
                     return false;
                 }
-                byte[] mark = d.read(InjectionDir.MARKER, 0, 64).orElse(new byte[0]);
-                if (!who.equals(new String(mark, StandardCharsets.US_ASCII))) {
+                String[] mark = new String(d.read(InjectionDir.MARKER, 0, 128).orElse(new byte[0]),
+                        StandardCharsets.US_ASCII).split(" ");
+                if (!who.equals(mark[0])) {
+                    return false;
+                }
+                if (mark.length > 1 && !d.exists(InjectionDir.CLAIM) && targetAlive(mark[1])) {
+                    // Never picked up, and its process lives: a thread may still be armed with its
+                    // path, and would print an error on the target's stderr for a missing file.
+                    // That thread's bootstrap removes the directory itself (its server is gone).
+                    LOG.debug("leaving {}/{}: its target {} lives and may still pick it up", tmp, n, mark[1]);
                     return false;
                 }
                 List<String> left = d.emptyFiles();
@@ -698,6 +707,17 @@ public final class InjectionDirs implements AutoCloseable {
             // another mount namespace: reachable only through /proc/PID/root while the target lives
         }
         return null;
+    }
+
+    /** Whether the process of a {@code <pid>@<startTicks>} key lives (as this thaw sees pids). */
+    private boolean targetAlive(String key) {
+        int at = key.indexOf('@');
+        try {
+            return at > 0 && new TargetIdentity(Integer.parseInt(key.substring(0, at)), Long.parseLong(key.substring(at + 1)),
+                    null, null, null, 0, 0).alive(proc);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private boolean ownerAlive(String who) {

@@ -36,7 +36,14 @@ final class TargetLocks {
     private final ProcFs proc;
     private final Path runDir;
     private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
-    private final Map<String, FileChannel> held = new ConcurrentHashMap<>();
+    /**
+     * The lock files this JVM holds, whichever TargetLocks took them: on Linux, closing any channel
+     * of a file drops every fcntl lock the process holds on it, so a second channel on a held file
+     * must never even be opened (and closed) here.
+     */
+    private static final Map<String, FileChannel> HELD = new ConcurrentHashMap<>();
+    /** The keys whose lock file this instance holds. */
+    private final java.util.Set<String> mine = ConcurrentHashMap.newKeySet();
 
     TargetLocks(ProcFs proc) {
         this(proc, standardRunDir());
@@ -151,6 +158,12 @@ final class TargetLocks {
         if (runDir == null) {
             return true;
         }
+        synchronized (HELD) {
+            return HELD.containsKey(target.key()) ? false : openAndLock(target);
+        }
+    }
+
+    private boolean openAndLock(TargetIdentity target) {
         FileChannel ch = null;
         try {
             ch = FileChannel.open(runDir.resolve(target.key() + ".lock"), StandardOpenOption.CREATE,
@@ -160,7 +173,8 @@ final class TargetLocks {
                 ch.close();
                 return false;
             }
-            held.put(target.key(), ch);
+            HELD.put(target.key(), ch);
+            mine.add(target.key());
             return true;
         } catch (IOException | OverlappingFileLockException e) {
             LOG.debug("lock for {}: {}", target.key(), e.toString());
@@ -176,7 +190,7 @@ final class TargetLocks {
     }
 
     void release(TargetIdentity target) {
-        FileChannel ch = held.remove(target.key());
+        FileChannel ch = mine.remove(target.key()) ? HELD.remove(target.key()) : null;
         if (ch != null) {
             try {
                 ch.close(); // releases the fcntl lock

@@ -231,6 +231,14 @@ class HostileLifecycleIT {
             assertThat(t.nextLine(Duration.ofSeconds(30))).isEqualTo("woke");
             Thread.sleep(1000); // the pending call ran at the wake-up
             assertThat(markerOnHost).as("the armed script ran although its server was dead").doesNotExist();
+            // The bootstrap removed the directory itself: no server is left to do it.
+            assertThat(Stream.of("dev/shm", "tmp", "var/tmp").map(TestPythons.SID_ROOT::resolve).flatMap(d -> {
+                try (Stream<Path> s = Files.list(d)) {
+                    return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(owner)).toList().stream();
+                } catch (IOException e) {
+                    return Stream.empty();
+                }
+            })).as("the directory of the dead server's injection").isEmpty();
             assertThat(t.process().isAlive()).isTrue();
             assertThat(t.stderr()).isEmpty();
         } finally {

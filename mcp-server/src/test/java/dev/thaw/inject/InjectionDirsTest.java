@@ -34,6 +34,13 @@ class InjectionDirsTest {
         Path otherLive = staleDir(chrootTmp, "thaw-inj-1." + initTicks + "-inj1-bbbb", "1." + initTicks);
         Path reusedPid = staleDir(chrootTmp, "thaw-inj-1." + (initTicks + 1) + "-inj1-cccc", "1." + (initTicks + 1));
         Path unrelated = Files.createDirectory(chrootTmp.resolve("thaw-inj-notours"));
+        // Never picked up, its target alive (this JVM stands in for it): a thread may still be armed
+        // with its path. Picked up (claim taken): removable.
+        String me = ProcessHandle.current().pid() + "@" + proc.stat((int) ProcessHandle.current().pid()).startTimeTicks();
+        Path armed = staleDir(chrootTmp, "thaw-inj-999999999.12345-inj13-hhhh", "999999999.12345 " + me);
+        Path claimed = staleDir(chrootTmp, "thaw-inj-999999999.12345-inj14-iiii", "999999999.12345 " + me);
+        Files.writeString(claimed.resolve("claim"), "");
+        Path deadTarget = staleDir(chrootTmp, "thaw-inj-999999999.12345-inj15-jjjj", "999999999.12345 999999999@1");
         // Not provably thaw's: no marker, a marker naming another owner, a directory others may enter.
         Path unmarked = Files.createDirectory(chrootTmp.resolve("thaw-inj-999999999.12345-inj9-dddd"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -55,6 +62,9 @@ class InjectionDirsTest {
         assertThat(mine).exists();
         assertThat(otherLive).exists();
         assertThat(unrelated).exists();
+        assertThat(armed).as("unclaimed, target alive").exists();
+        assertThat(claimed).doesNotExist();
+        assertThat(deadTarget).doesNotExist();
         assertThat(staging).as("a crashed thaw's directory still being set up").doesNotExist();
         assertThat(unmarked).as("no marker: not provably thaw's").exists();
         assertThat(wrongMark).as("the marker names another owner").exists();
