@@ -221,8 +221,9 @@ public final class InjectionDirs implements AutoCloseable {
      * Opens a temporary directory of the target's root by descriptor, one component at a time
      * without following links (a container's /tmp may be a link to the host's /etc: through
      * /proc/PID/root an absolute link would resolve against thaw's root). It must be a place only
-     * its owner can change: owned by root, thaw's user or the target's user, and sticky if others
-     * may write it (as /tmp is), so nobody else can rename what thaw puts there.
+     * its owner can change: owned by root, the owner of the target's root directory (a container's
+     * root in a user namespace), thaw's user or the target's user, and sticky if others may write
+     * it (as /tmp is), so nobody else can rename what thaw puts there.
      */
     SafeDir openTempDir(Path root, String tmp, int targetUid) throws IOException {
         SafeDir r = SafeDir.openTrusted(root);
@@ -239,8 +240,9 @@ public final class InjectionDirs implements AutoCloseable {
             }
             int uid = (Integer) a.get("uid");
             int mode = (Integer) a.get("mode");
-            if (uid != 0 && uid != myUid && uid != targetUid) {
-                throw new IOException(tmp + " belongs to uid " + uid + ", neither root nor the target's user");
+            if (uid != 0 && uid != myUid && uid != targetUid && uid != rootOwner(root)) {
+                throw new IOException(tmp + " belongs to uid " + uid + ", neither root (the host's or the target's"
+                        + " container's) nor the target's user");
             }
             if ((mode & 0022) != 0 && (mode & 01000) == 0) {
                 throw new IOException(tmp + " may be written by others and is not sticky (mode "
@@ -250,6 +252,15 @@ public final class InjectionDirs implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
+        }
+    }
+
+    /** The owner of the target's root directory: root of its container (a mapped uid in a user namespace). */
+    private static int rootOwner(Path root) {
+        try {
+            return (Integer) Files.getAttribute(root, "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
