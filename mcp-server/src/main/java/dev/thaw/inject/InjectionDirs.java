@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
  * earlier thaw processes used, from their journals, and in the host's) and the first time thaw
  * touches a target's root.
  *
+ * <p>Everything here works through directory descriptors ({@link SafeDir}): a target's temporary
+ * directory is opened from its root one component at a time without following links, and a stale
+ * directory is removed only when it is provably thaw's: a directory, mode 0700, holding thaw's
+ * marker (a file owned by thaw's user naming the owner), its files by descriptor, never entering a
+ * subdirectory. Sweeps run on their own thread, which nothing waits for.
+ *
  * <p>The journal ({@code $XDG_STATE_HOME/thaw/injections/<owner>.json}) lists the temporary
  * directories this thaw has created directories in, as paths valid here (a chroot's
  * {@code /var/lib/thaw/sid/tmp}), so a directory inside a chroot whose target died with the server

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RuntimeInjector} write its payload and arm the target, then follow {@code status.json}
  * until the script ends or the caller's wait does.
  *
- * <p><b>Serialization.</b> One delivery at a time per process (pid + start time): the next one is
+ * <p><b>Serialization.</b> One delivery at a time per process (pid + start time), across the thaw
+ * servers of this user ({@link TargetLocks}): the next one is
  * armed only after the previous one was picked up (or taken back). A script that outlives its wait
  * keeps running on its own thread and does not block later injections.
  *
