@@ -158,7 +158,7 @@ public final class InjectionDir {
     public boolean claim() {
         try {
             return dir.createEmpty(CLAIM, PRIVATE_MODE);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // Cannot create it (the file system is gone with the target): nothing can run it any more either.
             return !dir.exists(CLAIM);
         }
@@ -209,7 +209,7 @@ public final class InjectionDir {
     public long size(String file) {
         try {
             return dir.size(file);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
     }

@@ -157,8 +157,8 @@ final class SafeDir implements Closeable {
     boolean exists(String name) {
         try {
             return lstat(name).isPresent();
-        } catch (IOException e) {
-            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // a closed descriptor (the directory was removed) included
         }
     }
 

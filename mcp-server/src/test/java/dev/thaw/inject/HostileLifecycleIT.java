@@ -196,15 +196,21 @@ class HostileLifecycleIT {
     void aScriptArmedByAServerThatWasKilledNeverRuns() throws Exception {
         Path state = Files.createTempDirectory("thaw-armed-it");
         String marker = "/tmp/thaw-ran-" + ThreadLocalRandom.current().nextInt(1 << 30);
-        Path markerOnHost = TestPythons.SID_ROOT.resolve(marker.substring(1));
-        // The main thread sleeps (a safe point only when it wakes): the script stays armed meanwhile.
-        try (TestPythons.Target t = TestPythons.start(VERSION, """
+        // The target gets a /tmp and /dev/shm of its own (a mount namespace with private tmpfs
+        // mounts): other thaw processes on this machine sweep the shared sid root, and a sweep of an
+        // older thaw would remove the dead server's directory before the armed thread wakes.
+        String sid = TestPythons.SID_ROOT.toString();
+        try (TestPythons.Target t = TestPythons.start(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                "mount -t tmpfs -o mode=1777 thaw-it " + sid + "/tmp && mount -t tmpfs -o mode=1777 thaw-it " + sid
+                        + "/dev/shm && exec /usr/sbin/chroot " + sid + " /usr/bin/python" + VERSION + " -c \"$0\"", """
                 import time
                 print('ready', flush=True)
                 time.sleep(12)
                 print('woke', flush=True)
                 time.sleep(60)
-                """)) {
+                """), Map.of())) {
+            Path root = Path.of("/proc", Integer.toString(t.pid()), "root");
+            Path markerInTarget = root.resolve(marker.substring(1));
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", ThawServerProcess.jar().toString(), "inject", Integer.toString(t.pid()), "--thread", "main",
                     "--code", "open(" + Json.write(marker) + ", 'w').write('ran')", "--timeout", "60")
@@ -215,13 +221,7 @@ class HostileLifecycleIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
             boolean armed = false;
             while (!armed && System.nanoTime() < deadline) {
-                armed = Stream.of("dev/shm", "tmp", "var/tmp").map(TestPythons.SID_ROOT::resolve).anyMatch(d -> {
-                    try (Stream<Path> s = Files.list(d)) {
-                        return s.anyMatch(p -> p.getFileName().toString().startsWith(owner));
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
+                armed = !dirsOf(root, owner).isEmpty();
                 Thread.sleep(20);
             }
             assertThat(armed).as("the injection's directory appeared (handed over, then armed)").isTrue();
@@ -230,22 +230,25 @@ class HostileLifecycleIT {
             assertThat(thaw.waitFor(10, TimeUnit.SECONDS)).isTrue();
             assertThat(t.nextLine(Duration.ofSeconds(30))).isEqualTo("woke");
             Thread.sleep(1000); // the pending call ran at the wake-up
-            assertThat(markerOnHost).as("the armed script ran although its server was dead").doesNotExist();
+            assertThat(markerInTarget).as("the armed script ran although its server was dead").doesNotExist();
             // The bootstrap removed the directory itself: no server is left to do it.
-            assertThat(Stream.of("dev/shm", "tmp", "var/tmp").map(TestPythons.SID_ROOT::resolve).flatMap(d -> {
-                try (Stream<Path> s = Files.list(d)) {
-                    return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(owner)).toList().stream();
-                } catch (IOException e) {
-                    return Stream.empty();
-                }
-            })).as("the directory of the dead server's injection").isEmpty();
+            assertThat(dirsOf(root, owner)).as("the directory of the dead server's injection").isEmpty();
             assertThat(t.process().isAlive()).isTrue();
             assertThat(t.stderr()).isEmpty();
         } finally {
-            Files.deleteIfExists(markerOnHost);
             try (Stream<Path> walk = Files.walk(state)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private static List<String> dirsOf(Path root, String prefix) {
+        return Stream.of("dev/shm", "tmp", "var/tmp").map(root::resolve).flatMap(d -> {
+            try (Stream<Path> s = Files.list(d)) {
+                return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList().stream();
+            } catch (IOException e) {
+                return Stream.empty();
+            }
+        }).toList();
     }
 }
