@@ -164,13 +164,13 @@ class HostileTargetTest {
                         threading.Thread(target=swap, daemon=True).start()
                         print('swapping', d)
                         """.formatted(py(victim.toString())), Duration.ofSeconds(8));
-                // Its own swapping may hide its final status from itself (the directory renamed away
-                // at that moment): timed out is as fine an outcome here; the victim is what matters.
-                assertThat(r.state()).as(r.toString()).isIn("completed", "failed", "timed_out");
                 String dir = r.output().strip().replaceFirst("^swapping ", "");
                 Path host = TestPythons.SID_ROOT.resolve(dir.substring(1));
                 litter.add(host);
                 litter.add(host.resolveSibling(host.getFileName() + ".away"));
+                // Its own swapping may hide its final status from itself (the directory renamed away
+                // at that moment): timed out is as fine an outcome here; the victim is what matters.
+                assertThat(r.state()).as(r.toString()).isIn("completed", "failed", "timed_out");
                 Thread.sleep(3500); // the swapping ends
                 assertThat(snapshot(victim)).as("round " + round).isEqualTo(victimBefore);
             }
