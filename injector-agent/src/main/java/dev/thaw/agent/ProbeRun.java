@@ -58,8 +58,36 @@ final class ProbeRun implements Runnable {
         } catch (Throwable e) {
             return false;
         }
+        if (!serverAlive(dir)) {
+            return false; // the server that wrote the request is gone: nothing may run unrecorded
+        }
         new ProbeRun(dir, request).start();
         return true;
+    }
+
+    /**
+     * thaw holds an exclusive fcntl lock on the directory's {@code alive} file while it follows the
+     * injection, and the kernel drops it when the server dies: a shared lock we can take means no
+     * server. A directory without the file comes from a thaw that does not make one: alive.
+     */
+    static boolean serverAlive(Path dir) {
+        Path alive = dir.resolve("alive");
+        if (!Files.exists(alive, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(alive,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            java.nio.channels.FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     private StatusFile base() {

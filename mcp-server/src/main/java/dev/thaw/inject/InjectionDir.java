@@ -1,29 +1,29 @@
 package dev.thaw.inject;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The private directory of one injection, inside the target's root (e.g. {@code /tmp/thaw-inj-...}
- * as the target sees it, {@code /proc/PID/root/tmp/thaw-inj-...} from here). Mode 0700, owned by
- * the target's user: the target reads the payload and writes its results here, nobody else can.
+ * as the target sees it, {@code /proc/PID/root/tmp/thaw-inj-...} from here), held open by
+ * descriptor together with its parent.
  *
- * <p>The target's user owns the directory, so everything read back is opened without following
- * symbolic links: a planted link cannot make thaw read (and return) another file.
+ * <p>Its life: thaw creates it under a staging name ({@code .thaw-new-...}), owned by thaw, mode
+ * 0700; writes its marker and everything the target reads (files 0644, readable by the target's
+ * user through the directory once it is theirs, by nobody else); then {@link #handOver hands it
+ * over}: gives the directory to the target's user and renames it to its final name. After that the
+ * target's user can change anything in it, so thaw only reads, creates new files with
+ * {@code O_EXCL}, renames and deletes entries relative to the descriptor, never following a link,
+ * and reads only regular files ({@link SafeDir}). Anything else where a file is expected marks the
+ * directory {@link #tampered()}.
  */
 public final class InjectionDir {
 
@@ -31,28 +31,50 @@ public final class InjectionDir {
     public static final String STATUS = "status.json";
     public static final String OUTPUT = "output";
     public static final String OUTPUT_PART = "output.part";
+    /** thaw's mark: a file only thaw's user can have created, naming the server that made the directory. */
+    static final String MARKER = ".thaw";
+    /**
+     * Locked (fcntl, exclusive) by the server for as long as it follows the injection. The target's
+     * bootstrap tests the lock before it runs anything: unlocked means the server is gone (the
+     * kernel drops a dead process's locks), and a script nobody records must not run.
+     */
+    static final String ALIVE = "alive";
 
-    private static final Set<OpenOption> READ_NOFOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    static final Set<PosixFilePermission> PAYLOAD_MODE = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+    static final Set<PosixFilePermission> PRIVATE_MODE = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
 
     private final String name;
+    private final String staging;
     private final Path host;
     private final String inRoot;
-    private final Path viaRootLink;
-    private final int uid;
-    private final int gid;
-    private final boolean chown;
-    private volatile boolean targetGone;
+    private final SafeDir parent;
+    private final SafeDir dir;
+    private final Object key;
+    private final UserPrincipal user;
+    private final GroupPrincipal group;
+    private volatile java.nio.channels.FileChannel alive;
+    private volatile boolean handedOver;
+    private volatile String tampered;
+    private volatile boolean closed;
 
-    InjectionDir(String name, Path host, String inRoot, Path viaRootLink, int uid, int gid, boolean chown) {
+    InjectionDir(String name, String staging, Path host, String inRoot, SafeDir parent, SafeDir dir, Object key,
+                 UserPrincipal user, GroupPrincipal group) {
         this.name = name;
+        this.staging = staging;
         this.host = host;
         this.inRoot = inRoot;
-        this.viaRootLink = viaRootLink;
-        this.uid = uid;
-        this.gid = gid;
-        this.chown = chown;
+        this.parent = parent;
+        this.dir = dir;
+        this.key = key;
+        this.user = user;
+        this.group = group;
+    }
+
+    /** Creates and locks {@link #ALIVE}: the bootstrap runs nothing unless this server holds it. */
+    void holdAlive() throws IOException {
+        alive = dir.createLocked(ALIVE, PAYLOAD_MODE);
     }
 
     /** The directory's name, {@code thaw-inj-<owner>-<id>}. */
@@ -60,7 +82,7 @@ public final class InjectionDir {
         return name;
     }
 
-    /** The directory as reachable from thaw (through {@code /proc/PID/root}). */
+    /** The directory as reachable from thaw by path (for messages: thaw works through descriptors). */
     public Path hostPath() {
         return host;
     }
@@ -75,29 +97,54 @@ public final class InjectionDir {
         return inRoot + "/" + file;
     }
 
-    /** The same directory through the target's root as seen from here, usable after the target exits; or null. */
-    Path viaRootLink() {
-        return viaRootLink;
-    }
-
-    /** Writes a new file (never an existing one), mode 0600, owned by the target's user. */
+    /**
+     * Writes a new file (never an existing one, never through a link), readable by the target's user
+     * once the directory is theirs. Before {@link #handOver} nobody else can enter the directory;
+     * after it, the file is still created inside the directory the descriptor holds, wherever that
+     * was renamed to.
+     */
     public void writeFile(String file, byte[] content) throws IOException {
-        Path p = host.resolve(file);
-        // Created 0600 in one step (a umask can only take bits away), never over an existing file.
-        try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PRIVATE_FILE)) {
-            ByteBuffer b = ByteBuffer.wrap(content);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-        }
-        giveToTarget(p);
+        dir.createFile(file, content, PAYLOAD_MODE);
     }
 
-    void giveToTarget(Path p) throws IOException {
-        if (chown) {
-            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+    /**
+     * Gives the directory to the target's user (when that is another user) and renames it to its
+     * final name; from now on the target can find it. Called once thaw has written all it writes
+     * before delivery.
+     */
+    public void handOver() {
+        if (handedOver) {
+            return;
+        }
+        try {
+            if (user != null) {
+                dir.chownSelf(user, group);
+            }
+            parent.rename(staging, name);
+            dir.relabel(host.toString());
+            if (!sameAsHeld(name)) {
+                throw new SafeDir.Tampered(parent.where() + "/" + name + " is not the directory thaw created");
+            }
+            handedOver = true;
+        } catch (SafeDir.Tampered e) {
+            throw new dev.thaw.ThawException("tampered", "Someone changed thaw's injection directory " + host
+                    + " while thaw set it up: " + e.getMessage() + ". Nothing was delivered.",
+                    "Find out who else writes into the target's temporary directory (a process of the target's user,"
+                    + " or root inside its container); thaw will not deliver through a directory it cannot trust.", e);
+        } catch (IOException e) {
+            throw new dev.thaw.ThawException("payload_unwritable", "Cannot hand the injection directory " + host
+                    + " to the target's user: " + e.getMessage() + ".",
+                    "Check that thaw may change owners there (root, or CAP_CHOWN), and the target's temporary directory.", e);
+        }
+    }
+
+    /** Whether the entry {@code entry} of the parent is the directory this descriptor holds. */
+    private boolean sameAsHeld(String entry) {
+        try {
+            Optional<PosixFileAttributes> a = parent.lstat(entry);
+            return a.isPresent() && a.get().isDirectory() && Objects.equals(a.get().fileKey(), key);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -110,14 +157,10 @@ public final class InjectionDir {
      */
     public boolean claim() {
         try {
-            Files.newByteChannel(host.resolve(CLAIM), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)).close();
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException e) {
-            // The directory is gone (target exited): nothing can run it any more either.
-            return !Files.exists(host.resolve(CLAIM), LinkOption.NOFOLLOW_LINKS);
+            return dir.createEmpty(CLAIM, PRIVATE_MODE);
+        } catch (IOException | RuntimeException e) {
+            // Cannot create it (the file system is gone with the target): nothing can run it any more either.
+            return !dir.exists(CLAIM);
         }
     }
 
@@ -126,135 +169,118 @@ public final class InjectionDir {
      * (thaw takes it only to end an injection), so it means: picked up, even before any status.
      */
     public boolean claimTaken() {
-        return Files.exists(host.resolve(CLAIM), LinkOption.NOFOLLOW_LINKS);
+        return dir.exists(CLAIM);
     }
 
-    /** The target exited: {@code /proc/PID/root} leads nowhere now. */
+    /** The target exited. The descriptors still reach the directory: nothing to change. */
     void markTargetGone() {
-        targetGone = true;
+        // kept for the lifecycle's readability: reads go through the held descriptor either way
     }
 
-    /**
-     * Opens a file of the directory for reading: through {@code /proc/PID/root} while the target
-     * lives, then through the root's path as seen from here (a chroot), so the output of a target
-     * that just exited is still read.
-     */
-    private SeekableByteChannel open(String file) throws IOException {
-        Path base = targetGone && viaRootLink != null ? viaRootLink : host;
-        return Files.newByteChannel(base.resolve(file), READ_NOFOLLOW);
-    }
-
-    /**
-     * Whether a file exists, as a hint before reading it: one lstat call (a failed open would cost
-     * an open plus a NoSuchFileException with its stack trace each time, and a waiter asks many
-     * times before the target writes its first status).
-     */
+    /** Whether an entry exists, as a cheap hint before reading it (one fstatat, no link followed). */
     public boolean present(String file) {
-        Path base = targetGone && viaRootLink != null ? viaRootLink : host;
-        // Without following links: the directory belongs to the target's user, and a link planted
-        // there (into a FUSE mount, say) must not be able to stall thaw's waiting thread.
-        return Files.exists(base.resolve(file), LinkOption.NOFOLLOW_LINKS);
+        return dir.exists(file);
     }
 
-    /** Reads a whole small file, or empty when it does not exist (yet). */
+    /** Reads a whole small file, or empty when it does not exist (yet) or is not a regular file. */
     public Optional<byte[]> read(String file, int max) {
-        try (SeekableByteChannel ch = open(file)) {
-            long size = Math.min(ch.size(), max);
-            ByteBuffer b = ByteBuffer.allocate((int) size);
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // keep reading
-            }
-            return Optional.of(b.flip().remaining() == b.capacity() ? b.array() : java.util.Arrays.copyOf(b.array(), b.limit()));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return readAt(file, 0, max);
     }
 
     /** Up to {@code max} bytes of a file from {@code offset}; empty array past its end or when it is missing. */
     public byte[] readRange(String file, long offset, int max) {
-        try (SeekableByteChannel ch = open(file)) {
-            long size = ch.size();
-            if (offset >= size) {
-                return new byte[0];
+        return readAt(file, offset, max).orElse(new byte[0]);
+    }
+
+    private Optional<byte[]> readAt(String file, long offset, int max) {
+        try {
+            return dir.read(file, offset, max);
+        } catch (SafeDir.Tampered e) {
+            if (tampered == null) {
+                tampered = e.getMessage();
             }
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(max, size - offset));
-            ch.position(offset);
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // keep reading
-            }
-            return java.util.Arrays.copyOf(b.array(), b.position());
-        } catch (IOException e) {
-            return new byte[0];
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
     /** The size of a file, or -1 when it does not exist. */
     public long size(String file) {
-        try (SeekableByteChannel ch = open(file)) {
-            return ch.size();
-        } catch (IOException e) {
+        try {
+            return dir.size(file);
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
 
-    /** Removes the directory and everything in it (links are removed, never followed). */
-    public boolean delete() {
-        boolean gone = deleteTree(host);
-        // After the target exited, /proc/PID/root no longer leads anywhere ("gone" proves nothing):
-        // the directory is still on disk, reachable through the root's path as seen from here.
-        if (viaRootLink != null && Files.exists(viaRootLink, LinkOption.NOFOLLOW_LINKS)) {
-            gone = deleteTree(viaRootLink);
-        }
-        return gone;
-    }
-
-    boolean exists() {
-        return Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)
-                || (viaRootLink != null && Files.isDirectory(viaRootLink, LinkOption.NOFOLLOW_LINKS));
+    /** Renames a file within the directory (a link is moved, never followed). */
+    public void rename(String from, String to) throws IOException {
+        dir.rename(from, to);
     }
 
     /**
-     * Deletes a tree without following links; true when it no longer exists. Retried a few times: a
-     * script that outlived its wait may be writing a file into it at that very moment.
+     * The first sign that someone put something other than a regular file where thaw reads one (a
+     * FIFO, socket, device, link or directory), or null.
      */
-    static boolean deleteTree(Path dir) {
+    public String tampered() {
+        return tampered;
+    }
+
+    /**
+     * Removes the directory: its files by descriptor, then the directory itself when the name in
+     * its parent still leads to it. Subdirectories (thaw makes none) are left in place: entering one
+     * means opening it, and the target's user could swap a FIFO in at that moment.
+     *
+     * @return true when it is gone
+     */
+    public boolean delete() {
+        if (closed) {
+            return true;
+        }
+        List<String> left = List.of();
+        // Retried a few times: a script that outlived its wait may be creating a file at that very moment.
         for (int attempt = 0; attempt < 5; attempt++) {
-            if (deleteTreeOnce(dir)) {
+            try {
+                left = dir.emptyFiles();
+                String entry = handedOver ? name : staging;
+                if (!left.isEmpty()) {
+                    break;
+                }
+                if (sameAsHeld(entry)) {
+                    parent.deleteDirectory(entry);
+                }
+                // else its owner renamed it: emptied, it is theirs now
+                close();
                 return true;
+            } catch (java.nio.file.NoSuchFileException e) {
+                close();
+                return true;
+            } catch (IOException | RuntimeException e) {
+                // not empty any more, or the file system is going away with the target: look again
             }
         }
+        if (!left.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(InjectionDir.class).warn("left {} in place: it holds directories thaw did"
+                    + " not create ({}), which thaw does not enter", host, left);
+        }
+        close();
         return false;
     }
 
-    private static boolean deleteTreeOnce(Path dir) {
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw exc;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            return true;
-        } catch (NoSuchFileException e) {
-            return true;
-        } catch (IOException e) {
-            return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    /** Releases the descriptors (after {@link #delete}, or when giving up on the directory). */
+    void close() {
+        closed = true;
+        java.nio.channels.FileChannel a = alive;
+        if (a != null) {
+            try {
+                a.close(); // releases the lock
+            } catch (IOException e) {
+                // nothing left to release
+            }
         }
+        dir.close();
+        parent.close();
     }
 
     @Override

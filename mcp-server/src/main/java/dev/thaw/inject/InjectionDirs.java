@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
  * earlier thaw processes used, from their journals, and in the host's) and the first time thaw
  * touches a target's root.
  *
+ * <p>Everything here works through directory descriptors ({@link SafeDir}): a target's temporary
+ * directory is opened from its root one component at a time without following links, and a stale
+ * directory is removed only when it is provably thaw's: a directory, mode 0700, holding thaw's
+ * marker (a file owned by thaw's user naming the owner), its files by descriptor, never entering a
+ * subdirectory. Sweeps run on their own thread, which nothing waits for.
+ *
  * <p>The journal ({@code $XDG_STATE_HOME/thaw/injections/<owner>.json}) lists the temporary
  * directories this thaw has created directories in, as paths valid here (a chroot's
  * {@code /var/lib/thaw/sid/tmp}), so a directory inside a chroot whose target died with the server
@@ -51,7 +57,9 @@ public final class InjectionDirs implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InjectionDirs.class);
     static final String PREFIX = "thaw-inj-";
-    private static final Pattern NAME = Pattern.compile("thaw-inj-(\\d+)\\.(\\d+)-.+");
+    /** The name of a directory while thaw sets it up, before the target's user gets it. */
+    static final String STAGING = ".thaw-new-";
+    private static final Pattern NAME = Pattern.compile("(?:thaw-inj-|\\.thaw-new-)(\\d+)\\.(\\d+)-.+");
     /**
      * Where a directory may go inside the target's root, in order of preference, when {@link #SHM}
      * does not qualify (and where stale directories are looked for).
@@ -82,6 +90,13 @@ public final class InjectionDirs implements AutoCloseable {
                     return size() > 64;
                 }
             });
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    private final java.nio.file.attribute.UserPrincipal myUser;
+    private final ExecutorService sweeper = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "thaw-inject-sweep");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicInteger removing = new AtomicInteger();
     private final ExecutorService remover = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "thaw-inject-cleanup");
@@ -97,6 +112,16 @@ public final class InjectionDirs implements AutoCloseable {
         int[] ids = ids(proc, self);
         this.myUid = ids[0];
         this.myGid = ids[1];
+        this.myUser = principal(myUid);
+    }
+
+    private static java.nio.file.attribute.UserPrincipal principal(int uid) {
+        try {
+            return java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(Integer.toString(uid));
+        } catch (IOException e) {
+            return null; // no marker then matches: the sweep removes nothing
+        }
     }
 
     /** The directories of this user's thaw, journalled under {@code $XDG_STATE_HOME/thaw/injections}. */
@@ -151,35 +176,41 @@ public final class InjectionDirs implements AutoCloseable {
             candidates = TEMP_DIRS;
         }
         if (known == null) {
-            sweepRoot(target.pid());
+            sweepRootLater(target.pid());
         }
         IOException last = null;
         for (String tmp : candidates) {
-            Path parent = root.resolve(tmp.substring(1));
-            if (known == null && !Files.isDirectory(parent)) {
+            SafeDir parent;
+            try {
+                parent = openTempDir(root, tmp, target.uid());
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                last = e;
                 continue;
             }
-            Path host = parent.resolve(name);
             Path viaParent = known != null ? known.viaParent() : viaRootLink(target.pid(), tmp);
             if (viaParent != null) {
                 journal(viaParent); // write-ahead: a crash right after mkdir must find the place in the journal
             }
             try {
-                // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
-                Files.createDirectory(host, PRIVATE_DIR);
+                InjectionDir dir = makeDir(parent, root.resolve(tmp.substring(1)), tmp, injectionId, target);
                 placements.put(target.key(), new Placement(tmp, viaParent, SHM.equals(tmp) ? roomFor : Long.MAX_VALUE));
-                boolean chown = target.uid() != myUid || target.gid() != myGid;
-                InjectionDir dir = new InjectionDir(name, host, tmp + "/" + name,
-                        viaParent == null ? null : viaParent.resolve(name), target.uid(), target.gid(), chown);
                 live.add(dir);
-                dir.giveToTarget(host);
                 return dir;
             } catch (FileAlreadyExistsException e) {
+                parent.close();
                 throw new ThawException("injection_dir_exists", "The injection directory " + tmp + "/" + name
                         + " already exists in the target's root.", "Retry: thaw picks a new name each time.", e);
+            } catch (SafeDir.Tampered e) {
+                parent.close();
+                throw new ThawException("tampered", "Someone changed thaw's new injection directory in the target's "
+                        + tmp + " while thaw set it up: " + e.getMessage() + ". Nothing was written or delivered.",
+                        "Find out who else writes into the target's " + tmp + " (a process of the target's user, or"
+                        + " root inside its container); thaw will not deliver through a directory it cannot trust.", e);
             } catch (IOException e) {
+                parent.close();
                 last = e;
-                InjectionDir.deleteTree(host);
             }
         }
         if (known != null) {
@@ -190,6 +221,102 @@ public final class InjectionDirs implements AutoCloseable {
                 + String.join(", ", TEMP_DIRS) + " (through " + root + "): "
                 + (last == null ? "none of them exists" : last.getMessage()) + ".",
                 "thaw needs a writable temporary directory inside the target's root; check its /tmp.", last);
+    }
+
+    /**
+     * Opens a temporary directory of the target's root by descriptor, one component at a time
+     * without following links (a container's /tmp may be a link to the host's /etc: through
+     * /proc/PID/root an absolute link would resolve against thaw's root). It must be a place only
+     * its owner can change: owned by root, the owner of the target's root directory (a container's
+     * root in a user namespace), thaw's user or the target's user, and sticky if others may write
+     * it (as /tmp is), so nobody else can rename what thaw puts there.
+     */
+    SafeDir openTempDir(Path root, String tmp, int targetUid) throws IOException {
+        SafeDir r = SafeDir.openTrusted(root);
+        SafeDir p;
+        try {
+            p = r.openPath(tmp.substring(1));
+        } finally {
+            r.close();
+        }
+        try {
+            Map<String, Object> a = unixAttributes(root.resolve(tmp.substring(1)));
+            if (!java.util.Objects.equals(a.get("fileKey"), p.attributes().fileKey())) {
+                throw new SafeDir.Tampered(tmp + " changed while thaw opened it");
+            }
+            int uid = (Integer) a.get("uid");
+            int mode = (Integer) a.get("mode");
+            if (uid != 0 && uid != myUid && uid != targetUid && uid != rootOwner(root)) {
+                throw new IOException(tmp + " belongs to uid " + uid + ", neither root (the host's or the target's"
+                        + " container's) nor the target's user");
+            }
+            if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+                throw new IOException(tmp + " may be written by others and is not sticky (mode "
+                        + Integer.toOctalString(mode & 07777) + ")");
+            }
+            return p;
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** The owner of the target's root directory: root of its container (a mapped uid in a user namespace). */
+    private static int rootOwner(Path root) {
+        try {
+            return (Integer) Files.getAttribute(root, "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** {@code unix:uid,mode,fileKey} of a path, without following its last component. */
+    static Map<String, Object> unixAttributes(Path p) throws IOException {
+        return Files.readAttributes(p, "unix:uid,gid,mode,fileKey", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Makes the injection's directory under its staging name, owned by thaw and 0700, and proves
+     * that the directory made by path is the one now held by descriptor (mkdir has no descriptor
+     * form in Java). Then writes thaw's marker into it.
+     */
+    private InjectionDir makeDir(SafeDir parent, Path parentPath, String tmp, String injectionId, TargetIdentity target)
+            throws IOException {
+        String name = PREFIX + owner + "-" + injectionId;
+        String staging = STAGING + owner + "-" + injectionId;
+        Path stagingPath = parentPath.resolve(staging);
+        // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
+        Files.createDirectory(stagingPath, PRIVATE_DIR);
+        SafeDir d = null;
+        try {
+            d = parent.openDir(staging);
+            java.nio.file.attribute.PosixFileAttributes a = d.attributes();
+            Map<String, Object> byPath = unixAttributes(stagingPath);
+            if (!java.util.Objects.equals(byPath.get("fileKey"), a.fileKey()) || (Integer) byPath.get("uid") != myUid
+                    || ((Integer) byPath.get("mode") & 0777) != 0700) {
+                throw new SafeDir.Tampered(tmp + "/" + staging + " is not the private directory thaw just made");
+            }
+            d.createFile(InjectionDir.MARKER, (owner + " " + target.key()).getBytes(StandardCharsets.US_ASCII),
+                    InjectionDir.PRIVATE_MODE);
+            boolean chown = target.uid() != myUid || target.gid() != myGid;
+            var lookup = parentPath.getFileSystem().getUserPrincipalLookupService();
+            InjectionDir made = new InjectionDir(name, staging, parentPath.resolve(name), tmp + "/" + name, parent, d, a.fileKey(),
+                    chown ? lookup.lookupPrincipalByName(Integer.toString(target.uid())) : null,
+                    chown ? lookup.lookupPrincipalByGroupName(Integer.toString(target.gid())) : null);
+            made.holdAlive();
+            return made;
+        } catch (IOException | RuntimeException e) {
+            if (d != null) {
+                try {
+                    d.emptyFiles();
+                    parent.deleteDirectory(staging);
+                } catch (IOException | RuntimeException ignored) {
+                    // the sweep removes it later (it carries the marker) or it was never ours
+                }
+                d.close();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -321,9 +448,8 @@ public final class InjectionDirs implements AutoCloseable {
     /** Removes a directory now. */
     public boolean removeNow(InjectionDir dir) {
         boolean gone = dir.delete();
-        if (gone) {
-            live.remove(dir);
-        } else {
+        live.remove(dir);
+        if (!gone) {
             LOG.warn("could not remove injection directory {}", dir.hostPath());
         }
         return gone;
@@ -348,25 +474,48 @@ public final class InjectionDirs implements AutoCloseable {
         return live.size();
     }
 
-    /** Removes every directory of this thaw still there, and the journal (server exit). */
+    /**
+     * Removes every directory of this thaw still there, and the journal (server exit). Everything
+     * runs on the clean-up thread and is waited for a bounded time: a file system the target
+     * controls (a FUSE mount, say) must not be able to hold the server's exit.
+     */
     @Override
     public void close() {
-        awaitRemovals(Duration.ofSeconds(5));
-        remover.shutdownNow();
         for (InjectionDir d : List.copyOf(live)) {
-            removeNow(d);
+            remove(d);
         }
+        Set<String> places;
         synchronized (journalled) {
-            for (String tmp : journalled) {
-                sweepDir(Path.of(tmp), owner);
-            }
-            try {
-                if (journalDir != null) {
-                    Files.deleteIfExists(journalFile());
+            places = new LinkedHashSet<>(journalled);
+        }
+        removing.incrementAndGet();
+        try {
+            remover.execute(() -> {
+                try {
+                    for (String tmp : places) {
+                        sweepHostDir(tmp, owner);
+                    }
+                } finally {
+                    removing.decrementAndGet();
                 }
-            } catch (IOException e) {
-                LOG.debug("cannot remove journal {}: {}", journalFile(), e.toString());
+            });
+        } catch (RuntimeException e) {
+            removing.decrementAndGet();
+        }
+        boolean done = awaitRemovals(CLOSE_WAIT);
+        remover.shutdown();
+        sweeper.shutdownNow();
+        if (!done) {
+            LOG.warn("injection directories still being removed after {} s; leaving the rest to the next start",
+                    CLOSE_WAIT.toSeconds());
+            return; // the journal stays: the next thaw finds what is left
+        }
+        try {
+            if (journalDir != null) {
+                Files.deleteIfExists(journalFile());
             }
+        } catch (IOException e) {
+            LOG.debug("cannot remove journal {}: {}", journalFile(), e.toString());
         }
     }
 
@@ -392,17 +541,29 @@ public final class InjectionDirs implements AutoCloseable {
             }
         }
         for (String p : places) {
-            removed += sweepDir(Path.of(p), null);
+            removed += sweepHostDir(p, null);
         }
         return removed;
     }
 
+    /**
+     * Sweeps a target's temporary directories once per root per server, on the sweep thread: a
+     * sweep opens directories other users own, and nothing may wait for that.
+     */
+    void sweepRootLater(int pid) {
+        try {
+            sweeper.execute(() -> sweepRoot(pid));
+        } catch (RuntimeException e) {
+            // shutting down
+        }
+    }
+
     /** Removes stale directories from a target's temporary directories, once per root per server. */
     int sweepRoot(int pid) {
+        Path root = proc.targetRoot(pid);
         String key;
         try {
-            key = Files.getAttribute(proc.targetRoot(pid), "unix:dev") + ":"
-                    + Files.getAttribute(proc.targetRoot(pid), "unix:ino");
+            key = Files.getAttribute(root, "unix:dev") + ":" + Files.getAttribute(root, "unix:ino");
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -411,34 +572,102 @@ public final class InjectionDirs implements AutoCloseable {
         }
         int removed = 0;
         for (String tmp : TEMP_DIRS) {
-            removed += sweepDir(proc.targetRoot(pid).resolve(tmp.substring(1)), null);
+            try (SafeDir r = SafeDir.openTrusted(root); SafeDir d = r.openPath(tmp.substring(1))) {
+                removed += sweepDir(d, null);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("cannot sweep {} of process {}: {}", tmp, pid, e.toString());
+            }
         }
         return removed;
     }
 
-    /** Removes the directories of dead owners (or, with {@code onlyOwner}, those of that owner). */
-    private int sweepDir(Path tmp, String onlyOwner) {
-        int removed = 0;
-        if (!Files.isDirectory(tmp)) {
+    /** Sweeps a temporary directory named by a path valid here, opened from / one component at a time. */
+    private int sweepHostDir(String tmp, String onlyOwner) {
+        if (!tmp.startsWith("/")) {
             return 0;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp, PREFIX + "*")) {
-            for (Path p : entries) {
-                Matcher m = NAME.matcher(p.getFileName().toString());
-                if (!m.matches()) {
-                    continue;
-                }
-                String who = m.group(1) + "." + m.group(2);
-                boolean remove = onlyOwner != null ? who.equals(onlyOwner) : !who.equals(owner) && !ownerAlive(who);
-                if (remove && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && InjectionDir.deleteTree(p)) {
-                    LOG.info("removed stale injection directory {}", p);
-                    removed++;
-                }
-            }
-        } catch (IOException e) {
+        try (SafeDir r = SafeDir.openTrusted(Path.of("/")); SafeDir d = r.openPath(tmp.substring(1))) {
+            return sweepDir(d, onlyOwner);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        } catch (IOException | RuntimeException e) {
             LOG.debug("cannot sweep {}: {}", tmp, e.toString());
+            return 0;
+        }
+    }
+
+    /**
+     * Removes the directories of dead owners (or, with {@code onlyOwner}, those of that owner) that
+     * are provably thaw's: a directory (not a link), mode 0700, holding thaw's marker, a regular
+     * file owned by thaw's user whose content is the owner its name claims. Only the files directly
+     * in it are removed, by descriptor; a subdirectory is never entered.
+     */
+    private int sweepDir(SafeDir tmp, String onlyOwner) {
+        int removed = 0;
+        List<String> names;
+        try {
+            names = tmp.list();
+        } catch (IOException e) {
+            LOG.debug("cannot list {}: {}", tmp, e.toString());
+            return 0;
+        }
+        for (String n : names) {
+            Matcher m = NAME.matcher(n);
+            if (!m.matches()) {
+                continue;
+            }
+            String who = m.group(1) + "." + m.group(2);
+            boolean remove = onlyOwner != null ? who.equals(onlyOwner) : !who.equals(owner) && !ownerAlive(who);
+            if (remove && removeIfThaws(tmp, n, who)) {
+                LOG.info("removed stale injection directory {}/{}", tmp, n);
+                removed++;
+            }
         }
         return removed;
+    }
+
+    private boolean removeIfThaws(SafeDir tmp, String n, String who) {
+        try {
+            var a = tmp.lstat(n);
+            if (a.isEmpty() || !a.get().isDirectory()
+                    || !a.get().permissions().equals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))) {
+                return false;
+            }
+            try (SafeDir d = tmp.openDir(n)) {
+                var marker = d.lstat(InjectionDir.MARKER);
+                if (marker.isEmpty() || !marker.get().isRegularFile() || !marker.get().owner().equals(myUser)
+                        || marker.get().size() > 128) {
+                    return false;
+                }
+                String[] mark = new String(d.read(InjectionDir.MARKER, 0, 128).orElse(new byte[0]),
+                        StandardCharsets.US_ASCII).split(" ");
+                if (!who.equals(mark[0])) {
+                    return false;
+                }
+                if (mark.length > 1 && !d.exists(InjectionDir.CLAIM) && targetAlive(mark[1])) {
+                    // Never picked up, and its process lives: a thread may still be armed with its
+                    // path, and would print an error on the target's stderr for a missing file.
+                    // That thread's bootstrap removes the directory itself (its server is gone).
+                    LOG.debug("leaving {}/{}: its target {} lives and may still pick it up", tmp, n, mark[1]);
+                    return false;
+                }
+                List<String> left = d.emptyFiles();
+                if (!left.isEmpty()) {
+                    LOG.warn("left stale injection directory {}/{}: it holds directories thaw did not create ({})",
+                            tmp, n, left);
+                    return false;
+                }
+                var now = tmp.lstat(n);
+                if (now.isPresent() && java.util.Objects.equals(now.get().fileKey(), d.attributes().fileKey())) {
+                    tmp.deleteDirectory(n);
+                    return true;
+                }
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("not removing {}/{}: {}", tmp, n, e.toString());
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -495,6 +724,17 @@ public final class InjectionDirs implements AutoCloseable {
             // another mount namespace: reachable only through /proc/PID/root while the target lives
         }
         return null;
+    }
+
+    /** Whether the process of a {@code <pid>@<startTicks>} key lives (as this thaw sees pids). */
+    private boolean targetAlive(String key) {
+        int at = key.indexOf('@');
+        try {
+            return at > 0 && new TargetIdentity(Integer.parseInt(key.substring(0, at)), Long.parseLong(key.substring(at + 1)),
+                    null, null, null, 0, 0).alive(proc);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private boolean ownerAlive(String who) {

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link RuntimeInjector} write its payload and arm the target, then follow {@code status.json}
  * until the script ends or the caller's wait does.
  *
- * <p><b>Serialization.</b> One delivery at a time per process (pid + start time): the next one is
+ * <p><b>Serialization.</b> One delivery at a time per process (pid + start time), across the thaw
+ * servers of this user ({@link TargetLocks}): the next one is
  * armed only after the previous one was picked up (or taken back). A script that outlives its wait
  * keeps running on its own thread and does not block later injections.
  *
@@ -57,6 +58,7 @@ public final class InjectionService implements AutoCloseable {
     private static final long REAPER_PERIOD_MS = 200;
     private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long PROGRESS_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    private static final long CLOSE_WAIT_MS = 3000;
     private static final long ALIVE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ProcFs proc;
@@ -257,11 +259,13 @@ public final class InjectionService implements AutoCloseable {
         // The target was identified a moment ago; only after waiting for an earlier injection is it
         // worth asking again whether it still lives (each look at /proc costs, before arming).
         boolean waited = !targetLocks.tryAcquire(inj.target);
-        if (waited && !targetLocks.acquire(inj.target, deadline, () -> progress.progress(
+        if (waited && !targetLocks.acquire(inj.target, deadline, otherServer -> progress.progress(
                 (System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
-                "queued behind an earlier injection into process " + inj.target.pid()))) {
+                "queued behind an earlier injection into process " + inj.target.pid()
+                        + (otherServer ? " by another thaw server" : "")))) {
             synchronized (inj) {
-                inj.notes.add("An earlier injection into this process was still being delivered for the whole wait.");
+                inj.notes.add("An earlier injection into this process (by this or another thaw server) was still being"
+                        + " delivered for the whole wait.");
                 end(inj, InjectionState.TIMED_OUT, "still queued behind an earlier injection into process "
                         + inj.target.pid() + " after " + seconds(inj.request.timeout()) + "; nothing was delivered");
             }
@@ -276,6 +280,7 @@ public final class InjectionService implements AutoCloseable {
                 }
                 inj.dir = dirs.create(inj.target, inj.id, inj.request.outputCap());
                 inj.injector.writePayload(inj.target, inj.dir, inj.id, inj.request);
+                inj.dir.handOver(); // all thaw writes before delivery is written: now the target's user gets it
                 inj.delivery = inj.injector.deliver(inj.target, inj.dir, inj.request);
                 inj.armedTids = inj.delivery.armedTids();
                 inj.notes.addAll(inj.delivery.notes());
@@ -322,6 +327,10 @@ public final class InjectionService implements AutoCloseable {
         if (inj.done || inj.dir == null) {
             return;
         }
+        if (inj.dir.tampered() != null) {
+            tampered(inj);
+            return;
+        }
         // Until the first status, most looks find none: ask cheaply first.
         Optional<byte[]> raw = inj.lastStatusBytes == null && !inj.dir.present(InjectionDir.STATUS) ? Optional.empty()
                 : inj.dir.read(InjectionDir.STATUS, StatusFile.MAX_BYTES);
@@ -362,6 +371,20 @@ public final class InjectionService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Something other than a regular file sits where the target's code writes one: stop reading there. */
+    private void tampered(Injection inj) {
+        String what = inj.dir.tampered();
+        LOG.warn("{}: injection directory {} tampered with: {}", inj.id, inj.dir.hostPath(), what);
+        inj.claimed = inj.claimed || !inj.dir.claim(); // taken back if nothing picked it up yet
+        inj.status = TargetStatus.tampered(what, inj.status);
+        inj.notes.add("thaw reads only regular files from an injection directory and never waits on one: a link, "
+                + "FIFO, socket or device there means someone (the script, the target, or another process of its "
+                + "user) changed the directory. Look at what the script does with its files, or who else runs as "
+                + "the target's user.");
+        collect(inj);
+        end(inj, InjectionState.FAILED, "tampered: " + what);
     }
 
     private void apply(Injection inj, TargetStatus st) {
@@ -697,7 +720,32 @@ public final class InjectionService implements AutoCloseable {
         if (r != null) {
             r.shutdownNow();
         }
-        List<InjectionDir> left = new ArrayList<>();
+        // On a thread of its own, waited for a bounded time: an injection whose thread is stuck in
+        // the target's file system (a FUSE mount it controls, say) holds its monitor, and the
+        // server's exit must not wait for it.
+        List<InjectionDir> left = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread closer = new Thread(() -> takeBackAll(all, left), "thaw-inject-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            LOG.warn("an injection is stuck in the target's file system; exiting without it");
+        }
+        injectors.forEach(RuntimeInjector::close);
+        synchronized (left) {
+            for (InjectionDir d : left) {
+                dirs.remove(d);
+            }
+        }
+        dirs.close();
+    }
+
+    /** Takes back every delivery that has not started; collects the directories to remove. */
+    private void takeBackAll(List<Injection> all, List<InjectionDir> left) {
         for (Injection inj : all) {
             synchronized (inj) {
                 if (inj.done) {
@@ -723,11 +771,6 @@ public final class InjectionService implements AutoCloseable {
                 inj.notes.add("thaw shut down while the script ran; its later output is lost.");
             }
         }
-        injectors.forEach(RuntimeInjector::close);
-        for (InjectionDir d : left) {
-            dirs.removeNow(d);
-        }
-        dirs.close();
     }
 
     static String sha256(String text) {

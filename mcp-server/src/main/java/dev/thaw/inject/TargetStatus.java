@@ -22,4 +22,15 @@ package dev.thaw.inject;
 public record TargetStatus(InjectionState state, Long armedTid, Long tid, String phase, String error, String errorType,
                            String traceback, Object exit, long outputBytes, boolean truncated, long droppedBytes,
                            Double elapsedMs, Long deliveredNs, Long runningNs, Long endedNs) {
+
+    /**
+     * The status thaw gives an injection whose directory was tampered with: a link, FIFO, socket,
+     * device or directory where the target's code writes a regular file. thaw stops reading there.
+     */
+    static TargetStatus tampered(String what, TargetStatus last) {
+        return new TargetStatus(InjectionState.FAILED, last == null ? null : last.armedTid(),
+                last == null ? null : last.tid(), "tampered", "The injection directory was tampered with: " + what
+                + ". thaw stopped reading it; the script's own result, if any, is unknown.", "tampered", null, null,
+                0, false, 0, null, last == null ? null : last.deliveredNs(), last == null ? null : last.runningNs(), null);
+    }
 }

@@ -111,6 +111,21 @@ public final class JvmInjector implements RuntimeInjector {
             public void writeFile(String file, byte[] content) throws IOException {
                 dir.writeFile(file, content);
             }
+
+            @Override
+            public void rename(String from, String to) throws IOException {
+                dir.rename(from, to);
+            }
+
+            @Override
+            public boolean exists(String file) {
+                return dir.present(file);
+            }
+
+            @Override
+            public void handOver() {
+                dir.handOver();
+            }
         };
     }
 

@@ -11,9 +11,7 @@ import dev.thaw.proc.ProcStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -143,6 +141,9 @@ public final class JvmProbeEngine {
         CompletableFuture<List<String>> loading = null;
         if (viaLoad) {
             write(dir, AGENT_JAR, AgentJar.bytes());
+            // The JVM reads the jar at the directory's final path, as the target's user: hand the
+            // directory over first. What is written after this is created by descriptor, O_EXCL.
+            handOver(dir);
             loading = CompletableFuture.supplyAsync(() -> load(target, dir, agentId), LOADER);
         }
         CompiledProbe probe;
@@ -159,6 +160,15 @@ public final class JvmProbeEngine {
         write(dir, RequestFile.CLASSES, probe.bundle());
         write(dir, RequestFile.NAME + ".tmp", RequestFile.render(agentId, injectionId, probe, spec, loaderThread));
         return new Prepared(probe, null, viaLoad, probe.notes(), loading);
+    }
+
+    private static void handOver(ProbeDir dir) {
+        try {
+            dir.handOver();
+        } catch (IOException e) {
+            throw new ThawException("payload_unwritable", "Cannot hand the injection directory " + dir.hostPath()
+                    + " to the JVM's user: " + e.getMessage() + ".", "Check the target's /dev/shm or /tmp.", e);
+        }
     }
 
     private static void write(ProbeDir dir, String name, byte[] bytes) {
@@ -219,8 +229,7 @@ public final class JvmProbeEngine {
         }
         List<String> notes = join(prepared.loading());
         try {
-            Files.move(dir.hostPath().resolve(RequestFile.NAME + ".tmp"), dir.hostPath().resolve(RequestFile.NAME),
-                    StandardCopyOption.ATOMIC_MOVE);
+            dir.rename(RequestFile.NAME + ".tmp", RequestFile.NAME);
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot put the probe's request in place in " + dir.hostPath()
                     + ": " + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
@@ -235,7 +244,7 @@ public final class JvmProbeEngine {
      */
     public List<String> loadAgain(JvmTarget target, ProbeDir dir) {
         try {
-            if (!Files.exists(dir.hostPath().resolve(AGENT_JAR))) {
+            if (!dir.exists(AGENT_JAR)) {
                 dir.writeFile(AGENT_JAR, AgentJar.bytes());
             }
         } catch (IOException e) {
@@ -332,10 +341,9 @@ public final class JvmProbeEngine {
         status.put("error", f.summary());
         status.put("traceback", f.rendered());
         try {
-            Files.createFile(dir.hostPath().resolve("claim")); // nothing may run this directory
+            dir.writeFile("claim", new byte[0]); // nothing may run this directory
             dir.writeFile("status.json.tmp", dev.thaw.Json.write(status).getBytes(StandardCharsets.UTF_8));
-            Files.move(dir.hostPath().resolve("status.json.tmp"), dir.hostPath().resolve("status.json"),
-                    StandardCopyOption.ATOMIC_MOVE);
+            dir.rename("status.json.tmp", "status.json");
         } catch (IOException e) {
             throw new ThawException("payload_unwritable", "Cannot write the compiler's report into " + dir.hostPath()
                     + ": " + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);

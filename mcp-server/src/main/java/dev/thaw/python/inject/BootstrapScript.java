@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  * The Python bootstrap ({@code bootstrap.py} in this package's resources) with one injection's
  * settings filled in: the directory, the mode, the output cap, the id, the params and the script,
  * the library file and its loader line, and the code that reports a library that does not load
- * ({@code fail.py}: a string in the settings, compiled by the target only when that happens).
+ * ({@code fail.py}: a string in the settings, compiled by the target only when that happens), and
+ * the code that removes the directory when the server that armed it is gone ({@code gone.py}, the
+ * same way).
  */
 final class BootstrapScript {
 
@@ -19,6 +21,7 @@ final class BootstrapScript {
     private static final String LOAD = "__THAW_LOAD__";
     private static final String TEMPLATE = load("bootstrap.py", PLACEHOLDER);
     private static final String FAIL = load("fail.py", "status.json");
+    private static final String GONE = load("gone.py", "rmdir");
     /** lib.marshal: the target's own compiled library (thaw checked it holds a code object). */
     private static final String LOAD_MARSHAL = "__import__('marshal').loads(b)";
     private static final String LOAD_SOURCE = "compile(b, '<thaw-lib>', 'exec', dont_inherit=True)";
@@ -68,6 +71,8 @@ final class BootstrapScript {
         PythonLiteral.string(sb, lib);
         sb.append(", 'fail': ");
         PythonLiteral.string(sb, FAIL);
+        sb.append(", 'gone': ");
+        PythonLiteral.string(sb, GONE);
         return sb.toString();
     }
 

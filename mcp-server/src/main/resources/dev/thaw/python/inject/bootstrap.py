@@ -8,6 +8,11 @@
 # - Run at most once, even when thaw armed several threads: the first thread to get here creates
 #   "claim" with O_EXCL; every other thread (and a delivery thaw took back, for which thaw created
 #   "claim" itself) stops at once.
+# - Run nothing unrecorded: thaw's server holds an fcntl lock on "alive" while it follows the
+#   injection, and the kernel drops it when the server dies. No lock held by another process means
+#   no server: stop without running (the claim taken, nothing else will run it either), and remove
+#   the directory (_THAW['gone'], compiled only then): no server is left to do it, and a sweep
+#   leaves an unclaimed directory of a live target alone, since an armed thread may still open it.
 # - Stay tiny: this runs on an application thread, and compiling it is most of its cost (every
 #   branch, call and name here is compiled on every injection). So there is one loader line (thaw
 #   picks it: marshal.loads or compile), and what reports a library that does not load is a string,
@@ -22,7 +27,18 @@ try:
     import posix as o
     d = _THAW['dir'] + '/'
     o.close(o.open(d + 'claim', o.O_WRONLY | o.O_CREAT | o.O_EXCL | o.O_CLOEXEC, 0o600))
-except BaseException:  # noqa: BLE001 - another thread (or thaw, taking it back) has it
+    f = o.open(d + 'alive', o.O_RDONLY | o.O_CLOEXEC)
+    try:
+        o.lockf(f, o.F_TEST, 0)  # returns when nobody else holds a lock: the server is gone
+    except OSError:
+        a = 1  # locked by the server: it is alive
+    else:
+        a = 0
+    o.close(f)
+    if not a:
+        exec(_THAW['gone'])
+    a = 1 / a  # ZeroDivisionError when the server is gone: run nothing
+except BaseException:  # noqa: BLE001 - another thread (or thaw, taking it back) has it, or no server
     pass
 else:
     try:

@@ -5,7 +5,8 @@
 #
 # Output capture: sys.stdout and sys.stderr are replaced, for the duration, by a proxy that sends
 # the writes of the script's own thread to the output file and every other thread's writes where
-# they always went. Threads the script starts itself are not captured (use `out` there).
+# they always went; the same for bytes written to sys.stdout.buffer / sys.stderr.buffer. Threads the
+# script starts itself are not captured (use `out` there), nor writes to file descriptor 1 or 2.
 import sys
 
 
@@ -228,24 +229,44 @@ def _capture(ident, sink, get_ident):
     sys.stdout meanwhile (then the program's choice stands).
     """
     installed = {}
-    for name in ('stdout', 'stderr'):
-        current = getattr(sys, name, None)
-        proxy = current if isinstance(getattr(current, '_thaw_sinks', None), dict) else _Stream(current, get_ident)
-        proxy._thaw_sinks[ident] = sink
-        if proxy is not current:
-            setattr(sys, name, proxy)
-        installed[name] = proxy
+    with _capture_lock():
+        for name in ('stdout', 'stderr'):
+            current = getattr(sys, name, None)
+            proxy = current if isinstance(getattr(current, '_thaw_sinks', None), dict) else _Stream(current, get_ident)
+            proxy._thaw_sinks[ident] = sink
+            if proxy is not current:
+                setattr(sys, name, proxy)
+            installed[name] = proxy
     return installed
 
 
 def _release(installed, ident):
-    for name, proxy in installed.items():
-        try:
-            proxy._thaw_sinks.pop(ident, None)
-            if not proxy._thaw_sinks and getattr(sys, name, None) is proxy:
-                setattr(sys, name, proxy._thaw_orig)
-        except BaseException:  # noqa: BLE001
-            pass
+    with _capture_lock():
+        for name, proxy in installed.items():
+            try:
+                proxy._thaw_sinks.pop(ident, None)
+                if not proxy._thaw_sinks and getattr(sys, name, None) is proxy:
+                    setattr(sys, name, proxy._thaw_orig)
+            except BaseException:  # noqa: BLE001
+                pass
+
+
+def _capture_lock():
+    """One lock for every thaw script in the process (two servers' scripts may start and end at the
+    same moment): installing or removing the proxy is a read-then-write of sys.stdout, and two at
+    once would lose one script's sink, sending its output to the application's stdout. Kept on sys:
+    this module is fresh for each injection. A real OS lock even under gevent (held for microseconds)."""
+    lock = sys.__dict__.get('_thaw_lock')
+    if lock is None:
+        alloc = (sys.modules.get('_thread') or __import__('_thread')).allocate_lock
+        monkey = sys.modules.get('gevent.monkey')
+        if monkey is not None:
+            try:
+                alloc = monkey.get_original('_thread', 'allocate_lock')
+            except Exception:
+                pass
+        lock = sys.__dict__.setdefault('_thaw_lock', alloc())
+    return lock
 
 
 class _Stream:
@@ -273,8 +294,43 @@ class _Stream:
         orig = self._thaw_orig
         return orig.flush() if orig is not None else None
 
+    @property
+    def buffer(self):
+        if getattr(self._thaw_orig, 'buffer', None) is None:
+            raise AttributeError('buffer')
+        return _Buffer(self)
+
     def __getattr__(self, name):
         return getattr(self._thaw_orig, name)
+
+
+class _Buffer:
+    """sys.stdout.buffer while the proxy is in place: bytes of a captured thread go to its sink."""
+
+    def __init__(self, stream):
+        self._thaw_stream = stream
+
+    def write(self, b):
+        st = self._thaw_stream
+        sink = st._thaw_sinks.get(st._thaw_ident())
+        if sink is not None:
+            data = bytes(b)
+            sink.write(data)
+            return len(data)
+        return st._thaw_orig.buffer.write(b)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        st = self._thaw_stream
+        if st._thaw_ident() in st._thaw_sinks:
+            return None
+        return st._thaw_orig.buffer.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._thaw_stream._thaw_orig.buffer, name)
 
 
 def _json(v):

@@ -249,6 +249,27 @@ class JvmProbeEngineTest {
         assertThat(r.output()).isEqualTo("true"); // main's context loader is the system loader
     }
 
+    @Order(9)
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aRequestWhoseServerIsGoneNeverRuns(int feature) throws Exception {
+        Target t = target(feature);
+        JvmTarget target = engine.identify(t.pid()).orElseThrow();
+        try (ProbeHarness.Run run = new ProbeHarness.Run(t.pid())) {
+            JvmProbeEngine.Prepared p = engine.prepare(target, run, "inj-gone", ProbeHarness.spec("out.println(\"ran\");"));
+            run.dropAlive(); // the server dies between writing the request and the agent picking it up
+            engine.deliver(target, run, p);
+            long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (!Files.exists(run.hostPath().resolve("claim")) && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(run.hostPath().resolve("claim")).as("the resident agent picked the request up").exists();
+            Thread.sleep(500);
+            assertThat(run.status()).as("and ran nothing").isEmpty();
+            assertThat(run.output()).isEmpty();
+        }
+    }
+
     @Order(100)
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {8, 11, 17, 21, 25})

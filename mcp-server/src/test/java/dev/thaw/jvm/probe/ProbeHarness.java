@@ -49,6 +49,17 @@ final class ProbeHarness {
             host = Path.of("/proc/" + pid + "/root/tmp").resolve(name);
             inRoot = "/tmp/" + name;
             Files.createDirectory(host, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // As the injection lifecycle does: the agent runs a request only while its server holds this lock.
+            alive = java.nio.channels.FileChannel.open(host.resolve("alive"), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            alive.lock();
+        }
+
+        private final java.nio.channels.FileChannel alive;
+
+        /** The server is gone: its lock is dropped, as the kernel does when a process dies. */
+        void dropAlive() throws IOException {
+            alive.close();
         }
 
         @Override
@@ -64,6 +75,21 @@ final class ProbeHarness {
         @Override
         public void writeFile(String file, byte[] content) throws IOException {
             Files.write(host.resolve(file), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+
+        @Override
+        public void rename(String from, String to) throws IOException {
+            Files.move(host.resolve(from), host.resolve(to), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void handOver() {
+            // created in place, for thaw's own user: nothing to hand over
+        }
+
+        @Override
+        public boolean exists(String file) {
+            return Files.exists(host.resolve(file), LinkOption.NOFOLLOW_LINKS);
         }
 
         @SuppressWarnings("unchecked")
@@ -101,6 +127,7 @@ final class ProbeHarness {
 
         @Override
         public void close() throws IOException {
+            alive.close();
             if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }

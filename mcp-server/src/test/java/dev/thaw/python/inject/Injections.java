@@ -74,7 +74,8 @@ final class Injections implements AutoCloseable {
         return Stream.of("tmp", "var/tmp", "dev/shm").map(root::resolve).filter(Files::isDirectory)
                 .flatMap(d -> {
                     try (Stream<Path> s = Files.list(d)) {
-                        return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("thaw-inj-")).toList().stream();
+                        return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("thaw-inj-") || n.startsWith(".thaw-new-"))
+                                .toList().stream();
                     } catch (IOException e) {
                         return Stream.empty();
                     }

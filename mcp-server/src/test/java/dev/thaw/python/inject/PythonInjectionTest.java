@@ -100,7 +100,7 @@ class PythonInjectionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
-    void aTargetOfAnotherUserGetsAPrivateDirectoryItOwns(String version) {
+    void aTargetOfAnotherUserGetsAPrivateDirectoryItOwnsWithThawsPayloadInside(String version) {
         TestPythons.require(version);
         List<String> asNobody = List.of("/usr/sbin/chroot", "--userspec=65534:65534", TestPythons.SID_ROOT.toString(),
                 "/usr/bin/python" + version, "-c", BUSY_TARGET);
@@ -118,8 +118,28 @@ class PythonInjectionTest {
             assertThat(r.state()).as(r.toString()).isEqualTo("completed");
             List<String> lines = r.output().lines().toList();
             assertThat(lines.get(0)).isEqualTo("65534 65534 65534 0o700");
-            assertThat(lines.subList(1, lines.size())).isNotEmpty().allMatch(l -> l.endsWith(" 65534 0o600"))
+            // The payload is thaw's (written before the directory was handed over, read-only to the
+            // target); the directory is the target's user's alone, so nobody else can read it.
+            assertThat(lines.subList(1, lines.size())).isNotEmpty().allMatch(l -> l.endsWith(" 0 0o644"))
                     .anyMatch(l -> l.startsWith("bootstrap.py")).anyMatch(l -> l.startsWith("lib."));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void bytesWrittenToTheStreamsBuffersAreCapturedToo(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, BUSY_TARGET)) {
+            InjectionResult r = injections.inject(t.pid(), """
+                    import sys
+                    sys.stdout.buffer.write(b'binary out\\n')
+                    sys.stdout.buffer.flush()
+                    sys.stderr.buffer.write(bytearray(b'binary err\\n'))
+                    sys.stdout.buffer.writelines([b'a', memoryview(b'b\\n')])
+                    print('text')
+                    """);
+            assertThat(r.state()).as(r.toString()).isEqualTo("completed");
+            assertThat(r.output()).isEqualTo("binary out\nbinary err\nab\ntext\n");
+            assertThat(t.drain()).as("nothing reached the application's stdout").noneMatch(l -> l.contains("binary"));
         }
     }
 
