@@ -128,7 +128,7 @@ public final class InjectCommand implements Callable<Integer> {
         return switch (r.state()) {
             case "completed" -> 0;
             case "failed" -> 1;
-            case "timed_out" -> 2;
+            case "timed_out", "undeliverable" -> 2;
             default -> 3;
         };
     }
