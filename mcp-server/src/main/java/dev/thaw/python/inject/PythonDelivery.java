@@ -110,6 +110,28 @@ final class PythonDelivery implements Delivery {
         }
     }
 
+    /**
+     * What {@link #start} would find about delivery now, without writing anything: null when a thread
+     * can pick a script up within {@code timeoutMs} (with {@code thread: "auto"}), else the report an
+     * injection would answer with. For {@code doctor}.
+     */
+    static PendingReport outlook(ProcFs proc, int pid, StackPeek stacks, long timeoutMs) {
+        try (Pep768Writer writer = Pep768Writer.open(proc, pid, null)) {
+            PythonDelivery d = new PythonDelivery(proc, pid, writer, null, ThreadChoice.AUTO, InjectionMode.THREAD, stacks);
+            List<ThreadPlanner.Candidate> all = d.census();
+            if (all.isEmpty() || !ThreadPlanner.undeliverable(ThreadChoice.AUTO, all, all, timeoutMs)
+                    || !d.staysStuck(all, timeoutMs)) {
+                return null;
+            }
+            List<ThreadPlanner.Candidate> again = d.census();
+            SignalNudges.Reading signals = d.signals();
+            if (again.stream().anyMatch(c -> c.thread().main()) && signals.harmless().isPresent()) {
+                return null; // a do-nothing signal handler can wake the main thread (the injection says which)
+            }
+            return d.undeliverableReport(again, again, signals, timeoutMs);
+        }
+    }
+
     private void arm(List<ThreadPlanner.Candidate> plan) {
         armed.addAll(writer.arm(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
     }
