@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -80,7 +86,8 @@ final class PythonDelivery implements Delivery {
                 plan = d.inspect(plan);
                 all = choice.kind() == ThreadChoice.Kind.AUTO ? plan : all;
             }
-            if (ThreadPlanner.undeliverable(choice, plan, all, timeoutMs) && d.staysStuck(plan, timeoutMs)) {
+            if (ThreadPlanner.undeliverable(choice, plan, all, timeoutMs)
+                    && d.staysStuck(choice.kind() == ThreadChoice.Kind.AUTO ? all : plan, timeoutMs)) {
                 List<ThreadPlanner.Candidate> everyone = choose ? all : d.census();
                 List<ThreadPlanner.Candidate> considered = choice.kind() == ThreadChoice.Kind.AUTO ? everyone : plan;
                 SignalNudges.Reading signals = d.signals();
@@ -147,10 +154,10 @@ final class PythonDelivery implements Delivery {
      * the script has run at all (its count of times on a CPU, {@code schedstat}, or else its context
      * switches, did not move) and the plan still says the same.
      */
-    private boolean staysStuck(List<ThreadPlanner.Candidate> plan, long timeoutMs) {
+    private boolean staysStuck(List<ThreadPlanner.Candidate> considered, long timeoutMs) {
         boolean auto = choice.kind() == ThreadChoice.Kind.AUTO;
-        java.util.Map<Long, String> before = runCounts(auto ? writer.threads() : plan.stream()
-                .map(ThreadPlanner.Candidate::thread).toList());
+        List<PyThread> watched = considered.stream().map(ThreadPlanner.Candidate::thread).toList();
+        Map<Long, String> before = runCounts(watched);
         for (int i = 0; i < RECHECKS; i++) {
             try {
                 Thread.sleep(RECHECK_MS);
@@ -158,12 +165,9 @@ final class PythonDelivery implements Delivery {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            List<ThreadPlanner.Candidate> again = auto ? census() : inspect(plan);
-            if (!ThreadPlanner.undeliverable(choice, again, again, timeoutMs)) {
-                return false;
-            }
-            java.util.Map<Long, String> now = runCounts(again.stream().map(ThreadPlanner.Candidate::thread).toList());
-            if (!now.equals(before)) {
+            // Threads that appeared meanwhile are in the census: the plan changes if one of them can run it.
+            List<ThreadPlanner.Candidate> again = auto ? census() : inspect(considered);
+            if (!ThreadPlanner.undeliverable(choice, again, again, timeoutMs) || !runCounts(watched).equals(before)) {
                 return false;
             }
         }
@@ -171,9 +175,9 @@ final class PythonDelivery implements Delivery {
     }
 
     /** Per thread: how many times it has been on a CPU ({@code schedstat}), else its context switches. */
-    private java.util.Map<Long, String> runCounts(List<PyThread> threads) {
+    private Map<Long, String> runCounts(List<PyThread> threads) {
         TaskIds ids = TaskIds.read(proc, pid);
-        java.util.Map<Long, String> out = new java.util.TreeMap<>();
+        Map<Long, String> out = new TreeMap<>();
         for (PyThread t : threads) {
             int host = ids.host(t.nativeTid());
             String count = "gone";
@@ -216,7 +220,7 @@ final class PythonDelivery implements Delivery {
                                               List<ThreadPlanner.Candidate> everyone, SignalNudges.Reading signals,
                                               long timeoutMs) {
         List<Long> tids = considered.stream().map(c -> c.thread().nativeTid()).toList();
-        java.util.Map<Long, List<String>> frames = framesWithin(tids, FRAMES_BUDGET_MS);
+        Map<Long, List<String>> frames = framesWithin(tids, FRAMES_BUDGET_MS);
         List<ArmedThread> threads = considered.stream().map(c -> armedThread(c, frames.getOrDefault(
                 c.thread().nativeTid(), List.of()))).toList();
         return PendingAdvice.undeliverable(pid, choice, timeoutMs, considered, everyone, threads, signals,
@@ -230,25 +234,25 @@ final class PythonDelivery implements Delivery {
      */
     private static final long FRAMES_BUDGET_MS = 400;
 
-    private java.util.Map<Long, List<String>> framesWithin(List<Long> tids, long budgetMs) {
-        java.util.concurrent.CompletableFuture<java.util.Map<Long, List<String>>> f = new java.util.concurrent.CompletableFuture<>();
+    private Map<Long, List<String>> framesWithin(List<Long> tids, long budgetMs) {
+        CompletableFuture<Map<Long, List<String>>> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
                 f.complete(stacks.topFrames(pid, tids, 5));
             } catch (RuntimeException e) {
-                f.complete(java.util.Map.of());
+                f.complete(Map.of());
             }
         }, "thaw-stack-peek");
         t.setDaemon(true);
         t.start();
         try {
-            return f.get(budgetMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return f.get(budgetMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
             LOG.debug("pid {}: stacks for the undeliverable report took over {} ms; left out", pid, budgetMs);
-            return java.util.Map.of();
+            return Map.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Map.of();
+            return Map.of();
         }
     }
 
@@ -334,7 +338,7 @@ final class PythonDelivery implements Delivery {
         }
         List<Long> tids = armedTids();
         List<ThreadPlanner.Candidate> mine = all.stream().filter(c -> tids.contains(c.thread().nativeTid())).toList();
-        java.util.Map<Long, List<String>> frames = stacks.topFrames(pid, tids, 5);
+        Map<Long, List<String>> frames = stacks.topFrames(pid, tids, 5);
         List<ArmedThread> threads = mine.stream().map(c -> armedThread(c, frames.getOrDefault(c.thread().nativeTid(),
                 List.of()))).toList();
         return PendingAdvice.report(pid, choice, mode, mine, all, threads, signals());
