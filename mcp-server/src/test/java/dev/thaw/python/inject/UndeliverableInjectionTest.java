@@ -70,6 +70,7 @@ class UndeliverableInjectionTest {
             InjectionResult r = injections.inject(t.pid(), MARKER_SCRIPT, Duration.ofSeconds(10));
             assertThat(r.state()).as(r.toString()).isEqualTo("undeliverable");
             assertThat(r.delivered()).isFalse();
+            System.out.println(version + ": undeliverable answered in " + r.elapsedMs() + " ms");
             assertThat(r.elapsedMs()).as("answered at once, not after the 10 s wait").isLessThan(1_000);
             assertThat(r.armedTids()).as("nothing armed").isEmpty();
             assertThat(r.pending().summary()).contains("Undeliverable", "(main)", "futex wait without timeout",
@@ -102,6 +103,7 @@ class UndeliverableInjectionTest {
             awaitAllSleeping(t.pid());
             InjectionResult r = injections.inject(t.pid(), MARKER_SCRIPT, Duration.ofSeconds(5));
             assertThat(r.state()).as(r.toString()).isEqualTo("undeliverable");
+            System.out.println(version + ": sleep past the wait, undeliverable answered in " + r.elapsedMs() + " ms");
             assertThat(r.elapsedMs()).isLessThan(1_000);
             assertThat(r.pending().summary()).contains("sleep ending in", "wakes after the 5 s wait");
             assertThat(String.join("\n", r.pending().advice())).contains("timeout_s above");
