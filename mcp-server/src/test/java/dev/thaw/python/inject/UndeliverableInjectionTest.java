@@ -184,6 +184,29 @@ class UndeliverableInjectionTest {
         }
     }
 
+    /** asyncio's signal handling: a do-nothing Python handler, the real work done by the loop through the wakeup fd. */
+    static final String ASYNCIO_SIGNALS = """
+            import asyncio, signal
+            async def main():
+                loop = asyncio.get_running_loop()
+                loop.add_signal_handler(signal.SIGUSR1, lambda: print('RELOADING', flush=True))
+                print('ready', flush=True)
+                await asyncio.Event().wait()
+            asyncio.run(main())
+            """;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void asyncioSignalHandlersAreNotMistakenForDoNothingOnes(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, ASYNCIO_SIGNALS)) {
+            awaitAllSleeping(t.pid());
+            InjectionResult r = injections.inject(t.pid(), MARKER_SCRIPT, Duration.ofSeconds(10));
+            assertThat(r.state()).as(r.toString()).isEqualTo("undeliverable");
+            String advice = String.join("\n", r.pending().advice());
+            assertThat(advice).contains("SIGUSR1", "set_wakeup_fd").doesNotContain("kill -");
+        }
+    }
+
     /** Waits until one thread sleeps in the kernel. */
     static void awaitSleeping(int pid, int tid) {
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
