@@ -11,6 +11,7 @@ import dev.thaw.process.PythonDetector;
 import dev.thaw.process.SnapshotService;
 import dev.thaw.process.Doctor;
 import dev.thaw.process.ProcessLister;
+import dev.thaw.process.PythonDeliveryOutlook;
 import dev.thaw.process.RuntimeDetectors;
 import dev.thaw.python.inject.PythonInjector;
 
@@ -34,7 +35,7 @@ public final class Services {
         RuntimeDetectors detectors = new RuntimeDetectors(
                 List.of(new PythonDetector(proc), new JvmDetector(jvmProbe, self)));
         this.lister = new ProcessLister(proc, detectors);
-        this.doctor = new Doctor(proc, lister, detectors);
+        this.doctor = new Doctor(proc, lister, detectors, new PythonDeliveryOutlook(proc));
         this.snapshots = new SnapshotService(proc, jvmProbe);
     }
 

@@ -37,8 +37,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Run a catalog diagnostic (--diagnostic, see `thaw diagnostics`), a Python script inside a live",
             "CPython 3.14/3.15 process, or a Java probe inside a HotSpot JVM, and print its output.",
-            "Same operation as the MCP tool inject_script. Exit status: 0 completed, 1 failed, 2 timed out,",
-            "3 the target exited (or the injection was cancelled)."})
+            "Same operation as the MCP tool inject_script. Exit status: 0 completed, 1 failed, 2 timed out",
+            "or undeliverable (no thread can run it within the timeout), 3 the target exited (or the injection",
+            "was cancelled)."})
 public final class InjectCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -128,7 +129,7 @@ public final class InjectCommand implements Callable<Integer> {
         return switch (r.state()) {
             case "completed" -> 0;
             case "failed" -> 1;
-            case "timed_out" -> 2;
+            case "timed_out", "undeliverable" -> 2;
             default -> 3;
         };
     }

@@ -27,6 +27,15 @@ public interface Delivery extends AutoCloseable {
     /** What the armed threads are waiting on, and what would help. */
     PendingReport pending();
 
+    /**
+     * Non-null when the runtime saw, before arming anything, that no thread can pick the payload up
+     * within the caller's wait: why (per thread) and what to do instead. Nothing is armed then; the
+     * service answers {@link InjectionState#UNDELIVERABLE} at once and removes the payload.
+     */
+    default PendingReport undeliverable() {
+        return null;
+    }
+
     /** Takes back every armed thread that has not picked the payload up; returns how many. */
     int disarm();
 

@@ -282,6 +282,16 @@ public final class InjectionService implements AutoCloseable {
                 inj.injector.writePayload(inj.target, inj.dir, inj.id, inj.request);
                 inj.dir.handOver(); // all thaw writes before delivery is written: now the target's user gets it
                 inj.delivery = inj.injector.deliver(inj.target, inj.dir, inj.request);
+                PendingReport never = inj.delivery.undeliverable();
+                if (never != null) {
+                    // Nothing was armed; thaw takes the run-once guard too, so the payload could not run
+                    // even if something had, and end() removes it.
+                    inj.dir.claim();
+                    inj.pending = never;
+                    end(inj, InjectionState.UNDELIVERABLE, "no thread can reach a safe point within "
+                            + seconds(inj.request.timeout()) + "; nothing was armed and the script was removed");
+                    return;
+                }
                 inj.armedTids = inj.delivery.armedTids();
                 inj.notes.addAll(inj.delivery.notes());
                 inj.armedNanos = System.nanoTime();

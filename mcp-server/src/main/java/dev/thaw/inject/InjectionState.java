@@ -11,6 +11,7 @@ import java.util.Locale;
  *    │          │           └─────► timed_out ─► completed | failed | target_exited  (it finished late)
  *    ├──────────┴─────────────────► timed_out  (never delivered: taken back, it will not run)
  *    ├──────────────────────────── ► cancelled  (not approved, or the server shut down first)
+ *    ├──────────────────────────── ► undeliverable  (no thread can run it within the wait: never armed)
  *    └── any non-final state ─────► target_exited
  * </pre>
  */
@@ -30,7 +31,13 @@ public enum InjectionState {
     /** The target process ended before the script did. */
     TARGET_EXITED,
     /** Not approved, or the server shut down before delivery; nothing ran. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * Answered at once: what the target's threads are doing shows that none can reach a safe point
+     * within the caller's wait (blocked without a timeout, or sleeping past it). Nothing was armed
+     * and the payload was removed: it can never run later.
+     */
+    UNDELIVERABLE;
 
     /** The lower-case name used on the wire, in logs and in status files. */
     public String wire() {
@@ -43,7 +50,7 @@ public enum InjectionState {
 
     /** Nothing more will happen: the result is final. {@link #TIMED_OUT} is not final: a late finish is still recorded. */
     public boolean isFinal() {
-        return this == COMPLETED || this == FAILED || this == TARGET_EXITED || this == CANCELLED;
+        return this == COMPLETED || this == FAILED || this == TARGET_EXITED || this == CANCELLED || this == UNDELIVERABLE;
     }
 
     /** The script has started (or ended) in the target: delivery is over. */

@@ -2,6 +2,7 @@ package dev.thaw.mcp;
 
 import dev.thaw.session.ApprovalDecision;
 import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.approval.ApprovalWindows;
 import dev.thaw.session.approval.Approver;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -24,6 +25,9 @@ public final class ElicitationApprover implements Approver {
     private static final Logger LOG = LoggerFactory.getLogger(ElicitationApprover.class);
 
     static final String FIELD = "confirm";
+    /** How long the approval lasts for this process: this once, or custom scripts for N minutes. */
+    static final String ALLOW = "allow";
+    static final String ONCE = "this once";
 
     private final McpSyncServerExchange exchange;
     private final Duration timeout;
@@ -47,14 +51,27 @@ public final class ElicitationApprover implements Approver {
 
     @Override
     public Answer ask(InjectionRequest request, String message) {
+        String pid = request.target() == null ? "?" : Integer.toString(request.target().pid());
+        List<String> choices = new java.util.ArrayList<>(List.of(ONCE));
+        for (int m : ApprovalWindows.MINUTES) {
+            choices.add(windowChoice(m));
+        }
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put(FIELD, Map.of(
+                "type", "boolean",
+                "title", "Run it",
+                "description", "Tick to run this " + request.describe() + " (sha256 "
+                        + request.sha256().substring(0, 12) + "…) in pid " + pid));
+        properties.put(ALLOW, Map.of(
+                "type", "string",
+                "title", "Allow",
+                "description", "Run only this script, or also allow custom scripts for pid " + pid + " without asking "
+                        + "for a while (each is still recorded in the session log)",
+                "enum", choices,
+                "default", ONCE));
         Map<String, Object> schema = Map.of(
                 "type", "object",
-                "properties", Map.of(FIELD, Map.of(
-                        "type", "boolean",
-                        "title", "Run it",
-                        "description", "Tick to run this " + request.describe() + " (sha256 "
-                                + request.sha256().substring(0, 12) + "…) in pid "
-                                + (request.target() == null ? "?" : request.target().pid()))),
+                "properties", properties,
                 "required", List.of(FIELD));
         long t0 = System.nanoTime();
         try {
@@ -66,7 +83,8 @@ public final class ElicitationApprover implements Approver {
             }
             return switch (r.action()) {
                 case ACCEPT -> r.content() != null && Boolean.TRUE.equals(r.content().get(FIELD))
-                        ? new Answer(true, ApprovalDecision.HOW_USER_ACCEPTED, "confirmed in " + who, waited)
+                        ? new Answer(true, ApprovalDecision.HOW_USER_ACCEPTED, "confirmed in " + who, waited,
+                                window(r.content().get(ALLOW)))
                         : new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "accepted in " + who
                                 + " without ticking '" + FIELD + "'", waited);
                 case DECLINE -> new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "declined in " + who, waited);
@@ -80,6 +98,20 @@ public final class ElicitationApprover implements Approver {
             LOG.warn("elicitation failed", e);
             return new Answer(false, ApprovalDecision.HOW_ASK_FAILED, rootMessage(e), waited);
         }
+    }
+
+    static String windowChoice(int minutes) {
+        return "custom scripts for this process for " + minutes + " min";
+    }
+
+    /** The window a person chose, or null for "this once" (or anything not offered). */
+    static Duration window(Object choice) {
+        for (int m : ApprovalWindows.MINUTES) {
+            if (windowChoice(m).equals(choice)) {
+                return Duration.ofMinutes(m);
+            }
+        }
+        return null;
     }
 
     @Override

@@ -26,11 +26,18 @@ public final class Doctor {
     private final ProcFs proc;
     private final ProcessLister lister;
     private final RuntimeDetectors detectors;
+    private final DeliveryOutlook delivery;
 
     public Doctor(ProcFs proc, ProcessLister lister, RuntimeDetectors detectors) {
+        this(proc, lister, detectors, DeliveryOutlook.NONE);
+    }
+
+    /** @param delivery whether an injection permitted now would also be delivered (the same plan inject_script makes) */
+    public Doctor(ProcFs proc, ProcessLister lister, RuntimeDetectors detectors, DeliveryOutlook delivery) {
         this.proc = proc;
         this.lister = lister;
         this.detectors = detectors;
+        this.delivery = delivery;
     }
 
     public DoctorReport environmentOnly() {
@@ -73,6 +80,7 @@ public final class Doctor {
 
         boolean canSnapshot = false;
         boolean canInject = false;
+        boolean undeliverable = false;
         String runtimeLine = "No Python 3.14+ or JVM runtime found in process " + pid + ".";
         Optional<RuntimeDetectors.Match> match = Optional.empty();
         try {
@@ -92,12 +100,34 @@ public final class Doctor {
             canSnapshot = rc.canSnapshot();
             canInject = rc.canInject();
             runtimeLine = null;
+            if (canInject) {
+                Check now = deliveryCheck(pid, match.get().detection().runtime());
+                if (now != null) {
+                    target.add(now);
+                    undeliverable = now.failed();
+                }
+            }
         }
         if (runtimeLine != null && target.stream().noneMatch(c -> c.id().equals("memory_access"))) {
             target.add(Check.fail("runtime", runtimeLine.substring(0, runtimeLine.length() - 1),
                     "thaw works with CPython 3.14/3.15 and HotSpot JVMs; pick one from list_processes."));
         }
-        return new DoctorReport(env, info, target, canSnapshot, canInject, verdict(pid, canSnapshot, canInject, target));
+        return new DoctorReport(env, info, target, canSnapshot, canInject && !undeliverable,
+                undeliverable && canSnapshot ? "Process " + pid + ": snapshot works; injection is permitted but cannot be "
+                        + "delivered now: no thread can reach a safe point (see injection_delivery). Use snapshot."
+                        : verdict(pid, canSnapshot, canInject, target));
+    }
+
+    /** The runtime's delivery outlook; never fails the whole doctor run. */
+    private Check deliveryCheck(int pid, RuntimeInfo runtime) {
+        try {
+            return delivery.check(pid, runtime);
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return Check.warn("injection_delivery", "could not tell whether a script would be delivered now: "
+                    + e.getMessage(), "inject_script answers at once when no thread can run it");
+        }
     }
 
     private static String verdict(int pid, boolean canSnapshot, boolean canInject, List<Check> checks) {

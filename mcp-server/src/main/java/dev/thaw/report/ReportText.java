@@ -110,6 +110,7 @@ final class ReportText {
             case "catalog_entry" -> "vetted catalog entry, no confirmation needed";
             case "denied_by_policy" -> "custom scripts refused by policy";
             case "user_accepted" -> "the user confirmed";
+            case "user_allowed_window" -> "allowed by the user's earlier time-limited approval for this process";
             case "user_declined" -> "the user declined";
             case "user_cancelled" -> "the user cancelled";
             case "no_way_to_ask" -> "nobody could be asked";

@@ -21,6 +21,8 @@ public record ApprovalDecision(String injectionId, boolean approved, String how,
     /** {@code --approve deny-custom}: custom scripts never run. */
     public static final String HOW_DENIED_BY_POLICY = "denied_by_policy";
     public static final String HOW_USER_ACCEPTED = "user_accepted";
+    /** Approved without asking: the user allowed custom scripts for this process for a while (the detail says until when). */
+    public static final String HOW_USER_WINDOW = "user_allowed_window";
     public static final String HOW_USER_DECLINED = "user_declined";
     public static final String HOW_USER_CANCELLED = "user_cancelled";
     /** The client cannot ask anybody (no elicitation, no terminal): refused. */

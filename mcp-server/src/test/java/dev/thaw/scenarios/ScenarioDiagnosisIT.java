@@ -89,8 +89,8 @@ class ScenarioDiagnosisIT {
                 Map<String, Object> s = ToolResults.structured(d);
                 if (step.undelivered()) {
                     // Nothing in the process can run Python: thaw must say so and why, not hang.
-                    assertThat(s).as(ToolResults.text(d)).containsEntry("state", "timed_out").containsEntry("delivered", false);
-                    assertThat(ToolResults.text(d)).contains("Not delivered", "will not reach a safe point");
+                    assertThat(s).as(ToolResults.text(d)).containsEntry("state", "undeliverable").containsEntry("delivered", false);
+                    assertThat(ToolResults.text(d)).contains("Undeliverable", "waits until another thread or process acts");
                 } else {
                     assertThat(s).as(ToolResults.text(d)).containsEntry("state", "completed");
                 }

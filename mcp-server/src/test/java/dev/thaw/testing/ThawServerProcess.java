@@ -65,6 +65,7 @@ public final class ThawServerProcess implements AutoCloseable {
      */
     public static final class Builder {
         private final List<String> args = new ArrayList<>();
+        private final List<String> properties = new ArrayList<>();
         private Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
         private Consumer<McpSchema.LoggingMessageNotification> logging;
         private boolean testExtensions;
@@ -110,6 +111,12 @@ public final class ThawServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** A system property for the server JVM, e.g. {@code thaw.approvalWindowMinuteMs=1000}. */
+        public Builder systemProperty(String name, String value) {
+            this.properties.add("-D" + name + "=" + value);
+            return this;
+        }
+
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
             return this;
@@ -120,6 +127,7 @@ public final class ThawServerProcess implements AutoCloseable {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String marker = "-Dthaw.it.server=" + UUID.randomUUID();
             List<String> cmd = new ArrayList<>(List.of(marker));
+            cmd.addAll(properties);
             if (testExtensions) {
                 String testClasses = System.getProperty("thaw.testClasses");
                 if (testClasses == null) {

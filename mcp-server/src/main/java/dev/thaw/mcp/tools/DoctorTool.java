@@ -26,7 +26,8 @@ public final class DoctorTool implements ThawTool {
                 "Check whether thaw can work: the environment (Yama ptrace scope, CAP_SYS_PTRACE, uid) and, "
                         + "for a pid, every condition that decides whether snapshot and injection can work (same user, "
                         + "dumpable, CPython version supported, remote debugging enabled in the interpreter, JVM attach "
-                        + "mechanism). Each check is pass/fail with the exact fix. Call it when another tool refuses.");
+                        + "mechanism; for Python, whether a script would be delivered now: some thread can reach a safe "
+                        + "point). Each check is pass/fail with the exact fix. Call it when another tool refuses.");
     }
 
     @Override

@@ -12,9 +12,27 @@ import dev.thaw.proc.TaskState;
  * @param waitKind    how soon it wakes by itself
  * @param wakesInMs   for {@link WaitKind#BOUNDED}, the longest it can take when readable; else null
  * @param waitDetail  e.g. "futex wait without timeout", "clock_nanosleep up to 10 ms"
+ * @param exactBound  {@code wakesInMs} is the time left to an absolute deadline (CPython's own sleeps
+ *                    and timed lock waits use one), not only an upper bound: a relative timeout tells
+ *                    how long the wait was given, not how long ago it started
  */
 record KernelThread(long tid, String name, char state, String syscall, WaitKind waitKind, Long wakesInMs,
-                    String waitDetail) {
+                    String waitDetail, boolean exactBound) {
+
+    KernelThread(long tid, String name, char state, String syscall, WaitKind waitKind, Long wakesInMs,
+                 String waitDetail) {
+        this(tid, name, state, syscall, waitKind, wakesInMs, waitDetail, false);
+    }
+
+    /**
+     * Whether the kernel's view proves that this thread cannot reach a safe point by itself within
+     * {@code ms}: blocked without a bound, or in a wait whose absolute deadline lies beyond it.
+     * Everything else (running, unknown, a relative bound) may, so it is not ruled out.
+     */
+    boolean cannotWakeWithin(long ms) {
+        return waitKind == WaitKind.UNBOUNDED
+                || (waitKind == WaitKind.BOUNDED && exactBound && wakesInMs != null && wakesInMs > ms);
+    }
 
     String kernelState() {
         return TaskState.stateName(state);

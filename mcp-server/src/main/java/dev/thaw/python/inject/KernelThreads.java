@@ -108,7 +108,7 @@ final class KernelThreads {
                     }
                     boolean absolute = cmd != FUTEX_WAIT;
                     Long ms = timespecMs(a[3], absolute, (op & FUTEX_CLOCK_REALTIME) != 0);
-                    return bounded(tid, name, state, call, ms, "futex wait with a timeout");
+                    return bounded(tid, name, state, call, ms, "futex wait with a timeout", absolute);
                 }
                 return new KernelThread(tid, name, state, call, WaitKind.UNKNOWN, null, "futex operation " + cmd);
             }
@@ -117,7 +117,7 @@ final class KernelThreads {
             }
             case "clock_nanosleep" -> {
                 boolean abs = (a[1] & TIMER_ABSTIME) != 0;
-                return bounded(tid, name, state, call, timespecMs(a[2], abs, a[0] == CLOCK_REALTIME), "sleep");
+                return bounded(tid, name, state, call, timespecMs(a[2], abs, a[0] == CLOCK_REALTIME), "sleep", abs);
             }
             case "poll" -> {
                 return msTimeout(tid, name, state, call, (int) a[2]);
@@ -188,8 +188,14 @@ final class KernelThreads {
     }
 
     private static KernelThread bounded(long tid, String name, char state, String call, Long ms, String what) {
-        String detail = ms == null ? what + " with a timeout" : what + " up to " + ms + " ms";
-        return new KernelThread(tid, name, state, call, WaitKind.BOUNDED, ms, detail);
+        return bounded(tid, name, state, call, ms, what, false);
+    }
+
+    /** @param exact the bound is the time left to an absolute deadline, not the length the wait was given */
+    private static KernelThread bounded(long tid, String name, char state, String call, Long ms, String what,
+                                        boolean exact) {
+        String detail = ms == null ? what + " with a timeout" : what + (exact ? " ending in " : " up to ") + ms + " ms";
+        return new KernelThread(tid, name, state, call, WaitKind.BOUNDED, ms, detail, exact && ms != null);
     }
 
     /**

@@ -13,15 +13,12 @@ import java.util.stream.Collectors;
 /** Words for a delivery that has not happened yet: what the armed threads wait on, and what would help. */
 final class PendingAdvice {
 
-    /** Signals a program may catch whose delivery is worth suggesting: not SIGINT (KeyboardInterrupt), not crash signals. */
-    private static final Map<Integer, String> NUDGES = Map.of(1, "SIGHUP", 10, "SIGUSR1", 12, "SIGUSR2",
-            14, "SIGALRM", 28, "SIGWINCH", 23, "SIGURG");
-
     private PendingAdvice() {
     }
 
     static PendingReport report(int pid, ThreadChoice choice, InjectionMode mode, List<ThreadPlanner.Candidate> armed,
-                                List<ThreadPlanner.Candidate> all, List<ArmedThread> threads, long caughtSignals) {
+                                List<ThreadPlanner.Candidate> all, List<ArmedThread> threads,
+                                SignalNudges.Reading signals) {
         List<String> advice = new ArrayList<>();
         String summary;
         if (armed.isEmpty()) {
@@ -55,15 +52,15 @@ final class PendingAdvice {
                         .map(c -> c.thread().nativeTid() + (c.thread().main() ? " (main)" : ""))
                         .collect(Collectors.joining(", ")) + ", which run or wake by themselves.");
             }
-            String nudges = NUDGES.entrySet().stream().filter(e -> (caughtSignals & (1L << (e.getKey() - 1))) != 0)
-                    .map(Map.Entry::getValue).sorted().collect(Collectors.joining(", "));
-            if (!nudges.isEmpty()) {
-                advice.add("The program catches " + nudges + ": sending one (kill -" + nudges.split(", ")[0]
-                        .replace("SIG", "") + " " + pid + ") makes the thread that runs its handler reach a safe "
-                        + "point. Only do this if you know the handler is harmless; thaw never sends signals.");
+            boolean mainArmed = armed.stream().anyMatch(c -> c.thread().main());
+            var harmless = signals.harmless();
+            if (mainArmed && harmless.isPresent()) {
+                advice.add(SignalNudges.propose(harmless.get(), pid));
+            } else if (harmless.isPresent()) {
+                advice.add("A signal would wake only the main thread (Python runs signal handlers there), which is "
+                        + "not armed; thaw never sends signals.");
             } else {
-                advice.add("The program catches no signal that could be used as a harmless nudge (SIGINT would "
-                        + "raise KeyboardInterrupt); thaw never sends signals.");
+                advice.add(SignalNudges.noneProposed(signals));
             }
             advice.add("snapshot shows every thread's stack: what the armed threads wait for, and who holds it.");
         }
@@ -72,6 +69,66 @@ final class PendingAdvice {
                     + "thread that can run it.");
         }
         return new PendingReport(summary, threads, advice);
+    }
+
+    /**
+     * Why nothing can pick the script up within {@code timeoutMs} (one reason per thread), and what to do
+     * instead. Nothing was armed.
+     *
+     * @param considered the threads that could have run it (every Python thread for auto, else the chosen one)
+     * @param related    e.g. "parent 41 (gunicorn)", for the advice; may be empty
+     */
+    static PendingReport undeliverable(int pid, ThreadChoice choice, long timeoutMs,
+                                       List<ThreadPlanner.Candidate> considered, List<ThreadPlanner.Candidate> all,
+                                       List<ArmedThread> threads, SignalNudges.Reading signals, List<String> related) {
+        Map<Long, List<String>> frames = threads.stream().collect(Collectors.toMap(ArmedThread::tid, ArmedThread::frames,
+                (a, b) -> a));
+        String reasons = considered.stream().map(c -> reason(c, frames.getOrDefault(c.thread().nativeTid(), List.of()),
+                timeoutMs)).collect(Collectors.joining("; "));
+        String summary = "Undeliverable: no thread of process " + pid + " can reach a safe point within "
+                + seconds(timeoutMs) + ", so the script could not run. " + reasons + ".";
+        List<String> advice = new ArrayList<>();
+        advice.add("Nothing was armed and the script was removed: it will never run, even when these threads wake.");
+        advice.add("Look without a thread instead: snapshot (CLI: thaw stacks " + pid + ") reads every thread's stack, "
+                + "locals and what each waits on from memory, and leads with its findings; a hang like this (threads "
+                + "waiting on each other) is usually explained there. The Python catalog diagnostics run inside the "
+                + "target too, so they cannot run either.");
+        long sleeper = considered.stream().filter(c -> c.kernel().waitKind() == WaitKind.BOUNDED
+                        && c.kernel().wakesInMs() != null).mapToLong(c -> c.kernel().wakesInMs()).min().orElse(-1);
+        if (sleeper >= 0) {
+            advice.add("A thread wakes by itself in about " + seconds(sleeper) + ": inject with timeout_s above "
+                    + (long) Math.ceil((sleeper + 1_000) / 1000.0) + " to wait for it (the maximum is 3600).");
+        }
+        if (choice.kind() != ThreadChoice.Kind.AUTO) {
+            List<ThreadPlanner.Candidate> others = all.stream().filter(c -> !c.kernel().cannotWakeWithin(timeoutMs)
+                    && considered.stream().noneMatch(x -> x.thread().equals(c.thread()))).toList();
+            if (!others.isEmpty()) {
+                advice.add(0, "thread \"auto\" would use " + others.stream().limit(5)
+                        .map(c -> c.thread().nativeTid() + (c.thread().main() ? " (main)" : ""))
+                        .collect(Collectors.joining(", ")) + ", which run or wake by themselves.");
+            }
+        }
+        advice.add(SignalNudges.noneProposed(signals));
+        if (!related.isEmpty()) {
+            advice.add("Related processes: " + String.join(", ", related) + ". If these threads wait for one of them "
+                    + "(a pipe, a socket, a child), look at it with snapshot.");
+        }
+        return new PendingReport(summary, threads, advice);
+    }
+
+    private static String reason(ThreadPlanner.Candidate c, List<String> frames, long timeoutMs) {
+        KernelThread k = c.kernel();
+        String why = k.waitKind() == WaitKind.UNBOUNDED ? "it waits until another thread or process acts"
+                : "it wakes after the " + seconds(timeoutMs) + " wait";
+        return "thread " + c.thread().nativeTid() + (c.thread().main() ? " (main)" : "")
+                + (k.name().isEmpty() ? "" : " \"" + k.name() + "\"")
+                + (frames.isEmpty() ? "" : " at " + frames.get(0))
+                + " is in " + k.waitDetail() + ": " + why;
+    }
+
+    private static String seconds(long ms) {
+        return ms < 10_000 ? (ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000.0 + " s")
+                : ms < 7_200_000 ? Math.round(ms / 1000.0) + " s" : Math.round(ms / 3_600_000.0) + " h";
     }
 
     private static String describe(ThreadPlanner.Candidate c, List<String> frames) {

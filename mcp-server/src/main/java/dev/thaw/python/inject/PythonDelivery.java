@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +42,8 @@ final class PythonDelivery implements Delivery {
     private final StackPeek stacks;
     private final List<PyThread> armed = new ArrayList<>();
     private String description;
+    /** Set when the plan showed that nothing can run the payload within the caller's wait; nothing is armed then. */
+    private PendingReport undeliverable;
 
     private PythonDelivery(ProcFs proc, int pid, Pep768Writer writer, String path, ThreadChoice choice,
                            InjectionMode mode, StackPeek stacks) {
@@ -50,7 +58,8 @@ final class PythonDelivery implements Delivery {
 
     /** Opens the target, picks the threads and arms them. */
     static PythonDelivery start(ProcFs proc, int pid, Pep768Writer.Location hint, String bootstrapPath,
-                                ThreadChoice choice, InjectionMode mode, StackPeek stacks, String expectedVersion) {
+                                ThreadChoice choice, InjectionMode mode, StackPeek stacks, String expectedVersion,
+                                long timeoutMs) {
         Pep768Writer writer = Pep768Writer.open(proc, pid, hint);
         String path = bootstrapPath;
         try {
@@ -70,8 +79,27 @@ final class PythonDelivery implements Delivery {
             // TID, or a single thread it would only cost /proc reads on the way to arming.
             List<PyThread> listed = writer.threads();
             boolean choose = choice.kind() == ThreadChoice.Kind.AUTO && listed.size() > 1;
-            List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode,
-                    choose ? d.census() : listed.stream().map(PythonDelivery::unread).toList());
+            List<ThreadPlanner.Candidate> all = choose ? d.census() : listed.stream().map(PythonDelivery::unread).toList();
+            List<ThreadPlanner.Candidate> plan = ThreadPlanner.plan(pid, choice, mode, all);
+            if (!choose) {
+                // One thread to arm: its kernel state (one /proc read or three) tells whether it can run the script at all.
+                plan = d.inspect(plan);
+                all = choice.kind() == ThreadChoice.Kind.AUTO ? plan : all;
+            }
+            if (ThreadPlanner.undeliverable(choice, plan, all, timeoutMs)
+                    && d.staysStuck(choice.kind() == ThreadChoice.Kind.AUTO ? all : plan, timeoutMs)) {
+                List<ThreadPlanner.Candidate> everyone = choose ? all : d.census();
+                List<ThreadPlanner.Candidate> considered = choice.kind() == ThreadChoice.Kind.AUTO ? everyone : plan;
+                SignalNudges.Reading signals = d.signals();
+                boolean mainConsidered = considered.stream().anyMatch(c -> c.thread().main());
+                if (!(mainConsidered && signals.harmless().isPresent())) {
+                    d.undeliverable = d.undeliverableReport(considered, everyone, signals, timeoutMs);
+                    d.description = "nothing armed: no thread can reach a safe point within " + timeoutMs + " ms";
+                    return d;
+                }
+                // A signal whose handler does nothing can wake the main thread: arm and wait, the pending
+                // report proposes it.
+            }
             if (choose) {
                 d.arm(plan); // the census read /proc meanwhile: look at the list again before writing
             } else {
@@ -89,8 +117,148 @@ final class PythonDelivery implements Delivery {
         }
     }
 
+    /**
+     * What {@link #start} would find about delivery now, without writing anything: null when a thread
+     * can pick a script up within {@code timeoutMs} (with {@code thread: "auto"}), else the report an
+     * injection would answer with. For {@code doctor}.
+     */
+    static PendingReport outlook(ProcFs proc, int pid, StackPeek stacks, long timeoutMs) {
+        try (Pep768Writer writer = Pep768Writer.open(proc, pid, null)) {
+            PythonDelivery d = new PythonDelivery(proc, pid, writer, null, ThreadChoice.AUTO, InjectionMode.THREAD, stacks);
+            List<ThreadPlanner.Candidate> all = d.census();
+            if (all.isEmpty() || !ThreadPlanner.undeliverable(ThreadChoice.AUTO, all, all, timeoutMs)
+                    || !d.staysStuck(all, timeoutMs)) {
+                return null;
+            }
+            List<ThreadPlanner.Candidate> again = d.census();
+            SignalNudges.Reading signals = d.signals();
+            if (again.stream().anyMatch(c -> c.thread().main()) && signals.harmless().isPresent()) {
+                return null; // a do-nothing signal handler can wake the main thread (the injection says which)
+            }
+            return d.undeliverableReport(again, again, signals, timeoutMs);
+        }
+    }
+
     private void arm(List<ThreadPlanner.Candidate> plan) {
         armed.addAll(writer.arm(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
+    }
+
+    /** How often, and how far apart, a verdict of "undeliverable" is checked again before it is given. */
+    private static final int RECHECKS = 2;
+    private static final long RECHECK_MS = 40;
+
+    /**
+     * One look at the kernel cannot tell a deadlocked thread from one that waits a microsecond for a
+     * mutex (the GIL's own, say): both are "futex wait without timeout". So the verdict stands only
+     * if, over {@value #RECHECKS} more looks {@value #RECHECK_MS} ms apart, no thread that could run
+     * the script has run at all (its count of times on a CPU, {@code schedstat}, or else its context
+     * switches, did not move) and the plan still says the same.
+     */
+    private boolean staysStuck(List<ThreadPlanner.Candidate> considered, long timeoutMs) {
+        boolean auto = choice.kind() == ThreadChoice.Kind.AUTO;
+        List<PyThread> watched = considered.stream().map(ThreadPlanner.Candidate::thread).toList();
+        Map<Long, String> before = runCounts(watched);
+        for (int i = 0; i < RECHECKS; i++) {
+            try {
+                Thread.sleep(RECHECK_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            // Threads that appeared meanwhile are in the census: the plan changes if one of them can run it.
+            List<ThreadPlanner.Candidate> again = auto ? census() : inspect(considered);
+            if (!ThreadPlanner.undeliverable(choice, again, again, timeoutMs) || !runCounts(watched).equals(before)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per thread: how many times it has been on a CPU ({@code schedstat}), else its context switches. */
+    private Map<Long, String> runCounts(List<PyThread> threads) {
+        TaskIds ids = TaskIds.read(proc, pid);
+        Map<Long, String> out = new TreeMap<>();
+        for (PyThread t : threads) {
+            int host = ids.host(t.nativeTid());
+            String count = "gone";
+            if (host >= 0) {
+                try {
+                    String[] f = proc.readString(pid, "task/" + host + "/schedstat").trim().split(" ");
+                    count = f.length >= 3 ? f[2] : String.join(" ", f);
+                } catch (RuntimeException e) {
+                    try {
+                        count = proc.readString(pid, "task/" + host + "/status").lines()
+                                .filter(l -> l.contains("ctxt_switches")).collect(Collectors.joining(" "));
+                    } catch (RuntimeException e2) {
+                        count = "unreadable";
+                    }
+                }
+            }
+            out.put(t.nativeTid(), count);
+        }
+        return out;
+    }
+
+    /** The planned threads with their kernel state read (they were listed without it). */
+    private List<ThreadPlanner.Candidate> inspect(List<ThreadPlanner.Candidate> plan) {
+        KernelThreads kernel = new KernelThreads(proc, pid, writer.memory());
+        TaskIds ids = TaskIds.read(proc, pid);
+        List<ThreadPlanner.Candidate> out = new ArrayList<>();
+        for (ThreadPlanner.Candidate c : plan) {
+            int host = ids.host(c.thread().nativeTid());
+            try {
+                out.add(host < 0 ? c : new ThreadPlanner.Candidate(c.thread(),
+                        kernel.read(c.thread().nativeTid(), host, proc.taskStat(pid, host)), c.ageMs()));
+            } catch (RuntimeException e) {
+                out.add(c); // exited meanwhile: arming finds that out
+            }
+        }
+        return out;
+    }
+
+    private PendingReport undeliverableReport(List<ThreadPlanner.Candidate> considered,
+                                              List<ThreadPlanner.Candidate> everyone, SignalNudges.Reading signals,
+                                              long timeoutMs) {
+        List<Long> tids = considered.stream().map(c -> c.thread().nativeTid()).toList();
+        Map<Long, List<String>> frames = framesWithin(tids, FRAMES_BUDGET_MS);
+        List<ArmedThread> threads = considered.stream().map(c -> armedThread(c, frames.getOrDefault(
+                c.thread().nativeTid(), List.of()))).toList();
+        return PendingAdvice.undeliverable(pid, choice, timeoutMs, considered, everyone, threads, signals,
+                RelatedProcesses.of(proc, pid));
+    }
+
+    /**
+     * The undeliverable answer must come at once; reading the stacks is the slow part of it when the
+     * stack reader has not run yet in this server (a cold start), so frames that take longer than this
+     * are left out (the kernel's view of each thread is there regardless).
+     */
+    private static final long FRAMES_BUDGET_MS = 400;
+
+    private Map<Long, List<String>> framesWithin(List<Long> tids, long budgetMs) {
+        CompletableFuture<Map<Long, List<String>>> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(stacks.topFrames(pid, tids, 5));
+            } catch (RuntimeException e) {
+                f.complete(Map.of());
+            }
+        }, "thaw-stack-peek");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return f.get(budgetMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.debug("pid {}: stacks for the undeliverable report took over {} ms; left out", pid, budgetMs);
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
+    @Override
+    public PendingReport undeliverable() {
+        return undeliverable;
     }
 
     /** A thread whose kernel state was not read (it is armed without a choice to make). */
@@ -170,7 +338,7 @@ final class PythonDelivery implements Delivery {
         }
         List<Long> tids = armedTids();
         List<ThreadPlanner.Candidate> mine = all.stream().filter(c -> tids.contains(c.thread().nativeTid())).toList();
-        java.util.Map<Long, List<String>> frames = stacks.topFrames(pid, tids, 5);
+        Map<Long, List<String>> frames = stacks.topFrames(pid, tids, 5);
         List<ArmedThread> threads = mine.stream().map(c -> armedThread(c, frames.getOrDefault(c.thread().nativeTid(),
                 List.of()))).toList();
         return PendingAdvice.report(pid, choice, mode, mine, all, threads, signals());
@@ -182,12 +350,12 @@ final class PythonDelivery implements Delivery {
                 k.wakesInMs(), frames);
     }
 
-    private long signals() {
+    /** The program's Python signal handlers, read from memory (for advice only; never sent). */
+    private SignalNudges.Reading signals() {
         try {
-            var st = proc.status(pid);
-            return st.sigCgt() & ~st.sigIgn();
+            return SignalNudges.read(writer.memory(), writer.location().offsets(), writer.location().runtime());
         } catch (RuntimeException e) {
-            return 0;
+            return SignalNudges.Reading.UNKNOWN;
         }
     }
 

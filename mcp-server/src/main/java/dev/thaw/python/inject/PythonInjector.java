@@ -144,7 +144,8 @@ public final class PythonInjector implements RuntimeInjector {
     public Delivery deliver(TargetIdentity target, InjectionDir dir, InjectionRequest request) {
         try {
             return PythonDelivery.start(proc, target.pid(), locations.get(target.key()), dir.inRoot(BOOTSTRAP),
-                    request.thread(), request.mode(), stacks, target.runtimeVersion());
+                    request.thread(), request.mode(), stacks, target.runtimeVersion(),
+                    request.timeout().toMillis());
         } catch (ThawException e) {
             if ("target_changed".equals(e.code())) {
                 forget(target);

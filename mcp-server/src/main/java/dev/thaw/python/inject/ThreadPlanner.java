@@ -22,8 +22,12 @@ import java.util.stream.Collectors;
  *       turns the others away, and thaw takes the rest back;</li>
  *   <li>in {@code inline} mode one thread only (the script runs on it, so which one matters): the
  *       main thread when eligible, else the soonest to wake;</li>
- *   <li>when every thread is blocked without a bound, all of them are armed (whichever wakes first
- *       runs it) and the delivery reports what they wait on;</li>
+ *   <li>when every thread is blocked without a bound, or sleeps past the caller's wait, nothing is
+ *       armed: the delivery is {@link #undeliverable} and the caller hears at once why, and what to
+ *       do instead;</li>
+ *   <li>when no thread is known to wake soon but some might (an unknown state, a relative timeout
+ *       that may end sooner), all of them are armed (whichever wakes first runs it) and the delivery
+ *       reports what they wait on;</li>
  *   <li>threads younger than {@link #SETTLED_MS} are left alone until they have settled (see there).</li>
  * </ul>
  */
@@ -97,6 +101,18 @@ final class ThreadPlanner {
                 return auto(mode, all);
             }
         }
+    }
+
+    /**
+     * Whether the kernel's view proves that no thread that could run the script reaches a safe point
+     * within {@code timeoutMs}: every one is blocked without a bound, or sleeps (waits) until an
+     * absolute deadline past it. For {@code auto} that is every Python thread (young ones included:
+     * a re-plan would add them); for {@code main} or a TID, the chosen one. A thread whose state is
+     * unknown, or whose bound is only an upper limit, might: such a plan is delivered as before.
+     */
+    static boolean undeliverable(ThreadChoice choice, List<Candidate> planned, List<Candidate> all, long timeoutMs) {
+        List<Candidate> considered = choice.kind() == ThreadChoice.Kind.AUTO ? all : planned;
+        return !considered.isEmpty() && considered.stream().allMatch(c -> c.kernel().cannotWakeWithin(timeoutMs));
     }
 
     /** Threads worth adding to an existing auto delivery (they woke up or appeared since). */

@@ -43,7 +43,8 @@ public final class ApprovalPrompt {
         }
         sb.append("SHA-256: ").append(r.sha256()).append('\n');
         String script = r.script();
-        sb.append("\nScript (").append(script.length()).append(" characters):\n");
+        sb.append("\n").append(ScriptEffects.summary(script, r.language())).append('\n');
+        sb.append("Script (").append(script.length()).append(" characters):\n");
         if (script.length() > MAX_SCRIPT_CHARS) {
             sb.append(script, 0, MAX_SCRIPT_CHARS)
                     .append("\n…[").append(script.length() - MAX_SCRIPT_CHARS)

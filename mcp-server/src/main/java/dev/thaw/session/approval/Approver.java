@@ -26,7 +26,13 @@ public interface Approver {
      * @param how      one of the {@code ApprovalDecision.HOW_*} constants
      * @param detail   one line for the log, or null
      * @param waitedMs how long the answer took
+     * @param allowFor when approved: the person also allowed custom scripts for this process for this long
+     *                 (null: this once)
      */
-    record Answer(boolean approved, String how, String detail, long waitedMs) {
+    record Answer(boolean approved, String how, String detail, long waitedMs, java.time.Duration allowFor) {
+
+        public Answer(boolean approved, String how, String detail, long waitedMs) {
+            this(approved, how, detail, waitedMs, null);
+        }
     }
 }

@@ -14,10 +14,16 @@ public final class InjectionGate {
 
     private final ApprovalPolicy policy;
     private final InjectionJournal journal;
+    private final ApprovalWindows windows;
 
     public InjectionGate(ApprovalPolicy policy, InjectionJournal journal) {
+        this(policy, journal, new ApprovalWindows());
+    }
+
+    InjectionGate(ApprovalPolicy policy, InjectionJournal journal, ApprovalWindows windows) {
         this.policy = policy;
         this.journal = journal;
+        this.windows = windows;
     }
 
     public ApprovalPolicy policy() {
@@ -61,12 +67,25 @@ public final class InjectionGate {
                 return new ApprovalDecision(id, false, ApprovalDecision.HOW_DENIED_BY_POLICY, p,
                         "custom scripts are refused under --approve " + p, null);
             default:
+                ApprovalWindows.Window w = windows.active(request.target());
+                if (w != null) {
+                    // The person allowed custom scripts for this process for a while: recorded as such, with the grant.
+                    return new ApprovalDecision(id, true, ApprovalDecision.HOW_USER_WINDOW, p, "custom scripts allowed for pid "
+                            + request.target().pid() + " until " + w.until() + " (granted with " + w.grantedBy() + "); "
+                            + ScriptEffects.summary(request.script(), request.language()), 0L);
+                }
                 String unavailable = approver.unavailableReason();
                 if (unavailable != null) {
                     return new ApprovalDecision(id, false, ApprovalDecision.HOW_NO_WAY_TO_ASK, p, unavailable, null);
                 }
                 Approver.Answer a = approver.ask(request, ApprovalPrompt.message(request, policy));
-                return new ApprovalDecision(id, a.approved(), a.how(), p, a.detail(), a.waitedMs());
+                String detail = a.detail();
+                if (a.approved() && a.allowFor() != null && !a.allowFor().isZero() && request.target() != null) {
+                    java.time.Instant until = windows.allow(request.target(), a.allowFor(), id);
+                    detail = (detail == null ? "" : detail + "; ") + "and allowed custom scripts for pid "
+                            + request.target().pid() + " for " + a.allowFor().toMinutes() + " min (until " + until + ")";
+                }
+                return new ApprovalDecision(id, a.approved(), a.how(), p, detail, a.waitedMs());
         }
     }
 

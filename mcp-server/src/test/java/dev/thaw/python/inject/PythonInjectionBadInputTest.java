@@ -161,7 +161,8 @@ class PythonInjectionBadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void aTargetThatExitsBeforeDeliveryIsReportedAsExited(String version) throws Exception {
-        String blocked = "import threading\nl = threading.Lock()\nl.acquire()\nprint('ready', flush=True)\nl.acquire()\n";
+        // Asleep for 10 s: it could pick the script up within the 20 s wait (a lock wait would be undeliverable at once).
+        String blocked = "import time\nprint('ready', flush=True)\ntime.sleep(10)\n";
         TestPythons.Target t = TestPythons.start(version, blocked);
         try (t) {
             new Thread(() -> {

@@ -72,6 +72,31 @@ class ThreadPlannerTest {
         assertThat(tids(ThreadPlanner.plan(1, ThreadChoice.AUTO, InjectionMode.INLINE, all))).containsExactly(1L);
     }
 
+    static ThreadPlanner.Candidate sleeping(long tid, boolean main, long ms, boolean exact) {
+        return new ThreadPlanner.Candidate(new PyThread(tid * 1000, tid, main, true),
+                new KernelThread(tid, "t" + tid, 'S', "clock_nanosleep", WaitKind.BOUNDED, ms, "sleep", exact));
+    }
+
+    @Test
+    void undeliverableOnlyWhenEveryCandidateProvablyCannotWakeWithinTheWait() {
+        var blocked = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.UNBOUNDED, null));
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.AUTO, blocked, blocked, 10_000)).isTrue();
+        var oneSleepsPastTheWait = List.of(c(1, true, WaitKind.UNBOUNDED, null), sleeping(2, false, 999_959_926L, true));
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.AUTO, oneSleepsPastTheWait, oneSleepsPastTheWait, 10_000)).isTrue();
+        var oneWakesInTime = List.of(c(1, true, WaitKind.UNBOUNDED, null), sleeping(2, false, 1_000L, true));
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.AUTO, oneWakesInTime, oneWakesInTime, 10_000)).isFalse();
+        var relativeBound = List.of(c(1, true, WaitKind.UNBOUNDED, null), sleeping(2, false, 60_000L, false));
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.AUTO, relativeBound, relativeBound, 10_000))
+                .as("a relative timeout is only an upper bound: it may end sooner").isFalse();
+        var unknown = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.UNKNOWN, null));
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.AUTO, unknown, unknown, 10_000)).isFalse();
+        var mainBlockedWorkerRuns = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.RUNNING, 0L));
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.MAIN, mainBlockedWorkerRuns.subList(0, 1),
+                mainBlockedWorkerRuns, 10_000)).as("main was chosen: only it counts").isTrue();
+        assertThat(ThreadPlanner.undeliverable(ThreadChoice.AUTO, mainBlockedWorkerRuns, mainBlockedWorkerRuns, 10_000))
+                .isFalse();
+    }
+
     @Test
     void additionsArmThreadsThatWokeUp() {
         var now = List.of(c(1, true, WaitKind.UNBOUNDED, null), c(2, false, WaitKind.RUNNING, 0L));

@@ -1,0 +1,73 @@
+package dev.thaw.python;
+
+import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.TestPythons;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Signal handlers read from a real target's memory, checked against its own signal.getsignal. */
+class SignalHandlersTest {
+
+    static final String TARGET = """
+            import signal, sys, threading
+            def restart(signum, frame):
+                print('restarting')
+                sys.exit(3)
+            def ignore_it(signum, frame):
+                '''Does nothing.'''
+                pass
+            class Worker:
+                def on_term(self, signum, frame):
+                    return None
+            signal.signal(signal.SIGHUP, restart)
+            signal.signal(signal.SIGUSR1, ignore_it)
+            signal.signal(signal.SIGTERM, Worker().on_term)
+            signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+            def name(h):
+                if h is None:
+                    return 'None'
+                if h in (signal.SIG_DFL, signal.SIG_IGN):
+                    return 'Handlers.' + signal.Handlers(h).name
+                if hasattr(h, '__func__'):
+                    h = h.__func__
+                return getattr(h, '__module__', None) + '.' + h.__qualname__ if hasattr(h, '__qualname__') else repr(h)
+            print(';'.join(f'{s}={name(signal.getsignal(s))}' for s in range(1, 32) if s not in (9, 19)), flush=True)
+            threading.Event().wait()
+            """;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void readsWhatSignalGetsignalAnswers(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, TARGET)) {
+            ProcFs proc = ProcFs.system();
+            try (Pep768Writer w = Pep768Writer.open(proc, t.pid())) {
+                SignalHandlers.Table table = SignalHandlers.read(w.memory(), w.location().offsets(),
+                        w.location().runtime()).orElseThrow();
+                Map<Integer, SignalHandlers.Handler> h = table.handlers();
+                assertThat(table.wakeupFd()).isEqualTo(-1);
+                for (String pair : t.readyLine().split(";")) {
+                    int sig = Integer.parseInt(pair.substring(0, pair.indexOf('=')));
+                    String expected = pair.substring(pair.indexOf('=') + 1);
+                    SignalHandlers.Handler got = h.get(sig);
+                    switch (expected) {
+                        case "Handlers.SIG_DFL" -> assertThat(got.kind()).as(pair).isEqualTo(SignalHandlers.Kind.DEFAULT);
+                        case "Handlers.SIG_IGN" -> assertThat(got.kind()).as(pair).isEqualTo(SignalHandlers.Kind.IGNORE);
+                        case "None" -> assertThat(got.kind()).as(pair).isEqualTo(SignalHandlers.Kind.NOT_PYTHON);
+                        default -> assertThat(got.name()).as(pair + " " + got)
+                                .startsWith(expected.startsWith("_signal.") ? expected.substring(1) : expected);
+                    }
+                }
+                assertThat(h.get(1).kind()).isEqualTo(SignalHandlers.Kind.CALLABLE);
+                assertThat(h.get(2).kind()).isEqualTo(SignalHandlers.Kind.INT_HANDLER);
+                assertThat(h.get(10)).isEqualTo(new SignalHandlers.Handler(10, SignalHandlers.Kind.NO_OP, "__main__.ignore_it"));
+                assertThat(h.get(15)).isEqualTo(new SignalHandlers.Handler(15, SignalHandlers.Kind.NO_OP,
+                        "__main__.Worker.on_term (a bound method)"));
+            }
+        }
+    }
+}
