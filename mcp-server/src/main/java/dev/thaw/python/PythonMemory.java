@@ -1,0 +1,218 @@
+package dev.thaw.python;
+
+import dev.thaw.proc.MemoryUnreadableException;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessMemory;
+import dev.thaw.snapshot.Frame;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+
+/**
+ * What readers of Python objects outside this package (asyncio tasks, greenlets) need from an open
+ * {@link PythonStackReader}: its memory, its debug offsets (decoded and raw, for fields thaw's own
+ * table does not name), strings, type names and frames, with the same validation and the code-object
+ * cache of the stack reader. Every inconsistency is one public exception, {@link Torn}.
+ */
+public final class PythonMemory {
+
+    private static final long TAG_MASK = ~3L;
+
+    /** What was read does not hang together: the target changed it meanwhile (or it was never valid). */
+    public static final class Torn extends RuntimeException {
+        public Torn(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    /** One thread state of the main interpreter. */
+    public record ThreadRef(long tstate, long tid, long threadId) {
+    }
+
+    private final int pid;
+    private final ProcFs procFs;
+    private final ProcessMemory mem;
+    private final long runtime;
+    private final DebugOffsets d;
+    private final RemoteObjects objects;
+    private byte[] raw;
+    private final Map<Long, String> typeNames = new HashMap<>();
+
+    PythonMemory(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d, RemoteObjects objects) {
+        this.pid = pid;
+        this.procFs = procFs;
+        this.mem = mem;
+        this.runtime = runtime;
+        this.d = d;
+        this.objects = objects;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public ProcFs procFs() {
+        return procFs;
+    }
+
+    public ProcessMemory mem() {
+        return mem;
+    }
+
+    public DebugOffsets offsets() {
+        return d;
+    }
+
+    public int minor() {
+        return d.version().minor();
+    }
+
+    /**
+     * The {@code uint64} at {@code position} of the target's {@code _Py_DebugOffsets} (positions
+     * differ per minor version; the caller picks the one for {@link #minor()}).
+     */
+    public long debugOffset(int position) {
+        if (raw == null) {
+            raw = mem.bytes(runtime, DebugField.structSize(minor()));
+        }
+        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(position);
+    }
+
+    public long mainInterpreter() {
+        return InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new Torn("no main interpreter"));
+    }
+
+    /** The main interpreter's thread states, newest first ({@code threads_head}, not {@code threads_main}). */
+    public List<ThreadRef> threads(long interp) {
+        List<ThreadRef> out = new ArrayList<>();
+        long t = readPointer(interp + d.interpreter().threadsHead());
+        for (int i = 0; t != 0; i++) {
+            if (i >= 100_000 || (t & 7) != 0) {
+                throw new Torn("thread list");
+            }
+            out.add(new ThreadRef(t, readLong(t + d.thread().nativeThreadId()), readLong(t + d.thread().threadId())));
+            t = readPointer(t + d.thread().next());
+        }
+        return out;
+    }
+
+    public long readLong(long address) {
+        try {
+            return mem.readLong(address);
+        } catch (MemoryUnreadableException e) {
+            throw new Torn("unreadable 0x" + Long.toHexString(address));
+        }
+    }
+
+    public long readPointer(long address) {
+        return readLong(address);
+    }
+
+    /** {@code length} bytes at {@code address}, little-endian. */
+    public ByteBuffer read(long address, int length) {
+        if (address == 0) {
+            throw new Torn("null pointer");
+        }
+        try {
+            return ByteBuffer.wrap(mem.bytes(address, length)).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (MemoryUnreadableException e) {
+            throw new Torn("unreadable 0x" + Long.toHexString(address));
+        }
+    }
+
+    /** A {@code str} object's value, any kind. */
+    public String string(long address) {
+        try {
+            return objects.string(address);
+        } catch (TornReadException | MemoryUnreadableException e) {
+            throw new Torn(e.getMessage());
+        }
+    }
+
+    /** The {@code tp_name} of an object's type, or null for a null object. */
+    public String typeNameOf(long object) {
+        if (object == 0) {
+            return null;
+        }
+        return typeName(readPointer(object + d.objects().obType()));
+    }
+
+    /** {@code tp_name} of a type (up to 128 bytes: Cython types carry their module path), cached: types do not move. */
+    public String typeName(long type) {
+        if (type == 0 || (type & 7) != 0) {
+            throw new Torn("bad type pointer");
+        }
+        String name = typeNames.get(type);
+        if (name == null) {
+            long namePtr = readPointer(type + d.objects().tpName());
+            byte[] raw = readAtMost(namePtr, 128);
+            if (raw.length == 0) {
+                throw new Torn("unreadable type name");
+            }
+            int end = 0;
+            while (end < raw.length && raw[end] != 0) {
+                end++;
+            }
+            name = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
+            typeNames.put(type, name);
+        }
+        return name;
+    }
+
+    private byte[] readAtMost(long address, int length) {
+        if (address == 0) {
+            throw new Torn("null type name");
+        }
+        ByteBuffer b = ByteBuffer.allocate(length);
+        int n = mem.readAtMost(address, b);
+        byte[] out = new byte[n];
+        b.flip().get(out);
+        return out;
+    }
+
+    public long typeFlags(long type) {
+        return readLong(type + d.objects().tpFlags());
+    }
+
+    /**
+     * The one frame at {@code frame} (an interpreter frame, e.g. inside a coroutine), or null
+     * when it is not a Python frame (an entry frame, or no code).
+     */
+    public Frame frame(long frame) {
+        ByteBuffer f = read(frame, (int) d.frame().size());
+        int owner = f.get((int) d.frame().owner()) & 0xff;
+        if (owner > 4) {
+            throw new Torn("frame owner " + owner);
+        }
+        long code = f.getLong((int) d.frame().executable()) & TAG_MASK;
+        if (owner >= 3 || code == 0) {
+            return null;
+        }
+        try {
+            CodeInfo c = objects.code(code);
+            long addrq = (f.getLong((int) d.frame().instrPtr()) - (code + d.code().coCodeAdaptive())) / 2;
+            if (addrq < 0 || addrq > c.codeUnits()) {
+                throw new Torn("instruction pointer outside its code");
+            }
+            return c.frameAt(addrq);
+        } catch (TornReadException | MemoryUnreadableException e) {
+            throw new Torn(e.getMessage());
+        }
+    }
+
+    /** The frames of a chain starting at {@code firstFrame} with its data-stack chunks, innermost first. */
+    public List<Frame> walk(long firstFrame, long firstChunk) {
+        List<Frame> out = new ArrayList<>();
+        try {
+            new FrameWalker(mem, d, objects).walk(firstFrame, firstChunk, out);
+        } catch (TornReadException | MemoryUnreadableException e) {
+            throw new Torn(e.getMessage());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.thaw.python.greenlet;
+
+import dev.thaw.proc.MemoryMap;
+import dev.thaw.proc.ProcessMemory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds every C++ greenlet object by its vtable pointer: greenlet has no registry, but each
+ * {@code greenlet::Greenlet} is allocated with {@code PyObject_Malloc} (a pymalloc arena or the
+ * heap, both anonymous writable memory) and starts with one of three known vtable pointers. The scan
+ * reads memory in 1 MiB blocks and compares 8-byte-aligned words; the caller rejects stale hits
+ * (freed objects) with the two-way back-pointer check.
+ */
+final class VtableScan {
+
+    private static final int BLOCK = 1 << 20;
+    /** Memory scanned at most; beyond, the answer says greenlets may be missing. */
+    static final long BUDGET = 1L << 30;
+
+    /** Hits and whether the whole candidate memory was scanned. */
+    record Result(List<Long> hits, boolean complete, long scannedBytes) {
+    }
+
+    private VtableScan() {
+    }
+
+    static Result scan(ProcessMemory mem, List<MemoryMap> maps, long... vptrs) {
+        List<Long> hits = new ArrayList<>();
+        ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long v : vptrs) {
+            if (v != 0) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        long scanned = 0;
+        boolean complete = true;
+        for (MemoryMap m : maps) {
+            if (!candidate(m)) {
+                continue;
+            }
+            for (long at = m.start(); at < m.end(); at += BLOCK) {
+                if (scanned >= BUDGET) {
+                    return new Result(hits, false, scanned);
+                }
+                int want = (int) Math.min(BLOCK, m.end() - at);
+                buf.clear().limit(want);
+                int got;
+                try {
+                    got = mem.readAtMost(at, buf);
+                } catch (RuntimeException e) {
+                    complete = false; // unmapped meanwhile
+                    break;
+                }
+                scanned += got;
+                LongBuffer words = buf.flip().asLongBuffer();
+                int n = got / 8;
+                for (int i = 0; i < n; i++) {
+                    long w = words.get(i);
+                    if (w >= min && w <= max) {
+                        for (long v : vptrs) {
+                            if (w == v && v != 0) {
+                                hits.add(at + 8L * i);
+                            }
+                        }
+                    }
+                }
+                if (got < want) {
+                    break;
+                }
+            }
+        }
+        return new Result(hits, complete, scanned);
+    }
+
+    /** Anonymous (or heap) readable, writable, private memory: where pymalloc and malloc put objects. */
+    private static boolean candidate(MemoryMap m) {
+        if (!m.readable() || !m.writable() || m.perms().length() < 4 || m.perms().charAt(3) != 'p') {
+            return false;
+        }
+        String p = m.path();
+        return p.isEmpty() || p.equals("[heap]");
+    }
+}
