@@ -1,6 +1,8 @@
 package dev.thaw.python;
 
 import dev.thaw.ThawException;
+import dev.thaw.proc.MapsParser;
+import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.python.asyncio.AsyncioReader;
 import dev.thaw.python.greenlet.GreenletReader;
@@ -27,11 +29,12 @@ final class TasksAndGreenlets {
 
     static Result attach(PythonStackReader reader, List<ThreadStack> sample) {
         PythonMemory py = reader.pythonMemory();
+        List<MemoryMap> maps = MapsParser.read(py.procFs(), py.pid());
         List<String> notes = new ArrayList<>();
         Map<Long, AsyncLoop> loops = Map.of();
         Map<Long, List<Greenlet>> greenlets = Map.of();
         try {
-            AsyncioReader.Result a = new AsyncioReader(py).read();
+            AsyncioReader.Result a = new AsyncioReader(py).read(maps);
             loops = a.byThread();
             notes.addAll(a.notes());
         } catch (ProcessGoneException e) {
@@ -41,7 +44,7 @@ final class TasksAndGreenlets {
                     + ")");
         }
         try {
-            GreenletReader.Result g = new GreenletReader(py).read(reader.taskIds().ownPid(reader.pid()));
+            GreenletReader.Result g = new GreenletReader(py).read(maps, reader.taskIds().ownPid(reader.pid()));
             greenlets = g.byThread();
             notes.addAll(g.notes());
         } catch (ProcessGoneException e) {

@@ -1,6 +1,5 @@
 package dev.thaw.python.greenlet;
 
-import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.python.PythonMemory;
 import dev.thaw.snapshot.Frame;
@@ -53,11 +52,11 @@ public final class GreenletReader {
     }
 
     /**
+     * @param maps    the process's mappings ({@code /proc/PID/maps})
      * @param mainTid the tid of the process's main thread as the interpreter records it (its own PID
      *                namespace's)
      */
-    public Result read(long mainTid) {
-        List<MemoryMap> maps = MapsParser.read(py.procFs(), py.pid());
+    public Result read(List<MemoryMap> maps, long mainTid) {
         Optional<MemoryMap> so = GreenletModule.mapping(maps);
         if (so.isEmpty()) {
             return Result.none();

@@ -1,6 +1,7 @@
 package dev.thaw.python.greenlet;
 
 import dev.thaw.python.PythonSnapshotter;
+import dev.thaw.python.SnapshotSchemaCheck;
 import dev.thaw.python.TargetSource;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.Greenlet;
@@ -94,20 +95,8 @@ class GreenletSnapshotTest {
                     .map(e -> threadOf.get(e.id())).filter(tid -> tid == other).count();
             assertThat(onOther).as(text).isEqualTo(1);
             assertThat(text).contains("hold_lock (<string>:" + src.line("holder-suspended") + ")");
-            assertValidJson(s);
+            SnapshotSchemaCheck.assertValidJson(s);
         }
-    }
-
-    /** The snapshot's JSON validates against the published schema and reads back equal. */
-    public static void assertValidJson(Snapshot s) throws Exception {
-        com.networknt.schema.Schema schema;
-        try (java.io.InputStream in = GreenletSnapshotTest.class.getResourceAsStream("/schemas/snapshot.schema.json")) {
-            schema = com.networknt.schema.SchemaRegistry.withDefaultDialect(
-                    com.networknt.schema.SpecificationVersion.DRAFT_2020_12).getSchema(in);
-        }
-        JsonNode json = JSON.valueToTree(s);
-        assertThat(schema.validate(json)).as(json.toPrettyString()).isEmpty();
-        assertThat(JSON.treeToValue(json, Snapshot.class)).isEqualTo(s);
     }
 
     static List<String> names(List<Frame> frames) {
