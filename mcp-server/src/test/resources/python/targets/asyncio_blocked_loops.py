@@ -14,6 +14,7 @@ import types
 never = threading.Lock()
 never.acquire()
 kept = []
+printing = threading.Lock()  # one JSON line at a time: print() writes text and newline separately
 
 
 def chain(task):
@@ -31,8 +32,9 @@ def report(loop_name):
     for t in asyncio.all_tasks():
         tasks.append({"id": hex(id(t)), "name": t.get_name(), "chain": chain(t),
                       "awaitedBy": sorted(hex(id(w)) for w in (t._asyncio_awaited_by or ()))})
-    print(json.dumps({"loop": loop_name, "tid": threading.get_native_id(), "tasks": tasks,
-                      "blocker": hex(id(asyncio.current_task()))}), flush=True)
+    with printing:
+        print(json.dumps({"loop": loop_name, "tid": threading.get_native_id(), "tasks": tasks,
+                          "blocker": hex(id(asyncio.current_task()))}), flush=True)
 
 
 async def leaf(n):

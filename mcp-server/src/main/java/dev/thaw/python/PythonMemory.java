@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.proc.MemoryBlockCache;
 import dev.thaw.proc.MemoryUnreadableException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessMemory;
@@ -41,6 +42,12 @@ public final class PythonMemory {
     private final DebugOffsets d;
     private final RemoteObjects objects;
     private byte[] raw;
+    /**
+     * Reads go through 16 KiB blocks: tasks, coroutines and greenlets are small objects packed into
+     * pymalloc pools, so one read serves dozens of them. Readers {@link #forget()} the blocks before
+     * a retry, so that a torn structure is read afresh.
+     */
+    private final MemoryBlockCache blocks;
     private final Map<Long, String> typeNames = new HashMap<>();
 
     PythonMemory(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d, RemoteObjects objects) {
@@ -50,6 +57,12 @@ public final class PythonMemory {
         this.runtime = runtime;
         this.d = d;
         this.objects = objects;
+        this.blocks = new MemoryBlockCache(mem, 16384);
+    }
+
+    /** Drops the blocks read so far: the next reads see the target as it is now. */
+    public void forget() {
+        blocks.clear();
     }
 
     public int pid() {
@@ -103,7 +116,8 @@ public final class PythonMemory {
 
     public long readLong(long address) {
         try {
-            return mem.readLong(address);
+            ByteBuffer b = blocks.read(address, 8);
+            return b.getLong(b.position());
         } catch (MemoryUnreadableException e) {
             throw new Torn("unreadable 0x" + Long.toHexString(address));
         }
@@ -119,18 +133,37 @@ public final class PythonMemory {
             throw new Torn("null pointer");
         }
         try {
-            return ByteBuffer.wrap(mem.bytes(address, length)).order(ByteOrder.LITTLE_ENDIAN);
+            return blocks.read(address, length).slice().order(ByteOrder.LITTLE_ENDIAN);
         } catch (MemoryUnreadableException e) {
             throw new Torn("unreadable 0x" + Long.toHexString(address));
         }
     }
 
-    /** A {@code str} object's value, any kind. */
+    /** A {@code str} object's value, any kind; compact strings are read through the blocks. */
     public String string(long address) {
+        if (address == 0 || (address & 7) != 0) {
+            throw new Torn("bad str pointer");
+        }
+        ByteBuffer b = read(address, (int) d.unicode().compactSize());
+        if (!"str".equals(typeName(b.getLong((int) d.objects().obType())))) {
+            throw new Torn("expected a str object");
+        }
+        long length = b.getLong((int) d.unicode().length());
+        PyUnicode.Kind kind = PyUnicode.kind(b.getInt((int) d.unicode().state()));
+        long dataOffset = PyUnicode.dataOffset(kind, d.unicode().asciiSize(), d.unicode().compactSize());
+        if (!kind.valid() || length < 0 || length > 1 << 16 || dataOffset < 0) {
+            try {
+                return objects.string(address); // a legacy string, or a header RemoteObjects rejects with its reason
+            } catch (TornReadException | MemoryUnreadableException e) {
+                throw new Torn(e.getMessage());
+            }
+        }
+        byte[] raw = new byte[(int) length * kind.bytesPerChar()];
+        read(address + dataOffset, raw.length == 0 ? 1 : raw.length).get(0, raw, 0, raw.length);
         try {
-            return objects.string(address);
-        } catch (TornReadException | MemoryUnreadableException e) {
-            throw new Torn(e.getMessage());
+            return PyUnicode.decode(kind, raw, 0, (int) length);
+        } catch (IllegalArgumentException e) {
+            throw new Torn("str data");
         }
     }
 

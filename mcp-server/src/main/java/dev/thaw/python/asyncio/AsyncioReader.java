@@ -51,6 +51,7 @@ public final class AsyncioReader {
     }
 
     public Result read(List<MemoryMap> maps) {
+        py.forget();
         Optional<Long> section = AsyncioOffsets.locate(py.procFs(), py.pid(), maps);
         if (section.isEmpty()) {
             return new Result(Map.of(), List.of()); // _asyncio not imported: no tasks can exist
@@ -136,6 +137,9 @@ public final class AsyncioReader {
     private ListRead readList(long head) {
         List<Long> best = List.of();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                py.forget();
+            }
             List<Long> tasks = new ArrayList<>();
             try {
                 long node = py.readPointer(head);
@@ -195,6 +199,7 @@ public final class AsyncioReader {
                 if (attempt >= 3) {
                     return new AsyncTask(hex(task), "?", running, List.of(), null, List.of(), false);
                 }
+                py.forget();
             }
         }
     }

@@ -46,6 +46,8 @@ public final class GreenletReader {
     }
 
     private final PythonMemory py;
+    /** Per greenlet type: {is a gevent hub, is a gevent Greenlet}. */
+    private final Map<Long, boolean[]> kinds = new HashMap<>();
 
     public GreenletReader(PythonMemory py) {
         this.py = py;
@@ -73,6 +75,7 @@ public final class GreenletReader {
             notes.add("greenlets: only " + (scan.scannedBytes() >> 20) + " MiB of memory were searched; some greenlets"
                     + " may be missing");
         }
+        py.forget();
         List<GreenletLayout.Raw> raws = validated(scan.hits(), module);
         if (raws.isEmpty()) {
             return new Result(Map.of(), notes);
@@ -195,6 +198,7 @@ public final class GreenletReader {
                 if (attempt >= ATTEMPTS) {
                     return describeOnce(r, l, running, false);
                 }
+                py.forget();
                 try {
                     r = new GreenletLayout.Raw(r.pimpl(), r.self(), r.main(), py.read(r.pimpl(),
                             GreenletLayout.PIMPL_BYTES));
@@ -216,8 +220,13 @@ public final class GreenletReader {
         try {
             type = py.readPointer(r.self() + 8);
             typeName = py.typeName(type);
-            hub = GeventNames.isHub(py, type);
-            if (!r.main() && !hub && GeventNames.isGeventGreenlet(py, type)) {
+            boolean[] kind = kinds.get(type);
+            if (kind == null) {
+                kind = new boolean[]{GeventNames.isHub(py, type), GeventNames.isGeventGreenlet(py, type)};
+                kinds.put(type, kind);
+            }
+            hub = kind[0];
+            if (!r.main() && !hub && kind[1]) {
                 name = GeventNames.name(py, r.self());
             }
         } catch (PythonMemory.Torn e) {
