@@ -115,6 +115,7 @@ public final class PythonMemory {
     }
 
     public long readLong(long address) {
+        check(address);
         try {
             ByteBuffer b = blocks.read(address, 8);
             return b.getLong(b.position());
@@ -129,13 +130,18 @@ public final class PythonMemory {
 
     /** {@code length} bytes at {@code address}, little-endian. */
     public ByteBuffer read(long address, int length) {
-        if (address == 0) {
-            throw new Torn("null pointer");
-        }
+        check(address);
         try {
             return blocks.read(address, length).slice().order(ByteOrder.LITTLE_ENDIAN);
         } catch (MemoryUnreadableException e) {
             throw new Torn("unreadable 0x" + Long.toHexString(address));
+        }
+    }
+
+    /** User-space addresses only: a torn pointer can hold anything, and the kernel rejects the rest. */
+    private static void check(long address) {
+        if (address < 4096 || address > 0x7fff_ffff_ffffL) {
+            throw new Torn("bad pointer 0x" + Long.toHexString(address));
         }
     }
 
@@ -243,7 +249,7 @@ public final class PythonMemory {
         List<Frame> out = new ArrayList<>();
         try {
             new FrameWalker(mem, d, objects).walk(firstFrame, firstChunk, out);
-        } catch (TornReadException | MemoryUnreadableException e) {
+        } catch (TornReadException | MemoryUnreadableException | IllegalArgumentException e) {
             throw new Torn(e.getMessage());
         }
         return out;

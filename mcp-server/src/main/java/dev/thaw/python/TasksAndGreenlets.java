@@ -1,6 +1,5 @@
 package dev.thaw.python;
 
-import dev.thaw.ThawException;
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcessGoneException;
@@ -39,7 +38,7 @@ final class TasksAndGreenlets {
             notes.addAll(a.notes());
         } catch (ProcessGoneException e) {
             throw e;
-        } catch (PythonMemory.Torn | ThawException e) {
+        } catch (RuntimeException e) { // a torn read, or anything a racing target made of our reads
             notes.add("asyncio tasks not shown: the task lists kept changing while thaw read them (" + e.getMessage()
                     + ")");
         }
@@ -49,7 +48,7 @@ final class TasksAndGreenlets {
             notes.addAll(g.notes());
         } catch (ProcessGoneException e) {
             throw e;
-        } catch (PythonMemory.Torn | ThawException e) {
+        } catch (RuntimeException e) {
             notes.add("greenlets not shown: they kept changing while thaw read them (" + e.getMessage() + ")");
         }
         if (loops.isEmpty() && greenlets.isEmpty()) {
