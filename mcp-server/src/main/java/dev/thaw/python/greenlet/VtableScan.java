@@ -13,8 +13,9 @@ import java.util.List;
  * Finds every C++ greenlet object by its vtable pointer: greenlet has no registry, but each
  * {@code greenlet::Greenlet} is allocated with {@code PyObject_Malloc} (a pymalloc arena or the
  * heap, both anonymous writable memory) and starts with one of three known vtable pointers. The scan
- * reads memory in 1 MiB blocks and compares 8-byte-aligned words; the caller rejects stale hits
- * (freed objects) with the two-way back-pointer check.
+ * reads memory in 1 MiB blocks and compares 16-byte-aligned words (pymalloc blocks and glibc malloc
+ * chunks are 16-byte aligned on x86-64, so an object never starts elsewhere); the caller rejects
+ * stale hits (freed objects) with the two-way back-pointer check.
  */
 final class VtableScan {
 
@@ -62,7 +63,7 @@ final class VtableScan {
                 scanned += got;
                 LongBuffer words = buf.flip().asLongBuffer();
                 int n = got / 8;
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < n; i += 2) {
                     long w = words.get(i);
                     if (w >= min && w <= max) {
                         for (long v : vptrs) {
