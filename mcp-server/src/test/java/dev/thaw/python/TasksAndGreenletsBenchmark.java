@@ -43,7 +43,7 @@ class TasksAndGreenletsBenchmark {
         md.append("Run: ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs, Java ").append(System.getProperty("java.version")).append(", load average before: ")
                 .append(Files.readString(Path.of("/proc/loadavg")).trim()).append("\n\n");
-        md.append("| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
+        md.append("| target | measurement | median ms | p90 ms | n | CPU ms of the reading thread (median) |\n|---|---|---:|---:|---:|---:|\n");
         double[] tasks;
         double[] pstree;
         TargetSource asyncio = TargetSource.of("asyncio_many_tasks.py");
@@ -61,10 +61,10 @@ class TasksAndGreenletsBenchmark {
             long bytes = py.mem().bytesRead();
             new AsyncioReader(py).read(MapsParser.read(py.procFs(), py.pid()));
             md.append("| 1000 tasks, 3.15 | reads of /proc/PID/mem per task walk: ").append(py.mem().readCalls() - calls)
-                    .append(" (").append((py.mem().bytesRead() - bytes) >> 10).append(" KiB) | | | |\n");
-            tasks = PythonSnapshotBenchmark.measure(md, "1000 tasks, 3.15", "asyncio tasks alone (maps, locate, walk)",
+                    .append(" (").append((py.mem().bytesRead() - bytes) >> 10).append(" KiB) | | | | |\n");
+            tasks = measure(md, "1000 tasks, 3.15", "asyncio tasks alone (maps, locate, walk)",
                     warm, iters, () -> new AsyncioReader(py).read(MapsParser.read(py.procFs(), py.pid())));
-            PythonSnapshotBenchmark.measure(md, "1000 tasks, 3.15", "whole snapshot() with stacks and tasks", warm,
+            measure(md, "1000 tasks, 3.15", "whole snapshot() with stacks and tasks", warm,
                     iters, () -> PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults()));
             pstree = pstree(md, t.pid(), Integer.getInteger("thaw.bench.subprocesses", 20));
         }
@@ -87,12 +87,12 @@ class TasksAndGreenletsBenchmark {
             new GreenletReader(py).read(MapsParser.read(py.procFs(), py.pid()), t.pid());
             md.append("| 1000 greenlets, 3.14 | reads of /proc/PID/mem per greenlet walk: ")
                     .append(py.mem().readCalls() - calls).append(" (").append((py.mem().bytesRead() - bytes) >> 10)
-                    .append(" KiB) | | | |\n");
-            greenlets = PythonSnapshotBenchmark.measure(md, "1000 greenlets, 3.14", "greenlets alone (maps, scan, walk)",
+                    .append(" KiB) | | | | |\n");
+            greenlets = measure(md, "1000 greenlets, 3.14", "greenlets alone (maps, scan, walk)",
                     warm, iters, () -> new GreenletReader(py).read(MapsParser.read(py.procFs(), py.pid()), t.pid()));
-            PythonSnapshotBenchmark.measure(md, "1000 greenlets, 3.14", "whole snapshot() with stacks and greenlets",
+            measure(md, "1000 greenlets, 3.14", "whole snapshot() with stacks and greenlets",
                     warm, iters, () -> PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults()));
-            md.append("\nanonymous memory scanned for greenlets: ")
+            md.append("\nanonymous writable memory of the greenlet target (before skipping untouched pages and thread stacks): ")
                     .append(maps.stream().filter(m -> m.readable() && m.writable()
                             && (m.path().isEmpty() || m.path().equals("[heap]"))).mapToLong(MemoryMap::size).sum() >> 20)
                     .append(" MiB\n");
@@ -105,6 +105,31 @@ class TasksAndGreenletsBenchmark {
         Files.createDirectories(out.getParent());
         Files.writeString(out, md);
         System.out.println(md);
+    }
+
+    /**
+     * Wall time, and the CPU time of this thread (user + system, so the kernel's copying of the
+     * target's memory counts; time spent waiting for a CPU on a loaded machine does not).
+     */
+    private static double[] measure(StringBuilder md, String target, String what, int warm, int iters,
+                                    java.util.function.Supplier<?> op) {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < warm; i++) {
+            op.get();
+        }
+        double[] ms = new double[iters];
+        double[] cpuMs = new double[iters];
+        for (int i = 0; i < iters; i++) {
+            long c0 = cpu.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            op.get();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
+        }
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %d | %.2f |%n", target, what,
+                PythonSnapshotBenchmark.median(ms), PythonSnapshotBenchmark.percentile(ms, 0.9), iters,
+                PythonSnapshotBenchmark.median(cpuMs)));
+        return ms;
     }
 
     private static double[] pstree(StringBuilder md, int pid, int n) throws Exception {
@@ -121,7 +146,7 @@ class TasksAndGreenletsBenchmark {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         md.append(String.format(Locale.ROOT, "| 1000 tasks, 3.15 | python3.15 -m asyncio pstree PID (subprocess, "
-                + "wall) | %.2f | %.2f | %d |%n", PythonSnapshotBenchmark.median(ms),
+                + "wall) | %.2f | %.2f | %d | |%n", PythonSnapshotBenchmark.median(ms),
                 PythonSnapshotBenchmark.percentile(ms, 0.9), n));
         return ms;
     }

@@ -70,7 +70,16 @@ public final class GreenletReader {
             return refuse(so.get(), e.getMessage());
         }
         List<String> notes = new ArrayList<>();
-        VtableScan.Result scan = VtableScan.scan(py.mem(), maps, module.userVptr(), module.mainVptr(), module.brokenVptr());
+        // Another thread's pthread struct sits at the top of its stack mapping; the main thread's is
+        // in a TLS block elsewhere (possibly the heap), so it marks nothing to skip.
+        List<Long> pthreads = new ArrayList<>();
+        for (PythonMemory.ThreadRef t : py.threads(py.mainInterpreter())) {
+            if (t.tid() != mainTid) {
+                pthreads.add(t.threadId());
+            }
+        }
+        VtableScan.Result scan = VtableScan.scan(py.procFs(), py.pid(), py.mem(), maps, pthreads, module.userVptr(),
+                module.mainVptr(), module.brokenVptr());
         if (!scan.complete()) {
             notes.add("greenlets: only " + (scan.scannedBytes() >> 20) + " MiB of memory were searched; some greenlets"
                     + " may be missing");

@@ -1,6 +1,7 @@
 package dev.thaw.python.greenlet;
 
 import dev.thaw.proc.MemoryMap;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessMemory;
 
 import java.nio.ByteBuffer;
@@ -15,7 +16,9 @@ import java.util.List;
  * heap, both anonymous writable memory) and starts with one of three known vtable pointers. The scan
  * reads memory in 1 MiB blocks and compares 16-byte-aligned words (pymalloc blocks and glibc malloc
  * chunks are 16-byte aligned on x86-64, so an object never starts elsewhere); the caller rejects
- * stale hits (freed objects) with the two-way back-pointer check.
+ * stale hits (freed objects) with the two-way back-pointer check. Pages that were never touched
+ * (neither present nor swapped, per {@code /proc/PID/pagemap}) hold no objects and are skipped,
+ * as are the threads' stacks.
  */
 final class VtableScan {
 
@@ -30,7 +33,12 @@ final class VtableScan {
     private VtableScan() {
     }
 
-    static Result scan(ProcessMemory mem, List<MemoryMap> maps, long... vptrs) {
+    /**
+     * @param skip addresses whose mapping is not scanned (the threads' {@code pthread_self()}: their
+     *             stacks, which hold no heap objects and are 8 MiB each by default)
+     */
+    static Result scan(ProcFs procFs, int pid, ProcessMemory mem, List<MemoryMap> maps, List<Long> skip,
+                       long... vptrs) {
         List<Long> hits = new ArrayList<>();
         ByteBuffer buf = ByteBuffer.allocateDirect(BLOCK).order(ByteOrder.LITTLE_ENDIAN);
         long min = Long.MAX_VALUE;
@@ -43,38 +51,42 @@ final class VtableScan {
         }
         long scanned = 0;
         boolean complete = true;
-        for (MemoryMap m : maps) {
-            if (!candidate(m)) {
-                continue;
-            }
-            for (long at = m.start(); at < m.end(); at += BLOCK) {
-                if (scanned >= BUDGET) {
-                    return new Result(hits, false, scanned);
+        try (Pagemap pages = Pagemap.open(procFs, pid)) {
+            for (MemoryMap m : maps) {
+                if (!candidate(m) || skip.stream().anyMatch(m::contains)) {
+                    continue;
                 }
-                int want = (int) Math.min(BLOCK, m.end() - at);
-                buf.clear().limit(want);
-                int got;
-                try {
-                    got = mem.readAtMost(at, buf);
-                } catch (RuntimeException e) {
-                    complete = false; // unmapped meanwhile
-                    break;
-                }
-                scanned += got;
-                LongBuffer words = buf.flip().asLongBuffer();
-                int n = got / 8;
-                for (int i = 0; i < n; i += 2) {
-                    long w = words.get(i);
-                    if (w >= min && w <= max) {
-                        for (long v : vptrs) {
-                            if (w == v && v != 0) {
-                                hits.add(at + 8L * i);
+                for (long[] run : pages.populated(m.start(), m.end())) {
+                    for (long at = run[0]; at < run[1]; at += BLOCK) {
+                        if (scanned >= BUDGET) {
+                            return new Result(hits, false, scanned);
+                        }
+                        int want = (int) Math.min(BLOCK, run[1] - at);
+                        buf.clear().limit(want);
+                        int got;
+                        try {
+                            got = mem.readAtMost(at, buf);
+                        } catch (RuntimeException e) {
+                            complete = false; // unmapped meanwhile
+                            break;
+                        }
+                        scanned += got;
+                        LongBuffer words = buf.flip().asLongBuffer();
+                        int n = got / 8;
+                        for (int i = 0; i < n; i += 2) {
+                            long w = words.get(i);
+                            if (w >= min && w <= max) {
+                                for (long v : vptrs) {
+                                    if (w == v && v != 0) {
+                                        hits.add(at + 8L * i);
+                                    }
+                                }
                             }
                         }
+                        if (got < want) {
+                            break;
+                        }
                     }
-                }
-                if (got < want) {
-                    break;
                 }
             }
         }
