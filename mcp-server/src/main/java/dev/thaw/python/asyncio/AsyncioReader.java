@@ -50,13 +50,23 @@ public final class AsyncioReader {
         this.py = py;
     }
 
+    /**
+     * Where the process's {@code .AsyncioDebug} section is, or empty while {@code _asyncio} is not
+     * loaded (then no task can exist). It never moves once loaded: extension modules are not unloaded.
+     */
+    public static Optional<Long> locate(PythonMemory py, List<MemoryMap> maps) {
+        return AsyncioOffsets.locate(py.procFs(), py.pid(), maps);
+    }
+
     public Result read(List<MemoryMap> maps) {
+        Optional<Long> section = locate(py, maps);
+        return section.isEmpty() ? new Result(Map.of(), List.of()) : read(section.get());
+    }
+
+    /** @param section the address of {@code .AsyncioDebug} ({@link #locate}) */
+    public Result read(long section) {
         py.forget();
-        Optional<Long> section = AsyncioOffsets.locate(py.procFs(), py.pid(), maps);
-        if (section.isEmpty()) {
-            return new Result(Map.of(), List.of()); // _asyncio not imported: no tasks can exist
-        }
-        a = AsyncioOffsets.decode(py.read(section.get(), AsyncioOffsets.SIZE));
+        a = AsyncioOffsets.decode(py.read(section, AsyncioOffsets.SIZE));
         String bad = a.invalidField();
         if (bad != null) {
             return new Result(Map.of(), List.of("asyncio tasks not shown: the _asyncio module's debug offsets are not "

@@ -53,6 +53,11 @@ public final class GreenletReader {
         this.py = py;
     }
 
+    /** Whether greenlet's C++ extension is mapped (without it no greenlet can exist). */
+    public static boolean loaded(List<MemoryMap> maps) {
+        return GreenletModule.mapping(maps).isPresent();
+    }
+
     /**
      * @param maps    the process's mappings ({@code /proc/PID/maps})
      * @param mainTid the tid of the process's main thread as the interpreter records it (its own PID
