@@ -7,7 +7,6 @@ import dev.thaw.proc.ProcFs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,9 +135,5 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    static ByteBuffer order(ByteBuffer b) {
-        return b.order(ByteOrder.LITTLE_ENDIAN);
     }
 }
