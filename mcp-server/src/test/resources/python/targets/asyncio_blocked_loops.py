@@ -30,7 +30,9 @@ def chain(task):
 def report(loop_name):
     tasks = []
     for t in asyncio.all_tasks():
-        tasks.append({"id": hex(id(t)), "name": t.get_name(), "chain": chain(t),
+        # a lone surrogate cannot travel as UTF-8: it is shown as its escape, as thaw shows it
+        name = t.get_name().encode("utf-8", "backslashreplace").decode("utf-8")
+        tasks.append({"id": hex(id(t)), "name": name, "chain": chain(t),
                       "awaitedBy": sorted(hex(id(w)) for w in (t._asyncio_awaited_by or ()))})
     with printing:
         print(json.dumps({"loop": loop_name, "tid": threading.get_native_id(), "tasks": tasks,
@@ -83,6 +85,7 @@ async def main(loop_name, with_cycle):
     asyncio.create_task(gathers(), name="gatherer")
     asyncio.create_task(in_group())  # default name Task-N
     asyncio.create_task(awaits_other(target), name="awaiter")
+    asyncio.create_task(leaf(4), name="lone-\udc80-" + loop_name)  # not encodable as UTF-8
     if with_cycle:
         cycle["a"] = asyncio.create_task(cycle_a(), name="cycle-a")
         cycle["b"] = asyncio.create_task(cycle_b(), name="cycle-b")

@@ -138,6 +138,31 @@ public final class PythonMemory {
         }
     }
 
+    /**
+     * A Python string made safe to encode: a str may hold lone surrogates (names decoded with
+     * {@code surrogateescape}, or built from bytes), which UTF-8 cannot carry; each becomes the escape
+     * Python's {@code repr} shows (backslash, u, four hex digits).
+     */
+    public static String printable(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean lone = Character.isHighSurrogate(c) ? i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+            if (lone && sb == null) {
+                sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+            }
+            if (sb != null) {
+                if (lone) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
     /** User-space addresses only: a torn pointer can hold anything, and the kernel rejects the rest. */
     private static void check(long address) {
         if (address < 4096 || address > 0x7fff_ffff_ffffL) {

@@ -219,7 +219,7 @@ public final class AsyncioReader {
         long type = py.readPointer(object + 8);
         long flags = py.typeFlags(type);
         if ((flags & UNICODE_SUBCLASS) != 0) {
-            return py.string(object);
+            return PythonMemory.printable(py.string(object));
         }
         if ((flags & LONG_SUBCLASS) != 0) {
             ByteBuffer b = py.read(object, (int) obDigit + 8);

@@ -41,9 +41,7 @@ final class GeventNames {
             long run = PyObjects.dictGet(py, dict, "_run");
             what = run == 0 ? null : PyObjects.callableName(py, run);
         }
-        if (name == null) {
-            return what;
-        }
-        return what == null ? name : name + ": " + what;
+        String shown = name == null ? what : what == null ? name : name + ": " + what;
+        return shown == null ? null : PythonMemory.printable(shown);
     }
 }

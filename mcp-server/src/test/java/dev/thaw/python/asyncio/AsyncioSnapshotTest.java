@@ -81,7 +81,7 @@ class AsyncioSnapshotTest {
             StackGroup main = s.groups().stream().filter(g -> g.threads().get(0).main()).findFirst().orElseThrow();
             assertThat(main.frames()).contains(new Frame("blocker", "<string>", src.line("blocker-acquires")));
             assertThat(s.notes()).anyMatch(n -> n.contains("of exited threads") && n.contains("\"orphan-task\""));
-            assertThat(text).contains("AWAIT CYCLE").contains("tâche-é ✓ worker")
+            assertThat(text).contains("AWAIT CYCLE").contains("tâche-é ✓ worker").contains("lone-\\udc80-main")
                     .contains("leaf (<string>:" + src.line("leaf-sleeps") + ")");
             SnapshotSchemaCheck.assertValidJson(s);
         }
