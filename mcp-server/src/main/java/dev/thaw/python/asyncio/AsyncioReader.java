@@ -72,6 +72,9 @@ public final class AsyncioReader {
             return new Result(Map.of(), List.of("asyncio tasks not shown: the _asyncio module's debug offsets are not "
                     + "what thaw expects (" + bad + ")"));
         }
+        // Positions inside _Py_DebugOffsets of set_object.table/.mask and long_object.lv_tag/.ob_digit:
+        // 3.14 from its headers, 3.15 from the 3.15.2 binary's .PyRuntime (the values read there:
+        // table 40, mask 32, lv_tag 16, ob_digit 24, as in 3.14). The values are the target's own.
         boolean v315 = py.minor() >= 15;
         setTable = py.debugOffset(v315 ? 608 : 512);
         setMask = py.debugOffset(v315 ? 616 : 520);
