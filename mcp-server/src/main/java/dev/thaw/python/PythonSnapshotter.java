@@ -60,8 +60,13 @@ public final class PythonSnapshotter {
             for (ThreadStack t : samples.get(samples.size() - 1)) {
                 incomplete |= t.thread().note() != null;
             }
+            // Tasks and greenlets of the shown sample: what runs inside the threads.
+            TasksAndGreenlets.Result inside = TasksAndGreenlets.attach(reader, samples.get(samples.size() - 1));
+            samples.set(samples.size() - 1, inside.threads());
+            List<String> notes = notes(reader, incomplete);
+            notes.addAll(inside.notes());
             return SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt, request,
-                    samples, notes(reader, incomplete));
+                    samples, notes);
         }
     }
 

@@ -248,6 +248,11 @@ public final class PythonStackReader implements AutoCloseable {
         return mem;
     }
 
+    /** Object-level access for the readers of asyncio tasks and greenlets (same memory and caches). */
+    public PythonMemory pythonMemory() {
+        return new PythonMemory(pid, procFs, mem, runtime, d, objects);
+    }
+
     /** Interpreter facts of the last {@link #read()}, or null before the first. */
     public Interpreters interpreters() {
         return lastInterpreters;

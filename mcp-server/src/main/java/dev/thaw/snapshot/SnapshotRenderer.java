@@ -92,6 +92,13 @@ public final class SnapshotRenderer {
             sb.append("    note: ").append(n).append('\n');
         }
         List<Frame> frames = g.frames();
+        frames(sb, g, frames, t, maxFrames);
+        for (ThreadSnapshot m : g.threads()) {
+            InsideThreadsText.append(sb, m); // asyncio tasks and greenlets, under their thread
+        }
+    }
+
+    private static void frames(StringBuilder sb, StackGroup g, List<Frame> frames, ThreadSnapshot t, int maxFrames) {
         if (frames.isEmpty() && t.jvm() != null) {
             sb.append("    (no Java frames)\n");
             return;

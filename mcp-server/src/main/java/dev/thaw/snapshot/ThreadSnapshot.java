@@ -24,11 +24,23 @@ import java.util.List;
  * @param owner        the tid of the thread owning {@code lockWaitedOn}, when known
  * @param note         anything the reader could not vouch for (e.g. the stack changed while read)
  * @param jvm          JVM only: Java thread id, daemon, virtual, HotSpot's status, deadlocked; else null
+ * @param asyncio      Python only: the asyncio loop and tasks of this thread; null when it has none
+ * @param greenlets    Python only: the greenlets that belong to this thread (the running one first); null
+ *                     when it has none
  */
 public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
                              String kernelState, String syscall, String wchan, Boolean stuck,
                              String lockWaitedOn, List<String> locksHeld, Long owner, String note,
-                             JvmThreadDetail jvm) {
+                             JvmThreadDetail jvm, AsyncLoop asyncio, List<Greenlet> greenlets) {
+
+    /** Without asyncio tasks and greenlets. */
+    public ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
+                          String kernelState, String syscall, String wchan, Boolean stuck,
+                          String lockWaitedOn, List<String> locksHeld, Long owner, String note,
+                          JvmThreadDetail jvm) {
+        this(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn, locksHeld, owner,
+                note, jvm, null, null);
+    }
 
     /** Without runtime-specific parts. */
     public ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
@@ -40,6 +52,11 @@ public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsG
 
     public ThreadSnapshot withStuck(Boolean s) {
         return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, s, lockWaitedOn,
-                locksHeld, owner, note, jvm);
+                locksHeld, owner, note, jvm, asyncio, greenlets);
+    }
+
+    public ThreadSnapshot withConcurrency(AsyncLoop a, List<Greenlet> g) {
+        return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn,
+                locksHeld, owner, note, jvm, a, g);
     }
 }
