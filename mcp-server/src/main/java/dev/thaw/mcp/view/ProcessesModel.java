@@ -20,8 +20,11 @@ public final class ProcessesModel {
     }
 
     public static ViewMap list(ProcessListView v) {
-        return new ViewMap().with("processes", v.processes().stream().map(ProcessesModel::process).toList())
-                .with("total", v.total()).count("omitted", v.omitted()).with("scanned", v.scanned());
+        ViewMap m = new ViewMap();
+        // Always there, empty too: "no process matched" is an answer.
+        m.put("processes", v.processes().stream().map(ProcessesModel::process).toList());
+        return m.with("total", v.total()).count("omitted", v.omitted()).with("scanned", v.scanned())
+                .with("hint", v.hint());
     }
 
     public static ViewMap process(ProcessInfo p) {
@@ -29,7 +32,7 @@ public final class ProcessesModel {
                 .with("runtime", runtime(p)).with("command", p.command());
         m.put("attachable", p.attachable());
         return m.with("reason", p.attachable() ? null : p.reason())
-                .with("container", p.container() == null ? null : ViewMap.pruned(Json.toMap(p.container())));
+                .with("container", p.container() == null ? null : p.container().summary());
     }
 
     /** The runtime's facts; "none" is a derived getter of RuntimeInfo, not a fact of its own. */
@@ -45,6 +48,9 @@ public final class ProcessesModel {
         if (ps.isEmpty()) {
             sb.append("No matching processes (").append(v.get("scanned")).append(" scanned). By default only Python "
                     + "and JVM processes are listed; pass runtime=all for every process.\n");
+            if (v.containsKey("hint")) {
+                sb.append(v.get("hint")).append('\n');
+            }
             return sb.toString();
         }
         sb.append(v.get("total")).append(" processes (").append(v.get("scanned")).append(" scanned):\n");
@@ -66,7 +72,7 @@ public final class ProcessesModel {
             sb.append("    reason: ").append(p.get("reason")).append('\n');
         }
         if (p.containsKey("container")) {
-            sb.append("    container: ").append(Json.write(p.get("container"))).append('\n');
+            sb.append("    container: ").append(p.get("container")).append('\n');
         }
     }
 
