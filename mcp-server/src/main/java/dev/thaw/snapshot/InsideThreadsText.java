@@ -12,13 +12,32 @@ import java.util.Map;
  * threads are grouped by stack; each thread's part stays within {@link #MAX_CHARS}. The structured
  * output keeps everything.
  */
-final class InsideThreadsText {
+public final class InsideThreadsText {
 
     private static final int MAX_CHARS = 3000;
     private static final int MAX_FRAMES = 6;
     private static final int NAMES_SHOWN = 3;
 
     private InsideThreadsText() {
+    }
+
+    /**
+     * The same lines, trimmed, for a structured view: what a model reads of a thread's tasks and
+     * greenlets (null when it has none).
+     */
+    public static List<String> lines(ThreadSnapshot t) {
+        StringBuilder sb = new StringBuilder();
+        append(sb, t);
+        if (sb.length() == 0) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : sb.toString().split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.strip());
+            }
+        }
+        return out;
     }
 
     static void append(StringBuilder sb, ThreadSnapshot t) {

@@ -63,7 +63,9 @@ public final class SnapshotModel {
             new ThreadFact("waitsOn", (t, l) -> t.lockWaitedOn()),
             new ThreadFact("owner", (t, l) -> t.owner()),
             new ThreadFact("holds", (t, l) -> l.held(t.locksHeld())),
-            new ThreadFact("note", (t, l) -> t.note()));
+            new ThreadFact("note", (t, l) -> t.note()),
+            // asyncio tasks and greenlets running inside the thread, as compact lines (bounded per thread).
+            new ThreadFact("inside", (t, l) -> dev.thaw.snapshot.InsideThreadsText.lines(t)));
 
     private SnapshotModel() {
     }
