@@ -32,29 +32,18 @@ class TasksAndGreenletsIT {
 
             McpSchema.CallToolResult r = server.call("snapshot", Map.of("pid", hub.pid()));
             assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
-            Map<String, Object> main = mainThread(ToolResults.structured(r));
-            List<Map<String, Object>> greenlets = ToolResults.list(main, "greenlets");
-            Map<String, Object> holder = greenlets.stream().filter(g -> "Greenlet-0: holder".equals(g.get("name")))
-                    .findFirst().orElseThrow();
-            assertThat(holder).containsEntry("state", "suspended");
-            assertThat(ToolResults.list(holder, "frames").get(0)).containsEntry("function", "hold_lock")
-                    .containsEntry("line", gevent.line("holder-suspended"));
-            assertThat(greenlets.get(0)).containsEntry("state", "running");
+            // What Claude Code's model reads is the structured content as JSON: the greenlets must be in it.
+            String hubView = dev.thaw.Json.write(ToolResults.structured(r));
+            assertThat(hubView).contains("Greenlet-0: holder").contains("SUSPENDED")
+                    .contains("hold_lock (<string>:" + gevent.line("holder-suspended") + ")").contains("RUNNING");
             assertThat(ToolResults.text(r)).contains("\"Greenlet-0: holder\"")
                     .contains("hold_lock (<string>:" + gevent.line("holder-suspended") + ")");
 
             McpSchema.CallToolResult a = server.call("snapshot", Map.of("pid", loops.pid()));
             assertThat(a.isError()).as(ToolResults.text(a)).isFalse();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> loop = (Map<String, Object>) mainThread(ToolResults.structured(a)).get("asyncio");
-            assertThat(ToolResults.list(loop, "tasks")).anyMatch(t -> "cycle-a".equals(t.get("name")));
-            assertThat(ToolResults.list(loop, "cycles")).hasSize(1);
+            String loopView = dev.thaw.Json.write(ToolResults.structured(a));
+            assertThat(loopView).contains("cycle-a").contains("AWAIT CYCLE");
             assertThat(ToolResults.text(a)).contains("AWAIT CYCLE").contains("tâche-é ✓ main");
         }
-    }
-
-    private static Map<String, Object> mainThread(Map<String, Object> snapshot) {
-        return ToolResults.list(snapshot, "groups").stream().flatMap(g -> ToolResults.list(g, "threads").stream())
-                .filter(t -> Boolean.TRUE.equals(t.get("main"))).findFirst().orElseThrow();
     }
 }
