@@ -6,6 +6,8 @@ import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.TaskIds;
 import dev.thaw.proc.TaskState;
 import dev.thaw.proc.TaskStates;
+import dev.thaw.snapshot.LoadedModules;
+import dev.thaw.snapshot.PythonProcessDetail;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotAssembler;
 import dev.thaw.snapshot.SnapshotRequest;
@@ -49,19 +51,30 @@ public final class PythonSnapshotter {
             String takenAt = Instant.now().toString();
             List<List<ThreadStack>> samples = new ArrayList<>(request.samples());
             boolean incomplete = false;
+            PythonDetails details = new PythonDetails(reader, request);
             for (int i = 0; i < request.samples(); i++) {
                 if (i > 0) {
                     pause(request.intervalMs());
                 }
                 // Only the last sample is shown; earlier ones serve to compare stacks, so they skip
-                // the per-thread /proc files, the dominant cost with many threads.
-                samples.add(sample(procFs, reader, i == request.samples() - 1));
+                // the per-thread /proc files, the dominant cost with many threads, and the objects.
+                boolean last = i == request.samples() - 1;
+                List<PyThreadStack> raw = last ? new ArrayList<>() : null;
+                List<ThreadStack> sample = sample(procFs, reader, last, raw);
+                samples.add(last ? details.threads(sample, raw, reader.taskIds().ownPid(pid)) : sample);
             }
             for (ThreadStack t : samples.get(samples.size() - 1)) {
                 incomplete |= t.thread().note() != null;
             }
-            return SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt, request,
-                    samples, notes(reader, incomplete));
+            List<String> notes = notes(reader, incomplete);
+            LoadedModules loaded = details.loaded();
+            if (details.modulesProblem() != null) {
+                notes.add(details.modulesProblem() + ": Python thread names and loaded modules are not shown");
+            }
+            Snapshot s = SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt,
+                    request, samples, notes);
+            return s.withPython(new PythonProcessDetail(loaded, request.source(), null, null),
+                    PythonDetails.withSources(procFs, pid, s.groups(), request.source()));
         }
     }
 
@@ -70,12 +83,18 @@ public final class PythonSnapshotter {
      * kernel says about each thread (name, state, syscall), read meanwhile on other threads.
      */
     public static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates) {
+        return sample(procFs, reader, kernelStates, null);
+    }
+
+    /** @param raw when not null, receives the threads as read from memory, in step with the result */
+    static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates,
+                                    List<PyThreadStack> raw) {
         int pid = reader.pid();
         if (!kernelStates) {
             List<ThreadStack> out = new ArrayList<>();
             for (PyThreadStack t : reader.read()) {
                 out.add(new ThreadStack(new ThreadSnapshot(t.tid(), null, t.main(), t.holdsGil(), null, null, null,
-                        null, null, null, List.of(), null, null), t.frames()));
+                        null, null, null, null, null, null), t.frames()));
             }
             return out;
         }
@@ -119,8 +138,11 @@ public final class PythonSnapshotter {
             ThreadSnapshot ts = new ThreadSnapshot(t.tid(), ks == null ? null : ks.name(),
                     t.main() || (reader.interpreters().threadsMainNull() && t.tid() == mainTid), t.holdsGil(),
                     WaitClassifier.classify(ks), ks == null ? null : ks.stateName(), ks == null ? null : ks.syscall(),
-                    ks == null ? null : ks.wchan(), null, WaitClassifier.lockAddress(ks), List.of(), null, note);
+                    ks == null ? null : ks.wchan(), null, WaitClassifier.lockAddress(ks), null, null, note);
             out.add(new ThreadStack(ts, t.frames()));
+            if (raw != null) {
+                raw.add(t);
+            }
         }
         if (!procFs.exists(pid)) {
             throw new ProcessGoneException(pid);

@@ -20,26 +20,40 @@ import java.util.List;
  * @param wchan        the kernel function it sleeps in, when the syscall does not say
  * @param stuck        with several samples: the stack was identical in every one; null with one sample
  * @param lockWaitedOn what it waits for: {@code futex@0x...} (Python), a monitor (JVM)
- * @param locksHeld    locks it holds (JVM), empty when unknown
+ * @param locksHeld    locks it holds (JVM); null when unknown (Python: never an empty list that would read as "holds nothing")
  * @param owner        the tid of the thread owning {@code lockWaitedOn}, when known
  * @param note         anything the reader could not vouch for (e.g. the stack changed while read)
  * @param jvm          JVM only: Java thread id, daemon, virtual, HotSpot's status, deadlocked; else null
+ * @param python       Python only: the Python thread name, what it waits on, locals; else null
  */
 public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
                              String kernelState, String syscall, String wchan, Boolean stuck,
                              String lockWaitedOn, List<String> locksHeld, Long owner, String note,
-                             JvmThreadDetail jvm) {
+                             JvmThreadDetail jvm, PythonThreadDetail python) {
+
+    public ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
+                          String kernelState, String syscall, String wchan, Boolean stuck,
+                          String lockWaitedOn, List<String> locksHeld, Long owner, String note,
+                          JvmThreadDetail jvm) {
+        this(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn, locksHeld, owner,
+                note, jvm, null);
+    }
 
     /** Without runtime-specific parts. */
     public ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
                           String kernelState, String syscall, String wchan, Boolean stuck,
                           String lockWaitedOn, List<String> locksHeld, Long owner, String note) {
         this(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn, locksHeld, owner,
-                note, null);
+                note, null, null);
+    }
+
+    public ThreadSnapshot withPython(PythonThreadDetail p) {
+        return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn,
+                locksHeld, owner, note, jvm, p);
     }
 
     public ThreadSnapshot withStuck(Boolean s) {
         return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, s, lockWaitedOn,
-                locksHeld, owner, note, jvm);
+                locksHeld, owner, note, jvm, python);
     }
 }
