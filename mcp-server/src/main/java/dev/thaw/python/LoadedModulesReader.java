@@ -39,8 +39,10 @@ final class LoadedModulesReader {
                 patched = new ArrayList<>();
                 if (saved != null) {
                     for (PyObjects.Entry e : o.dictEntries(saved, 256)) {
-                        if (o.isStr(e.key())) {
-                            patched.add(o.str(e.key(), 128));
+                        // gevent also keeps its own settings there under a "_gevent_" key: not a module
+                        String name = o.isStr(e.key()) ? o.str(e.key(), 128) : null;
+                        if (name != null && !name.startsWith("_gevent_")) {
+                            patched.add(name);
                         }
                     }
                 }

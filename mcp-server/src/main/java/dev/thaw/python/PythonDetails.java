@@ -116,7 +116,7 @@ final class PythonDetails {
             }
             List<WaitedObject> waitsOn = null;
             if (blocked(ts.thread()) && t.complete() && !t.frameAddresses().isEmpty()) {
-                waitsOn = readWaits(waits, t, problems);
+                waitsOn = readWaits(waits, t, p == null ? 0 : p.address(), problems);
             }
             List<FrameLocals> frameLocals = null;
             if (locals != null && !t.frameAddresses().isEmpty()) {
@@ -132,11 +132,11 @@ final class PythonDetails {
         return out;
     }
 
-    private List<WaitedObject> readWaits(WaitReader waits, PyThreadStack t, List<String> problems) {
+    private List<WaitedObject> readWaits(WaitReader waits, PyThreadStack t, long ownThread, List<String> problems) {
         for (int i = 1; i <= ATTEMPTS; i++) {
             try {
                 o.newPass();
-                List<WaitedObject> w = waits.read(t.frames(), t.frameAddresses());
+                List<WaitedObject> w = waits.read(t.frames(), t.frameAddresses(), ownThread);
                 return w.isEmpty() ? null : w;
             } catch (TornReadException | MemoryUnreadableException e) {
                 // the thread woke up meanwhile: read again

@@ -13,7 +13,7 @@ import java.util.Map;
 final class PythonThreadNames {
 
     /** One Thread object. */
-    record PyThread(String name, String threadClass, Boolean daemon) {
+    record PyThread(String name, String threadClass, Boolean daemon, long address) {
     }
 
     private static final int MAX_THREADS = 1 << 14;
@@ -56,7 +56,7 @@ final class PythonThreadNames {
                     }
                 }
                 if (ident != null) {
-                    out.put(ident, new PyThread(name, o.typeNameOf(e.value()), daemon));
+                    out.put(ident, new PyThread(name, o.typeNameOf(e.value()), daemon, e.value()));
                 }
             } catch (TornReadException | MemoryUnreadableException ex) {
                 // a Thread that started or ended while we read: it is simply not named

@@ -56,13 +56,19 @@ final class WaitReader {
         this.identToName = identToName;
     }
 
-    /** Innermost first; empty when nothing was found. Throws on a torn read (the caller notes it). */
-    List<WaitedObject> read(List<Frame> frames, List<Long> addresses) {
+    /**
+     * Innermost first; empty when nothing was found. Throws on a torn read (the caller notes it).
+     *
+     * @param ownThread the thread's own Thread object (0 if unknown): the {@code self} of its
+     *                  {@code run} and bootstrap frames, which is not something it waits on
+     */
+    List<WaitedObject> read(List<Frame> frames, List<Long> addresses, long ownThread) {
         List<WaitedObject> out = new ArrayList<>();
         if (addresses.isEmpty()) {
             return out;
         }
         Set<Long> seen = new HashSet<>();
+        seen.add(ownThread);
         FrameContents top = FrameContents.read(reader, addresses.get(0));
         WaitedObject called = calledObject(top, frames.get(0).function());
         if (called != null) {

@@ -6,7 +6,7 @@ import java.util.List;
 /** The text lines of what a CPython snapshot read beyond the stacks (part of {@link SnapshotRenderer}). */
 final class PythonLines {
 
-    private static final int MAX_WAIT_THREADS = 8;
+    private static final int MAX_WAIT_THREADS = 4;
 
     private PythonLines() {
     }
@@ -43,6 +43,29 @@ final class PythonLines {
         if (!names.isEmpty()) {
             sb.append("    python name").append(names.size() > 1 ? "s: " : ": ").append(String.join(", ", names)).append('\n');
         }
+        // Objects every thread of the group waits through are said once (two threads on one Condition);
+        // what differs (each thread's own waiter lock) follows per thread, for a few threads.
+        java.util.Set<String> common = null;
+        for (ThreadSnapshot t : g.threads()) {
+            java.util.Set<String> mine = new java.util.HashSet<>();
+            if (t.python() != null && t.python().waitsOn() != null) {
+                t.python().waitsOn().forEach(w -> mine.add(w.address()));
+            }
+            if (common == null) {
+                common = mine;
+            } else {
+                common.retainAll(mine);
+            }
+        }
+        if (g.count() > 1 && common != null && !common.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            for (WaitedObject w : g.threads().get(0).python().waitsOn()) {
+                if (common.contains(w.address())) {
+                    parts.add(object(w));
+                }
+            }
+            sb.append("    all ").append(g.count()).append(" wait through ").append(String.join("; ", parts)).append('\n');
+        }
         int shown = 0;
         for (ThreadSnapshot t : g.threads()) {
             PythonThreadDetail p = t.python();
@@ -55,17 +78,25 @@ final class PythonLines {
             if (p.waitsOn() == null || p.waitsOn().isEmpty() || shown == MAX_WAIT_THREADS) {
                 continue;
             }
-            shown++;
             List<String> parts = new ArrayList<>();
             for (WaitedObject w : p.waitsOn()) {
-                parts.add(object(w));
+                if (g.count() == 1 || !common.contains(w.address())) {
+                    parts.add(object(w));
+                }
             }
-            sb.append("    ").append(g.count() > 1 ? "tid " + t.tid() + " " : "").append("waits on ")
+            if (parts.isEmpty()) {
+                continue;
+            }
+            shown++;
+            sb.append("    ").append(g.count() > 1 ? "tid " + t.tid() + " " : "").append("blocked on ")
                     .append(String.join("; through ", parts)).append('\n');
         }
     }
 
     private static String object(WaitedObject w) {
+        if ("call".equals(w.role())) {
+            return "a call without an object [" + w.function() + "]";
+        }
         StringBuilder b = new StringBuilder();
         b.append(w.type()).append('@').append(w.address());
         if (Boolean.TRUE.equals(w.held())) {

@@ -131,7 +131,10 @@ class PythonDeepReadTest {
             Frame cond = groupOf(s, thread(s, "cond-a")).frames().get(1);
             assertThat(cond.source().line()).contains("# marker: cond-wait");
             assertThat(text).contains("# marker: queue-get").contains("_queue.SimpleQueue@" + hex(truth.get("simple")))
-                    .contains("locals: alpha='first'");
+                    .contains("locals: alpha='first'")
+                    .contains("all 2 wait through threading.Condition@" + hex(truth.get("cv")));
+            // a thread's own Thread object (self of its run and bootstrap frames) is not something it waits on
+            assertThat(a).noneMatch(w -> w.type().equals("threading.Thread"));
             assertThat(s.python().modules().notable()).contains("threading", "queue").doesNotContain("gevent");
             assertThat(s.python().modules().geventPatched()).isNull();
         }
