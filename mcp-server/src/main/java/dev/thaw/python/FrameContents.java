@@ -32,12 +32,14 @@ record FrameContents(long frame, long code, long instrPtr, LocalNames names, lon
 
     static FrameContents read(PythonStackReader reader, long frame) {
         DebugOffsets d = reader.offsets();
-        var mem = reader.memory();
+        // Through the pass's block cache: a thread's frames sit next to each other in its data stack.
+        PyObjects o = reader.objects();
         int header = (int) d.deep().localsplus();
-        ByteBuffer h = ByteBuffer.wrap(mem.bytes(frame, header)).order(ByteOrder.LITTLE_ENDIAN);
-        long code = h.getLong((int) d.frame().executable()) & TAG_MASK;
-        long instr = h.getLong((int) d.frame().instrPtr());
-        long sp = h.getLong((int) d.deep().stackpointer());
+        ByteBuffer h = o.read(frame, header);
+        int hp = h.position();
+        long code = h.getLong(hp + (int) d.frame().executable()) & TAG_MASK;
+        long instr = h.getLong(hp + (int) d.frame().instrPtr());
+        long sp = h.getLong(hp + (int) d.deep().stackpointer());
         if (code == 0) {
             throw new TornReadException("frame without code");
         }
@@ -51,26 +53,16 @@ record FrameContents(long frame, long code, long instrPtr, LocalNames names, lon
         }
         long[] slots = new long[nslots];
         long[] stack = new long[nstack];
-        if (nslots > 0 && nstack > 0 && names.size() == nslots) {
-            ByteBuffer all = ByteBuffer.wrap(mem.bytes(slotsStart, (nslots + nstack) * 8)).order(ByteOrder.LITTLE_ENDIAN);
+        if (nslots > 0) {
+            ByteBuffer b = o.read(slotsStart, nslots * 8);
             for (int i = 0; i < nslots; i++) {
-                slots[i] = all.getLong(i * 8);
+                slots[i] = b.getLong(b.position() + i * 8);
             }
+        }
+        if (nstack > 0) {
+            ByteBuffer b = o.read(stackStart, nstack * 8);
             for (int i = 0; i < nstack; i++) {
-                stack[i] = all.getLong((nslots + i) * 8);
-            }
-        } else {
-            if (nslots > 0) {
-                ByteBuffer b = ByteBuffer.wrap(mem.bytes(slotsStart, nslots * 8)).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < nslots; i++) {
-                    slots[i] = b.getLong(i * 8);
-                }
-            }
-            if (nstack > 0) {
-                ByteBuffer b = ByteBuffer.wrap(mem.bytes(stackStart, nstack * 8)).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < nstack; i++) {
-                    stack[i] = b.getLong(i * 8);
-                }
+                stack[i] = b.getLong(b.position() + i * 8);
             }
         }
         return new FrameContents(frame, code, instr, names, slots, stack);
@@ -85,7 +77,8 @@ record FrameContents(long frame, long code, long instrPtr, LocalNames names, lon
 
     /** The argument of the instruction at {@code instrPtr} (the second byte of its code unit). */
     int oparg(PythonStackReader reader) {
-        return reader.memory().bytes(instrPtr, 2)[1] & 0xff;
+        ByteBuffer b = reader.objects().read(instrPtr & ~7L, 16);
+        return b.get(b.position() + (int) (instrPtr & 7) + 1) & 0xff;
     }
 
     /** The object in slot {@code i}, or 0 when unset, a tagged int or out of range. */

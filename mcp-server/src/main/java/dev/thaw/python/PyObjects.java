@@ -58,9 +58,9 @@ public final class PyObjects {
     private final DebugOffsets d;
     private final RemoteObjects strings;
     private MemoryBlockCache cache;
-    /** Type objects do not move while they live; their names are kept for the reader's lifetime. */
-    private final Map<Long, String> typeNames = new HashMap<>();
     private final Map<Long, Long> typeFlags = new HashMap<>();
+    /** Attribute names of shared keys (a class's instance attributes) by the address of the key string, per reader. */
+    private final Map<Long, String> keyNames = new HashMap<>();
 
     PyObjects(ProcessMemory mem, DebugOffsets d, RemoteObjects strings) {
         this.mem = mem;
@@ -116,10 +116,14 @@ public final class PyObjects {
 
     /** The type's name as Python code writes it: {@code _thread.lock}, {@code threading.Condition}, {@code int}. */
     public String typeName(long type) {
-        String name = typeNames.get(type);
+        Map<Long, String> names = strings.qualifiedTypeNames();
+        String name = names.get(type);
         if (name == null) {
             name = readTypeName(type);
-            typeNames.put(type, name);
+            if (names.size() > 1 << 14) {
+                names.clear();
+            }
+            names.put(type, name);
         }
         return name;
     }
@@ -182,7 +186,35 @@ public final class PyObjects {
 
     /** A {@code str}'s value, at most {@code maxChars} characters (cut, never read past the cap). */
     public String str(long obj, int maxChars) {
+        ByteBuffer b = read(obj, (int) d.unicode().asciiSize());
+        int p = b.position();
+        long length = b.getLong(p + (int) d.unicode().length());
+        PyUnicode.Kind kind = PyUnicode.kind(b.getInt(p + (int) d.unicode().state()));
+        if (kind.compact() && kind.ascii() && kind.bytesPerChar() == 1 && length >= 0 && length <= maxChars
+                && b.getLong(p + (int) d.objects().obType()) != 0) {
+            // the common case (identifiers, module names, ASCII text): header and data from the block cache
+            if (type(obj) != strType(obj)) {
+                return strings.string(obj, maxChars);
+            }
+            ByteBuffer data = read(obj, (int) (d.unicode().asciiSize() + length));
+            byte[] raw = new byte[(int) length];
+            data.get(data.position() + (int) d.unicode().asciiSize(), raw);
+            return new String(raw, StandardCharsets.ISO_8859_1);
+        }
         return strings.string(obj, maxChars);
+    }
+
+    private long strTypeAddress;
+
+    /** The address of the exact {@code str} type, learnt from the first exact str seen. */
+    private long strType(long obj) {
+        if (strTypeAddress == 0) {
+            long t = type(obj);
+            if ("str".equals(typeName(t))) {
+                strTypeAddress = t;
+            }
+        }
+        return strTypeAddress;
     }
 
     /**
@@ -256,7 +288,7 @@ public final class PyObjects {
         if (n == 0) {
             return out;
         }
-        ByteBuffer e = ByteBuffer.wrap(mem.bytes(start, n * entrySize)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer e = slice(start, n * entrySize);
         ByteBuffer v = null;
         if (values != 0) {
             if ((values & 7) != 0) {
@@ -265,7 +297,7 @@ public final class PyObjects {
             ByteBuffer vh = read(values, 8);
             int size = vh.get(vh.position() + 1) & 0xff;
             n = Math.min(n, size);
-            v = ByteBuffer.wrap(mem.bytes(values + 8, Math.max(n, 1) * 8)).order(ByteOrder.LITTLE_ENDIAN);
+            v = slice(values + 8, Math.max(n, 1) * 8);
         }
         for (int i = 0; i < n; i++) {
             int o = i * entrySize;
@@ -276,6 +308,14 @@ public final class PyObjects {
             }
         }
         return out;
+    }
+
+    /** {@code length} bytes as a buffer indexed from 0: small ranges through the block cache. */
+    private ByteBuffer slice(long address, int length) {
+        if (length <= 4096 && (address & 7) == 0) {
+            return read(address, length).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return ByteBuffer.wrap(mem.bytes(address, length)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The value under a str key of a dict, or null. */
@@ -341,7 +381,13 @@ public final class PyObjects {
             }
             Map<String, Long> out = new HashMap<>();
             for (Entry e : keysEntries(keys, values, max)) {
-                out.put(str(e.key(), 256), e.value());
+                // the keys of a class's shared keys are its attribute names, shared by every instance
+                String name = keyNames.get(e.key());
+                if (name == null) {
+                    name = str(e.key(), 256);
+                    keyNames.put(e.key(), name);
+                }
+                out.put(name, e.value());
             }
             return out;
         }

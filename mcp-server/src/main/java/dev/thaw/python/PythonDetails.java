@@ -105,6 +105,10 @@ final class PythonDetails {
         }
         WaitReader waits = new WaitReader(reader, identToTid, identToName);
         LocalsReader locals = request.locals() ? new LocalsReader(reader) : null;
+        // Blocked threads' frames and the objects they wait on do not change while they stay
+        // blocked: one block cache serves all of them (each thread's innermost frame is re-read
+        // directly afterwards to prove it did not move; a retry starts a fresh cache).
+        o.newPass();
         List<ThreadStack> out = new ArrayList<>(sample.size());
         for (int i = 0; i < sample.size(); i++) {
             ThreadStack ts = sample.get(i);
@@ -120,7 +124,6 @@ final class PythonDetails {
             }
             List<FrameLocals> frameLocals = null;
             if (locals != null && !t.frameAddresses().isEmpty()) {
-                o.newPass();
                 frameLocals = locals.read(t.frames(), t.frameAddresses(), request.maxFrames());
             }
             String observation = observation(ts.thread(), p, ownPid);
@@ -135,7 +138,9 @@ final class PythonDetails {
     private List<WaitedObject> readWaits(WaitReader waits, PyThreadStack t, long ownThread, List<String> problems) {
         for (int i = 1; i <= ATTEMPTS; i++) {
             try {
-                o.newPass();
+                if (i > 1) {
+                    o.newPass();
+                }
                 List<WaitedObject> w = waits.read(t.frames(), t.frameAddresses(), ownThread);
                 return w.isEmpty() ? null : w;
             } catch (TornReadException | MemoryUnreadableException e) {

@@ -44,6 +44,11 @@ final class RemoteObjects {
         final long generation;
         private final Map<Long, CodeInfo> codes = new ConcurrentHashMap<>();
         private final Map<Long, LocalNames> locals = new ConcurrentHashMap<>();
+        /**
+         * Qualified type names ({@link PyObjects#typeName}): a class dies with its methods' code
+         * objects, which moves the generation, so a reused type address starts a fresh cache.
+         */
+        final Map<Long, String> qualifiedTypeNames = new ConcurrentHashMap<>();
 
         CodeCache(long generation) {
             this.generation = generation;
@@ -79,6 +84,11 @@ final class RemoteObjects {
                 return;
             }
         }
+    }
+
+    /** Qualified type names of this process and code generation (see {@link CodeCache#qualifiedTypeNames}). */
+    Map<Long, String> qualifiedTypeNames() {
+        return codes == null ? new HashMap<>() : codes.qualifiedTypeNames;
     }
 
     int cachedCodeObjects() {

@@ -135,8 +135,15 @@ final class WaitReader {
         return null;
     }
 
+    /** Callables are shared by the threads that wait the same way: each is named once per snapshot. */
+    private final Map<Long, String> callees = new java.util.HashMap<>();
+
     /** The called function's name: {@code acquire}, {@code select.select}, {@code SimpleQueue.get}. */
     private String callee(long callable, String ctype) {
+        return callees.computeIfAbsent(callable, c -> readCallee(c, ctype));
+    }
+
+    private String readCallee(long callable, String ctype) {
         try {
             switch (ctype) {
                 case "builtin_function_or_method": {
