@@ -11,7 +11,9 @@ sys.path.insert(0, d)
 import helper_kept, helper_deleted
 
 ev = threading.Event()
-threading.Thread(target=helper_deleted.park, args=(ev,), name="deleted-park", daemon=True).start()
-time.sleep(0.3)  # the thread is parked by then
+t = threading.Thread(target=helper_deleted.park, args=(ev,), name="deleted-park", daemon=True)
+t.start()
+while sys._current_frames()[t.ident].f_code.co_name != "wait":  # until it waits inside Condition.wait
+    time.sleep(0.01)
 print("ready", flush=True)
 helper_kept.park(ev)

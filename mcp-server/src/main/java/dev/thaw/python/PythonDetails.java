@@ -77,8 +77,12 @@ final class PythonDetails {
         return modulesProblem;
     }
 
-    /** Adds the Python thread detail to each thread of the last sample. */
-    List<ThreadStack> threads(List<ThreadStack> sample, List<PyThreadStack> raw, int ownPid) {
+    /**
+     * Reads the Python detail of each thread (by thread state address): its Thread name, what it
+     * waits on (for the threads {@code waitsWanted} accepts), its locals when asked.
+     */
+    Map<Long, PythonThreadDetail> read(List<PyThreadStack> raw, java.util.function.Predicate<PyThreadStack> waitsWanted,
+                                       int ownPid) {
         Map<Long, PythonThreadNames.PyThread> names = Map.of();
         String namesProblem = null;
         Map<String, Long> m = modules();
@@ -109,28 +113,43 @@ final class PythonDetails {
         // blocked: one block cache serves all of them (each thread's innermost frame is re-read
         // directly afterwards to prove it did not move; a retry starts a fresh cache).
         o.newPass();
-        List<ThreadStack> out = new ArrayList<>(sample.size());
-        for (int i = 0; i < sample.size(); i++) {
-            ThreadStack ts = sample.get(i);
-            PyThreadStack t = raw.get(i);
+        Map<Long, PythonThreadDetail> out = new HashMap<>();
+        for (PyThreadStack t : raw) {
             PythonThreadNames.PyThread p = names.get(t.threadId());
             List<String> problems = new ArrayList<>();
             if (namesProblem != null) {
                 problems.add(namesProblem);
             }
             List<WaitedObject> waitsOn = null;
-            if (blocked(ts.thread()) && t.complete() && !t.frameAddresses().isEmpty()) {
+            if (waitsWanted.test(t) && t.complete() && !t.frameAddresses().isEmpty()) {
                 waitsOn = readWaits(waits, t, p == null ? 0 : p.address(), problems);
             }
             List<FrameLocals> frameLocals = null;
             if (locals != null && !t.frameAddresses().isEmpty()) {
                 frameLocals = locals.read(t.frames(), t.frameAddresses(), request.maxFrames());
             }
-            String observation = observation(ts.thread(), p, ownPid);
-            PythonThreadDetail detail = new PythonThreadDetail(p == null ? null : p.name(),
-                    p == null ? null : p.threadClass(), p == null ? null : p.daemon(), observation, waitsOn,
-                    frameLocals, problems.isEmpty() ? null : String.join("; ", problems));
-            out.add(new ThreadStack(ts.thread().withPython(detail), ts.frames()));
+            out.put(t.tstate(), new PythonThreadDetail(p == null ? null : p.name(),
+                    p == null ? null : p.threadClass(), p == null ? null : p.daemon(), observation(t.tid(), p, ownPid),
+                    waitsOn, frameLocals, problems.isEmpty() ? null : String.join("; ", problems)));
+        }
+        return out;
+    }
+
+    /**
+     * The sample with each thread's detail. A thread the kernel saw running keeps no waited-on
+     * objects (read while the target was paused, its innermost call is no wait).
+     */
+    static List<ThreadStack> attach(List<ThreadStack> sample, List<PyThreadStack> raw,
+                                    Map<Long, PythonThreadDetail> details) {
+        List<ThreadStack> out = new ArrayList<>(sample.size());
+        for (int i = 0; i < sample.size(); i++) {
+            ThreadStack ts = sample.get(i);
+            PythonThreadDetail d = details.get(raw.get(i).tstate());
+            if (d != null && d.waitsOn() != null && !blocked(ts.thread())) {
+                d = new PythonThreadDetail(d.name(), d.threadClass(), d.daemon(), d.observation(), null, d.locals(),
+                        d.note());
+            }
+            out.add(d == null ? ts : new ThreadStack(ts.thread().withPython(d), ts.frames()));
         }
         return out;
     }
@@ -152,7 +171,7 @@ final class PythonDetails {
     }
 
     /** Not running Python code: a blocked or sleeping thread, whose innermost frame sits in a call. */
-    private static boolean blocked(ThreadSnapshot t) {
+    static boolean blocked(ThreadSnapshot t) {
         return t.state() != null && !WaitClassifier.RUNNING.equals(t.state()) && !WaitClassifier.UNKNOWN.equals(t.state());
     }
 
@@ -161,8 +180,8 @@ final class PythonDetails {
      * forked from that thread (the child's only thread is a copy of the forking one; its OS name
      * and Python name are the worker's), or the Thread's {@code run} was called directly.
      */
-    private static String observation(ThreadSnapshot t, PythonThreadNames.PyThread p, int ownPid) {
-        if (p == null || t.tid() != ownPid || p.threadClass() == null) {
+    private static String observation(long tid, PythonThreadNames.PyThread p, int ownPid) {
+        if (p == null || tid != ownPid || p.threadClass() == null) {
             return null;
         }
         if (!p.threadClass().equals("threading._MainThread") && !p.threadClass().equals("threading._DummyThread")) {

@@ -8,6 +8,7 @@ import dev.thaw.proc.TaskState;
 import dev.thaw.proc.TaskStates;
 import dev.thaw.snapshot.LoadedModules;
 import dev.thaw.snapshot.PythonProcessDetail;
+import dev.thaw.snapshot.PythonThreadDetail;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotAssembler;
 import dev.thaw.snapshot.SnapshotRequest;
@@ -52,16 +53,43 @@ public final class PythonSnapshotter {
             List<List<ThreadStack>> samples = new ArrayList<>(request.samples());
             boolean incomplete = false;
             PythonDetails details = new PythonDetails(reader, request);
+            TargetPause.Result<?> pause = null;
             for (int i = 0; i < request.samples(); i++) {
                 if (i > 0) {
                     pause(request.intervalMs());
                 }
                 // Only the last sample is shown; earlier ones serve to compare stacks, so they skip
                 // the per-thread /proc files, the dominant cost with many threads, and the objects.
-                boolean last = i == request.samples() - 1;
-                List<PyThreadStack> raw = last ? new ArrayList<>() : null;
-                List<ThreadStack> sample = sample(procFs, reader, last, raw);
-                samples.add(last ? details.threads(sample, raw, reader.taskIds().ownPid(pid)) : sample);
+                if (i < request.samples() - 1) {
+                    samples.add(sample(procFs, reader, false, null, null));
+                    continue;
+                }
+                List<PyThreadStack> raw = new ArrayList<>();
+                int ownPid = reader.taskIds().ownPid(pid);
+                if (request.consistent()) {
+                    // Stacks and objects while the target is stopped; its kernel states after (a
+                    // stopped thread's state would only say "stopped").
+                    List<List<PyThreadStack>> read = new ArrayList<>();
+                    TargetPause.Result<Map<Long, PythonThreadDetail>> r = TargetPause.during(procFs, pid, () -> {
+                        List<PyThreadStack> stacks = reader.read();
+                        read.add(stacks);
+                        details.loaded();
+                        return details.read(stacks, t -> true, ownPid);
+                    });
+                    pause = r;
+                    List<ThreadStack> sample = sample(procFs, reader, true, raw, read.get(0));
+                    samples.add(PythonDetails.attach(sample, raw, r.value()));
+                } else {
+                    List<ThreadStack> sample = sample(procFs, reader, true, raw, null);
+                    Set<Long> blocked = new HashSet<>();
+                    for (int k = 0; k < sample.size(); k++) {
+                        if (PythonDetails.blocked(sample.get(k).thread())) {
+                            blocked.add(raw.get(k).tstate());
+                        }
+                    }
+                    samples.add(PythonDetails.attach(sample, raw,
+                            details.read(raw, t -> blocked.contains(t.tstate()), ownPid)));
+                }
             }
             for (ThreadStack t : samples.get(samples.size() - 1)) {
                 incomplete |= t.thread().note() != null;
@@ -73,7 +101,8 @@ public final class PythonSnapshotter {
             }
             Snapshot s = SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt,
                     request, samples, notes);
-            return s.withPython(new PythonProcessDetail(loaded, request.source(), null, null),
+            return s.withPython(new PythonProcessDetail(loaded, request.source(),
+                            pause == null ? null : pause.pausedMs(), pause == null ? null : pause.note()),
                     PythonDetails.withSources(procFs, pid, s.groups(), request.source()));
         }
     }
@@ -83,16 +112,19 @@ public final class PythonSnapshotter {
      * kernel says about each thread (name, state, syscall), read meanwhile on other threads.
      */
     public static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates) {
-        return sample(procFs, reader, kernelStates, null);
+        return sample(procFs, reader, kernelStates, null, null);
     }
 
-    /** @param raw when not null, receives the threads as read from memory, in step with the result */
+    /**
+     * @param raw   when not null, receives the threads as read from memory, in step with the result
+     * @param given the threads already read from memory (a consistent read), or null to read them now
+     */
     static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates,
-                                    List<PyThreadStack> raw) {
+                                    List<PyThreadStack> raw, List<PyThreadStack> given) {
         int pid = reader.pid();
         if (!kernelStates) {
             List<ThreadStack> out = new ArrayList<>();
-            for (PyThreadStack t : reader.read()) {
+            for (PyThreadStack t : given != null ? given : reader.read()) {
                 out.add(new ThreadStack(new ThreadSnapshot(t.tid(), null, t.main(), t.holdsGil(), null, null, null,
                         null, null, null, null, null, null), t.frames()));
             }
@@ -113,11 +145,11 @@ public final class PythonSnapshotter {
         int expected = known.isEmpty() ? procFs.stat(pid).numThreads() : known.size();
         if (MULTI_CPU && expected >= ASYNC_THRESHOLD) {
             TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid, known.isEmpty() ? null : known);
-            threads = reader.read(); // if this fails, the workers finish on their own
+            threads = given != null ? given : reader.read(); // if this fails, the workers finish on their own
             ids = reader.taskIds();
             states = kernel.join();
         } else {
-            threads = reader.read();
+            threads = given != null ? given : reader.read();
             ids = reader.taskIds();
             states = TaskStates.readAll(procFs, pid, hostTids(threads, ids));
         }
