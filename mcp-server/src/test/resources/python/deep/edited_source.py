@@ -13,7 +13,13 @@ import helper_kept, helper_deleted
 ev = threading.Event()
 t = threading.Thread(target=helper_deleted.park, args=(ev,), name="deleted-park", daemon=True)
 t.start()
-while sys._current_frames()[t.ident].f_code.co_name != "wait":  # until it waits inside Condition.wait
+def parked():
+    f = sys._current_frames()[t.ident]  # Condition.wait called from Event.wait: blocked on its waiter lock
+    return f.f_code.co_qualname == "Condition.wait" and f.f_back.f_code.co_qualname == "Event.wait"
+
+
+while not parked():
     time.sleep(0.01)
+time.sleep(0.1)
 print("ready", flush=True)
 helper_kept.park(ev)

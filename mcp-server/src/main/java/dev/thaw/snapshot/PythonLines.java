@@ -130,7 +130,9 @@ final class PythonLines {
         } else if (s.line() != null) {
             sb.append("        ").append(s.line().strip()).append('\n');
         }
-        if (!FrameSource.OK.equals(s.status()) && s.reason() != null && !FrameSource.MISSING.equals(s.status())) {
+        // a missing source is worth a line for a real file (deleted since), not for <frozen ...> or <string>
+        boolean realFile = f.file() != null && f.file().startsWith("/");
+        if (!FrameSource.OK.equals(s.status()) && s.reason() != null && (realFile || !FrameSource.MISSING.equals(s.status()))) {
             sb.append("        (source ").append(s.status()).append(": ").append(s.reason()).append(")\n");
         }
     }

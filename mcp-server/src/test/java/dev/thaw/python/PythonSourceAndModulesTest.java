@@ -37,11 +37,21 @@ class PythonSourceAndModulesTest {
             Files.setLastModifiedTime(dir.host("helper_kept.py"), FileTime.from(Instant.now().plusSeconds(5)));
             Files.delete(dir.host("helper_deleted.py"));
 
-            Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(null, null, null, null, "context", null, null));
+            SnapshotRequest context = SnapshotRequest.of(null, null, null, null, "context", null, null);
+            Snapshot first = PythonSnapshotter.snapshot(t.pid(), context);
+            // the main thread prints "ready" just before it parks: wait until it has
+            for (int i = 0; i < 100 && first.groups().stream().flatMap(g -> g.frames().stream())
+                    .noneMatch(f -> f.file().endsWith("helper_kept.py")); i++) {
+                Thread.sleep(20);
+                first = PythonSnapshotter.snapshot(t.pid(), context);
+            }
+            Snapshot s = first;
             List<Frame> parks = s.groups().stream().flatMap(g -> g.frames().stream())
                     .filter(f -> f.function().equals("park")).toList();
-            Frame keptFrame = parks.stream().filter(f -> f.file().endsWith("helper_kept.py")).findFirst().orElseThrow();
-            Frame deletedFrame = parks.stream().filter(f -> f.file().endsWith("helper_deleted.py")).findFirst().orElseThrow();
+            Frame keptFrame = parks.stream().filter(f -> f.file().endsWith("helper_kept.py")).findFirst()
+                    .orElseThrow(() -> new AssertionError(SnapshotRenderer.text(s, Integer.MAX_VALUE)));
+            Frame deletedFrame = parks.stream().filter(f -> f.file().endsWith("helper_deleted.py")).findFirst()
+                    .orElseThrow(() -> new AssertionError(SnapshotRenderer.text(s, Integer.MAX_VALUE)));
             assertThat(keptFrame.source().status()).isEqualTo(FrameSource.STALE);
             assertThat(keptFrame.source().reason()).contains("after the process started");
             assertThat(keptFrame.line()).isEqualTo(5);
@@ -81,6 +91,34 @@ class PythonSourceAndModulesTest {
             StackGroup g = s.groups().stream().filter(x -> x.tids().contains(main.tid())).findFirst().orElseThrow();
             assertThat(g.frames().get(0).source().line()).contains("# marker: frozen-get");
             assertThat(SnapshotRenderer.text(s)).contains("gevent monkey-patched: ").contains("blocked on _queue.SimpleQueue@0x");
+        }
+    }
+
+    /** The forked child of the issue: its first OS thread runs a worker's Thread, blocked on a lock held at fork(). */
+    @ParameterizedTest
+    @ValueSource(strings = {"3.14", "3.15"})
+    void aChildForkedFromAWorkerThreadShowsTheWorkersThreadOnItsFirstOsThread(String version) {
+        try (DeepTargets dir = new DeepTargets(); var t = dir.run(version, "fork_from_worker.py")) {
+            int child = Integer.parseInt(t.readyLine().trim());
+            try {
+                Snapshot s = null;
+                ThreadSnapshot main = null;
+                for (int i = 0; i < 50 && (main == null || main.python() == null || main.python().waitsOn() == null); i++) {
+                    s = PythonSnapshotter.snapshot(child, SnapshotRequest.defaults());
+                    main = s.groups().get(0).threads().get(0);
+                }
+                assertThat(s.totalThreads()).isEqualTo(1);
+                assertThat(main.tid()).isEqualTo(child);
+                assertThat(main.python().name()).isEqualTo("forker-1");
+                assertThat(main.python().threadClass()).isEqualTo("threading.Thread");
+                assertThat(main.python().observation()).contains("forked from that thread");
+                WaitedObject w = main.python().waitsOn().get(0);
+                assertThat(w.type()).isEqualTo("_thread.lock");
+                assertThat(w.held()).isTrue();
+                assertThat(SnapshotRenderer.text(s)).contains("! the process's first OS thread runs the bootstrap of Thread \"forker-1\"");
+            } finally {
+                ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 
