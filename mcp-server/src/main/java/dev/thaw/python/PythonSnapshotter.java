@@ -27,7 +27,8 @@ import java.util.Set;
  * The {@code snapshot} operation for CPython processes (MCP tool {@code snapshot}, CLI
  * {@code thaw stacks PID}): reads every thread's stack from memory, adds what the kernel says
  * about each thread, takes as many samples as asked and assembles the runtime-neutral
- * {@link Snapshot}. Read-only: the target is never stopped, signalled or written.
+ * {@link Snapshot}, with what {@link PythonDetails} reads beyond the stacks. Read-only: the target
+ * is never written, and stopped only with {@code consistent: true} ({@link TargetPause}).
  */
 public final class PythonSnapshotter {
 
