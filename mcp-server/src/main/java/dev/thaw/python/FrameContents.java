@@ -1,7 +1,6 @@
 package dev.thaw.python;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * One interpreter frame's variable part, read from memory: its code object, the values of its
@@ -66,13 +65,6 @@ record FrameContents(long frame, long code, long instrPtr, LocalNames names, lon
             }
         }
         return new FrameContents(frame, code, instr, names, slots, stack);
-    }
-
-    /** The frame still runs the same code at the same instruction (read after its contents: they belong together). */
-    boolean unchanged(PythonStackReader reader) {
-        DebugOffsets d = reader.offsets();
-        ByteBuffer h = ByteBuffer.wrap(reader.memory().bytes(frame, (int) d.deep().localsplus())).order(ByteOrder.LITTLE_ENDIAN);
-        return (h.getLong((int) d.frame().executable()) & TAG_MASK) == code && h.getLong((int) d.frame().instrPtr()) == instrPtr;
     }
 
     /** The argument of the instruction at {@code instrPtr} (the second byte of its code unit). */

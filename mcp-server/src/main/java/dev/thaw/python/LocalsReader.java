@@ -37,7 +37,7 @@ final class LocalsReader {
         for (int i = 0; i < n; i++) {
             String function = frames.get(i).function();
             try {
-                out.add(frame(i, function, FrameContents.read(reader, addresses.get(i))));
+                out.add(frame(i, function, frames.get(i), FrameContents.read(reader, addresses.get(i))));
             } catch (TornReadException | MemoryUnreadableException e) {
                 out.add(new FrameLocals(i, function, List.of(), false,
                         "the frame changed while thaw read it (the thread is running)"));
@@ -46,7 +46,7 @@ final class LocalsReader {
         return out;
     }
 
-    private FrameLocals frame(int index, String function, FrameContents f) {
+    private FrameLocals frame(int index, String function, Frame walked, FrameContents f) {
         LocalNames names = f.names();
         List<LocalValue> values = new ArrayList<>();
         boolean truncated = false;
@@ -62,7 +62,9 @@ final class LocalsReader {
             values.add(value(names.names()[j], kind, f.slots()[j]));
         }
         truncated |= f.slots().length < names.size();
-        String note = f.unchanged(reader) ? null : "the frame moved on while thaw read it: values may belong to different moments";
+        // still where the stack walk saw it (same code, same line): the values belong to that frame
+        String note = walked.equals(reader.frameAt(f.code(), f.instrPtr())) ? null
+                : "the frame moved on since its stack was read: values may belong to a later moment";
         return new FrameLocals(index, function, values, truncated, note);
     }
 

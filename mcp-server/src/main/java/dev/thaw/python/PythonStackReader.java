@@ -257,6 +257,13 @@ public final class PythonStackReader implements AutoCloseable {
         return objects.localNames(code);
     }
 
+    /** The frame a code object and instruction pointer stand for (as the walker decodes it), or null when invalid. */
+    Frame frameAt(long code, long instrPtr) {
+        CodeInfo c = objects.code(code);
+        long addrq = (instrPtr - (code + d.code().coCodeAdaptive())) / 2;
+        return addrq < 0 || addrq > c.codeUnits() ? null : c.frameAt(addrq);
+    }
+
     /** The main interpreter's address, as of the last {@link #read()}. */
     public long mainInterpreterAddress() {
         return lastInterpreters == null ? mainInterpreter() : lastInterpreters.mainInterpreter();

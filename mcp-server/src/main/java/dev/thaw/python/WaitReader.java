@@ -70,6 +70,12 @@ final class WaitReader {
         Set<Long> seen = new HashSet<>();
         seen.add(ownThread);
         FrameContents top = FrameContents.read(reader, addresses.get(0));
+        // The frame's header, slots and stack are read together (one read when they share a block, the
+        // usual case): if it still stands where the stack walk saw it (same code, same line), they
+        // belong to a thread still in that call.
+        if (!frames.get(0).equals(reader.frameAt(top.code(), top.instrPtr()))) {
+            throw new TornReadException("innermost frame moved");
+        }
         WaitedObject called = calledObject(top, frames.get(0).function());
         if (called != null) {
             out.add(called);
@@ -84,9 +90,6 @@ final class WaitReader {
             if (self != 0 && seen.add(self)) {
                 out.add(object(self, "self", frames.get(i).function()));
             }
-        }
-        if (!top.unchanged(reader)) {
-            throw new TornReadException("innermost frame moved");
         }
         return out;
     }

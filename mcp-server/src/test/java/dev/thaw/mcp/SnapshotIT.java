@@ -64,6 +64,34 @@ class SnapshotIT {
         assertThat(ToolResults.text(r).length()).isLessThan(4000);
     }
 
+    /** What the tool reads beyond the stacks, through the real server: names, waited-on locks, source, locals. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theToolNamesTheLocksTheWorkersWaitOnWithSourceAndLocals() {
+        McpSchema.CallToolResult r = server.call("snapshot", Map.of("pid", deadlock.pid(), "source", "context",
+                "locals", true, "consistent", true));
+        assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
+        Map<String, Object> s = ToolResults.structured(r);
+        Map<String, Object> python = ToolResults.map(s, "python");
+        assertThat(python).containsEntry("source", "context").containsKey("pausedMs");
+        assertThat((List<Object>) ToolResults.map(python, "modules").get("notable")).contains("threading");
+        for (String worker : List.of("transfer-worker", "audit-worker")) {
+            Map<String, Object> g = ToolResults.list(s, "groups").stream().filter(x -> threadNames(x).contains(worker))
+                    .findFirst().orElseThrow();
+            Map<String, Object> t = ToolResults.map(ToolResults.list(g, "threads").get(0), "python");
+            assertThat(t).containsEntry("name", worker);
+            Map<String, Object> waited = ToolResults.list(t, "waitsOn").get(0);
+            assertThat(waited).containsEntry("type", "_thread.lock").containsEntry("held", true)
+                    .containsEntry("role", "receiver");
+            assertThat(ToolResults.list(t, "locals")).isNotEmpty();
+            assertThat(ToolResults.map(ToolResults.list(g, "frames").get(0), "source")).containsEntry("status", "ok")
+                    .containsKey("context");
+        }
+        McpSchema.CallToolResult bad = server.call("snapshot", Map.of("pid", deadlock.pid(), "source", "all"));
+        assertThat(bad.isError()).isTrue();
+        assertThat(ToolResults.text(bad)).contains("source must be none, line or context");
+    }
+
     @Test
     void threadFilterAndBadPids() {
         McpSchema.CallToolResult one = server.call("snapshot", Map.of("pid", deadlock.pid(), "thread", "audit"));
