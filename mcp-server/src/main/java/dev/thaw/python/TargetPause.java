@@ -36,6 +36,12 @@ final class TargetPause {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Path BASH = Path.of("/bin/bash");
 
+    /**
+     * The watchdog ($1 = pid): stop, then continue on the first of end of input (thaw done or dead)
+     * and the timeout.
+     */
+    static final String WATCHDOG = "kill -STOP \"$1\" || exit 1; read -r -t " + MAX_PAUSE_SECONDS + " _; kill -CONT \"$1\"";
+
     /** What the read returned, and how the pause went. */
     record Result<T>(T value, Double pausedMs, String note) {
     }
@@ -52,8 +58,7 @@ final class TargetPause {
             return new Result<>(read.get(), null, "the process is already stopped (by a debugger or job control): "
                     + "thaw read it as it is and did not continue it");
         }
-        String script = "kill -STOP \"$1\" || exit 1; read -r -t " + MAX_PAUSE_SECONDS + " _; kill -CONT \"$1\"";
-        ProcessBuilder pb = new ProcessBuilder(SETSID.toString(), BASH.toString(), "-c", script, "thaw-pause",
+        ProcessBuilder pb = new ProcessBuilder(SETSID.toString(), BASH.toString(), "-c", WATCHDOG, "thaw-pause",
                 Integer.toString(pid)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         long start = System.nanoTime();

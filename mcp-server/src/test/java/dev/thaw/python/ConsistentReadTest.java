@@ -53,6 +53,37 @@ class ConsistentReadTest {
         }
     }
 
+    /**
+     * thaw killed mid-read: the watchdog's input is a pipe whose only writer dies (here a `sleep`
+     * killed with SIGKILL, standing for thaw), and the target runs again at once, not after the timeout.
+     */
+    @Test
+    void theTargetRunsAgainAsSoonAsTheReaderDies() throws Exception {
+        try (DeepTargets dir = new DeepTargets();
+             var t = dir.run("3.14", "blocked_objects.py", dir.target("truth.json"))) {
+            Process chain = new ProcessBuilder("/bin/bash", "-c", "sleep 600 | /usr/bin/setsid /bin/bash -c '"
+                    + TargetPause.WATCHDOG.replace("'", "'\\''") + "' thaw-pause " + t.pid() + " & echo $!; wait")
+                    .redirectErrorStream(true).start();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!states(t.pid()).stream().allMatch(c -> c == 'T') && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(states(t.pid())).as("stopped by the watchdog").containsOnly('T');
+            // the pipeline's first member (sleep) is the writer: kill it as thaw would die
+            ProcessHandle sleep = chain.toHandle().children().filter(h -> h.info().command().orElse("").endsWith("sleep"))
+                    .findFirst().orElseThrow();
+            long killed = System.nanoTime();
+            sleep.destroyForcibly();
+            while (states(t.pid()).contains('T') && System.nanoTime() - killed < 5_000_000_000L) {
+                Thread.onSpinWait();
+            }
+            double ms = (System.nanoTime() - killed) / 1e6;
+            assertThat(states(t.pid())).doesNotContain('T', 't');
+            assertThat(ms).as("continued on end of input, before the timeout").isLessThan(TargetPause.MAX_PAUSE_SECONDS * 1000);
+            chain.destroyForcibly();
+        }
+    }
+
     @Test
     void anAlreadyStoppedProcessIsLeftStopped() {
         try (DeepTargets dir = new DeepTargets();
