@@ -33,12 +33,22 @@ public final class StacksCommand implements Callable<Integer> {
     @Option(names = {"-f", "--max-frames"}, paramLabel = "N", description = "Frames kept per stack (default 64).")
     Integer maxFrames;
 
+    @Option(names = "--source", paramLabel = "none|line|context", description = "Python: each frame's source line from the process's own file (line, default), a few lines around it (context), or none.")
+    String source;
+
+    @Option(names = "--locals", description = "Python: also show the locals and arguments of each thread's innermost frames (bounded).")
+    boolean locals;
+
+    @Option(names = "--consistent", description = "Python: stop the target for the read (a few ms, always resumed) for one consistent picture of a churning process.")
+    boolean consistent;
+
     @Option(names = "--json", description = "Print the structured result (as the snapshot tool returns it).")
     boolean json;
 
     @Override
     public Integer call() {
-        Snapshot s = new Services().snapshots().snapshot(pid, SnapshotRequest.of(samples, intervalMs, thread, maxFrames));
+        Snapshot s = new Services().snapshots().snapshot(pid, SnapshotRequest.of(samples, intervalMs, thread, maxFrames,
+                source, locals, consistent));
         Stdout.stream().print(json ? Json.write(s) + "\n" : SnapshotRenderer.text(s, Integer.MAX_VALUE));
         return 0;
     }

@@ -7,7 +7,8 @@ package dev.thaw.python;
  * padding; 3.15 inserted fields (thread_state, err_stackitem, heap_type_object, ...) so every
  * position after {@code interpreter_state} moves. Positions come from the 3.14.10 headers
  * (reference §3.2) and from the 3.15.2 binary's {@code .PyRuntime} contents checked against a live
- * 3.15.2 process (thread ids, frame chain). The <em>values</em> at these positions are read from
+ * 3.15.2 process (thread ids, frame chain); the object fields (tuple..long, heap type) were matched value by value
+ * against the 3.14 dump and checked on live 3.14.10 and 3.15.2 processes. The <em>values</em> at these positions are read from
  * the target, never hard-coded. -1 marks a field the version does not have.
  */
 enum DebugField {
@@ -23,6 +24,7 @@ enum DebugField {
     INTERP_GIL_LOCKED(144, 144),
     INTERP_GIL_HOLDER(152, 152),
     INTERP_CODE_OBJECT_GENERATION(160, 160),
+    INTERP_IMPORTS_MODULES(96, 96),
 
     THREAD_SIZE(176, 176),
     THREAD_NEXT(192, 192),
@@ -39,6 +41,8 @@ enum DebugField {
     FRAME_EXECUTABLE(264, 328),
     FRAME_INSTR_PTR(272, 336),
     FRAME_OWNER(288, 352),
+    FRAME_LOCALSPLUS(280, 344),
+    FRAME_STACKPOINTER(296, 360),
 
     CODE_SIZE(312, 376),
     CODE_FILENAME(320, 384),
@@ -47,10 +51,26 @@ enum DebugField {
     CODE_LINETABLE(344, 408),
     CODE_FIRSTLINENO(352, 416),
     CODE_CO_CODE_ADAPTIVE(384, 448),
+    CODE_ARGCOUNT(360, 424),
+    CODE_LOCALSPLUSNAMES(368, 432),
+    CODE_LOCALSPLUSKINDS(376, 440),
 
     OBJECT_OB_TYPE(408, 472),
     TYPE_TP_NAME(424, 488),
     TYPE_TP_FLAGS(440, 504),
+    /** {@code PyHeapTypeObject.ht_cached_keys}: exported since 3.15; 3.14 has it at 880 (checked on a live 3.14.10). */
+    HEAP_TYPE_CACHED_KEYS(-1, 536),
+
+    TUPLE_OB_ITEM(456, 552),
+    TUPLE_OB_SIZE(464, 560),
+    LIST_OB_ITEM(480, 576),
+    LIST_OB_SIZE(488, 584),
+    SET_USED(504, 600),
+    DICT_MA_KEYS(536, 632),
+    DICT_MA_VALUES(544, 640),
+    FLOAT_OB_FVAL(560, 656),
+    LONG_LV_TAG(576, 672),
+    LONG_OB_DIGIT(584, 680),
 
     BYTES_OB_SIZE(600, 696),
     BYTES_OB_SVAL(608, 704),

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  */
 public record DebugOffsets(PythonVersion version, boolean freeThreaded,
                            Runtime runtime, Interpreter interpreter, Thread thread, Frame frame, Code code,
-                           Objects objects, Unicode unicode, Gen gen, Debugger debugger) {
+                           Objects objects, Unicode unicode, Gen gen, Debugger debugger,
+                           Deep deep) {
 
     public static final String COOKIE = "xdebugpy";
     /** Cookie, version and free_threaded sit at 0, 8 and 16 in every version since 3.13. */
@@ -46,6 +47,18 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
     }
 
     public record Gen(long giIframe, long giFrameState) {
+    }
+
+    /**
+     * What reading objects and frame contents needs beyond stacks: {@code sys.modules}, a frame's
+     * {@code localsplus} and {@code stackpointer}, a code object's local names and kinds, and the
+     * containers and numbers. {@code htCachedKeys} ({@code PyHeapTypeObject.ht_cached_keys}, where
+     * the keys of instances' inline attribute values live) is exported from 3.15 on and 880 in 3.14.
+     */
+    public record Deep(long importsModules, long localsplus, long stackpointer, long argcount, long localsplusnames,
+                       long localspluskinds, long htCachedKeys, long tupleObItem, long tupleObSize, long listObItem,
+                       long listObSize, long setUsed, long dictMaKeys, long dictMaValues, long floatObFval,
+                       long longLvTag, long longObDigit) {
     }
 
     public record Debugger(long evalBreaker, long remoteDebuggerSupport, long remoteDebuggingEnabled,
@@ -117,7 +130,16 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
                 new Gen(r.get(DebugField.GEN_GI_IFRAME), r.get(DebugField.GEN_GI_FRAME_STATE)),
                 new Debugger(r.get(DebugField.DEBUGGER_EVAL_BREAKER), r.get(DebugField.DEBUGGER_REMOTE_SUPPORT),
                         r.get(DebugField.DEBUGGER_REMOTE_DEBUGGING_ENABLED), r.get(DebugField.DEBUGGER_PENDING_CALL),
-                        r.get(DebugField.DEBUGGER_SCRIPT_PATH), r.get(DebugField.DEBUGGER_SCRIPT_PATH_SIZE)));
+                        r.get(DebugField.DEBUGGER_SCRIPT_PATH), r.get(DebugField.DEBUGGER_SCRIPT_PATH_SIZE)),
+                new Deep(r.get(DebugField.INTERP_IMPORTS_MODULES), r.get(DebugField.FRAME_LOCALSPLUS),
+                        r.get(DebugField.FRAME_STACKPOINTER), r.get(DebugField.CODE_ARGCOUNT),
+                        r.get(DebugField.CODE_LOCALSPLUSNAMES), r.get(DebugField.CODE_LOCALSPLUSKINDS),
+                        minor >= 15 ? r.get(DebugField.HEAP_TYPE_CACHED_KEYS) : 880,
+                        r.get(DebugField.TUPLE_OB_ITEM), r.get(DebugField.TUPLE_OB_SIZE),
+                        r.get(DebugField.LIST_OB_ITEM), r.get(DebugField.LIST_OB_SIZE), r.get(DebugField.SET_USED),
+                        r.get(DebugField.DICT_MA_KEYS), r.get(DebugField.DICT_MA_VALUES),
+                        r.get(DebugField.FLOAT_OB_FVAL), r.get(DebugField.LONG_LV_TAG),
+                        r.get(DebugField.LONG_OB_DIGIT)));
         d.checkSane();
         return d;
     }

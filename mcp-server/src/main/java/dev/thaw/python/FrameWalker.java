@@ -57,8 +57,9 @@ final class FrameWalker {
      * @param firstFrame  {@code tstate->current_frame}
      * @param firstChunk  {@code tstate->datastack_chunk}
      * @param out         receives the frames, innermost first
+     * @param addresses   receives each frame's address, in step with {@code out}
      */
-    void walk(long firstFrame, long firstChunk, List<Frame> out) {
+    void walk(long firstFrame, long firstChunk, List<Frame> out, List<Long> addresses) {
         int frameSize = (int) d.frame().size();
         outside.clear();
         copyChunks(firstChunk, firstFrame, frameSize);
@@ -78,6 +79,7 @@ final class FrameWalker {
                 long code = f.getLong(base + (int) d.frame().executable()) & TAG_MASK;
                 if (code != 0) {
                     out.add(frame(code, f.getLong(base + (int) d.frame().instrPtr())));
+                    addresses.add(frame);
                 }
             }
             if (previous == frame) {

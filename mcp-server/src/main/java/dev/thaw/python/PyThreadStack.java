@@ -14,7 +14,13 @@ import java.util.List;
  * @param main      it is the interpreter's {@code threads.main}
  * @param frames    innermost first
  * @param complete  false when the stack kept changing under us and {@code frames} is the best effort
+ * @param frameAddresses the {@code _PyInterpreterFrame} address of each frame in {@code frames}
  */
 public record PyThreadStack(long tstate, long tid, long threadId, boolean holdsGil, boolean main, List<Frame> frames,
-                            boolean complete) {
+                            boolean complete, List<Long> frameAddresses) {
+
+    public PyThreadStack(long tstate, long tid, long threadId, boolean holdsGil, boolean main, List<Frame> frames,
+                         boolean complete) {
+        this(tstate, tid, threadId, holdsGil, main, frames, complete, List.of());
+    }
 }

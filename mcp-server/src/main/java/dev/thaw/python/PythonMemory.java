@@ -273,7 +273,7 @@ public final class PythonMemory {
     public List<Frame> walk(long firstFrame, long firstChunk) {
         List<Frame> out = new ArrayList<>();
         try {
-            new FrameWalker(mem, d, objects).walk(firstFrame, firstChunk, out);
+            new FrameWalker(mem, d, objects).walk(firstFrame, firstChunk, out, new ArrayList<>());
         } catch (TornReadException | MemoryUnreadableException | IllegalArgumentException e) {
             throw new Torn(e.getMessage());
         }

@@ -6,6 +6,9 @@ import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.TaskIds;
 import dev.thaw.proc.TaskState;
 import dev.thaw.proc.TaskStates;
+import dev.thaw.snapshot.LoadedModules;
+import dev.thaw.snapshot.PythonProcessDetail;
+import dev.thaw.snapshot.PythonThreadDetail;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotAssembler;
 import dev.thaw.snapshot.SnapshotRequest;
@@ -24,7 +27,8 @@ import java.util.Set;
  * The {@code snapshot} operation for CPython processes (MCP tool {@code snapshot}, CLI
  * {@code thaw stacks PID}): reads every thread's stack from memory, adds what the kernel says
  * about each thread, takes as many samples as asked and assembles the runtime-neutral
- * {@link Snapshot}. Read-only: the target is never stopped, signalled or written.
+ * {@link Snapshot}, with what {@link PythonDetails} reads beyond the stacks. Read-only: the target
+ * is never written, and stopped only with {@code consistent: true} ({@link TargetPause}).
  */
 public final class PythonSnapshotter {
 
@@ -49,13 +53,44 @@ public final class PythonSnapshotter {
             String takenAt = Instant.now().toString();
             List<List<ThreadStack>> samples = new ArrayList<>(request.samples());
             boolean incomplete = false;
+            PythonDetails details = new PythonDetails(reader, request);
+            TargetPause.Result<?> pause = null;
             for (int i = 0; i < request.samples(); i++) {
                 if (i > 0) {
                     pause(request.intervalMs());
                 }
                 // Only the last sample is shown; earlier ones serve to compare stacks, so they skip
-                // the per-thread /proc files, the dominant cost with many threads.
-                samples.add(sample(procFs, reader, i == request.samples() - 1));
+                // the per-thread /proc files, the dominant cost with many threads, and the objects.
+                if (i < request.samples() - 1) {
+                    samples.add(sample(procFs, reader, false, null, null));
+                    continue;
+                }
+                List<PyThreadStack> raw = new ArrayList<>();
+                int ownPid = reader.taskIds().ownPid(pid);
+                if (request.consistent()) {
+                    // Stacks and objects while the target is stopped; its kernel states after (a
+                    // stopped thread's state would only say "stopped").
+                    List<List<PyThreadStack>> read = new ArrayList<>();
+                    TargetPause.Result<Map<Long, PythonThreadDetail>> r = TargetPause.during(procFs, pid, () -> {
+                        List<PyThreadStack> stacks = reader.read();
+                        read.add(stacks);
+                        details.loaded();
+                        return details.read(stacks, t -> true, ownPid);
+                    });
+                    pause = r;
+                    List<ThreadStack> sample = sample(procFs, reader, true, raw, read.get(0));
+                    samples.add(PythonDetails.attach(sample, raw, r.value()));
+                } else {
+                    List<ThreadStack> sample = sample(procFs, reader, true, raw, null);
+                    Set<Long> blocked = new HashSet<>();
+                    for (int k = 0; k < sample.size(); k++) {
+                        if (PythonDetails.blocked(sample.get(k).thread())) {
+                            blocked.add(raw.get(k).tstate());
+                        }
+                    }
+                    samples.add(PythonDetails.attach(sample, raw,
+                            details.read(raw, t -> blocked.contains(t.tstate()), ownPid)));
+                }
             }
             for (ThreadStack t : samples.get(samples.size() - 1)) {
                 incomplete |= t.thread().note() != null;
@@ -65,8 +100,15 @@ public final class PythonSnapshotter {
             samples.set(samples.size() - 1, inside.threads());
             List<String> notes = notes(reader, incomplete);
             notes.addAll(inside.notes());
-            return SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt, request,
-                    samples, notes);
+            LoadedModules loaded = details.loaded();
+            if (details.modulesProblem() != null) {
+                notes.add(details.modulesProblem() + ": Python thread names and loaded modules are not shown");
+            }
+            Snapshot s = SnapshotAssembler.assemble(pid, "cpython", reader.identity().version().toString(), takenAt,
+                    request, samples, notes);
+            return s.withPython(new PythonProcessDetail(loaded, request.source(),
+                            pause == null ? null : pause.pausedMs(), pause == null ? null : pause.note()),
+                    PythonDetails.withSources(procFs, pid, s.groups(), request.source()));
         }
     }
 
@@ -75,12 +117,21 @@ public final class PythonSnapshotter {
      * kernel says about each thread (name, state, syscall), read meanwhile on other threads.
      */
     public static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates) {
+        return sample(procFs, reader, kernelStates, null, null);
+    }
+
+    /**
+     * @param raw   when not null, receives the threads as read from memory, in step with the result
+     * @param given the threads already read from memory (a consistent read), or null to read them now
+     */
+    static List<ThreadStack> sample(ProcFs procFs, PythonStackReader reader, boolean kernelStates,
+                                    List<PyThreadStack> raw, List<PyThreadStack> given) {
         int pid = reader.pid();
         if (!kernelStates) {
             List<ThreadStack> out = new ArrayList<>();
-            for (PyThreadStack t : reader.read()) {
+            for (PyThreadStack t : given != null ? given : reader.read()) {
                 out.add(new ThreadStack(new ThreadSnapshot(t.tid(), null, t.main(), t.holdsGil(), null, null, null,
-                        null, null, null, List.of(), null, null), t.frames()));
+                        null, null, null, null, null, null), t.frames()));
             }
             return out;
         }
@@ -99,11 +150,11 @@ public final class PythonSnapshotter {
         int expected = known.isEmpty() ? procFs.stat(pid).numThreads() : known.size();
         if (MULTI_CPU && expected >= ASYNC_THRESHOLD) {
             TaskStates.Pending kernel = TaskStates.readAllAsync(procFs, pid, known.isEmpty() ? null : known);
-            threads = reader.read(); // if this fails, the workers finish on their own
+            threads = given != null ? given : reader.read(); // if this fails, the workers finish on their own
             ids = reader.taskIds();
             states = kernel.join();
         } else {
-            threads = reader.read();
+            threads = given != null ? given : reader.read();
             ids = reader.taskIds();
             states = TaskStates.readAll(procFs, pid, hostTids(threads, ids));
         }
@@ -124,8 +175,11 @@ public final class PythonSnapshotter {
             ThreadSnapshot ts = new ThreadSnapshot(t.tid(), ks == null ? null : ks.name(),
                     t.main() || (reader.interpreters().threadsMainNull() && t.tid() == mainTid), t.holdsGil(),
                     WaitClassifier.classify(ks), ks == null ? null : ks.stateName(), ks == null ? null : ks.syscall(),
-                    ks == null ? null : ks.wchan(), null, WaitClassifier.lockAddress(ks), List.of(), null, note);
+                    ks == null ? null : ks.wchan(), null, WaitClassifier.lockAddress(ks), null, null, note);
             out.add(new ThreadStack(ts, t.frames()));
+            if (raw != null) {
+                raw.add(t);
+            }
         }
         if (!procFs.exists(pid)) {
             throw new ProcessGoneException(pid);

@@ -48,6 +48,7 @@ public final class PythonStackReader implements AutoCloseable {
     private final PythonIdentity identity;
     private final RemoteObjects objects;
     private final FrameWalker walker;
+    private PyObjects pyObjects;
     /** Whether the process has a PID namespace of its own: its thread ids are not /proc's here. */
     private final boolean pidNested;
 
@@ -243,6 +244,35 @@ public final class PythonStackReader implements AutoCloseable {
     }
 
 
+    /** The object reader of this process (types, strings, dicts, attributes, sys.modules). */
+    public PyObjects objects() {
+        if (pyObjects == null) {
+            pyObjects = new PyObjects(mem, d, objects);
+        }
+        return pyObjects;
+    }
+
+    /** Code object facts for reading a frame's locals: the names and kinds of its localsplus slots. */
+    LocalNames localNames(long code) {
+        return objects.localNames(code);
+    }
+
+    /** The frame a code object and instruction pointer stand for (as the walker decodes it), or null when invalid. */
+    Frame frameAt(long code, long instrPtr) {
+        CodeInfo c = objects.code(code);
+        long addrq = (instrPtr - (code + d.code().coCodeAdaptive())) / 2;
+        return addrq < 0 || addrq > c.codeUnits() ? null : c.frameAt(addrq);
+    }
+
+    /** The main interpreter's address, as of the last {@link #read()}. */
+    public long mainInterpreterAddress() {
+        return lastInterpreters == null ? mainInterpreter() : lastInterpreters.mainInterpreter();
+    }
+
+    public DebugOffsets offsets() {
+        return d;
+    }
+
     /** The memory reader, for statistics ({@link ProcessMemory#readCalls()}). */
     public ProcessMemory memory() {
         return mem;
@@ -328,12 +358,15 @@ public final class PythonStackReader implements AutoCloseable {
         long tid = ts.getLong(base + (int) d.thread().nativeThreadId());
         long threadId = ts.getLong(base + (int) d.thread().threadId());
         List<Frame> frames = new ArrayList<>();
+        List<Long> addresses = new ArrayList<>();
         try {
             walker.walk(ts.getLong(base + (int) d.thread().currentFrame()),
-                    ts.getLong(base + (int) d.thread().datastackChunk()), frames);
-            return new PyThreadStack(tstate, tid, threadId, holdsGil, main, List.copyOf(frames), true);
+                    ts.getLong(base + (int) d.thread().datastackChunk()), frames, addresses);
+            return new PyThreadStack(tstate, tid, threadId, holdsGil, main, List.copyOf(frames), true,
+                    List.copyOf(addresses));
         } catch (TornReadException | MemoryUnreadableException e) {
-            return new PyThreadStack(tstate, tid, threadId, holdsGil, main, List.copyOf(frames), false);
+            return new PyThreadStack(tstate, tid, threadId, holdsGil, main, List.copyOf(frames), false,
+                    List.copyOf(addresses.subList(0, frames.size())));
         }
     }
 
@@ -354,7 +387,8 @@ public final class PythonStackReader implements AutoCloseable {
                 return last;
             }
         }
-        return new PyThreadStack(last.tstate(), last.tid(), last.threadId(), holdsGil, main, last.frames(), false);
+        return new PyThreadStack(last.tstate(), last.tid(), last.threadId(), holdsGil, main, last.frames(), false,
+                last.frameAddresses());
     }
 
     /**

@@ -43,6 +43,12 @@ final class RemoteObjects {
 
         final long generation;
         private final Map<Long, CodeInfo> codes = new ConcurrentHashMap<>();
+        private final Map<Long, LocalNames> locals = new ConcurrentHashMap<>();
+        /**
+         * Qualified type names ({@link PyObjects#typeName}): a class dies with its methods' code
+         * objects, which moves the generation, so a reused type address starts a fresh cache.
+         */
+        final Map<Long, String> qualifiedTypeNames = new ConcurrentHashMap<>();
 
         CodeCache(long generation) {
             this.generation = generation;
@@ -80,6 +86,11 @@ final class RemoteObjects {
         }
     }
 
+    /** Qualified type names of this process and code generation (see {@link CodeCache#qualifiedTypeNames}). */
+    Map<Long, String> qualifiedTypeNames() {
+        return codes == null ? new HashMap<>() : codes.qualifiedTypeNames;
+    }
+
     int cachedCodeObjects() {
         return codes == null ? 0 : codes.codes.size();
     }
@@ -101,6 +112,47 @@ final class RemoteObjects {
         return c;
     }
 
+    /** The local variable names of a code object (cached like the code object itself). */
+    LocalNames localNames(long code) {
+        if (codes == null) {
+            throw new IllegalStateException("invalidateIf was not called");
+        }
+        LocalNames l = codes.locals.get(code);
+        if (l == null) {
+            l = readLocalNames(code);
+            if (codes.locals.size() >= CodeCache.MAX_CODES) {
+                codes.locals.clear();
+            }
+            codes.locals.put(code, l);
+        }
+        return l;
+    }
+
+    private static final int MAX_LOCALS = 4096;
+
+    private LocalNames readLocalNames(long code) {
+        ByteBuffer b = read(code, (int) d.code().size());
+        requireType(b.getLong((int) d.objects().obType()), "code");
+        int argcount = b.getInt((int) d.deep().argcount());
+        long namesTuple = b.getLong((int) d.deep().localsplusnames());
+        byte[] kinds = bytes(b.getLong((int) d.deep().localspluskinds()));
+        ByteBuffer t = read(namesTuple, (int) d.deep().tupleObItem());
+        requireType(t.getLong((int) d.objects().obType()), "tuple");
+        long n = t.getLong((int) d.deep().tupleObSize());
+        if (n < 0 || n > MAX_LOCALS || n != kinds.length || argcount < 0 || argcount > n) {
+            throw new TornReadException("code locals");
+        }
+        String[] names = new String[(int) n];
+        if (n > 0) {
+            ByteBuffer items = ByteBuffer.wrap(mem.bytes(namesTuple + d.deep().tupleObItem(), (int) n * 8))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                names[i] = string(items.getLong(i * 8));
+            }
+        }
+        return new LocalNames(names, kinds, argcount);
+    }
+
     private CodeInfo readCode(long address) {
         ByteBuffer b = read(address, (int) d.code().size());
         requireType(b.getLong((int) d.objects().obType()), "code");
@@ -117,22 +169,33 @@ final class RemoteObjects {
 
     /** A {@code str} object's value, any kind (ASCII, Latin-1, UCS-2, UCS-4; compact or legacy). */
     String string(long address) {
+        return string(address, MAX_STRING_CHARS, false);
+    }
+
+    /** At most {@code maxChars} characters of a {@code str}: a longer string is cut, not refused. */
+    String string(long address, int maxChars) {
+        return string(address, maxChars, true);
+    }
+
+    private String string(long address, int maxChars, boolean cut) {
         if (address == 0) {
             throw new TornReadException("null str");
         }
         ByteBuffer b = read(address, STRING_PROBE);
         requireType(b.getLong((int) d.objects().obType()), "str");
-        long length = b.getLong((int) d.unicode().length());
+        long fullLength = b.getLong((int) d.unicode().length());
         PyUnicode.Kind kind = PyUnicode.kind(b.getInt((int) d.unicode().state()));
-        if (!kind.valid() || length < 0 || length > MAX_STRING_CHARS || (kind.ascii() && kind.bytesPerChar() != 1)) {
+        if (!kind.valid() || fullLength < 0 || fullLength > (cut ? 1L << 40 : MAX_STRING_CHARS)
+                || (kind.ascii() && kind.bytesPerChar() != 1)) {
             throw new TornReadException("str header");
         }
+        long length = Math.min(fullLength, maxChars);
         int size = (int) length * kind.bytesPerChar();
         long dataOffset = PyUnicode.dataOffset(kind, d.unicode().asciiSize(), d.unicode().compactSize());
         if (dataOffset < 0) {
             // legacy (non-compact) string: the data pointer sits where compact data would start
             long data = b.getLong((int) d.unicode().compactSize());
-            return PyUnicode.decode(kind, mem.bytes(data, size), 0, (int) length);
+            return decode(kind, mem.bytes(data, size), (int) length);
         }
         if (dataOffset + size <= b.limit()) {
             byte[] raw = new byte[size];

@@ -5,7 +5,7 @@ package dev.thaw.python;
  * the target changed it while we read. Callers retry; it never reaches the user. No stack trace:
  * it is control flow, and it is thrown in hot loops.
  */
-final class TornReadException extends RuntimeException {
+public final class TornReadException extends RuntimeException {
 
     TornReadException(String what) {
         super(what, null, false, false);

@@ -25,10 +25,12 @@ import java.util.List;
  * @param jvm            JVM only: who waits for whom, and the deadlocks; null for other runtimes
  * @param findings       what the snapshot means (dev.thaw.findings), most important first; empty when
  *                       no rule fired
+ * @param python         CPython only: what the process has loaded and how it was read; else null
  */
 public record Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
                        int totalThreads, int shownThreads, String threadFilter, int maxFrames,
-                       List<StackGroup> groups, List<String> notes, JvmLocks jvm, List<Finding> findings) {
+                       List<StackGroup> groups, List<String> notes, JvmLocks jvm, List<Finding> findings,
+                       PythonProcessDetail python) {
 
     public Snapshot {
         findings = findings == null ? List.of() : List.copyOf(findings);
@@ -39,16 +41,28 @@ public record Snapshot(int pid, String runtime, String runtimeVersion, String ta
                     int totalThreads, int shownThreads, String threadFilter, int maxFrames,
                     List<StackGroup> groups, List<String> notes) {
         this(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads, threadFilter,
-                maxFrames, groups, notes, null, List.of());
+                maxFrames, groups, notes, null, List.of(), null);
+    }
+
+    public Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
+                    int totalThreads, int shownThreads, String threadFilter, int maxFrames,
+                    List<StackGroup> groups, List<String> notes, JvmLocks jvm, List<Finding> findings) {
+        this(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads, threadFilter,
+                maxFrames, groups, notes, jvm, findings, null);
+    }
+
+    public Snapshot withPython(PythonProcessDetail p, List<StackGroup> g) {
+        return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
+                threadFilter, maxFrames, g, notes, jvm, findings, p);
     }
 
     public Snapshot withJvm(JvmLocks locks) {
         return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
-                threadFilter, maxFrames, groups, notes, locks, findings);
+                threadFilter, maxFrames, groups, notes, locks, findings, python);
     }
 
     public Snapshot withFindings(List<Finding> f) {
         return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
-                threadFilter, maxFrames, groups, notes, jvm, f);
+                threadFilter, maxFrames, groups, notes, jvm, f, python);
     }
 }

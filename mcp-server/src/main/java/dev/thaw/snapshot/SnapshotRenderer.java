@@ -44,6 +44,9 @@ public final class SnapshotRenderer {
         if (s.jvm() != null) {
             jvmLocks(sb, s.jvm());
         }
+        if (s.python() != null && s.python().modules() != null) {
+            PythonLines.modules(sb, s.python());
+        }
         int i = 0;
         List<StackGroup> groups = s.groups();
         for (; i < groups.size() && sb.length() < budget; i++) {
@@ -91,6 +94,7 @@ public final class SnapshotRenderer {
         for (String n : notes) {
             sb.append("    note: ").append(n).append('\n');
         }
+        PythonLines.threads(sb, g);
         List<Frame> frames = g.frames();
         frames(sb, g, frames, t, maxFrames);
         for (ThreadSnapshot m : g.threads()) {
@@ -113,6 +117,8 @@ public final class SnapshotRenderer {
         int extraCut = innerEnd - textInner;
         for (int k = 0; k < textInner; k++) {
             sb.append("    ").append(frames.get(k).display()).append('\n');
+            PythonLines.source(sb, frames.get(k));
+            PythonLines.locals(sb, g, k);
         }
         int omitted = g.framesOmitted() + extraCut;
         if (omitted > 0) {
@@ -120,6 +126,7 @@ public final class SnapshotRenderer {
         }
         for (int k = innerEnd; k < frames.size(); k++) {
             sb.append("    ").append(frames.get(k).display()).append('\n');
+            PythonLines.source(sb, frames.get(k));
         }
     }
 

@@ -10,8 +10,22 @@ import dev.thaw.ThawException;
  * @param thread     only threads whose tid equals this number or whose name contains this text;
  *                   null for all
  * @param maxFrames  frames kept per stack (innermost and outermost kept, the middle cut); 1..10000
+ * @param source     Python: {@code none}, {@code line} (each frame's source line, the default) or
+ *                   {@code context} (a few lines around it)
+ * @param locals     Python: read the locals of each thread's innermost frames (bounded)
+ * @param consistent Python: stop the target for the read (a few milliseconds, never left stopped)
+ *                   so that a churning process gives one consistent picture
  */
-public record SnapshotRequest(int samples, int intervalMs, String thread, int maxFrames) {
+public record SnapshotRequest(int samples, int intervalMs, String thread, int maxFrames, String source,
+                              boolean locals, boolean consistent) {
+
+    public static final String SOURCE_NONE = "none";
+    public static final String SOURCE_LINE = "line";
+    public static final String SOURCE_CONTEXT = "context";
+
+    public SnapshotRequest(int samples, int intervalMs, String thread, int maxFrames) {
+        this(samples, intervalMs, thread, maxFrames, SOURCE_LINE, false, false);
+    }
 
     public static final int DEFAULT_SAMPLES = 1;
     public static final int DEFAULT_INTERVAL_MS = 200;
@@ -33,6 +47,13 @@ public record SnapshotRequest(int samples, int intervalMs, String thread, int ma
         if (thread != null && thread.isBlank()) {
             thread = null;
         }
+        if (source == null) {
+            source = SOURCE_LINE;
+        }
+        if (!source.equals(SOURCE_NONE) && !source.equals(SOURCE_LINE) && !source.equals(SOURCE_CONTEXT)) {
+            throw new ThawException("invalid_argument", "source must be none, line or context, got \"" + source + "\".",
+                    "Use line (the default) for each frame's source line, context for a few lines around it.");
+        }
     }
 
     public static SnapshotRequest defaults() {
@@ -44,5 +65,13 @@ public record SnapshotRequest(int samples, int intervalMs, String thread, int ma
         return new SnapshotRequest(samples == null ? DEFAULT_SAMPLES : samples,
                 intervalMs == null ? DEFAULT_INTERVAL_MS : intervalMs, thread,
                 maxFrames == null ? DEFAULT_MAX_FRAMES : maxFrames);
+    }
+
+    /** With the Python reading options; nulls mean "default" (source line, no locals, not paused). */
+    public static SnapshotRequest of(Integer samples, Integer intervalMs, String thread, Integer maxFrames,
+                                     String source, Boolean locals, Boolean consistent) {
+        SnapshotRequest r = of(samples, intervalMs, thread, maxFrames);
+        return new SnapshotRequest(r.samples(), r.intervalMs(), r.thread(), r.maxFrames(), source,
+                Boolean.TRUE.equals(locals), Boolean.TRUE.equals(consistent));
     }
 }

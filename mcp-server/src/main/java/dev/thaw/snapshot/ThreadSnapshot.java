@@ -20,26 +20,28 @@ import java.util.List;
  * @param wchan        the kernel function it sleeps in, when the syscall does not say
  * @param stuck        with several samples: the stack was identical in every one; null with one sample
  * @param lockWaitedOn what it waits for: {@code futex@0x...} (Python), a monitor (JVM)
- * @param locksHeld    locks it holds (JVM), empty when unknown
+ * @param locksHeld    locks it holds (JVM); null when unknown (Python: never an empty list that would read as "holds nothing")
  * @param owner        the tid of the thread owning {@code lockWaitedOn}, when known
  * @param note         anything the reader could not vouch for (e.g. the stack changed while read)
  * @param jvm          JVM only: Java thread id, daemon, virtual, HotSpot's status, deadlocked; else null
  * @param asyncio      Python only: the asyncio loop and tasks of this thread; null when it has none
  * @param greenlets    Python only: the greenlets that belong to this thread (the running one first); null
  *                     when it has none
+ * @param python       Python only: the Python thread name, what it waits on, locals; else null
  */
 public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
                              String kernelState, String syscall, String wchan, Boolean stuck,
                              String lockWaitedOn, List<String> locksHeld, Long owner, String note,
-                             JvmThreadDetail jvm, AsyncLoop asyncio, List<Greenlet> greenlets) {
+                             JvmThreadDetail jvm, AsyncLoop asyncio, List<Greenlet> greenlets,
+                             PythonThreadDetail python) {
 
-    /** Without asyncio tasks and greenlets. */
+    /** Without asyncio tasks, greenlets and Python details. */
     public ThreadSnapshot(long tid, String name, boolean main, Boolean holdsGil, String state,
                           String kernelState, String syscall, String wchan, Boolean stuck,
                           String lockWaitedOn, List<String> locksHeld, Long owner, String note,
                           JvmThreadDetail jvm) {
         this(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn, locksHeld, owner,
-                note, jvm, null, null);
+                note, jvm, null, null, null);
     }
 
     /** Without runtime-specific parts. */
@@ -47,16 +49,21 @@ public record ThreadSnapshot(long tid, String name, boolean main, Boolean holdsG
                           String kernelState, String syscall, String wchan, Boolean stuck,
                           String lockWaitedOn, List<String> locksHeld, Long owner, String note) {
         this(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn, locksHeld, owner,
-                note, null);
+                note, null, null, null, null);
+    }
+
+    public ThreadSnapshot withPython(PythonThreadDetail p) {
+        return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn,
+                locksHeld, owner, note, jvm, asyncio, greenlets, p);
     }
 
     public ThreadSnapshot withStuck(Boolean s) {
         return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, s, lockWaitedOn,
-                locksHeld, owner, note, jvm, asyncio, greenlets);
+                locksHeld, owner, note, jvm, asyncio, greenlets, python);
     }
 
     public ThreadSnapshot withConcurrency(AsyncLoop a, List<Greenlet> g) {
         return new ThreadSnapshot(tid, name, main, holdsGil, state, kernelState, syscall, wchan, stuck, lockWaitedOn,
-                locksHeld, owner, note, jvm, a, g);
+                locksHeld, owner, note, jvm, a, g, python);
     }
 }

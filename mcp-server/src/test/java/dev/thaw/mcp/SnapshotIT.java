@@ -68,6 +68,37 @@ class SnapshotIT {
         assertThat(ToolResults.text(r).length()).isLessThan(4000);
     }
 
+    /** What the tool reads beyond the stacks, through the real server: names, waited-on locks, source, locals. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theToolNamesTheLocksTheWorkersWaitOnWithSourceAndLocals() {
+        McpSchema.CallToolResult r = server.call("snapshot", Map.of("pid", deadlock.pid(), "source", "context",
+                "locals", true, "consistent", true));
+        assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
+        Map<String, Object> s = ToolResults.structured(r);
+        Map<String, Object> python = ToolResults.map(s, "python");
+        assertThat(python).containsKey("pausedMs");
+        assertThat((List<Object>) python.get("loaded")).contains("threading");
+        for (String worker : List.of("transfer-worker", "audit-worker")) {
+            // The view names each worker by its Python thread name and says what it waits on.
+            Map<String, Object> g = ToolResults.list(s, "groups").stream()
+                    .filter(x -> worker.equals(x.get("pyName")) || String.valueOf(x.get("differ")).contains(worker))
+                    .findFirst().orElseThrow();
+            String group = dev.thaw.Json.write(g);
+            assertThat(group).contains("_thread.lock@0x").contains(" held (receiver");
+            assertThat(group).contains("\"locals\"");
+            // the scenario runs as python -c: its own code has no file, so no source line is shown for it;
+            // the standard library's frames show theirs, read from the target's own files
+            List<String> frames = (List<String>) g.get("frames");
+            assertThat(frames.get(0)).doesNotContain(" ▸ ");
+            assertThat(frames).anyMatch(f -> f.startsWith("Thread.run (") && f.contains(" ▸ self._target("));
+        }
+        dev.thaw.mcp.view.ViewParity.assertSameFacts(s, ToolResults.text(r));
+        McpSchema.CallToolResult bad = server.call("snapshot", Map.of("pid", deadlock.pid(), "source", "all"));
+        assertThat(bad.isError()).isTrue();
+        assertThat(ToolResults.text(bad)).contains("source").contains("none");
+    }
+
     @Test
     void threadFilterAndBadPids() {
         McpSchema.CallToolResult one = server.call("snapshot", Map.of("pid", deadlock.pid(), "thread", "audit"));

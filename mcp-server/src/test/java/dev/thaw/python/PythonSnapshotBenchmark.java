@@ -66,6 +66,12 @@ class PythonSnapshotBenchmark {
             }
             full100 = measure(md, "100 threads", "snapshot() in-process, whole operation", warm, iters,
                     () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+            SnapshotRequest bare = SnapshotRequest.of(null, null, null, null, "none", false, false);
+            measure(md, "100 threads", "snapshot(), source none: stacks, kernel states, Python names, waited-on objects, modules",
+                    warm, iters, () -> PythonSnapshotter.snapshot(pid, bare));
+            SnapshotRequest withLocals = SnapshotRequest.of(null, null, null, null, null, true, false);
+            measure(md, "100 threads", "snapshot(), locals: true (and source lines)", warm, iters,
+                    () -> PythonSnapshotter.snapshot(pid, withLocals));
             tool100 = tool(md, "100 threads", pid, warm, iters);
             first(md, "100 threads", pid, iters / 5);
             stacks100 = parts(md, "100 threads", pid, warm, iters);

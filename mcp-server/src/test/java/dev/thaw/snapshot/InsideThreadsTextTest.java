@@ -15,7 +15,7 @@ class InsideThreadsTextTest {
 
     private static ThreadSnapshot thread(AsyncLoop loop, List<Greenlet> greenlets) {
         return new ThreadSnapshot(7, "t", true, false, "lock_wait", "sleeping", "futex", null, null, null, List.of(),
-                null, null, null, loop, greenlets);
+                null, null, null, loop, greenlets, null);
     }
 
     @Test

@@ -40,7 +40,8 @@ public final class SnapshotTool implements ThawTool {
     public McpSchema.Tool definition() {
         return ToolDefinitions.readOnly("snapshot", "Snapshot stacks",
                 "Every thread's stack of a live Python 3.14+/JVM process, read without its cooperation (works when "
-                        + "every thread is blocked). Answers with findings first, then groups of threads sharing a stack "
+                        + "every thread is blocked); Python adds source lines, thread names, waited-on objects, loaded modules, "
+                        + "asyncio tasks, greenlets. Answers with findings first, then groups of threads sharing a stack "
                         + "(most suspicious first; ids as ranges: 5-9, 11-19/2 = every 2nd), per-thread detail only where "
                         + "a thread differs; JVM: locks, deadlocks, wait-for. samples>=3 marks unchanged threads stuck. "
                         + "More stacks: pass the cursor given. New to a hang? The diagnose_hang prompt has the playbook.");
@@ -66,7 +67,9 @@ public final class SnapshotTool implements ThawTool {
             offset = Integer.parseInt(cursor.substring(colon + 1));
         } else {
             SnapshotRequest request = SnapshotRequest.of(args.optionalInt("samples", null), args.optionalInt("interval_ms", null),
-                    args.optionalString("thread", null), args.optionalInt("max_frames", null));
+                    args.optionalString("thread", null), args.optionalInt("max_frames", null),
+                    args.optionalString("source", null), args.optionalBoolean("locals", false),
+                    args.optionalBoolean("consistent", false));
             s = snapshots.snapshot(pid, request);
             synchronized (kept) {
                 id = "s" + (++taken);

@@ -64,6 +64,12 @@ public final class SnapshotModel {
             new ThreadFact("owner", (t, l) -> t.owner()),
             new ThreadFact("holds", (t, l) -> l.held(t.locksHeld())),
             new ThreadFact("note", (t, l) -> t.note()),
+            // What CPython's own objects say (py thread name, the objects it waits on, locals), compact.
+            new ThreadFact("pyName", (t, l) -> t.python() == null ? null : t.python().name()),
+            new ThreadFact("observation", (t, l) -> t.python() == null ? null : t.python().observation()),
+            new ThreadFact("waitsOnObject", (t, l) -> t.python() == null ? null : waitedObjects(t.python().waitsOn())),
+            new ThreadFact("locals", (t, l) -> t.python() == null ? null : locals(t.python().locals())),
+            new ThreadFact("pyNote", (t, l) -> t.python() == null ? null : t.python().note()),
             // asyncio tasks and greenlets running inside the thread, as compact lines (bounded per thread).
             new ThreadFact("inside", (t, l) -> dev.thaw.snapshot.InsideThreadsText.lines(t)));
 
@@ -103,7 +109,8 @@ public final class SnapshotModel {
         int first = Math.max(0, Math.min(offset, shown.size()));
         if (first == 0) {
             v.with("findings", s.findings().stream().map(SnapshotModel::finding).toList())
-                    .with("notes", s.notes());
+                    .with("notes", s.notes())
+                    .with("python", python(s.python()));
             if (s.jvm() != null) {
                 v.with("deadlocks", s.jvm().deadlocks().stream().map(SnapshotModel::deadlock).toList())
                         .with("mostWaitedOn", mostWaitedOn(s.jvm()))
@@ -194,7 +201,7 @@ public final class SnapshotModel {
                 }
             }
         }
-        v.with("why", g.why()).with("frames", frames(g, s.maxFrames()));
+        v.with("why", g.why()).with("frames", frames(g, s.maxFrames())).with("sourceContext", context(g));
         List<ViewMap> shownDiffer = differ.values().stream().limit(MAX_DIFFER).toList();
         v.with("differ", shownDiffer);
         if (differ.size() > shownDiffer.size()) {
@@ -202,6 +209,108 @@ public final class SnapshotModel {
                     + String.join(", ", differKeys) + "; narrow with thread=TID");
         }
         return v;
+    }
+
+    /** {@code function (file:line) ▸ source line}, the line marked when the file changed since the process started. */
+    static String withSource(Frame f) {
+        dev.thaw.snapshot.FrameSource src = f.source();
+        if (src == null || src.line() == null || src.line().isBlank()) {
+            return f.display();
+        }
+        return f.display() + " ▸ " + src.line().strip()
+                + (dev.thaw.snapshot.FrameSource.STALE.equals(src.status()) ? " [stale: " + src.reason() + "]" : "");
+    }
+
+    /** With {@code source: context}: the lines around the innermost frame's line, that line marked {@code →}. */
+    static List<String> context(StackGroup g) {
+        if (g.frames().isEmpty() || g.frames().get(0).source() == null || g.frames().get(0).source().context() == null) {
+            return null;
+        }
+        dev.thaw.snapshot.FrameSource src = g.frames().get(0).source();
+        List<String> out = new ArrayList<>();
+        int n = src.firstLine() == null ? 0 : src.firstLine();
+        for (String line : src.context()) {
+            Integer at = g.frames().get(0).line();
+            out.add((at != null && at == n ? "→ " : "  ") + n + " " + line);
+            n++;
+        }
+        return out;
+    }
+
+    /** The objects a blocked thread waits on or through: {@code _thread.lock@0x… held (receiver in Condition.wait → acquire)}. */
+    static List<String> waitedObjects(List<dev.thaw.snapshot.WaitedObject> objects) {
+        if (objects == null || objects.isEmpty()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(objects.size());
+        for (dev.thaw.snapshot.WaitedObject o : objects) {
+            StringBuilder sb = new StringBuilder(o.type());
+            if (o.address() != null) {
+                sb.append('@').append(o.address());
+            }
+            if (o.held() != null) {
+                sb.append(o.held() ? " held" : " free");
+            }
+            if (o.ownerTid() != null) {
+                sb.append(" owner tid ").append(o.ownerTid());
+                if (o.ownerName() != null) {
+                    sb.append(" \"").append(o.ownerName()).append('"');
+                }
+                if (o.count() != null) {
+                    sb.append(" ×").append(o.count());
+                }
+            }
+            sb.append(" (").append(o.role());
+            if (o.function() != null) {
+                sb.append(" in ").append(o.function());
+            }
+            out.add(sb.append(')').toString());
+        }
+        return out;
+    }
+
+    /** Locals as {@code fn#frame: name=value type, ...}, one line per frame. */
+    static List<String> locals(List<dev.thaw.snapshot.FrameLocals> frames) {
+        if (frames == null || frames.isEmpty()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(frames.size());
+        for (dev.thaw.snapshot.FrameLocals f : frames) {
+            StringBuilder sb = new StringBuilder().append(f.function()).append('#').append(f.frame()).append(':');
+            for (dev.thaw.snapshot.LocalValue v : f.locals()) {
+                sb.append(' ').append(v.name()).append('=').append(v.value());
+                if (v.type() != null && v.value() != null && !v.value().startsWith("<")) {
+                    sb.append(" (").append(v.type()).append(')');
+                }
+                sb.append(',');
+            }
+            if (!f.locals().isEmpty()) {
+                sb.setLength(sb.length() - 1);
+            }
+            if (f.truncated()) {
+                sb.append(" …");
+            }
+            if (f.note() != null) {
+                sb.append(" [").append(f.note()).append(']');
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /** What the process has loaded and how it was read: the facts a model needs to judge gevent and asyncio hangs. */
+    static ViewMap python(dev.thaw.snapshot.PythonProcessDetail p) {
+        if (p == null) {
+            return null;
+        }
+        ViewMap m = new ViewMap();
+        if (p.modules() != null) {
+            m.with("loaded", p.modules().notable()).with("modulesNote", p.modules().note());
+            if (p.modules().geventPatched() != null) {
+                m.put("geventPatched", p.modules().geventPatched());
+            }
+        }
+        return m.with("pausedMs", p.pausedMs()).with("pauseNote", p.pauseNote());
     }
 
     /** Frames as {@code function (file:line)}, a recursion as one frame with {@code ×N}, long stacks cut in the middle. */
@@ -215,7 +324,7 @@ public final class SnapshotModel {
                 lines.add(null);
                 weights.add(g.framesOmitted());
             }
-            String d = frames.get(i).display();
+            String d = withSource(frames.get(i));
             int last = lines.size() - 1;
             if (last >= 0 && d.equals(lines.get(last))) {
                 weights.set(last, weights.get(last) + 1);
