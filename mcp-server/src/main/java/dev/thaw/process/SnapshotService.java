@@ -1,6 +1,7 @@
 package dev.thaw.process;
 
 import dev.thaw.ThawException;
+import dev.thaw.findings.Findings;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.jvm.JvmSnapshotter;
 import dev.thaw.proc.ProcFs;
@@ -13,6 +14,7 @@ import dev.thaw.snapshot.SnapshotRequest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,7 +45,25 @@ public final class SnapshotService {
         this.jvmProbe = jvmProbe;
     }
 
+    /**
+     * The snapshot, with what it means: each group's activity and the findings (dev.thaw.findings).
+     * Findings may take a one-sample look at a related process (the parent of a forked child).
+     */
     public Snapshot snapshot(int pid, SnapshotRequest request) {
+        return Findings.judge(stacks(pid, request), proc, this::peek);
+    }
+
+    /** A related process's stacks, one sample, without findings; empty when it runs no known runtime or is unreadable. */
+    private Optional<Snapshot> peek(int pid) {
+        try {
+            return Optional.of(stacks(pid, SnapshotRequest.of(1, 0, null, null)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The stacks alone, from whichever engine fits. */
+    private Snapshot stacks(int pid, SnapshotRequest request) {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
