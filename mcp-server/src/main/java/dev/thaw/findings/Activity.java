@@ -34,14 +34,25 @@ public final class Activity {
         ThreadSnapshot t = g.threads().get(0);
         List<Frame> frames = g.frames();
         boolean jvm = t.jvm() != null;
-        if (jvm ? "RUNNABLE".equals(t.state()) && !kernelBlocked(t) : WaitClassifier.RUNNING.equals(t.state())) {
-            return RUNNING;
-        }
-        if (Boolean.FALSE.equals(t.stuck()) && !(jvm && IdleWaits.jvm(t, frames))) {
-            return RUNNING; // its stack moved between samples
-        }
-        if (jvm ? IdleWaits.jvm(t, frames) : IdleWaits.python(t, frames)) {
-            return IDLE;
+        if (jvm) {
+            if (IdleWaits.jvm(t, frames)) {
+                return IDLE;
+            }
+            if ("RUNNABLE".equals(t.state()) && !kernelBlocked(t)) {
+                // RUNNABLE covers native calls that block (a read, a poll): the kernel tells them apart
+                boolean asleep = "sleeping".equals(t.kernelState()) && t.syscall() != null && !"running".equals(t.syscall());
+                return asleep ? WAITING : RUNNING;
+            }
+            if (Boolean.FALSE.equals(t.stuck())) {
+                return RUNNING;
+            }
+        } else {
+            if (WaitClassifier.RUNNING.equals(t.state()) || Boolean.FALSE.equals(t.stuck())) {
+                return RUNNING; // on a CPU, or its stack moved between samples
+            }
+            if (IdleWaits.python(t, frames)) {
+                return IDLE;
+            }
         }
         if (IdleWaits.joinsOthers(frames)) {
             return WAITING;

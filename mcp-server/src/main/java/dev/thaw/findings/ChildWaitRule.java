@@ -65,7 +65,7 @@ final class ChildWaitRule implements FindingRule {
                 if (end.isEmpty() || !end.get().write()) {
                     continue;
                 }
-                Finding f = pipeDeadlock(facts, t, c, task, end.get(), evidence);
+                Finding f = pipeDeadlock(facts, t, g, c, task, end.get(), evidence);
                 if (f != null) {
                     return f;
                 }
@@ -84,14 +84,15 @@ final class ChildWaitRule implements FindingRule {
         }
         String kids = children.isEmpty() ? "no child is left" : children.size() == 1
                 ? "its child " + describe(children.get(0)) : children.size() + " children, first " + describe(children.get(0));
+        dev.thaw.snapshot.Frame app = PythonStacks.firstApplicationFrame(g.frames());
         return new Finding("waits_for_child", Facts.who(t) + " waits for a child process without a timeout at "
-                + PythonStacks.where(g.frames()) + "; " + kids + ".", "medium", evidence,
+                + (app == null ? PythonStacks.where(g.frames()) : PythonStacks.short_(app)) + "; " + kids + ".", "medium", evidence,
                 "Wait with a timeout, and make sure the child can finish: drain its pipes (communicate()), close"
                         + " descriptors it waits on, answer what it asks for.", next,
                 List.of("what the child waits for beyond its system call (snapshot it if it is a Python or JVM process)"));
     }
 
-    private static Finding pipeDeadlock(Facts facts, ThreadSnapshot t, RelatedProcesses.Process child,
+    private static Finding pipeDeadlock(Facts facts, ThreadSnapshot t, StackGroup g, RelatedProcesses.Process child,
                                         RelatedProcesses.Task writer, RelatedProcesses.PipeEnd end, List<String> evidence) {
         RelatedProcesses rel = facts.related();
         List<RelatedProcesses.PipeEnd> holders = rel.holders(end.inode());
@@ -123,7 +124,8 @@ final class ChildWaitRule implements FindingRule {
             next.add(Next.snapshot(child.pid(), 3, "the child's own stack at its write"));
         }
         next.add(Next.snapshot(facts.pid(), 5, "the parent stays in its wait for the child"));
-        String summary = "Pipe deadlock: " + Facts.who(t) + " waits for child " + child.pid() + " (" + child.comm()
+        dev.thaw.snapshot.Frame app = PythonStacks.firstApplicationFrame(g.frames());
+        String summary = "Pipe deadlock: " + Facts.who(t) + (app == null ? "" : " in " + PythonStacks.short_(app)) + " waits for child " + child.pid() + " (" + child.comm()
                 + ") to exit, while the child is blocked writing to pipe:[" + end.inode() + "] (its fd " + end.fd()
                 + ") whose read end this process holds as fd " + ours.fd() + " and nobody reads; each waits for the other.";
         return new Finding("pipe_deadlock", summary, someoneMayRead || !others.isEmpty() ? "medium" : "high", ev,

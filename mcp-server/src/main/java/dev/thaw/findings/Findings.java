@@ -27,6 +27,7 @@ public final class Findings {
             // Python, most specific first
             new GeventHubBlockedRule(),
             new EventLoopBlockedRule(),
+            new PoolWorkersWaitRule(),
             new ChildWaitRule(),
             new ForkInheritedLockRule(),
             new ProcessFrozenRule(),

@@ -36,7 +36,9 @@ final class JvmExitedThreadsRule implements FindingRule {
                     app.add(t.jvm().javaId());
                 }
                 if (Activity.blocked(g, facts.oneSample()) && JvmStacks.application(g) && stuck.size() < 3) {
-                    stuck.add("\"" + t.name() + "\"" + (t.lockWaitedOn() == null ? "" : " on " + t.lockWaitedOn()));
+                    String on = JvmStacks.parkedOn(t) != null ? JvmStacks.parkedOn(t) : t.lockWaitedOn();
+                    stuck.add("\"" + t.name() + "\"" + (on == null ? "" : " (on "
+                            + JvmStacks.synchronizer(JvmStacks.lockClass(on)) + " " + JvmStacks.lockAddress(on) + ")"));
                 }
             }
         }

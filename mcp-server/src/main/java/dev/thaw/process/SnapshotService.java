@@ -56,7 +56,7 @@ public final class SnapshotService {
     /** A related process's stacks, one sample, without findings; empty when it runs no known runtime or is unreadable. */
     private Optional<Snapshot> peek(int pid) {
         try {
-            return Optional.of(stacks(pid, SnapshotRequest.of(1, 0, null, null)));
+            return Optional.of(stacks(pid, SnapshotRequest.of(1, null, null, null)));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -20,7 +20,7 @@ class JavaAnswerKeysTest {
     static final Set<String> KINDS = Set.of("deadlock", "starvation");
     /** What a Java key may list under visible_in.snapshot: parts, and the snapshot's deadlock cycle. */
     static final List<String> SNAPSHOT_ITEMS = List.of("threads", "frames", "locks", "deadlock");
-    static final Set<String> FIELDS = Set.of("scenario", "runtime", "kind", "threads", "frames", "locks", "visible_in",
+    static final Set<String> FIELDS = Set.of("scenario", "runtime", "kind", "threads", "frames", "locks", "visible_in", "findings",
             "postmortem", "requires_java");
 
     static Set<String> scenarios() {
