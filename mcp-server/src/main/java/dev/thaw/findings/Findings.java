@@ -8,6 +8,7 @@ import dev.thaw.snapshot.StackGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -37,7 +38,37 @@ public final class Findings {
             new JvmExitedThreadsRule(),
             new JvmNeverFinishesRule());
 
+    private static final Set<String> EXPLAINS_FROZEN = Set.of("gevent_hub_blocked",
+            "fork_inherited_lock", "pipe_deadlock", "event_loop_blocked");
+
     private Findings() {
+    }
+
+    /**
+     * The main thread parked for good while the rest of the process serves (idle in accept, a selector,
+     * a pool's queue) or works, and nothing else is stuck: the usual way a service keeps itself alive
+     * (a shutdown latch, an Event.wait(), a join on its server thread). Idle, not stuck.
+     */
+    static void keepAlive(List<StackGroup> groups) {
+        int main = -1;
+        boolean others = false;
+        for (int i = 0; i < groups.size(); i++) {
+            StackGroup g = groups.get(i);
+            boolean isMain = g.threads().stream().anyMatch(t -> t.main());
+            if (isMain) {
+                main = Activity.STUCK.equals(g.activity()) ? i : -2;
+                continue;
+            }
+            if (Activity.STUCK.equals(g.activity())) {
+                return;
+            }
+            var t = g.threads().get(0);
+            boolean housekeeping = t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name());
+            others |= !housekeeping && (Activity.IDLE.equals(g.activity()) || Activity.RUNNING.equals(g.activity()));
+        }
+        if (main >= 0 && others) {
+            groups.set(main, groups.get(main).withActivity(Activity.IDLE));
+        }
     }
 
     /**
@@ -67,6 +98,7 @@ public final class Findings {
         for (StackGroup g : s.groups()) {
             groups.add(g.activity() != null ? g : g.withActivity(Activity.of(g)));
         }
+        keepAlive(groups);
         Snapshot judged = new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
                 s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), List.copyOf(groups), s.notes(),
                 s.jvm(), s.findings());
@@ -81,6 +113,11 @@ public final class Findings {
             } catch (RuntimeException e) {
                 // a rule that trips on an odd snapshot says nothing rather than cost the snapshot
             }
+        }
+        // A frozen process explained by a more specific finding: that finding says it (and its next call
+        // already avoids injection); the general one would only repeat the same threads.
+        if (found.stream().anyMatch(f -> EXPLAINS_FROZEN.contains(f.kind()))) {
+            found.removeIf(f -> f.kind().equals("process_frozen"));
         }
         List<Finding> kept = found.size() > MAX_FINDINGS ? found.subList(0, MAX_FINDINGS) : found;
         return judged.withFindings(judged.samples() < 2 ? kept.stream().map(Findings::oneSample).toList() : kept);

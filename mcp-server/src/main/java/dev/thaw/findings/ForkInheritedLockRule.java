@@ -79,7 +79,8 @@ final class ForkInheritedLockRule implements FindingRule {
                 + PythonStacks.short_(waitsIn) + " on a lock no thread of its own can release; its parent " + p.pid()
                 + " runs the same program with " + p.tasks().size() + " threads"
                 + (section != null ? ", and the parent's " + section + " runs that lock's section" : "")
-                + ": the lock was held by another parent thread at fork() time and stays locked in the child forever.";
+                + ": the lock was held by another parent thread at fork() time and stays locked in the child forever"
+                + " (no thread of the child can run an injected script).";
         return List.of(new Finding("fork_inherited_lock", summary, section != null ? "high" : "medium", evidence,
                 "Do not fork() a multi-threaded process: use the 'spawn' or 'forkserver' start method, or take and"
                         + " release the lock around fork with os.register_at_fork(before=..., after_in_child=...).",

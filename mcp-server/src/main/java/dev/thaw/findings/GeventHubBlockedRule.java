@@ -66,7 +66,8 @@ final class GeventHubBlockedRule implements FindingRule {
                 + (timed ? " (timed)" : " wait without a timeout") + " at " + call
                 + ", so no other greenlet on this thread can run"
                 + (patched ? "; patching is active, so the object it blocks on is most likely one gevent did not patch"
-                + " (created before monkey.patch_all())" : "") + ".";
+                + " (created before monkey.patch_all())" : "")
+                + (facts.pythonInjectable() ? "" : "; no thread can run an injected script") + ".";
         return new Finding("gevent_hub_blocked", summary, patched && !timed ? "high" : "medium", evidence,
                 "Call monkey.patch_all() before anything imports threading, queue or concurrent.futures (so objects"
                         + " are created patched), or run the blocking call off the hub with gevent's threadpool"

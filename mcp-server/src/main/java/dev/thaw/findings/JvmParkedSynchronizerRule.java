@@ -49,9 +49,29 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         }
         List<Finding> out = new ArrayList<>();
         for (Map.Entry<String, List<Waiter>> e : byKind.entrySet()) {
-            out.add(finding(facts, e.getKey(), e.getValue()));
+            if (!keepAlive(facts, e.getValue())) {
+                out.add(finding(facts, e.getKey(), e.getValue()));
+            }
         }
         return out;
+    }
+
+    /**
+     * {@code main} alone parked (on a shutdown latch, say) while other application threads idle in a
+     * server's or pool's wait: the usual way a service keeps its JVM alive, not a hang.
+     */
+    private static boolean keepAlive(Facts facts, List<Waiter> waiters) {
+        if (!waiters.stream().allMatch(w -> w.t().main())) {
+            return false;
+        }
+        for (StackGroup g : facts.groups()) {
+            ThreadSnapshot t = g.threads().get(0);
+            boolean housekeeping = t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name());
+            if (!t.main() && !housekeeping && Activity.IDLE.equals(g.activity())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private record Waiter(ThreadSnapshot t, StackGroup g, String lock) {
@@ -70,12 +90,10 @@ final class JvmParkedSynchronizerRule implements FindingRule {
                 releasers.add("\"" + t.name() + "\" (" + g.activity() + ")");
             }
         }
-        Waiter first = waiters.get(0);
-        Frame app = JvmStacks.firstApplicationFrame(first.g().frames());
         List<String> names = waiters.stream().map(w -> "\"" + w.t().name() + "\"").distinct().limit(4).toList();
         String who = waiters.size() == 1 ? "Thread " + names.get(0)
                 : waiters.size() + " threads (" + String.join(", ", names) + (waiters.size() > 4 ? ", …" : "") + ")";
-        String what = blockers.size() == 1 ? "the same " + kind + " " + blockers.iterator().next()
+        String what = blockers.size() == 1 ? (waiters.size() > 1 ? "the same " : "") + kind + " " + blockers.iterator().next()
                 : blockers.size() + " " + kind + "s";
         List<String> evidence = new ArrayList<>();
         for (Waiter w : waiters.subList(0, Math.min(3, waiters.size()))) {
@@ -91,7 +109,7 @@ final class JvmParkedSynchronizerRule implements FindingRule {
                 && (f.function().endsWith("ThreadPoolExecutor.runWorker") || f.function().endsWith("ForkJoinPool.runWorker")
                 || f.function().endsWith("ForkJoinWorkerThread.run"))));
         String summary = who + " park" + (waiters.size() == 1 ? "s" : "") + " without a timeout on " + what
-                + (app == null ? "" : " at " + JvmStacks.short_(app))
+                + " at " + String.join(", ", sites(waiters))
                 + (poolWorkers && kind.contains("Future") ? " while being a pool's own workers" : "")
                 + (releasers.isEmpty() ? "; no live application thread is running anything that could release " + it + ", so nothing ever will"
                 : "; " + it + " can be released only by one of " + String.join(", ", releasers.subList(0, Math.min(3, releasers.size()))))
@@ -103,6 +121,18 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         next.add(Next.snapshot(facts.pid(), 5, "the waiters stay parked on it"));
         return new Finding("parked_on_synchronizer", summary, releasers.isEmpty() ? "high" : "medium", evidence,
                 fix(kind), next, List.of("the synchronizer's own state (permits, count, queued threads): a probe from inside reads it"));
+    }
+
+    /** The distinct application frames the waiters park from (at most 3). */
+    private static List<String> sites(List<Waiter> waiters) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Waiter w : waiters) {
+            Frame a = JvmStacks.firstApplicationFrame(w.g().frames());
+            if (a != null && out.size() < 3) {
+                out.add(JvmStacks.short_(a));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static String hint(String kind) {

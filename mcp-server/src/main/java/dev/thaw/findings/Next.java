@@ -23,6 +23,7 @@ final class Next {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("pid", pid);
         a.put("diagnostic", id);
+        a.put("timeout_s", 30); // a first Java probe compiles and loads the agent: seconds on a busy machine
         return new NextCall("inject_script", a, why);
     }
 

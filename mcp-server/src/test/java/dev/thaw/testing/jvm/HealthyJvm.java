@@ -3,6 +3,7 @@ package dev.thaw.testing.jvm;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +13,7 @@ import java.util.stream.IntStream;
 /**
  * A healthy JVM at rest, every way a service sits still: a fixed pool and a scheduled pool whose
  * workers wait for work, the common ForkJoinPool after a parallel job, a server thread in accept() with
- * no clients, a CPU-bound worker that computes, and main sleeping. thaw must raise no hang finding and
+ * no clients, a CPU-bound worker that computes, and main parked on a shutdown latch. thaw must raise no hang finding and
  * call no group stuck. Prints the ready line once every part has started.
  */
 public final class HealthyJvm {
@@ -52,6 +53,7 @@ public final class HealthyJvm {
         cruncher.start();
         Thread.sleep(300);
         TargetSupport.ready();
-        Thread.sleep(Long.MAX_VALUE);
+        // main keeps the JVM alive the way services do: parked on a shutdown latch nobody counts down yet
+        new CountDownLatch(1).await();
     }
 }
