@@ -34,6 +34,7 @@ public final class Findings {
             new ProcessFrozenRule(),
             // JVM
             new JvmDeadlockRule(),
+            new JvmClassInitRule(),
             new JvmParkedSynchronizerRule(),
             new JvmExitedThreadsRule(),
             new JvmNeverFinishesRule());

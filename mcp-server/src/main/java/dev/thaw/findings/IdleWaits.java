@@ -47,6 +47,13 @@ final class IdleWaits {
         if (PythonStacks.idlePoolWorker(t, frames)) {
             return true;
         }
+        if (PythonStacks.geventThreadpoolWorker(frames)) {
+            return true; // gevent's own native worker threads wait for tasks on their queue
+        }
+        // A consumer thread waiting for work on a queue.Queue (not on the hub's thread: there it freezes greenlets).
+        if (!PythonStacks.runsGreenlet(t, frames) && PythonStacks.queueConsumer(frames)) {
+            return true;
+        }
         // A server blocked in accept() waits for clients.
         return ("accept".equals(t.syscall()) || "accept4".equals(t.syscall()))
                 && PythonStacks.innermostIs(frames, "socket.accept", "socket._accept");
@@ -69,7 +76,10 @@ final class IdleWaits {
                     || f.endsWith("java.util.TimerThread.mainLoop") || f.endsWith("ServerSocket.accept")
                     || f.endsWith("ServerSocketChannelImpl.accept") || f.endsWith("Net.accept")
                     || f.endsWith("EPoll.wait") || f.endsWith("EPollSelectorImpl.doSelect")
-                    || f.endsWith("ReferenceQueue.remove") && i < 6) {
+                    || f.endsWith("ReferenceQueue.remove") && i < 6
+                    // a consumer waiting for work on a blocking queue: producers may be any thread, idle ones too
+                    || f.endsWith("Queue.take") || f.endsWith("Deque.take") || f.endsWith("Deque.takeFirst")
+                    || f.endsWith("Deque.takeLast") || f.endsWith("LinkedTransferQueue.xfer")) {
                 return true;
             }
             if (!f.startsWith("java.") && !f.startsWith("jdk.") && !f.startsWith("sun.")) {

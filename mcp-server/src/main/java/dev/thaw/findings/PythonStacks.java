@@ -94,10 +94,34 @@ final class PythonStacks {
             return false;
         }
         Frame outer = frames.get(frames.size() - 1);
+        if (geventThreadpoolWorker(frames)) {
+            return false; // a native worker thread of gevent's threadpool: blocking there is its job
+        }
         if (gevent(outer) && !"Hub.run".equals(outer.function())) {
             return true;
         }
         return t.main() && outer.function() != null && outer.function().startsWith("Thread._bootstrap");
+    }
+
+    /** Waiting in queue.Queue.get (under it only threading's Condition.wait): a consumer waiting for work. */
+    static boolean queueConsumer(List<Frame> frames) {
+        for (Frame f : frames) {
+            if (fileEndsWith(f, "/threading.py")) {
+                continue;
+            }
+            return "Queue.get".equals(f.function()) && fileEndsWith(f, "/queue.py");
+        }
+        return false;
+    }
+
+    /** One of gevent's threadpool worker threads (real OS threads that run blocking calls off the hub). */
+    static boolean geventThreadpoolWorker(List<Frame> frames) {
+        for (Frame f : frames) {
+            if (fileEndsWith(f, "gevent/threadpool.py")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A patched Thread running as a greenlet on the main OS thread: proof that threading was monkey-patched. */

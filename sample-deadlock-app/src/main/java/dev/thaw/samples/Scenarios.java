@@ -1,5 +1,6 @@
 package dev.thaw.samples;
 
+import dev.thaw.samples.java.ClassInitDeadlock;
 import dev.thaw.samples.java.CompletableFutureCommonPool;
 import dev.thaw.samples.java.LatchDeadCounter;
 import dev.thaw.samples.java.MonitorLockOrdering;
@@ -38,7 +39,8 @@ public final class Scenarios {
             "java-pool-starvation", PoolStarvation::start,
             "java-completablefuture-commonpool", CompletableFutureCommonPool::start,
             "java-virtual-threads", VirtualThreadDeadlock::start,
-            "java-latch-dead-counter", LatchDeadCounter::start));
+            "java-latch-dead-counter", LatchDeadCounter::start,
+            "java-class-init-deadlock", ClassInitDeadlock::start));
 
     private Scenarios() {
     }
