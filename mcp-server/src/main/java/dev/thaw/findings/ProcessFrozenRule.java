@@ -42,16 +42,23 @@ final class ProcessFrozenRule implements FindingRule {
                 }
             }
         }
+        // Threads that never ran Python code are not in a Python snapshot; one of them could still release a lock.
+        int kernelThreads = facts.related().describe(facts.pid()).map(p -> p.tasks().size()).orElse(threads);
+        List<String> unchecked = new ArrayList<>();
+        unchecked.add("which thread owns each lock (CPython does not record a Lock's owner)");
+        if (kernelThreads > threads) {
+            unchecked.add((kernelThreads - threads) + " OS threads run no Python code and are not in the snapshot: one of them could release a lock");
+        }
         evidence.add("all " + threads + " threads " + (facts.oneSample() ? "in one sample" : "unchanged across " + facts.snapshot().samples() + " samples") + "; none runs or wakes by itself");
         String summary = "The whole process is hung for good: " + (threads == 1 ? "its only thread waits" : "all " + threads + " threads wait")
                 + " on a lock without a timeout and nothing runnable can release " + (threads == 1 ? "it" : "them")
                 + (who.isEmpty() ? "" : " (" + String.join("; ", who) + ")")
                 + "; injected scripts cannot run here, the stacks are the evidence.";
-        return List.of(new Finding("process_frozen", summary, "high", evidence,
+        return List.of(new Finding("process_frozen", summary, kernelThreads > threads ? "medium" : "high", evidence,
                 "Find what each waiting thread expects to release its lock (a lock taken in another order, a"
                         + " notify that never came, a lock copied across fork()); take locks in one global order and"
                         + " wait with timeouts so a hang becomes an error.",
                 List.of(Next.snapshot(facts.pid(), 5, "the same threads stay in the same waits")),
-                List.of("which thread owns each lock (CPython does not record a Lock's owner)")));
+                unchecked));
     }
 }
