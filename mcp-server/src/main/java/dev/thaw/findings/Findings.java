@@ -46,6 +46,30 @@ public final class Findings {
     }
 
     /**
+     * Groups re-ranked by what they do, keeping the assembler's order within each: stuck first, then
+     * running and waiting, idle last — a healthy wait never ranks ahead of a thread that cannot move.
+     */
+    static List<StackGroup> ranked(List<StackGroup> groups) {
+        List<StackGroup> sorted = new ArrayList<>(groups);
+        sorted.sort(java.util.Comparator.comparingInt(Findings::order));
+        List<StackGroup> out = new ArrayList<>(sorted.size());
+        for (int i = 0; i < sorted.size(); i++) {
+            StackGroup g = sorted.get(i);
+            out.add(g.rank() == i + 1 ? g : new StackGroup(i + 1, g.count(), g.tids(), g.frames(), g.framesOmitted(),
+                    g.why(), g.threads(), g.activity()));
+        }
+        return out;
+    }
+
+    private static int order(StackGroup g) {
+        return switch (g.activity()) {
+            case Activity.STUCK -> 0;
+            case Activity.IDLE -> 2;
+            default -> 1;
+        };
+    }
+
+    /**
      * The main thread parked for good while the rest of the process serves (idle in accept, a selector,
      * a pool's queue) or works, and nothing else is stuck: the usual way a service keeps itself alive
      * (a shutdown latch, an Event.wait(), a join on its server thread). Idle, not stuck.
@@ -100,6 +124,7 @@ public final class Findings {
             groups.add(g.activity() != null ? g : g.withActivity(Activity.of(g)));
         }
         keepAlive(groups);
+        groups = ranked(groups);
         Snapshot judged = new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
                 s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), List.copyOf(groups), s.notes(),
                 s.jvm(), s.findings());
