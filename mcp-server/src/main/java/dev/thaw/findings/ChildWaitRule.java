@@ -20,6 +20,9 @@ import java.util.Set;
  */
 final class ChildWaitRule implements FindingRule {
 
+    /** Children read at most (each costs a few /proc reads per thread). */
+    static final int MAX_CHILDREN = 16;
+
     private static final Set<String> WRITES = Set.of("write", "writev", "pwrite64", "sendmsg", "sendto");
     private static final Set<String> READS = Set.of("read", "readv", "pread64", "poll", "ppoll", "select",
             "pselect6", "epoll_wait", "epoll_pwait", "epoll_pwait2", "recvfrom", "recvmsg");
@@ -46,8 +49,12 @@ final class ChildWaitRule implements FindingRule {
         List<String> evidence = new ArrayList<>();
         evidence.add(Facts.who(t) + " in " + t.syscall() + " at " + PythonStacks.where(g.frames()) + ", " + facts.stillness());
         List<RelatedProcesses.Process> children = new ArrayList<>();
-        for (int c : rel.children(pid)) {
+        List<Integer> childPids = rel.children(pid);
+        for (int c : childPids.subList(0, Math.min(MAX_CHILDREN, childPids.size()))) {
             rel.describe(c).ifPresent(children::add);
+        }
+        if (childPids.size() > MAX_CHILDREN) {
+            evidence.add(childPids.size() + " children; the first " + MAX_CHILDREN + " were read");
         }
         List<NextCall> next = new ArrayList<>();
         for (RelatedProcesses.Process c : children) {
@@ -74,7 +81,8 @@ final class ChildWaitRule implements FindingRule {
         if (children.isEmpty()) {
             evidence.add("no children found (an exited child that nobody reaped would be a zombie child, which shows here)");
         }
-        for (RelatedProcesses.Process c : children) {
+        // A look at a child costs a runtime probe: the first few children only.
+        for (RelatedProcesses.Process c : children.subList(0, Math.min(4, children.size()))) {
             if (next.size() < 2 && facts.peek().apply(c.pid()).isPresent()) {
                 next.add(Next.snapshot(c.pid(), 3, "what the child " + c.pid() + " is doing"));
             }

@@ -68,8 +68,9 @@ final class PoolWorkersWaitRule implements FindingRule {
             } else {
                 next.add(Next.snapshot(facts.pid(), 5, "the workers stay in Future.result"));
             }
-            String summary = (every ? "Every worker" : n + " workers") + " of the thread pool " + String.join(", ", names)
-                    + " wait" + (n == 1 ? "s" : "") + " without a timeout in Future.result"
+            String summary = (every ? "Every worker of the thread pool (" + String.join(", ", names) + ") waits"
+                    : n + (n == 1 ? " worker" : " workers") + " of the thread pool (" + String.join(", ", names) + ") wait"
+                    + (n == 1 ? "s" : "")) + " without a timeout in Future.result"
                     + (caller == null ? "" : " called from " + PythonStacks.short_(caller))
                     + (every ? ": if those futures' work was submitted to the same pool, no worker is left to run it (pool self-starvation)" : "")
                     + ".";
