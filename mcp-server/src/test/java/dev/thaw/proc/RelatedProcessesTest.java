@@ -21,16 +21,15 @@ class RelatedProcessesTest {
         Process sh = new ProcessBuilder("sh", "-c", "sleep 300 | cat; true").start();
         try {
             int pid = (int) sh.pid();
-            List<Integer> kids = List.of();
-            for (int i = 0; i < 200 && kids.size() < 2; i++) {
-                kids = related.children(pid);
+            // the children exist from fork(), and are named sleep and cat once each has exec'd
+            List<RelatedProcesses.Process> kids = List.of();
+            for (int i = 0; i < 300 && !comms(kids).equals(List.of("cat", "sleep")); i++) {
                 TimeUnit.MILLISECONDS.sleep(10);
+                kids = related.children(pid).stream().map(related::describe).flatMap(Optional::stream).toList();
             }
-            assertThat(kids).hasSize(2);
-            RelatedProcesses.Process sleep = kids.stream().map(related::describe).flatMap(Optional::stream)
-                    .filter(p -> p.comm().equals("sleep")).findFirst().orElseThrow();
-            RelatedProcesses.Process cat = kids.stream().map(related::describe).flatMap(Optional::stream)
-                    .filter(p -> p.comm().equals("cat")).findFirst().orElseThrow();
+            assertThat(kids).extracting(RelatedProcesses.Process::comm).containsExactlyInAnyOrder("sleep", "cat");
+            RelatedProcesses.Process sleep = kids.stream().filter(p -> p.comm().equals("sleep")).findFirst().orElseThrow();
+            RelatedProcesses.Process cat = kids.stream().filter(p -> p.comm().equals("cat")).findFirst().orElseThrow();
             assertThat(sleep.ppid()).isEqualTo(pid);
             assertThat(sleep.command()).isEqualTo("sleep 300");
 
@@ -53,6 +52,10 @@ class RelatedProcessesTest {
             sh.descendants().forEach(ProcessHandle::destroyForcibly);
             sh.destroyForcibly();
         }
+    }
+
+    private static List<String> comms(List<RelatedProcesses.Process> ps) {
+        return ps.stream().map(RelatedProcesses.Process::comm).sorted().toList();
     }
 
     @Test
