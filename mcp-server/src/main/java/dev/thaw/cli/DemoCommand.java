@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
 @Command(name = "demo", header = "Diagnose a real hung process through the MCP server, step by step.", mixinStandardHelpOptions = true,
         description = {"Start a hang scenario from sample-deadlock-app (default: the gevent worker frozen on a thread pool "
             + "when python3.14 with gevent is available — $THAW_PYTHON, /var/lib/thaw/bin or PATH —, a starved Python thread "
-            + "pool without gevent, a Java deadlock without python3.14), drive the MCP server the way an assistant would "
+            + "pool without gevent, a Java deadlock without python3.14, which the demo says in one line with how to get python3.14), drive the MCP server the way an assistant would "
             + "(list, snapshot, catalog diagnostics), check the outputs against the scenario's answer key, print the root "
-            + "cause, stop the process and name the session log. Exit status 1 when an output missed part of the root cause."})
+            + "cause as thaw's findings state it (checked against the key too), stop the process and name the session log. Exit status 1 when an output missed part of the root cause."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--java", description = "Use the Java deadlock scenario even when python3.14 is available.")
@@ -35,9 +35,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         }
-        Playbook play = scenario == null ? Demo.defaultPlay(java) : Playbook.find(scenario).orElseThrow(() ->
+        Demo demo = new Demo(Stdout.stream());
+        Playbook play = scenario == null ? demo.defaultPlay(java) : Playbook.find(scenario).orElseThrow(() ->
                 new ThawException("unknown_scenario", "There is no scenario \"" + scenario + "\".", "Scenarios: "
                         + Playbook.ALL.stream().map(Playbook::scenario).collect(Collectors.joining(", ")) + "."));
-        return new Demo(Stdout.stream()).run(play);
+        return demo.run(play);
     }
 }

@@ -87,6 +87,19 @@ public record AnswerKey(String scenario, String script, String runtime, String k
         return parts.get("work_items");
     }
 
+    /**
+     * The findings a correct snapshot raises for this scenario: the kinds that must be among them, and
+     * the names (threads, functions, objects) those findings must name. Empty when the key expects none
+     * (a hang only a diagnostic can see).
+     */
+    public List<String> findingKinds() {
+        return strings(json.path("findings").get("kinds"));
+    }
+
+    public List<String> findingNames() {
+        return strings(json.path("findings").get("names"));
+    }
+
     /** Whether {@code item} (a category, or {@code deadlock}) shows in {@code where} (snapshot, diagnostics, source). */
     public boolean visible(String item, String where) {
         return visibleIn.getOrDefault(where, List.of()).contains(item);

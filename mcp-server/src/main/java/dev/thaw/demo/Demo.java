@@ -33,10 +33,19 @@ public final class Demo {
         this.out = out;
     }
 
-    /** The scenario the demo runs when none is named: the gevent freeze when it can, else a deadlock. */
-    public static Playbook defaultPlay(boolean forceJava) {
+    /**
+     * The scenario the demo runs when none is named: the gevent freeze when it can, a starved Python pool
+     * without gevent, and a Java deadlock only when asked (--java) or when no python3.14 exists, which
+     * it says in one line, with how to get the Python scenarios.
+     */
+    public Playbook defaultPlay(boolean forceJava) {
         Optional<Path> python = forceJava ? Optional.empty() : Scenario.findPython314();
         if (python.isEmpty()) {
+            if (!forceJava) {
+                say("No python3.14 found ($THAW_PYTHON, /var/lib/thaw/bin, PATH), so the Python scenarios cannot run: get them"
+                        + " with scripts/provision-test-pythons.sh (as root) or THAW_PYTHON=/path/to/python3.14; running the"
+                        + " Java scenario java-monitor-lock-ordering instead.");
+            }
             return Playbook.find("java-monitor-lock-ordering").orElseThrow();
         }
         return Playbook.find(Scenario.canImport(python.get(), "gevent") ? "py-gevent-threadpool" : "py-pool-starvation")
@@ -77,11 +86,27 @@ public final class Demo {
                 say((f.found() ? "  ✓ " : "  ✗ ") + singular(f.category()) + " " + f.fact()
                         + (f.found() ? " — named by " + String.join(", ", f.steps()) : " — not named by any output"));
             }
-            heading("Root cause");
-            say(key.postmortem());
+            List<Map<String, Object>> findings = FindingsCheck.of(outcome.results().get("snapshot").structuredContent());
+            heading("Root cause, as thaw's findings state it");
+            if (findings.isEmpty()) {
+                say("thaw's snapshot raised no finding here: no thread is stuck where a rule could name the cause;"
+                        + " what the diagnostics above showed is the evidence.");
+            }
+            for (Map<String, Object> f : findings) {
+                say("[" + f.get("kind") + ", " + f.get("confidence") + "] " + f.get("summary"));
+                say("  fix: " + f.get("fix"));
+            }
+            List<FindingsCheck.Item> checked = FindingsCheck.check(key, findings);
+            if (!checked.isEmpty()) {
+                heading("Do the findings carry the root cause? (checked against the scenario's answer key)");
+                for (FindingsCheck.Item i : checked) {
+                    say((i.met() ? "  ✓ " : "  ✗ ") + (i.what().equals("kind") ? "a finding of kind " : "the findings name ")
+                            + i.expected());
+                }
+            }
             say("");
             say("Stopping pid " + scenario.pid() + ".");
-            return Evidence.missing(evidence).isEmpty() ? 0 : 1;
+            return Evidence.missing(evidence).isEmpty() && FindingsCheck.allMet(checked) ? 0 : 1;
         } finally {
             say("Session log of this demo: " + latestSessionLog() + "  (render it: thaw replay latest)");
         }

@@ -1,6 +1,7 @@
 package dev.thaw.process;
 
 import dev.thaw.ThawException;
+import dev.thaw.findings.Findings;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.jvm.JvmSnapshotter;
 import dev.thaw.proc.ProcFs;
@@ -56,8 +57,12 @@ public final class SnapshotService {
         this.namespaces = new Namespaces(proc);
     }
 
+    /**
+     * The snapshot, with what it means: each group's activity and the findings (dev.thaw.findings).
+     * Findings may take a one-sample look at a related process (the parent of a forked child).
+     */
     public Snapshot snapshot(int pid, SnapshotRequest request) {
-        Snapshot s = read(pid, request);
+        Snapshot s = Findings.judge(stacks(pid, request), proc, this::peek);
         return withContainer(pid, s);
     }
 
@@ -72,15 +77,23 @@ public final class SnapshotService {
         if (hint == null || hint.container() == null) {
             return s;
         }
-        java.util.List<String> notes = new java.util.ArrayList<>(s.notes().size() + 1);
+        List<String> notes = new ArrayList<>(s.notes().size() + 1);
         notes.add("runs in " + hint.container().summary());
         notes.addAll(s.notes());
-        return new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
-                s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), s.groups(), java.util.List.copyOf(notes),
-                s.jvm(), s.findings());
+        return s.withNotes(notes);
     }
 
-    private Snapshot read(int pid, SnapshotRequest request) {
+    /** A related process's stacks, one sample, without findings; empty when it runs no known runtime or is unreadable. */
+    private Optional<Snapshot> peek(int pid) {
+        try {
+            return Optional.of(stacks(pid, SnapshotRequest.of(1, null, null, null)));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The stacks alone, from whichever engine fits. */
+    private Snapshot stacks(int pid, SnapshotRequest request) {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
@@ -127,8 +140,6 @@ public final class SnapshotService {
         if (s.notes() != null) {
             notes.addAll(s.notes());
         }
-        return new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(), s.intervalMs(),
-                s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), s.groups(), notes, s.jvm(),
-                s.findings());
+        return s.withNotes(notes);
     }
 }

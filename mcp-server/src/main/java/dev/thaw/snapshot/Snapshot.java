@@ -44,13 +44,6 @@ public record Snapshot(int pid, String runtime, String runtimeVersion, String ta
                 maxFrames, groups, notes, null, List.of(), null);
     }
 
-    public Snapshot(int pid, String runtime, String runtimeVersion, String takenAt, int samples, int intervalMs,
-                    int totalThreads, int shownThreads, String threadFilter, int maxFrames,
-                    List<StackGroup> groups, List<String> notes, JvmLocks jvm, List<Finding> findings) {
-        this(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads, threadFilter,
-                maxFrames, groups, notes, jvm, findings, null);
-    }
-
     public Snapshot withPython(PythonProcessDetail p, List<StackGroup> g) {
         return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
                 threadFilter, maxFrames, g, notes, jvm, findings, p);
@@ -59,6 +52,18 @@ public record Snapshot(int pid, String runtime, String runtimeVersion, String ta
     public Snapshot withJvm(JvmLocks locks) {
         return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
                 threadFilter, maxFrames, groups, notes, locks, findings, python);
+    }
+
+    /** The same snapshot with its groups judged or re-ranked. */
+    public Snapshot withGroups(List<StackGroup> g) {
+        return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
+                threadFilter, maxFrames, List.copyOf(g), notes, jvm, findings, python);
+    }
+
+    /** The same snapshot with other notes (a process-wide fact found after the engine read it). */
+    public Snapshot withNotes(List<String> n) {
+        return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
+                threadFilter, maxFrames, groups, List.copyOf(n), jvm, findings, python);
     }
 
     public Snapshot withFindings(List<Finding> f) {

@@ -38,6 +38,7 @@ public final class SnapshotRenderer {
             sb.append(", ").append(s.samples()).append(" samples ").append(s.intervalMs()).append(" ms apart");
         }
         sb.append(" (").append(s.takenAt()).append(")\n");
+        findings(sb, s.findings());
         for (String n : s.notes()) {
             sb.append("note: ").append(n).append('\n');
         }
@@ -130,6 +131,29 @@ public final class SnapshotRenderer {
         }
     }
 
+    /**
+     * What the snapshot means, before the stacks: each finding's sentence, its confidence, the fix, the
+     * first next call and what could not be checked. Evidence stays in the structured output.
+     */
+    private static void findings(StringBuilder sb, List<dev.thaw.findings.Finding> findings) {
+        if (findings.isEmpty()) {
+            return;
+        }
+        sb.append("FINDINGS:\n");
+        for (dev.thaw.findings.Finding f : findings) {
+            sb.append("* [").append(f.kind()).append(", ").append(f.confidence()).append("] ").append(f.summary()).append('\n');
+            sb.append("  fix: ").append(f.fix()).append('\n');
+            if (!f.next().isEmpty()) {
+                dev.thaw.findings.NextCall n = f.next().get(0);
+                sb.append("  next: ").append(n.tool()).append(' ').append(dev.thaw.Json.write(n.arguments()))
+                        .append(" (").append(n.why()).append(")\n");
+            }
+            if (!f.unchecked().isEmpty()) {
+                sb.append("  unchecked: ").append(String.join("; ", f.unchecked())).append('\n');
+            }
+        }
+    }
+
     /** JVM: every deadlock in full, then the thread most others wait for. */
     private static void jvmLocks(StringBuilder sb, JvmLocks locks) {
         for (JvmLocks.Deadlock d : locks.deadlocks()) {
@@ -173,7 +197,9 @@ public final class SnapshotRenderer {
         }
         parts.add(t.state() + (t.syscall() != null && !t.syscall().equals("running") ? " " + t.syscall() : "")
                 + (t.wchan() != null ? " in " + t.wchan() : ""));
-        if (Boolean.TRUE.equals(t.stuck())) {
+        if (g.activity() != null) {
+            parts.add(g.activity());
+        } else if (Boolean.TRUE.equals(t.stuck())) {
             parts.add("stuck");
         }
         parts.add((g.count() == 1 ? "tid " : "tids ") + tids(g.tids()));

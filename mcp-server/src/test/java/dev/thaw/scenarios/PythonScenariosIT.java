@@ -260,7 +260,7 @@ class PythonScenariosIT {
         System.out.println(key + " injection: " + r.state() + ", delivered " + r.delivered() + "; " + r.pending());
         assertThat(armed).isNotEmpty();
         assertThat(armed).allSatisfy(a -> {
-            assertThat(a.syscall()).isEqualTo("futex");
+            assertThat(a.syscall()).isIn("futex", "wait4"); // a lock, or (py-pipe-deadlock) a child that never exits
             assertThat(a.waitKind()).isEqualTo("unbounded");
         });
         assertThat(r.pending().summary()).as(r.pending().toString()).isNotBlank();

@@ -1,6 +1,8 @@
 package dev.thaw.samples;
 
+import dev.thaw.samples.java.ClassInitDeadlock;
 import dev.thaw.samples.java.CompletableFutureCommonPool;
+import dev.thaw.samples.java.LatchDeadCounter;
 import dev.thaw.samples.java.MonitorLockOrdering;
 import dev.thaw.samples.java.PoolStarvation;
 import dev.thaw.samples.java.Readiness;
@@ -36,7 +38,9 @@ public final class Scenarios {
             "java-reentrantlock-ordering", ReentrantLockOrdering::start,
             "java-pool-starvation", PoolStarvation::start,
             "java-completablefuture-commonpool", CompletableFutureCommonPool::start,
-            "java-virtual-threads", VirtualThreadDeadlock::start));
+            "java-virtual-threads", VirtualThreadDeadlock::start,
+            "java-latch-dead-counter", LatchDeadCounter::start,
+            "java-class-init-deadlock", ClassInitDeadlock::start));
 
     private Scenarios() {
     }

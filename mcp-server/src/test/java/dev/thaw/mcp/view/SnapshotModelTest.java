@@ -82,9 +82,7 @@ class SnapshotModelTest {
             // Judged by the findings layer: its findings lead, idle groups shrink to one line each.
             List<StackGroup> judged = s.groups().stream()
                     .map(g -> g.withActivity(g.threads().get(0).name().startsWith("poll-") ? "idle" : "stuck")).toList();
-            Snapshot withFindings = new Snapshot(s.pid(), s.runtime(), s.runtimeVersion(), s.takenAt(), s.samples(),
-                    s.intervalMs(), s.totalThreads(), s.shownThreads(), s.threadFilter(), s.maxFrames(), judged, s.notes(),
-                    s.jvm(), List.of(new Finding("lock_ordering", "transfer and audit each hold the lock the other wants",
+            Snapshot withFindings = s.withGroups(judged).withFindings(List.of(new Finding("lock_ordering", "transfer and audit each hold the lock the other wants",
                     "medium", List.of("transfer waits at line 38", "audit waits at line 46"), "take the locks in one order",
                     List.of(new NextCall("inject_script", Map.of("pid", s.pid(), "diagnostic", "py.lock_waiters"),
                             "who holds which lock")), List.of())));
