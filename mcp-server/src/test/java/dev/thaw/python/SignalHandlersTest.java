@@ -63,7 +63,8 @@ class SignalHandlersTest {
                     }
                 }
                 assertThat(h.get(1).kind()).isEqualTo(SignalHandlers.Kind.CALLABLE);
-                assertThat(h.get(2).kind()).isEqualTo(SignalHandlers.Kind.INT_HANDLER);
+                // SIGINT is compared above with what the target says: a target started in the background
+                // by a non-interactive shell inherits SIGINT ignored, and Python then keeps SIG_IGN.
                 assertThat(h.get(10)).isEqualTo(new SignalHandlers.Handler(10, SignalHandlers.Kind.NO_OP, "__main__.ignore_it"));
                 assertThat(h.get(15)).isEqualTo(new SignalHandlers.Handler(15, SignalHandlers.Kind.NO_OP,
                         "__main__.Worker.on_term (a bound method)"));

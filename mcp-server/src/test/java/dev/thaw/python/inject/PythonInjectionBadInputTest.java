@@ -213,10 +213,17 @@ class PythonInjectionBadInputTest {
     }
 
     @Test
-    void notAPythonProcessAndAMissingProcessAreRefused() {
+    void notAPythonProcessAndAMissingProcessAreRefused() throws Exception {
         int self = (int) ProcessHandle.current().pid();
         assertThatThrownBy(() -> injections.inject(self, "print(1)"))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("unsupported_runtime"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("self_target"));
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertThatThrownBy(() -> injections.inject((int) sleeper.pid(), "print(1)"))
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("unsupported_runtime"));
+        } finally {
+            sleeper.destroyForcibly();
+        }
         assertThatThrownBy(() -> injections.inject(999_999_999, "print(1)"))
                 .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("process_gone"));
         assertThatThrownBy(() -> injections.service.readOutput("inj0-none", 0, 100, Duration.ZERO))
