@@ -127,6 +127,36 @@ class ContainerTargetsIT {
     }
 
     @Test
+    void aJvmWhoseTmpIsALinkIsRefusedNotFollowed() throws Exception {
+        // Root in the container replaces /tmp with a link to /etc: through /proc/PID/root that link would
+        // resolve against the host's root, and thaw's trigger file and socket would land in the host's /etc.
+        Path classes = Files.createTempDirectory(Path.of("/var/tmp"), "thaw-ct-link");
+        try {
+            Files.writeString(classes.resolve("Hang.java"),
+                    "public class Hang { public static void main(String[] a) throws Exception { Object g = new Object();"
+                            + " synchronized (g) { System.out.println(\"ready\"); g.wait(); } } }\n");
+            Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+                    "--release", "8", "-nowarn", "-d", classes.toString(), classes.resolve("Hang.java").toString())
+                    .redirectErrorStream(true).start();
+            assertThat(javac.waitFor()).isZero();
+            Files.setPosixFilePermissions(classes, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (TestContainers.Target t = TestContainers.start(Shape.plain().bindReadOnly(classes.toString(), "/app"),
+                    "sh", "-c", "rm -rf /tmp && ln -s /etc /tmp && exec /usr/lib/jvm/java-21-openjdk-amd64/bin/java -cp /app Hang")) {
+                String hostMarker = "/etc/.attach_pid1";
+                CallToolResult r = server.call("snapshot", Map.of("pid", t.hostPid()));
+                assertThat(r.isError()).isTrue();
+                assertThat(text(r)).contains("symbolic link").contains("Fix:");
+                assertThat(Files.exists(Path.of(hostMarker), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+            }
+        } finally {
+            try (var files = Files.list(classes)) {
+                files.forEach(f -> f.toFile().delete());
+            }
+            Files.deleteIfExists(classes);
+        }
+    }
+
+    @Test
     void aContainerWithNoWritablePlaceIsRefusedWithTheFix() {
         Shape noWritable = Shape.plain();
         noWritable.host(h -> h.withReadonlyRootfs(true).withIpcMode("none"));
