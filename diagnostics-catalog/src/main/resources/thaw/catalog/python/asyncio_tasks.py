@@ -35,6 +35,7 @@ P = params
 asyncio = sys.modules.get("asyncio")
 if asyncio is None:
     out.write("asyncio is not imported in this process: no event loops.\n")
+    thaw_kit.report(out, "asyncio is not imported")
     raise SystemExit(0)
 
 
@@ -462,3 +463,9 @@ for loop in loops:
             out.write("  ... %d more task(s) (max_tasks)\n" % (len(mine) - P["max_tasks"]))
     except Exception as e:  # noqa: BLE001
         out.write("\nLoop %s: <unreadable: %s: %s>\n" % (hex(id(loop)), type(e).__name__, str(e)[:200]))
+
+# ---- verdicts: joins that cannot finish, waits nothing alive can end, exceptions nobody retrieved ----
+thaw_kit.judge(thaw_kit.task_waits())
+thaw_kit.judge_exceptions()
+thaw_kit.report(out, "no task waits on a queue join, event, condition or future that nothing alive can end, and "
+                     "no finished task holds an exception nobody retrieved")

@@ -35,6 +35,7 @@ gevent = sys.modules.get("gevent")
 greenlet_mod = sys.modules.get("greenlet")
 if gevent is None or greenlet_mod is None:
     out.write("gevent is not imported in this process: no hub and no gevent greenlets.\n")
+    thaw_kit.report(out, "gevent is not imported")
     raise SystemExit(0)
 try:
     import dis
@@ -487,3 +488,7 @@ for key in order[:P["max_greenlets"]]:
         out.write("      ... more frames (max_frames)\n")
 if len(order) > P["max_greenlets"]:
     out.write("... %d more (max_greenlets)\n" % (len(order) - P["max_greenlets"]))
+
+# ---- verdicts: greenlets waiting on what nothing alive can set, notify or complete ----
+thaw_kit.judge(thaw_kit.greenlet_waits())
+thaw_kit.report(out, "no greenlet waits without a timeout on an event, queue or result that nothing alive can end")
