@@ -225,6 +225,9 @@ def referrers(obj, depth=3, limit=20):
             if id(h) in seen or id(h) in transient:
                 continue
             seen.add(id(h))
+            # the kit's own leftovers (a closure awaiting collection) and iterators of a running loop
+            if _attr(h, "__module__", None) == "thaw_kit" or "iterator" in _tname(h):
+                continue
             try:
                 if hasattr(h, "f_code") and hasattr(h, "f_locals"):
                     if _safe(lambda: h.f_globals.get("__name__"), default="") == "thaw_kit":
