@@ -16,8 +16,10 @@
 #   thaw_kit.threads()                live threads: [Thread(name, ident, native_id, frame, thread)]
 #   thaw_kit.tasks()                  every asyncio Task, done or not, that the gc can see
 #   thaw_kit.greenlets()              every greenlet (gevent or bare) that the gc can see
+#   thaw_kit.instances(cls)           every object of a class that the gc can see
 #   thaw_kit.waiting_on(thread)       (kind, object, frame) of what a thread/greenlet/task waits on, or None
 #   thaw_kit.name(obj)                module globals bound to obj ('__main__.jobs_ready'), or ''
+#   thaw_kit.local_name(obj)          live frames' locals bound to obj ('q (local of consume, thread w-1)')
 #   thaw_kit.live_users(obj, skip)    live threads/tasks/greenlets whose stacks can still act on obj
 #   thaw_kit.in_loop(frame)           whether a frame waits inside a loop (a predicate loop)
 #   thaw_kit.verdict(kind, conclusion, evidence, fix, subject=None), thaw_kit.report(out)
@@ -204,6 +206,23 @@ def _frame_threads():
     return owners
 
 
+@_guarded("")
+def local_name(obj, limit=2):
+    """'converter (local of export_report, thread report-export)': live frames' locals bound to obj."""
+    found = []
+    for t in threads():
+        for f in _stack(t, 100):
+            if _library(f):
+                continue
+            for k, v in _safe(lambda: dict(f.f_locals), default={}).items():
+                if v is obj:
+                    found.append("%s (local of %s, thread %s)" % (k, _attr(f.f_code, "co_qualname", "?"), t.name))
+                    break
+            if len(found) >= limit:
+                return ", ".join(found)
+    return ", ".join(found)
+
+
 @_guarded(list)
 def referrers(obj, depth=3, limit=20):
     """Who holds obj, in words, each ending at something with a name: 'global __main__.kept (in a list
@@ -355,6 +374,13 @@ def _gc_objects(kind, limit):
 
 
 @_guarded(list)
+@_guarded(list)
+def instances(kind, limit=100_000):
+    """Every object of a class (or tuple of classes) that the gc can see, at most `limit`."""
+    return _gc_objects(kind, limit)
+
+
+@_guarded(list)
 def tasks(limit=100_000):
     """Every asyncio Task the gc can see, done ones included (a done task kept in a list holds its
     exception unlogged until it is collected)."""
@@ -399,7 +425,8 @@ _WAITS = {
     ("asyncio.locks", "Semaphore.acquire"): "semaphore",
     ("gevent.event", "Event.wait"): "event", ("gevent.event", "AsyncResult.get"): "future",
     ("gevent.event", "AsyncResult.wait"): "future", ("gevent.queue", "Queue.get"): "queue",
-    ("gevent.queue", "JoinableQueue.join"): "queue-join", ("gevent._abstract_linkable", "AbstractLinkable._wait"): "event",
+    ("gevent.queue", "JoinableQueue.join"): "queue-join", ("subprocess", "Popen.wait"): "process",
+    ("subprocess", "Popen.communicate"): "process-communicate", ("gevent._abstract_linkable", "AbstractLinkable._wait"): "event",
 }
 
 
@@ -488,12 +515,11 @@ def wait_timeout(thread):
 
 @_guarded(None)
 def caller(frame):
-    """The first frame outside threading/queue/asyncio/concurrent/gevent below `frame`: the application's call."""
+    """The first frame outside threading/queue/asyncio/concurrent/gevent/subprocess below `frame`: the application's call."""
     n = 0
     f = frame
     while f is not None and n < 200:
-        mod = _safe(lambda: f.f_globals.get("__name__", ""), default="") or ""
-        if not mod.startswith(("threading", "queue", "asyncio", "concurrent.", "gevent", "greenlet", "selectors")):
+        if not _library(f):
             return f
         f = f.f_back
         n += 1
