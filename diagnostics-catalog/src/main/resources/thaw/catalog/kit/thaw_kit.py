@@ -22,6 +22,7 @@
 #   thaw_kit.local_name(obj)          live frames' locals bound to obj ('q (local of consume, thread w-1)')
 #   thaw_kit.live_users(obj, skip)    live threads/tasks/greenlets whose stacks can still act on obj
 #   thaw_kit.in_loop(frame)           whether a frame waits inside a loop (a predicate loop)
+#   thaw_kit.with_blocks(frame)       (text, object, line) of the `with` blocks a frame is inside of
 #   thaw_kit.verdict(kind, conclusion, evidence, fix, subject=None), thaw_kit.report(out)
 #                                     record conclusions; report() prints them as text and as the
 #                                     '@thaw-verdicts {json}' line thaw parses into structured verdicts
@@ -544,18 +545,114 @@ def _instructions(code):
     return r
 
 
+def _loop_range(frame):
+    """(start, end) offsets of the innermost loop around the frame's current instruction, or None."""
+    at = frame.f_lasti
+    best = None
+    for i in _instructions(frame.f_code):
+        if i.offset > at and i.opname.startswith("JUMP_BACKWARD") and isinstance(i.argval, int) and i.argval <= at:
+            if best is None or i.argval > best[0]:
+                best = (i.argval, i.offset)
+    return best
+
+
 @_guarded(False)
 def in_loop(frame):
     """Whether the frame's current instruction is inside a loop (a backward jump after it lands at or
     before it): a `while not ready: cond.wait()` is, a bare `cond.wait()` is not."""
+    return _loop_range(frame) is not None
+
+
+_LOADS_ALL = {"LOAD_FAST", "LOAD_FAST_BORROW", "LOAD_FAST_CHECK", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF",
+              "LOAD_FROM_DICT_OR_GLOBALS"}
+_PAIRS = {"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"}
+_with_cache = {}
+
+
+def _lookup(frame, names):
+    """The object a dotted name chain stands for in a frame (instance/module __dict__ only: no property
+    or __getattr__ runs), as (found, value)."""
+    v, ok = None, False
+    for d in (_safe(lambda: frame.f_locals, default={}), frame.f_globals, frame.f_builtins):
+        try:
+            if names[0] in d:
+                v, ok = d[names[0]], True
+                break
+        except Exception:  # noqa: BLE001
+            continue
+    for n in names[1:]:
+        if not ok:
+            break
+        d = _safe(lambda: object.__getattribute__(v, "__dict__"))
+        ok = isinstance(d, dict) and n in d
+        v = d[n] if ok else None
+    return ok, v
+
+
+def _with_sites(code):
+    """([(enter_call_offset, body_handler_offset, [names of the context manager], line)], exception table)."""
+    r = _with_cache.get(code)
+    if r is not None:
+        return r
+    sites = []
+    ins = _instructions(code)
     try:
-        at = frame.f_lasti
-        for i in _instructions(frame.f_code):
-            if i.offset > at and i.opname.startswith("JUMP_BACKWARD") and isinstance(i.argval, int) and i.argval <= at:
-                return True
+        import dis
+        table = dis._parse_exception_table(code)
     except Exception:  # noqa: BLE001
-        pass
-    return False
+        table = []
+    for k, i in enumerate(ins):
+        if i.opname == "LOAD_SPECIAL" and "__enter__" in str(i.argrepr):
+            call = next((j for j in ins[k + 1:k + 3] if j.opname == "CALL"), None)
+            after = next((j for j in ins[k + 1:k + 4] if call is not None and j.offset > call.offset), None)
+            if call is None or after is None:
+                continue
+            entry = next((e for e in table if e.start <= after.offset < e.end), None)
+            if entry is None:
+                continue
+            # the expression before "COPY 1; LOAD_SPECIAL __exit__; SWAP 2; SWAP 3; LOAD_SPECIAL __enter__"
+            b = k - 1
+            while b >= 0 and ins[b].opname in ("SWAP", "LOAD_SPECIAL", "COPY"):
+                b -= 1
+            e = b
+            while b >= 0 and ins[b].opname == "LOAD_ATTR" and "NULL" not in (ins[b].argrepr or ""):
+                b -= 1
+            names = None
+            if b >= 0 and (ins[b].opname in _LOADS_ALL or ins[b].opname in _PAIRS):
+                first = ins[b].argval[-1] if ins[b].opname in _PAIRS else ins[b].argval
+                names = [first] + [ins[x].argval for x in range(b + 1, e + 1)]
+            sites.append((call.offset, entry.target, names, i.positions.lineno if i.positions is not None else None))
+    r = (sites, table)
+    if len(_with_cache) < 5000:
+        _with_cache[code] = r
+    return r
+
+
+def _inside(table, offset, handler):
+    seen = set()
+    while True:
+        e = next((x for x in table if x.start <= offset < x.end), None)
+        if e is None or e.target in seen:
+            return False
+        if e.target == handler:
+            return True
+        seen.add(e.target)
+        offset = e.target
+
+
+@_guarded(list)
+def with_blocks(frame):
+    """(text, object, line) of every `with` block the frame is inside of (its __exit__ will run: a lock
+    or semaphore there is held by this frame), read from the code's exception table."""
+    res = []
+    code, lasti = frame.f_code, frame.f_lasti
+    sites, table = _with_sites(code)
+    for call, handler, names, line in sites:
+        if names and lasti != call and _inside(table, lasti, handler):
+            ok, v = _lookup(frame, names)
+            if ok:
+                res.append((".".join(names), v, line))
+    return res
 
 
 def _global_names_of(obj):
@@ -596,20 +693,25 @@ def _code_reads(code, gdict, names, depth, seen):
 
 
 def _frame_refers(frame, obj, names, seen):
-    """A live frame that can still act on obj: a local (or cell) bound to it, or code still to run in the
-    frame (after its current instruction, or anywhere when in a loop) that reads a global bound to it,
-    directly or through a function it calls (two levels)."""
+    """A live frame that can still act on obj: a local (or cell) bound to it, a `with` block of it, or
+    code still to run in the frame (after its current instruction, or in the loop around it) that reads
+    a global bound to it, directly or through a function it calls (two levels)."""
     try:
-        for v in dict(frame.f_locals).values():
-            if v is obj:
-                return "a local"
+        # a module-level frame's "locals" are its globals: those count only when code still reads them
+        if frame.f_code.co_flags & 0x1:
+            for v in dict(frame.f_locals).values():
+                if v is obj:
+                    return "a local"
         if not names:
             return None
+        for text, v, _line in with_blocks(frame):
+            if v is obj or _attr(v, "_lock") is obj:
+                return "`with %s:` (its exit releases it)" % text
         g = frame.f_globals
         at = frame.f_lasti
-        looping = in_loop(frame)
+        loop = _loop_range(frame)
         for i in _instructions(frame.f_code):
-            if (i.offset > at or looping) and i.opname in _LOADS:
+            if (i.offset > at or (loop is not None and loop[0] <= i.offset <= loop[1])) and i.opname in _LOADS:
                 if (id(g), i.argval) in names:
                     return "the global %s" % i.argval
                 fn = g.get(i.argval)
@@ -633,36 +735,35 @@ def live_users(obj, skip=(), limit=10, max_frames=100_000):
     res = []
     budget = [max_frames]
 
-    def scan(label, f):
-        n = 0
-        while f is not None and n < 300 and budget[0] > 0:
+    def scan(label, frames):
+        for f in frames[:300]:
+            if budget[0] <= 0:
+                return
             budget[0] -= 1
             how = _frame_refers(f, obj, names, seen)
             if how:
                 res.append("%s: %s in %s" % (label, how, where(f)))
                 return
-            f = f.f_back
-            n += 1
 
     for t in threads():
         if len(res) >= limit:
             return res
         if t.ident in skip_ids or id(t.thread) in skip_ids:
             continue
-        scan("thread %s" % t.name, t.frame)
+        scan("thread %s" % t.name, _stack(t, 300))
     for task in tasks():
         if len(res) >= limit:
             return res
         if id(task) in skip_ids or _safe(task.done, default=True):
             continue
-        scan("task %s" % _safe(task.get_name, default="?"), _frames_of(task))
+        scan("task %s" % _safe(task.get_name, default="?"), _stack(task, 300))
     for g in greenlets():
         if len(res) >= limit:
             return res
         if id(g) in skip_ids or _attr(g, "dead", True) or _attr(g, "gr_frame") is None:
             continue
         scan("greenlet %s" % (_attr(g, "name", None) or _qualname(_attr(g, "_run", None) or _attr(g, "run", None))),
-             g.gr_frame)
+             _stack(g, 300))
     return res
 
 
@@ -809,8 +910,10 @@ def _queue_parts(q):
 
 
 def _died_with(q):
-    """Done tasks and tracebacks of finished asyncio tasks whose failing frames held q: the consumers that died."""
+    """Finished asyncio tasks whose failing frames held q (a local, or code reading the global bound to
+    it): the consumers that died."""
     res = []
+    names = _global_names_of(q)
     for t in tasks():
         exc = _attr(t, "_exception") if str(_attr(t, "_state", "")) == "FINISHED" else None
         if exc is None:
@@ -818,7 +921,9 @@ def _died_with(q):
         tb = _attr(exc, "__traceback__")
         n = 0
         while tb is not None and n < 50:
-            if any(v is q for v in _safe(lambda: dict(tb.tb_frame.f_locals), default={}).values()):
+            fr = tb.tb_frame
+            if any(v is q for v in _safe(lambda: dict(fr.f_locals), default={}).values()) or any(
+                    i.opname in _LOADS and (id(fr.f_globals), i.argval) in names for i in _instructions(fr.f_code)):
                 res.append("task %s died with %s: %s at %s%s" % (
                     _safe(t.get_name, default="?"), type(exc).__name__, short(exc, 60), exception_site(exc),
                     " (never retrieved)" if _attr(t, "_log_traceback") is True else ""))

@@ -314,7 +314,10 @@ for fut, awaiting in rows[:P["max_futures"]]:
         out.write("  completed by: %s\n" % (p or "NOTHING KNOWN (no work item, chained source, loop callback or timer refers to it)"))
         who = ["thread %s" % tname(w[0]) for w in waiters.get(id(fut), [])] + [
             "task %r" % safe(t.get_name) for t in awaiting]
-        if p is None and who and not any(w[3] is not None for w in waiters.get(id(fut), [])):
+        # a task in asyncio.Event/Queue/Lock.wait awaits the primitive's own waiter future: the primitive
+        # completes it, and py.asyncio_tasks judges the primitive
+        in_primitive = any(thaw_kit.waiting_on(t) is not None for t in awaiting)
+        if p is None and who and not in_primitive and not any(w[3] is not None for w in waiters.get(id(fut), [])):
             users = thaw_kit.live_users(fut, skip=[w[0] for w in waiters.get(id(fut), [])] + awaiting)
             if users:
                 out.write("  may still be completed by: %s\n" % "; ".join(users[:3]))

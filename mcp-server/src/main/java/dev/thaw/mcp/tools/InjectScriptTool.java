@@ -50,7 +50,12 @@ public final class InjectScriptTool implements ThawTool {
                         + "run; thaw compiles it for the JVM's own release and class path (compiler errors come back as "
                         + "failed, with line numbers), and its agent (loaded once per JVM; JDK 21+ prints a warning on the "
                         + "JVM's stderr then) runs it on a daemon thread in a throwaway class loader; at timeout_s it is "
-                        + "interrupted, then abandoned if it does not stop. Never take application locks in a probe.")
+                        + "interrupted, then abandoned if it does not stop. Never take application locks in a probe. "
+                        + "Results carry the script's verdicts (kind, conclusion, evidence, fix). Probe kit (docs/catalog.md): "
+                        + "a Python script naming thaw_kit gets it ready, e.g. `for t in thaw_kit.threads(): "
+                        + "out.write(str(thaw_kit.waiting_on(t)))` (also describe, referrers, live_users, verdict/report; "
+                        + "source thaw://catalog/kit/thaw_kit.py); Java: dev.thaw.agent.Access.open(Thread.class, "
+                        + "\"java.lang\", getClass()) before setAccessible on JDK internals.")
                 .outputSchema(Schemas.load("inject_script.output"))
                 .annotations(McpSchema.ToolAnnotations.builder()
                         .title("Inject a script").readOnlyHint(false).destructiveHint(true)
