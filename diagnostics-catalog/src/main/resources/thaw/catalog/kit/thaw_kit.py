@@ -18,6 +18,7 @@
 #   thaw_kit.greenlets()              every greenlet (gevent or bare) that the gc can see
 #   thaw_kit.instances(cls)           every object of a class that the gc can see
 #   thaw_kit.waiting_on(thread)       (kind, object, frame) of what a thread/greenlet/task waits on, or None
+#   thaw_kit.safe(fn, *args)         fn(*args), or '<ExceptionType>' when it raises
 #   thaw_kit.name(obj)                module globals bound to obj ('__main__.jobs_ready'), or ''
 #   thaw_kit.local_name(obj)          live frames' locals bound to obj ('q (local of consume, thread w-1)')
 #   thaw_kit.live_users(obj, skip)    live threads/tasks/greenlets whose stacks can still act on obj
@@ -40,6 +41,14 @@ def _safe(fn, *args, default=None):
         return fn(*args)
     except Exception:  # noqa: BLE001
         return default
+
+
+def safe(fn, *args):
+    """fn(*args), or '<ExceptionType>' when it raises: for values printed as they are read."""
+    try:
+        return fn(*args)
+    except Exception as e:  # noqa: BLE001
+        return "<%s>" % type(e).__name__
 
 
 def _guarded(default):
@@ -246,7 +255,10 @@ def referrers(obj, depth=3, limit=20):
                 continue
             seen.add(id(h))
             # the kit's own leftovers (a closure awaiting collection) and iterators of a running loop
-            if _attr(h, "__module__", None) == "thaw_kit" or "iterator" in _tname(h):
+            # the kit's and the injected script's own objects (a closure awaiting collection, the script's
+            # namespace), and iterators of a running loop
+            if _attr(h, "__module__", None) in ("thaw_kit", "__thaw__") or "iterator" in _tname(h) or (
+                    isinstance(h, dict) and h.get("__name__") in ("thaw_kit", "__thaw__")):
                 continue
             try:
                 if hasattr(h, "f_code") and hasattr(h, "f_locals"):
@@ -944,6 +956,7 @@ def judge(waits):
       nothing-will-set      Event not set, nothing alive refers to it
       nothing-will-release  Semaphore at 0, nothing alive refers to it
       join-cannot-finish    Queue.join with unfinished > 0, queue empty, and no live consumer holding an item
+      nothing-will-put      Queue.get on an empty queue nothing alive can put into
       nothing-will-complete a future/AsyncResult nothing alive refers to."""
     by_obj = {}
     for w in waits:
@@ -999,6 +1012,21 @@ def _judge_one(obj, kind, ws):
                 ["join() called from %s" % at],
                 "call task_done() in a finally: block for every item got (a consumer that raises skips it), and "
                 "restart or supervise consumers that die; join with a timeout to notice", label)
+        return
+    if kind == "queue":
+        parts = _queue_parts(obj)
+        if parts is None or parts[0] != 0:
+            return
+        users = live_users(obj, skip=keys)
+        if users:
+            return
+        verdict("nothing-will-put", "%s waits in get() on %s, which is empty, and nothing alive can put into it: "
+                "the producers have ended" % (whos, label),
+                ["%s waits on %s without a timeout, called from %s" % (whos, describe(obj), at),
+                 "no other live thread, task or greenlet has it in a local or runs code that still reads %s"
+                 % ("its global " + name(obj, 1) if name(obj, 1) else "it")],
+                "a producer that fails must still put something (its exception, or a sentinel) in a finally: "
+                "block; get() with a timeout", label)
         return
     if kind not in ("condition", "event", "semaphore", "future"):
         return

@@ -50,12 +50,7 @@ def real_sleep():
     return time.sleep
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):
@@ -84,11 +79,7 @@ def qualname(fn):
         return "<callable unreadable>"
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
 def coro_name(coro):

@@ -63,12 +63,7 @@ sleep = real("time", "sleep", _time.sleep)
 me = real("_thread", "get_ident", _thread.get_ident)()
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):
@@ -82,11 +77,7 @@ def brepr(v):
     return text if len(text) <= P["max_repr"] else text[:P["max_repr"]] + "..."
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
 def qualname(fn):

@@ -38,29 +38,13 @@ Hub = getattr(hubmod, "Hub", None)
 greenlet_mod = sys.modules.get("greenlet")
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
-def real_ident():
-    if monkey is not None:
-        try:
-            return monkey.get_original("_thread", "get_ident")()
-        except Exception:  # noqa: BLE001
-            pass
-    import _thread
-    return _thread.get_ident()
+real_ident = thaw_kit.real_ident
 
 
 out.write("gevent %s (greenlet %s) is imported\n" % (getattr(gevent, "__version__", "?"),

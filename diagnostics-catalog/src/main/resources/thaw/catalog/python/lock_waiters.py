@@ -39,15 +39,7 @@ except Exception:  # noqa: BLE001
 P = params
 
 
-def real_ident():
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None:
-        try:
-            return monkey.get_original("_thread", "get_ident")()
-        except Exception:  # noqa: BLE001
-            pass
-    import _thread
-    return _thread.get_ident()
+real_ident = thaw_kit.real_ident
 
 
 def short(text, limit=100):
@@ -55,13 +47,7 @@ def short(text, limit=100):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def where(f):
-    try:
-        code = f.f_code
-        name = getattr(code, "co_qualname", code.co_name)
-        return "%s (%s:%s)" % (name, code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 # ---- code analysis: instructions, names loaded on the current line, with-blocks ----

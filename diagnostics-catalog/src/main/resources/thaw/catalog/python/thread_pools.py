@@ -29,12 +29,7 @@ P = params
 cft = sys.modules.get("concurrent.futures.thread")
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):

@@ -56,7 +56,7 @@ class PythonCatalogIT {
     /** The Python entries this class tests: a new entry without a test here fails the build. */
     static final Set<String> COVERED = Set.of("py.thread_stacks", "py.gevent_greenlets", "py.asyncio_tasks",
             "py.thread_pools", "py.futures", "py.lock_waiters", "py.gc_stats", "py.tracemalloc_top",
-            "py.tracemalloc_start", "py.open_files", "py.gevent_patching", "py.subprocesses");
+            "py.tracemalloc_start", "py.open_files", "py.gevent_patching", "py.subprocesses", "py.threads");
 
     /** Generous: the machine is shared and some entries sample for a few hundred ms. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -347,6 +347,27 @@ class PythonCatalogIT {
         }
     }
 
+    @ParameterizedTest(name = "python{0}")
+    @ValueSource(strings = {"3.14", "3.15"})
+    void threadsShowTheDeadWorkerAndTheSwallowingHook(String version) throws IOException {
+        String script = Files.readString(dev.thaw.testing.AnswerKeys.sourceDir().resolve("python/thread_died_silently.py"));
+        try (TestPythons.Target t = TestPythons.start(version, script)) {
+            assertThat(t.readyLine()).startsWith("pid=" + t.pid() + " scenario=py-thread-died-silently");
+            String out = run(t, "py.threads", Map.of());
+            assertThat(out).contains("threading.excepthook: REPLACED by __main__.<lambda>")
+                    .containsPattern("threading.Thread (`[^`]*` )?'total-south' \\(finished, ident \\d+")
+                    .contains("held by global __main__.workers (in a list of 3)")
+                    .contains("'collector' (alive")
+                    .contains("waits on queue.Queue `__main__.results` (0 item(s), unfinished_tasks=2");
+            List<Verdict> v = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
+            assertThat(v).extracting(Verdict::kind).containsExactly("swallowed-exception");
+            // the healthy target keeps the default hook: no verdict
+            try (TestPythons.Target h = start(version, "verdict_healthy")) {
+                assertThat(verdicts(h, "py.threads")).isEmpty();
+            }
+        }
+    }
+
     static List<Verdict> verdicts(TestPythons.Target t, String id) {
         String out = run(t, id, Map.of());
         List<Verdict> v = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
@@ -474,6 +495,7 @@ class PythonCatalogIT {
             runs.put("py.gc_stats", Map.of("sizes", true));
             runs.put("py.open_files", Map.of());
             runs.put("py.subprocesses", Map.of());
+            runs.put("py.threads", Map.of());
             runs.put("py.tracemalloc_start", Map.of("frames", 3));
             runs.put("py.tracemalloc_top", Map.of("group_by", "traceback"));
             assertThat(runs.keySet()).containsAll(COVERED.stream().filter(id -> !id.equals("py.tracemalloc_start")
