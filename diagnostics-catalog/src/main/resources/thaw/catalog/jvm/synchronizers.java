@@ -51,7 +51,7 @@ public class Synchronizers implements Probe {
         Map<Object, List<Thread>> byBlocker = new IdentityHashMap<Object, List<Thread>>();
         List<Object> order = new ArrayList<Object>();
         for (Thread t : stacks.keySet()) {
-            if (t == Thread.currentThread()) {
+            if (t == Thread.currentThread() || isThaw(stacks.get(t))) {
                 continue;
             }
             Object b = Kit.blocker(t);
@@ -65,8 +65,8 @@ public class Synchronizers implements Probe {
             byBlocker.get(b).add(t);
         }
         List<Thread> active = activeThreads(byBlocker);
-        out.println(byBlocker.size() + " synchronizer(s) with parked threads, of " + (stacks.size() - 1)
-                + " live platform threads; " + active.size() + " other thread(s) doing application work"
+        out.println(byBlocker.size() + " synchronizer(s) with parked threads, of " + stacks.size()
+                + " live platform threads (thaw's own left out); " + active.size() + " other thread(s) doing application work"
                 + (active.isEmpty() ? "" : ": " + names(active, 5)));
         for (Object b : order) {
             List<Thread> waiters = byBlocker.get(b);
@@ -182,6 +182,18 @@ public class Synchronizers implements Probe {
             return ((Future<?>) v).isDone() ? " (done)" : " (not done)";
         }
         return "";
+    }
+
+    /** thaw's own agent threads (its watcher, this probe's runner): not the application's. */
+    private static boolean isThaw(StackTraceElement[] st) {
+        if (st != null) {
+            for (StackTraceElement e : st) {
+                if (e.getClassName().startsWith("dev.thaw.agent.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static StackTraceElement appFrame(StackTraceElement[] st) {

@@ -33,7 +33,11 @@ import sys
 VERSION = "1"
 MARKER = "@thaw-verdicts "
 MAX_OBJECTS = 2_000_000
+MAX_JUDGED = 50
+JUDGE_SECONDS = 5
 _verdicts = []
+_notes = []
+_census = {}
 
 
 def _safe(fn, *args, default=None):
@@ -757,19 +761,19 @@ def live_users(obj, skip=(), limit=10, max_frames=100_000):
                 res.append("%s: %s in %s" % (label, how, where(f)))
                 return
 
-    for t in threads():
+    for t in (_census["threads"] if "threads" in _census else threads()):
         if len(res) >= limit:
             return res
         if t.ident in skip_ids or id(t.thread) in skip_ids:
             continue
         scan("thread %s" % t.name, _stack(t, 300))
-    for task in tasks():
+    for task in (_census["tasks"] if "tasks" in _census else tasks()):
         if len(res) >= limit:
             return res
         if id(task) in skip_ids or _safe(task.done, default=True):
             continue
         scan("task %s" % _safe(task.get_name, default="?"), _stack(task, 300))
-    for g in greenlets():
+    for g in (_census["greenlets"] if "greenlets" in _census else greenlets()):
         if len(res) >= limit:
             return res
         if id(g) in skip_ids or _attr(g, "dead", True) or _attr(g, "gr_frame") is None:
@@ -958,6 +962,7 @@ def judge(waits):
       join-cannot-finish    Queue.join with unfinished > 0, queue empty, and no live consumer holding an item
       nothing-will-put      Queue.get on an empty queue nothing alive can put into
       nothing-will-complete a future/AsyncResult nothing alive refers to."""
+    import time
     by_obj = {}
     for w in waits:
         try:
@@ -967,11 +972,23 @@ def judge(waits):
             by_obj.setdefault(id(obj), [obj, kind, []])[2].append((who, key, frame))
         except Exception:  # noqa: BLE001
             continue
-    for obj, kind, ws in by_obj.values():
-        try:
-            _judge_one(obj, kind, ws)
-        except Exception:  # noqa: BLE001
-            continue
+    # the most-waited-on first; at most MAX_JUDGED objects and JUDGE_SECONDS (10,000 waiters on 10,000
+    # events would otherwise scan every stack 10,000 times); one census of threads, tasks and greenlets
+    groups = sorted(by_obj.values(), key=lambda g: -len(g[2]))
+    deadline = time.monotonic() + JUDGE_SECONDS
+    _census["threads"], _census["tasks"], _census["greenlets"] = threads(), tasks(), greenlets()
+    try:
+        for n, (obj, kind, ws) in enumerate(groups):
+            if n >= MAX_JUDGED or time.monotonic() > deadline:
+                _notes.append("%d waited-on object(s) not judged (limit of %d objects / %d s reached)"
+                              % (len(groups) - n, MAX_JUDGED, JUDGE_SECONDS))
+                break
+            try:
+                _judge_one(obj, kind, ws)
+            except Exception:  # noqa: BLE001
+                continue
+    finally:
+        _census.clear()
 
 
 def _judge_one(obj, kind, ws):
@@ -1158,6 +1175,8 @@ def report(out, checked=""):
     nothing is concluded."""
     import json
     out.write("\nVerdicts:\n")
+    for n in _notes:
+        out.write("  (%s)\n" % n)
     if not _verdicts:
         out.write("  none%s\n" % (": " + checked if checked else ""))
     for v in _verdicts:

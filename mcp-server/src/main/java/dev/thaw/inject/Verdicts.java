@@ -66,6 +66,22 @@ public final class Verdicts {
         }
     }
 
+    /**
+     * The verdicts in a few lines ("KIND: conclusion"), for a rendering whose output preview ends before
+     * the script's own Verdicts section; empty for none.
+     */
+    public static String text(List<Verdict> verdicts) {
+        if (verdicts == null || verdicts.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("Verdicts (the script's conclusions, from the end of its output):\n");
+        for (Verdict v : verdicts) {
+            sb.append("  ").append(v.kind().toUpperCase(java.util.Locale.ROOT)).append(": ").append(v.conclusion())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
     /** Offset of the last marker that starts a line, searching back to {@code floor}; -1 if none. */
     private static int lastMarker(byte[] b, int floor) {
         for (int i = b.length - MARKER_BYTES.length; i >= floor; i--) {

@@ -33,4 +33,13 @@ class VerdictsTest {
         assertThat(parse("@thaw-verdicts {broken\n")).isNull();
         assertThat(parse("@thaw-verdicts {\"version\": 1, \"verdicts\": []}")).isEmpty();
     }
+
+    @Test
+    void textLeadsWithKindAndConclusion() {
+        assertThat(Verdicts.text(null)).isEmpty();
+        assertThat(Verdicts.text(List.of())).isEmpty();
+        assertThat(Verdicts.text(List.of(new Verdict("pipe-deadlock", "child 7 cannot finish", List.of(), "", null))))
+                .isEqualTo("Verdicts (the script's conclusions, from the end of its output):\n"
+                        + "  PIPE-DEADLOCK: child 7 cannot finish\n");
+    }
 }

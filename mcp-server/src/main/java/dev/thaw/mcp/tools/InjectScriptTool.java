@@ -54,8 +54,9 @@ public final class InjectScriptTool implements ThawTool {
                         + "Results carry the script's verdicts (kind, conclusion, evidence, fix). Probe kit (docs/catalog.md): "
                         + "a Python script naming thaw_kit gets it ready, e.g. `for t in thaw_kit.threads(): "
                         + "out.write(str(thaw_kit.waiting_on(t)))` (also describe, referrers, live_users, verdict/report; "
-                        + "source thaw://catalog/kit/thaw_kit.py); Java: dev.thaw.agent.Access.open(Thread.class, "
-                        + "\"java.lang\", getClass()) before setAccessible on JDK internals.")
+                        + "source thaw://catalog/kit/thaw_kit.py); Java: dev.thaw.agent.Kit, e.g. `Kit kit = Kit.forProbe("
+                        + "java.lang.invoke.MethodHandles.lookup()); out.println(kit.describe(Kit.blocker(t)));` (also "
+                        + "staticFields, classes, disassemble; dev.thaw.agent.Access opens JDK packages).")
                 .outputSchema(Schemas.load("inject_script.output"))
                 .annotations(McpSchema.ToolAnnotations.builder()
                         .title("Inject a script").readOnlyHint(false).destructiveHint(true)
@@ -81,7 +82,9 @@ public final class InjectScriptTool implements ThawTool {
                 args.has("timeout_s") ? timeout(args) : null, args.optionalString("hypothesis", null),
                 args.has("output_cap_bytes") ? args.requireInt("output_cap_bytes") : InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = injections.inject(request, progress(context));
-        return new ToolOutcome(r, InjectionText.render(r), InjectionText.summary(r));
+        // the preview may end before the script's Verdicts section: lead with them then
+        String verdicts = r.more() ? dev.thaw.inject.Verdicts.text(r.verdicts()) : "";
+        return new ToolOutcome(r, verdicts + InjectionText.render(r), InjectionText.summary(r));
     }
 
     /** MCP progress notifications while waiting, when the client asked for them (a progress token). */
