@@ -75,8 +75,9 @@ public class Threads implements Probe {
         for (Thread t : all.keySet()) {
             Thread.UncaughtExceptionHandler h = t.getUncaughtExceptionHandler();
             ThreadGroup g = t.getThreadGroup();
-            if (h == null || h == g && (g == null || g.getClass() == ThreadGroup.class)) {
-                continue;
+            if (h == null || h == g && (g == null || g.getClass() == ThreadGroup.class)
+                    || h.getClass().getName().startsWith("dev.thaw.agent.")) {
+                continue; // no handler of its own, or thaw's own threads (their handler keeps the target quiet)
             }
             if (listed++ < max) {
                 out.println("  " + Kit.name(t) + ": " + (h == g ? "its ThreadGroup " : "") + handler(h));
@@ -130,10 +131,12 @@ public class Threads implements Probe {
             } catch (Throwable e) {
                 return null;
             }
-        } else if (c.getClassLoader() == null) {
-            return null; // a JDK class
         }
-        String code = Kit.disassemble(where, method);
+        if (where.getClassLoader() == null || where.getName().startsWith("java.") || where.getName().startsWith("jdk.")) {
+            return null; // the JDK's own (a virtual-thread carrier's handler is a JDK lambda)
+        }
+        // a lambda's method is lambda$<enclosing>$<n>: all methods, then those taking (Thread, Throwable)
+        String code = Kit.disassemble(where, lambda > 0 ? null : method);
         if (code.startsWith("no javap") || code.startsWith("javap failed")) {
             return null;
         }
@@ -142,7 +145,8 @@ public class Threads implements Probe {
         StringBuilder cur = null;
         boolean take = false;
         for (String line : code.split("\n")) {
-            if (line.startsWith("  ") && !line.startsWith("    ") && line.contains("(")) {
+            // a member's declaration: indented two spaces, ending with ';' (a static block is "  static {};")
+            if (line.startsWith("  ") && !line.startsWith("   ") && line.trim().endsWith(";")) {
                 if (take && cur != null) {
                     body = body == null ? cur.toString() : body + cur;
                 }

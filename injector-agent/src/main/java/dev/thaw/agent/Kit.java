@@ -369,8 +369,9 @@ public final class Kit {
         StringBuilder sb = new StringBuilder();
         boolean in = false;
         for (String line : text.split("\n")) {
-            if (line.startsWith("  ") && !line.startsWith("    ") && line.contains("(")) {
-                in = line.contains(method + "(");
+            // a member's declaration: indented two spaces, ending with ';' (a static block is "  static {};")
+            if (line.startsWith("  ") && !line.startsWith("   ") && line.trim().endsWith(";")) {
+                in = line.contains(method);
             }
             if (in) {
                 sb.append(line).append('\n');
