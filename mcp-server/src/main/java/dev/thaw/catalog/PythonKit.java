@@ -94,6 +94,22 @@ public final class PythonKit {
         return prelude + "\n" + script;
     }
 
+    /**
+     * The code as a person reads it: the kit's line (if any) shortened to its comment, e.g.
+     * {@code # thaw_kit 1 sha256:… = thaw://catalog/kit/thaw_kit.py | # thaw-diagnostic}; for renderings
+     * (approval prompts, reports) that should not show the kit's text with every script.
+     */
+    public static String fold(String code) {
+        if (code == null || !code.startsWith("thaw_kit = type(")) {
+            return code;
+        }
+        int eol = code.indexOf('\n');
+        String first = eol < 0 ? code : code.substring(0, eol);
+        int comment = first.lastIndexOf("  # thaw_kit ");
+        String shown = comment < 0 ? "# thaw_kit" : first.substring(comment + 2);
+        return shown + (eol < 0 ? "" : code.substring(eol));
+    }
+
     private static void literal(StringBuilder sb, String s) {
         sb.append('\'');
         s.codePoints().forEach(c -> {

@@ -34,6 +34,9 @@ class PythonKitTest {
         assertThat(kit.assemble("print(1)\n")).as("a script that does not name the kit").isEqualTo("print(1)\n");
         assertThat(kit.assemble("thaw_kit.threads()\n").lines().count()).as("a first line of code moves to line 2").isEqualTo(2);
         assertThat(kit.assemble(runs)).as("assembled once").isEqualTo(runs);
+        assertThat(PythonKit.fold(runs)).isEqualTo("# thaw_kit 1 sha256:" + kit.sha256() + " = " + PythonKit.RESOURCE
+                + " | # thaw-diagnostic\nx = thaw_kit.describe(1)\n");
+        assertThat(PythonKit.fold("print(1)\n")).isEqualTo("print(1)\n");
     }
 
     @Test
