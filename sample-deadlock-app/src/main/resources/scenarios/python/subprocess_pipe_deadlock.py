@@ -1,8 +1,9 @@
 # thaw scenario py-subprocess-pipe-deadlock (sample-deadlock-app)
-# A report exporter runs a converter as a child process with its output on a pipe, then waits for the
-# child to exit before reading what it wrote. The converter writes more than a pipe holds (64 KiB):
-# it blocks in write() until someone reads, and the exporter blocks in wait() until it exits. No error,
-# no timeout: both wait forever. A metrics thread keeps ticking, so the process still runs Python.
+# A report export job (its main thread named report-export) runs a converter as a child process with
+# its output on a pipe, then waits for the child to exit before reading what it wrote. The converter
+# writes more than a pipe holds (64 KiB): it blocks in write() until someone reads, and the exporter
+# blocks in wait() until it exits. No error, no timeout: both wait forever. A metrics thread keeps
+# ticking, so the process still runs Python.
 # Deterministic: the pid line is printed once the child is seen blocked in write with a full pipe.
 import fcntl
 import os
@@ -28,11 +29,6 @@ def export_report():
     return converter.stdout.read()        # never reached
 
 
-threading.Thread(target=publish_metrics, name="metrics", daemon=True).start()
-exporter = threading.Thread(target=export_report, name="report-export")
-exporter.start()
-
-
 # --- scenario harness: announce the pid once the child is blocked writing into a full pipe -------------
 def _child_blocked():
     import gc
@@ -48,9 +44,15 @@ def _child_blocked():
     return False
 
 
-_stable = 0
-while _stable < 3:
-    _stable = _stable + 1 if _child_blocked() else 0
-    threading.Event().wait(0.05)
-print(f"pid={os.getpid()} scenario=py-subprocess-pipe-deadlock", flush=True)
-exporter.join()
+def _announce():
+    stable = 0
+    while stable < 3:
+        stable = stable + 1 if _child_blocked() else 0
+        threading.Event().wait(0.05)
+    print(f"pid={os.getpid()} scenario=py-subprocess-pipe-deadlock", flush=True)
+
+
+threading.Thread(target=publish_metrics, name="metrics", daemon=True).start()
+threading.Thread(target=_announce, name="announce", daemon=True).start()
+threading.current_thread().name = "report-export"   # the job names its thread (the OS name follows)
+export_report()
