@@ -489,6 +489,66 @@ def _library(frame):
                            "subprocess", "_weakrefset"))
 
 
+@_guarded(list)
+def line_objects(frame):
+    """(text, object, method) for each name chain loaded on the frame's current line up to its current
+    instruction, e.g. ('done', <AsyncResult>, 'get') for a frame stopped in `done.get()`: what a call into
+    compiled code (gevent's primitives, a C lock) is made on, with no Python frame of its own."""
+    code, lasti, line = frame.f_code, frame.f_lasti, frame.f_lineno
+    chains, cur = [], None
+    for i in _instructions(code):
+        if i.offset > lasti or i.positions is None or i.positions.lineno != line:
+            if cur and i.offset > lasti:
+                break
+            continue
+        op = i.opname
+        if op in _LOADS_ALL and isinstance(i.argval, str):
+            if cur:
+                chains.append(cur)
+            cur = [[i.argval], None]
+        elif op in _PAIRS and isinstance(i.argval, tuple):
+            if cur:
+                chains.append(cur)
+            chains.append([[i.argval[0]], None])
+            cur = [[i.argval[1]], None]
+        elif op == "LOAD_ATTR" and cur is not None and cur[1] is None and isinstance(i.argval, str):
+            if "NULL" in (i.argrepr or ""):
+                cur[1] = i.argval
+            else:
+                cur[0].append(i.argval)
+        elif cur:
+            chains.append(cur)
+            cur = None
+    if cur:
+        chains.append(cur)
+    res = []
+    for names, method in chains:
+        ok, v = _lookup(frame, names)
+        if ok:
+            res.append((".".join(names), v, method))
+    return res
+
+
+def _kind_by_type(obj, method):
+    """The wait kind of a call `obj.method()` by obj's class (and its bases), or None."""
+    names = set(_safe(lambda: [c.__name__ for c in type(obj).__mro__], default=[]) or [])
+    if names & {"AsyncResult", "Future"}:
+        return "future"
+    if "Event" in names:
+        return "event"
+    if names & {"JoinableQueue", "Queue", "SimpleQueue", "LifoQueue", "PriorityQueue", "Channel", "UnboundQueue"}:
+        return "queue-join" if method == "join" else "queue" if method in ("get", "peek", "put", None) else None
+    if names & {"Semaphore", "BoundedSemaphore"}:
+        return "semaphore"
+    if "Condition" in names:
+        return "condition"
+    if names & {"Greenlet", "Thread"} and method == "join":
+        return "thread"
+    if names & {"lock", "RLock", "LockType", "Lock"}:
+        return "lock"
+    return None
+
+
 @_guarded(None)
 def waiting_on(thread):
     """(kind, object, frame) for what a thread, greenlet or task waits on: kind is condition, event,
@@ -514,6 +574,19 @@ def waiting_on(thread):
         except Exception:  # noqa: BLE001
             continue
     if found is None:
+        # a suspended greenlet in a call into compiled code (gevent's primitives have no Python frame):
+        # what its innermost application frame's current line calls a method on. Only for greenlets: a
+        # suspended greenlet is waiting for sure, while a thread on such a line may be running.
+        if not hasattr(thread, "gr_frame"):
+            return None
+        if app is None:
+            app = next((f for f in stack if not _library(f)), None)
+        if app is None:
+            return None
+        for text, v, m in reversed(line_objects(app)):
+            kind = _kind_by_type(v, m)
+            if kind is not None:
+                return kind, v, app
         return None
     return found[0], found[1], app or found[2]
 
@@ -960,7 +1033,7 @@ def judge(waits):
       nothing-will-set      Event not set, nothing alive refers to it
       nothing-will-release  Semaphore at 0, nothing alive refers to it
       join-cannot-finish    Queue.join with unfinished > 0, queue empty, and no live consumer holding an item
-      nothing-will-put      Queue.get on an empty queue nothing alive can put into
+      nothing-will-put      Queue.get on an empty queue with unfinished items, nothing alive can put into
       nothing-will-complete a future/AsyncResult nothing alive refers to."""
     import time
     by_obj = {}
@@ -996,6 +1069,12 @@ def _judge_one(obj, kind, ws):
     at = where(ws[0][2]) if ws[0][2] is not None else "?"
     keys = [w[1] for w in ws]
     label = _label(obj)
+    if not name(obj, 1) and ws[0][2] is not None:
+        # no global: the waiter's own local for it
+        for k, v in _safe(lambda: dict(ws[0][2].f_locals), default={}).items():
+            if v is obj:
+                label = "`%s` (local of %s)" % (k, _attr(ws[0][2].f_code, "co_qualname", "?"))
+                break
     if kind == "queue-join":
         parts = _queue_parts(obj)
         if parts is None:
@@ -1031,8 +1110,10 @@ def _judge_one(obj, kind, ws):
                 "restart or supervise consumers that die; join with a timeout to notice", label)
         return
     if kind == "queue":
+        # only a queue that has had items nobody acknowledged (unfinished > 0): an empty queue that never
+        # received anything is an idle consumer's, not a hang
         parts = _queue_parts(obj)
-        if parts is None or parts[0] != 0:
+        if parts is None or parts[0] != 0 or not parts[1]:
             return
         users = live_users(obj, skip=keys)
         if users:

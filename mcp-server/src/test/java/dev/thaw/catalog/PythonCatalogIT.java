@@ -218,12 +218,18 @@ class PythonCatalogIT {
                     .contains("EVENT LOOP BLOCKED BY ITSELF: task 'reconcile' waits for a future that only this loop can "
                             + "complete, and its producer (coroutine compute_total()) is still a callback in this loop's ready queue")
                     .contains("Task 'reconcile': reconcile(), running now");
+            List<Verdict> loopVerdicts = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
+            assertThat(loopVerdicts).extracting(Verdict::kind).containsExactly("loop-blocked-by-itself");
+            assertThat(loopVerdicts.get(0).conclusion()).contains("thread loop-B").contains("task 'reconcile'");
 
             String futures = run(t, "py.futures", Map.of());
             assertThat(block(futures, "asyncio.Future", "`__main__.never_done`"))
                     .contains("completed by: NOTHING KNOWN")
                     .contains("awaited by task 'fetch-user-42' (fetch_user())")
                     .contains("callback: Task.task_wakeup (wakes task 'fetch-user-42')");
+            assertThat(Verdicts.parse(futures.getBytes(StandardCharsets.UTF_8)))
+                    .anySatisfy(v -> assertThat(v.kind() + " " + v.conclusion()).startsWith("nothing-will-complete")
+                            .contains("task 'fetch-user-42'").contains("never_done"));
             assertThat(block(futures, "concurrent.futures.Future", "`total (local of reconcile)`"))
                     .contains("completed by: a callback in the ready queue of loop")
                     .contains("run_coroutine_threadsafe.<locals>.callback, coroutine compute_total()")
