@@ -38,6 +38,8 @@ import java.util.Map;
 public class Threads implements Probe {
 
     private final Map<Class<?>, String> swallows = new LinkedHashMap<Class<?>, String>();
+    /** Why handlers could not be judged (no javap in this JVM), or null. */
+    private String noJavap;
 
     @Override
     public void run(Map<String, String> params, PrintWriter out) {
@@ -115,11 +117,12 @@ public class Threads implements Probe {
             swallows.put(c, swallowing(c));
         }
         String s = swallows.get(c);
-        return c.getName() + (s != null ? "  SWALLOWS: " + s : "");
+        return c.getName() + (s != null ? "  SWALLOWS: " + s : noJavap != null && c.getClassLoader() != null
+                ? "  (not judged: this JVM has no javap: " + noJavap + ")" : "");
     }
 
     /** Why the handler swallows (its method calls nothing), or null when it calls something or is unknown. */
-    private static String swallowing(Class<?> c) {
+    private String swallowing(Class<?> c) {
         String name = c.getName();
         Class<?> where = c;
         String method = "uncaughtException";
@@ -138,6 +141,7 @@ public class Threads implements Probe {
         // a lambda's method is lambda$<enclosing>$<n>: all methods, then those taking (Thread, Throwable)
         String code = Kit.disassemble(where, lambda > 0 ? null : method);
         if (code.startsWith("no javap") || code.startsWith("javap failed")) {
+            noJavap = code;
             return null;
         }
         // the methods javap printed: for a lambda, only those taking (Thread, Throwable)

@@ -1,6 +1,6 @@
 package dev.thaw.catalog;
 
-import dev.thaw.catalog.targets.SynchronizerHangs;
+import dev.thaw.testing.jvm.SynchronizerHangs;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
@@ -25,7 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * jvm.synchronizers against {@link SynchronizerHangs} on JDK 17, 21 and 25: a leaked Semaphore permit, a
+ * jvm.synchronizers and jvm.threads against {@link SynchronizerHangs} on JDK 8, 11, 17, 21 and 25: a leaked Semaphore permit, a
  * latch nothing counts down and a CompletableFuture nothing completes each draw their verdict, with the
  * synchronizer's state and the static field that holds it; the same JVM with a live "releaser" draws none.
  */
@@ -52,7 +52,7 @@ class JvmSynchronizersIT {
 
     private InjectionResult run(TestJdks.Target t, String id) {
         InjectionRequest request = ScriptSource.diagnostic(Catalog.system(), id,
-                        Map.of("prefix", "dev.thaw.catalog.targets."), null)
+                        Map.of("prefix", "dev.thaw.testing.jvm."), null)
                 .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as(r.toString()).isEqualTo("completed");
@@ -61,19 +61,19 @@ class JvmSynchronizersIT {
     }
 
     @ParameterizedTest(name = "JDK {0}")
-    @ValueSource(ints = {17, 21, 25})
+    @ValueSource(ints = {8, 11, 17, 21, 25})
     void leakedPermitLatchAndFutureDrawTheirVerdicts(int feature) {
         try (TestJdks.Target t = TestJdks.launch(TestJdks.require(feature), SynchronizerHangs.class)
                 .readyTimeout(Duration.ofSeconds(60)).start()) {
             InjectionResult r = run(t);
             assertThat(r.output())
                     .containsPattern("java.util.concurrent.Semaphore\\$NonfairSync@\\p{XDigit}+ \\(permits 0, 2 queued: \"upload-[12]\", \"upload-[12]\"\\)")
-                    .containsPattern("waiting in Semaphore.acquireUninterruptibly\\(\\) called from (app//)?dev.thaw.catalog.targets.SynchronizerHangs.upload\\(")
+                    .containsPattern("waiting in Semaphore.acquireUninterruptibly\\(\\) called from (app//)?dev.thaw.testing.jvm.SynchronizerHangs.upload\\(")
                     .doesNotContain("parked: \"thaw-")
                     .containsPattern("java.util.concurrent.CountDownLatch\\$Sync@\\p{XDigit}+ \\(count 1, 1 queued: \"report-waiter\"\\)")
-                    .contains("dev.thaw.catalog.targets.SynchronizerHangs.UPLOAD_SLOTS = java.util.concurrent.Semaphore@")
-                    .contains("dev.thaw.catalog.targets.SynchronizerHangs.REPORT_DONE = java.util.concurrent.CountDownLatch@")
-                    .contains("dev.thaw.catalog.targets.SynchronizerHangs.QUOTE = java.util.concurrent.CompletableFuture@")
+                    .contains("dev.thaw.testing.jvm.SynchronizerHangs.UPLOAD_SLOTS = java.util.concurrent.Semaphore@")
+                    .contains("dev.thaw.testing.jvm.SynchronizerHangs.REPORT_DONE = java.util.concurrent.CountDownLatch@")
+                    .contains("dev.thaw.testing.jvm.SynchronizerHangs.QUOTE = java.util.concurrent.CompletableFuture@")
                     .contains("(not completed, 1 dependent(s) or waiter(s))")
                     .doesNotContain("state null").doesNotContain("permits null");
             assertThat(r.verdicts()).extracting(Verdict::kind)
@@ -83,10 +83,17 @@ class JvmSynchronizersIT {
 
             InjectionResult threads = run(t, "jvm.threads");
             assertThat(threads.output())
-                    .contains("\"quote-fetcher\" (TERMINATED), held by dev.thaw.catalog.targets.SynchronizerHangs.WORKERS")
-                    .contains("default uncaught-exception handler: dev.thaw.catalog.targets.SynchronizerHangs$$Lambda")
-                    .contains("SWALLOWS: the bytecode of SynchronizerHangs.<lambda>(Thread, Throwable) calls nothing");
-            assertThat(threads.verdicts()).extracting(Verdict::kind).containsExactly("swallowed-exception");
+                    .contains("\"quote-fetcher\" (TERMINATED), held by dev.thaw.testing.jvm.SynchronizerHangs.WORKERS")
+                    .contains("default uncaught-exception handler: dev.thaw.testing.jvm.SynchronizerHangs$$Lambda")
+                    .contains("SynchronizerHangs$$Lambda");
+            if (threads.output().contains("not judged: this JVM has no javap")) {
+                // a JRE (the JDK 8 and 11 homes of the test bed): handlers are listed, not judged
+                assertThat(threads.verdicts()).isEmpty();
+            } else {
+                assertThat(threads.output())
+                        .contains("SWALLOWS: the bytecode of SynchronizerHangs.<lambda>(Thread, Throwable) calls nothing");
+                assertThat(threads.verdicts()).extracting(Verdict::kind).containsExactly("swallowed-exception");
+            }
         }
     }
 
@@ -100,7 +107,7 @@ class JvmSynchronizersIT {
             assertThat(r.verdicts()).isEmpty();
             InjectionResult threads = run(t, "jvm.threads");
             assertThat(threads.output()).contains("default uncaught-exception handler: "
-                    + "dev.thaw.catalog.targets.SynchronizerHangs$LoggingHandler\n");
+                    + "dev.thaw.testing.jvm.SynchronizerHangs$LoggingHandler\n");
             assertThat(threads.verdicts()).isEmpty();
         }
     }

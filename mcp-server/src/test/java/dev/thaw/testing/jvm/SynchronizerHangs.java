@@ -1,4 +1,4 @@
-package dev.thaw.catalog.targets;
+package dev.thaw.testing.jvm;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -6,7 +6,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Target of jvm.synchronizers: one hang per class, each for good, with nothing else working (the main
+ * Target of jvm.synchronizers and jvm.threads (Java 8 source: it runs on every JDK from 8 on): one hang per class, each for good, with nothing else working (the main
  * thread joins, like a server's main waiting for its workers). {@code healthy} as the argument keeps a
  * "releaser" thread sleeping (TIMED_WAITING in application code) that would release everything later:
  * then no verdict may fire. Prints "READY pid=N" once every waiter is parked.
@@ -78,8 +78,7 @@ public final class SynchronizerHangs {
                 Thread.sleep(5);
             }
         }
-        System.out.println("READY pid=" + ProcessHandle.current().pid() + " version=" + System.getProperty("java.version"));
-        System.out.flush();
+        TargetSupport.ready();
         for (Thread w : waiters) {
             w.join();
         }
