@@ -35,6 +35,7 @@ P = params
 asyncio = sys.modules.get("asyncio")
 if asyncio is None:
     out.write("asyncio is not imported in this process: no event loops.\n")
+    thaw_kit.report(out, "asyncio is not imported")
     raise SystemExit(0)
 
 
@@ -49,12 +50,7 @@ def real_sleep():
     return time.sleep
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):
@@ -83,11 +79,7 @@ def qualname(fn):
         return "<callable unreadable>"
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
 def coro_name(coro):
@@ -383,7 +375,8 @@ for loop in loops:
             else:
                 cur = safe(asyncio.current_task, loop)
                 label = ("task %r" % safe(cur.get_name)) if isinstance(cur, asyncio.Task) else "a callback"
-                if same and len(s) > 1:
+                blocked = same and len(s) > 1
+                if blocked:
                     out.write("  LOOP BLOCKED: for %d samples over %.1f s its thread stayed inside %s at the same "
                               "instruction, not in the selector: a synchronous call blocks the event loop\n" % (
                                   len(s), (len(s) - 1) * 0.1, label))
@@ -397,6 +390,7 @@ for loop in loops:
                     f = f.f_back
                     n += 1
                 w = future_wait(frame0)
+                self_blocked = False
                 if w is not None:
                     how, futs = w
                     stack = []
@@ -410,12 +404,27 @@ for loop in loops:
                         out.write("    waits in %s on concurrent.futures.Future %s (%s)%s\n" % (
                             how, " / ".join("`%s`" % n for n in known[:2]) or hex(id(c)),
                             getattr(c, "_state", "?").lower(), "" if why else cf_work(c)))
+                        if why and not self_blocked:
+                            self_blocked = True
+                            thaw_kit.verdict("loop-blocked-by-itself", "the event loop on thread %s is blocked by %s, "
+                                             "which waits for a future that only this same loop can complete: a "
+                                             "deadlock" % (tname, label),
+                                             ["%s waits in %s at %s" % (label, how, where(frame0)), "the future: %s" % why],
+                                             "await the coroutine instead of run_coroutine_threadsafe(...).result() "
+                                             "on the loop's own thread, or run the blocking call in an executor",
+                                             "loop %s" % hex(id(loop)))
                         if why:
                             out.write("  EVENT LOOP BLOCKED BY ITSELF: %s waits for a future that only this loop can "
                                       "complete, and %s. Deadlock: the loop never gets back to run it. (Typical cause: "
                                       "run_coroutine_threadsafe(...).result() or a blocking wait called on the loop's "
                                       "own thread; await the coroutine instead, or run the blocking call in an "
                                       "executor.)\n" % (label, why))
+                if blocked and not self_blocked:
+                    thaw_kit.verdict("loop-blocked", "the event loop on thread %s stayed inside %s at the same "
+                                     "instruction for %d samples: a synchronous call blocks the event loop"
+                                     % (tname, label, len(s)), ["at %s" % where(frame0)],
+                                     "make the call async (await it), or run it in an executor "
+                                     "(loop.run_in_executor / asyncio.to_thread)", "loop %s" % hex(id(loop)))
         # tasks
         mine = []
         for attempt in range(3):
@@ -462,3 +471,9 @@ for loop in loops:
             out.write("  ... %d more task(s) (max_tasks)\n" % (len(mine) - P["max_tasks"]))
     except Exception as e:  # noqa: BLE001
         out.write("\nLoop %s: <unreadable: %s: %s>\n" % (hex(id(loop)), type(e).__name__, str(e)[:200]))
+
+# ---- verdicts: joins that cannot finish, waits nothing alive can end, exceptions nobody retrieved ----
+thaw_kit.judge(thaw_kit.task_waits())
+thaw_kit.judge_exceptions()
+thaw_kit.report(out, "no task waits on a queue join, event, condition or future that nothing alive can end, and "
+                     "no finished task holds an exception nobody retrieved")

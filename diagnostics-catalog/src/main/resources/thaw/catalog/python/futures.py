@@ -32,6 +32,7 @@ cft = sys.modules.get("concurrent.futures.thread")
 asyncio = sys.modules.get("asyncio")
 if cfb is None and asyncio is None:
     out.write("Neither concurrent.futures nor asyncio is imported in this process: no futures.\n")
+    thaw_kit.report(out, "no futures")
     raise SystemExit(0)
 CFuture = getattr(cfb, "Future", None)
 AFuture = getattr(asyncio, "Future", None) if asyncio is not None else None
@@ -40,12 +41,7 @@ WorkItem = getattr(cft, "_WorkItem", None) if cft is not None else None
 Executor = getattr(cft, "ThreadPoolExecutor", None) if cft is not None else None
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):
@@ -59,11 +55,7 @@ def brepr(v):
     return text if len(text) <= P["max_repr"] else text[:P["max_repr"]] + "..."
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
 def qualname(fn):
@@ -311,6 +303,23 @@ for fut, awaiting in rows[:P["max_futures"]]:
             out.write("  loop: %s\n" % hex(id(safe(fut.get_loop))))
         p = producer(fut)
         out.write("  completed by: %s\n" % (p or "NOTHING KNOWN (no work item, chained source, loop callback or timer refers to it)"))
+        who = ["thread %s" % tname(w[0]) for w in waiters.get(id(fut), [])] + [
+            "task %r" % safe(t.get_name) for t in awaiting]
+        # a task in asyncio.Event/Queue/Lock.wait awaits the primitive's own waiter future: the primitive
+        # completes it, and py.asyncio_tasks judges the primitive
+        in_primitive = any(thaw_kit.waiting_on(t) is not None for t in awaiting)
+        if p is None and who and not in_primitive and not any(w[3] is not None for w in waiters.get(id(fut), [])):
+            users = thaw_kit.live_users(fut, skip=[w[0] for w in waiters.get(id(fut), [])] + awaiting)
+            if users:
+                out.write("  may still be completed by: %s\n" % "; ".join(users[:3]))
+            else:
+                thaw_kit.verdict("nothing-will-complete", "%s waits on %s, which nothing alive can complete" % (
+                    ", ".join(who[:5]), short_future(fut)),
+                    ["no work item, chained future, loop callback or timer refers to it",
+                     "no other live thread, task or greenlet has it in a local or runs code that still reads it",
+                     "waited on without a timeout"],
+                    "the producer ended or died before set_result(): complete futures in a finally: block (with "
+                    "set_exception on failure), and wait with a timeout", short_future(fut))
         for ident, how, caller, timeout in waiters.get(id(fut), []):
             out.write("  waited on by thread %s in %s%s, called from %s\n" % (
                 tname(ident), how, "" if timeout is None else " (timeout %s s, in a loop?)" % timeout,
@@ -341,3 +350,5 @@ for fut, awaiting in rows[:P["max_futures"]]:
         out.write("\n<future unreadable: %s>\n" % type(e).__name__)
 if len(rows) > P["max_futures"]:
     out.write("\n... %d more (max_futures)\n" % (len(rows) - P["max_futures"]))
+
+thaw_kit.report(out, "every pending future that something waits on has a producer or a live referrer, or is waited on with a timeout")

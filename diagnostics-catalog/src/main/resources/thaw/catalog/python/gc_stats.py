@@ -79,3 +79,5 @@ out.write("\nTop %d types by count:\n" % len(top))
 out.write("  %10s  %s%s\n" % ("count", "shallow bytes  " if P["sizes"] else "", "type"))
 for t, c in top:
     out.write("  %10d  %s%s\n" % (c, ("%13d  " % sizes.get(t, 0)) if P["sizes"] else "", type_name(t)))
+
+thaw_kit.report(out, "this diagnostic describes; it draws no conclusions (py.lock_waiters, py.asyncio_tasks, py.futures, py.thread_pools and the gevent entries do)")

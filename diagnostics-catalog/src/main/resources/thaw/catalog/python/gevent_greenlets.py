@@ -35,6 +35,7 @@ gevent = sys.modules.get("gevent")
 greenlet_mod = sys.modules.get("greenlet")
 if gevent is None or greenlet_mod is None:
     out.write("gevent is not imported in this process: no hub and no gevent greenlets.\n")
+    thaw_kit.report(out, "gevent is not imported")
     raise SystemExit(0)
 try:
     import dis
@@ -62,12 +63,7 @@ sleep = real("time", "sleep", _time.sleep)
 me = real("_thread", "get_ident", _thread.get_ident)()
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):
@@ -81,11 +77,7 @@ def brepr(v):
     return text if len(text) <= P["max_repr"] else text[:P["max_repr"]] + "..."
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
 def qualname(fn):
@@ -487,3 +479,7 @@ for key in order[:P["max_greenlets"]]:
         out.write("      ... more frames (max_frames)\n")
 if len(order) > P["max_greenlets"]:
     out.write("... %d more (max_greenlets)\n" % (len(order) - P["max_greenlets"]))
+
+# ---- verdicts: greenlets waiting on what nothing alive can set, notify or complete ----
+thaw_kit.judge(thaw_kit.greenlet_waits())
+thaw_kit.report(out, "no greenlet waits without a timeout on an event, queue or result that nothing alive can end")

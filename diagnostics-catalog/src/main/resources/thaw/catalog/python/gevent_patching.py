@@ -30,6 +30,7 @@ P = params
 gevent = sys.modules.get("gevent")
 if gevent is None:
     out.write("gevent is not imported in this process: no monkey-patching, nothing to check.\n")
+    thaw_kit.report(out, "gevent is not imported")
     raise SystemExit(0)
 monkey = sys.modules.get("gevent.monkey")
 hubmod = sys.modules.get("gevent.hub")
@@ -37,29 +38,13 @@ Hub = getattr(hubmod, "Hub", None)
 greenlet_mod = sys.modules.get("greenlet")
 
 
-def safe(fn, *a):
-    try:
-        return fn(*a)
-    except Exception as e:  # noqa: BLE001
-        return "<%s>" % type(e).__name__
+safe = thaw_kit.safe
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
-def real_ident():
-    if monkey is not None:
-        try:
-            return monkey.get_original("_thread", "get_ident")()
-        except Exception:  # noqa: BLE001
-            pass
-    import _thread
-    return _thread.get_ident()
+real_ident = thaw_kit.real_ident
 
 
 out.write("gevent %s (greenlet %s) is imported\n" % (getattr(gevent, "__version__", "?"),
@@ -253,3 +238,59 @@ else:
         out.write("  HAZARD `%s`%s: %s\n" % (label, extra, why))
     if len(shown) > P["max_items"]:
         out.write("  ... %d more (max_items)\n" % (len(shown) - P["max_items"]))
+
+# ---- names bound before patching: functions and classes that gevent has since replaced ----
+# monkey.saved holds every original it replaced; an application global (or a class's base) that IS
+# one of them was bound before patch_all(): `from _thread import start_new_thread`, `from time import
+# sleep`, `class Conn(socket.socket)`. Calling it does what it did before patching: a real thread, a
+# sleep or select that blocks the hub's whole OS thread.
+originals = {}
+if monkey is not None:
+    try:
+        for mod, items in dict(getattr(monkey, "saved", {}) or {}).items():
+            if mod.startswith("_gevent_saved"):
+                continue
+            for k, v in dict(items).items():
+                if callable(v):
+                    originals[id(v)] = (v, "%s.%s" % (mod, k))
+    except Exception:  # noqa: BLE001
+        pass
+captured = []
+for modname, mod in list(sys.modules.items()):
+    if not anything or not is_app(modname):
+        continue
+    try:
+        items = list(object.__getattribute__(mod, "__dict__").items())
+    except Exception:  # noqa: BLE001
+        continue
+    for k, v in items:
+        try:
+            hit = originals.get(id(v))
+            if hit is not None and hit[0] is v:
+                captured.append(("%s.%s" % (modname, k), "is the original %s" % hit[1]))
+            elif isinstance(v, type) and getattr(v, "__module__", None) == modname:
+                for base in v.__mro__[1:]:
+                    b = originals.get(id(base))
+                    if b is not None and b[0] is base:
+                        captured.append(("%s.%s" % (modname, k), "subclasses the original %s" % b[1]))
+                        break
+        except Exception:  # noqa: BLE001
+            continue
+if captured:
+    out.write("\nBound before patching (application globals that are originals gevent has since replaced): %d\n"
+              % len(captured))
+    for label, why in captured[:P["max_items"]]:
+        out.write("  CAPTURED `%s` %s\n" % (label, why))
+    thaw_kit.verdict("captured-before-patching",
+                     "%d application name(s) were bound before gevent monkey-patching and still call the blocking "
+                     "originals: %s" % (len(captured), ", ".join(c[0] for c in captured[:5])),
+                     ["`%s` %s" % c for c in captured[:10]],
+                     "call monkey.patch_all() first thing, before any other import (import modules, not names: "
+                     "`import time; time.sleep()` follows the patch, `from time import sleep` does not)",
+                     captured[0][0])
+for label, obj, why, app in app_items if anything else []:
+    thaw_kit.verdict("captured-before-patching", "`%s` was created before gevent monkey-patching: %s" % (label, why),
+                     ["type %s.%s" % (type(obj).__module__, type(obj).__qualname__)],
+                     "create it after patch_all() (call patch_all() first thing, before any other import)", label)
+thaw_kit.report(out, "nothing is patched" if not anything else
+                "no application global is an original gevent replaced, no application object was created before patching")

@@ -39,15 +39,7 @@ except Exception:  # noqa: BLE001
 P = params
 
 
-def real_ident():
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None:
-        try:
-            return monkey.get_original("_thread", "get_ident")()
-        except Exception:  # noqa: BLE001
-            pass
-    import _thread
-    return _thread.get_ident()
+real_ident = thaw_kit.real_ident
 
 
 def short(text, limit=100):
@@ -55,13 +47,7 @@ def short(text, limit=100):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def where(f):
-    try:
-        code = f.f_code
-        name = getattr(code, "co_qualname", code.co_name)
-        return "%s (%s:%s)" % (name, code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 # ---- code analysis: instructions, names loaded on the current line, with-blocks ----
@@ -637,6 +623,11 @@ for start in sorted(waits_on, key=order):
         cur = nxt[1]
     if path and cur == start and frozenset(p[0] for p in path) not in rings:
         rings.append(frozenset(p[0] for p in path))
+        thaw_kit.verdict("deadlock", "%d threads wait for each other in a cycle: none can ever proceed" % len(path),
+                         ["%s waits for %s, held by %s" % (tlabel(a), objects[k].get("label", hex(k)), tlabel(b))
+                          for a, k, b in path],
+                         "take the locks in one global order everywhere (or with timeouts and back-off)",
+                         ", ".join(tlabel(p[0]) for p in path))
         out.write("\nDEADLOCK (wait-for cycle; \"held\" as found above): %s\n" % "; ".join(
             "%s waits for %s, held by %s" % (tlabel(a), objects[k].get("label", hex(k)), tlabel(b)) for a, k, b in path))
 
@@ -646,3 +637,8 @@ if P["all_threads"] and idle:
         out.write("  %s at %s\n" % (tlabel(ident), w))
 elif idle:
     out.write("\nNot waiting on anything recognizable: %s\n" % ", ".join(tlabel(i) for i, _ in idle[:30]))
+
+# ---- verdicts: deadlock cycles (above), and waits nothing alive can end ----
+thaw_kit.judge(thaw_kit.thread_waits(P["max_threads"]))
+thaw_kit.report(out, "no wait-for cycle, and every thread waiting without a timeout waits on something a live "
+                     "thread can still act on")

@@ -135,6 +135,7 @@ try:
     fds = sorted(int(x) for x in os.listdir("/proc/self/fd"))
 except Exception as e:  # noqa: BLE001
     out.write("cannot list /proc/self/fd: %s\n" % e)
+    thaw_kit.report(out, "/proc/self/fd is not readable")
     raise SystemExit(0)
 rows = []
 counts = dict.fromkeys(KINDS, 0)
@@ -195,3 +196,5 @@ if len(rows) > P["max"]:
 orphans = [s for fd, s in socks.items() if fd not in [r[0] for r in rows]]
 if orphans:
     out.write("socket objects whose descriptor was not listed: %d\n" % len(orphans))
+
+thaw_kit.report(out, "this diagnostic describes; it draws no conclusions (py.lock_waiters, py.asyncio_tasks, py.futures, py.thread_pools and the gevent entries do)")

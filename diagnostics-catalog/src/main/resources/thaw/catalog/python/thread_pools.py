@@ -29,12 +29,7 @@ P = params
 cft = sys.modules.get("concurrent.futures.thread")
 
 
-def where(f):
-    try:
-        code = f.f_code
-        return "%s (%s:%s)" % (getattr(code, "co_qualname", code.co_name), code.co_filename, f.f_lineno)
-    except Exception as e:  # noqa: BLE001
-        return "<frame unreadable: %s>" % type(e).__name__
+where = thaw_kit.where
 
 
 def brepr(v):
@@ -140,6 +135,7 @@ def patched():
 
 if cft is None:
     out.write("No ThreadPoolExecutor: concurrent.futures.thread is not imported in this process.\n")
+    thaw_kit.report(out, "no ThreadPoolExecutor")
     raise SystemExit(0)
 
 Executor = cft.ThreadPoolExecutor
@@ -191,6 +187,7 @@ for pool in pools:
             flags.append("shut down")
         if getattr(pool, "_broken", False):
             flags.append("broken: %s" % getattr(pool, "_broken"))
+        label = "'%s'%s" % (prefix or hex(id(pool)), " (%s)" % names[id(pool)][0] if names.get(id(pool)) else "")
         out.write("\nPool %s%s at %s: max_workers=%s, %d worker thread(s), %d item(s) queued%s\n" % (
             "'%s'" % prefix if prefix else "(no name prefix)",
             " (%s)" % ", ".join(names.get(id(pool), [])[:3]) if names.get(id(pool)) else "",
@@ -255,6 +252,11 @@ for pool in pools:
         # verdicts
         full = isinstance(maxw, int) and len(threads) >= maxw
         if starving and starving == busy and full and busy == len(threads):
+            thaw_kit.verdict("pool-starvation", "pool %s is starved: all %d workers wait on futures whose work items "
+                             "are queued in this same pool, so nothing can run them (a deadlock)" % (label, busy),
+                             ["%d worker(s), max_workers=%s, %d item(s) queued" % (len(threads), maxw, len(real))] +
+                             ["queued: %s" % call_text(it) for it in real[:3]],
+                             "a separate pool for the inner tasks, or do not wait inside a task of the pool", label)
             out.write("  STARVED: all %d workers wait on futures whose work items are queued in this same pool; "
                       "nothing can run them (deadlock). Fix: a separate pool for the inner tasks, or do not wait "
                       "inside a task of the pool.\n" % busy)
@@ -264,9 +266,15 @@ for pool in pools:
         elif full and busy == len(threads) and real:
             out.write("  saturated: every worker is busy and %d item(s) wait\n" % len(real))
         if gevent_patched and type(q).__module__ == "_queue":
+            thaw_kit.verdict("captured-before-patching", "pool %s was created before gevent monkey-patching: its "
+                             "work queue is the C _queue.SimpleQueue, whose get() blocks the hub's whole OS thread "
+                             "once its workers are greenlets" % label, ["work queue: _queue.SimpleQueue"],
+                             "create the pool after patch_all(), or use gevent.threadpool.ThreadPoolExecutor", label)
             out.write("  GEVENT HAZARD: this pool's work queue is the C _queue.SimpleQueue, so the pool was created "
                       "before gevent monkey-patching; workers started after patching are greenlets blocking in its "
                       "C get(), which blocks their hub's whole OS thread. Create the pool after patch_all(), or use "
                       "gevent.threadpool.ThreadPoolExecutor.\n")
     except Exception as e:  # noqa: BLE001
         out.write("\nPool %s: <unreadable: %s: %s>\n" % (hex(id(pool)), type(e).__name__, str(e)[:200]))
+
+thaw_kit.report(out, "no pool whose workers all wait on work queued in the same pool, none created before gevent patching")

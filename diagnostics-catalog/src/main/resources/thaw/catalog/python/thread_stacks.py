@@ -109,3 +109,5 @@ for ident, frame in frames.items():
     except Exception as e:  # noqa: BLE001 - the thread ended or its frames changed while read
         out.write("    <stopped reading this thread: %s: %s>\n" % (type(e).__name__, str(e)[:200]))
 out.write("%d thread(s) shown of %d\n" % (shown, len(frames) - 1))
+
+thaw_kit.report(out, "this diagnostic describes; it draws no conclusions (py.lock_waiters, py.asyncio_tasks, py.futures, py.thread_pools and the gevent entries do)")

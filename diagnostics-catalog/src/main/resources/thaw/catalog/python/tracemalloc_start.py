@@ -51,3 +51,5 @@ else:
               "1.5-3x), and each live traced block costs memory.\n")
     out.write("Next: let the process work for a while, then run py.tracemalloc_top. Stop it with "
               "py.tracemalloc_start params {\"stop\": true}.\n")
+
+thaw_kit.report(out, "this diagnostic describes; it draws no conclusions (py.lock_waiters, py.asyncio_tasks, py.futures, py.thread_pools and the gevent entries do)")

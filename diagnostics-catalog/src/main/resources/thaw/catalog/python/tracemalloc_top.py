@@ -27,6 +27,7 @@ if tm is None or not tm.is_tracing():
               "To trace from now on: run py.tracemalloc_start (params {\"frames\": 10}; mutating: it starts tracing, "
               "which slows allocations and costs memory per live block), or restart the process with "
               "PYTHONTRACEMALLOC=10 (or -X tracemalloc=10). Only allocations made after tracing starts are traced.\n")
+    thaw_kit.report(out, "tracemalloc is not tracing")
     raise SystemExit(0)
 
 
@@ -114,3 +115,5 @@ rest = stats[P["top"]:]
 if rest:
     out.write("  ... %d more site(s): %s in %d blocks\n" % (len(rest), mib(sum(r[0] for r in rest)),
                                                           sum(r[1] for r in rest)))
+
+thaw_kit.report(out, "this diagnostic describes; it draws no conclusions (py.lock_waiters, py.asyncio_tasks, py.futures, py.thread_pools and the gevent entries do)")

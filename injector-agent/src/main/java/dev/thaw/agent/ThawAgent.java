@@ -36,6 +36,8 @@ public final class ThawAgent {
     static final String[] CLASSES = {
         "dev.thaw.agent.Probe",
         "dev.thaw.agent.Access",
+        "dev.thaw.agent.Kit",
+        "dev.thaw.agent.Kit$StaticField",
         "dev.thaw.agent.AgentWatcher",
         "dev.thaw.agent.ProbeRequest",
         "dev.thaw.agent.ProbeRun",

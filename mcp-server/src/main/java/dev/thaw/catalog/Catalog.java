@@ -51,7 +51,8 @@ public final class Catalog {
     public static Catalog load(CatalogSources sources) {
         List<CatalogEntry> entries = new ArrayList<>();
         for (String path : sources.list()) {
-            if (!path.endsWith(".py") && !path.endsWith(".java")) {
+            // The probe kit is a library the entries use, not an entry.
+            if (!path.endsWith(".py") && !path.endsWith(".java") || path.startsWith("kit/")) {
                 continue;
             }
             Optional<String> text = sources.read(path);

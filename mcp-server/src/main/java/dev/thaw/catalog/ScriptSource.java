@@ -11,7 +11,8 @@ import java.util.Map;
  * What an injection runs: custom code, or a catalog diagnostic with its checked parameters. The MCP
  * tool and the CLI both resolve their arguments through here, so they refuse the same things the same way.
  *
- * @param code           the exact text that will run
+ * @param code           the exact text that will run: a Python script that names {@code thaw_kit} with the
+ *                       kit's line in front ({@link PythonKit})
  * @param params         the parameters (a catalog entry's defaults filled in)
  * @param catalogId      the diagnostic's id, or null for custom code
  * @param runtime        {@code cpython} / {@code hotspot} when the code is written for one, else null
@@ -22,7 +23,9 @@ public record ScriptSource(String code, Map<String, Object> params, String catal
 
     /** Custom code; {@code language} ({@code python}, {@code java} or null) pins the runtime it may run in. */
     public static ScriptSource custom(String code, Map<String, Object> params, String language) {
-        return new ScriptSource(code, params == null ? Map.of() : params, null, runtimeOf(language),
+        String runtime = runtimeOf(language);
+        String runs = CatalogEntry.HOTSPOT.equals(runtime) || code == null ? code : PythonKit.system().assemble(code);
+        return new ScriptSource(runs, params == null ? Map.of() : params, null, runtime,
                 InjectionRequest.DEFAULT_TIMEOUT);
     }
 
@@ -34,7 +37,9 @@ public record ScriptSource(String code, Map<String, Object> params, String catal
             throw new ThawException("invalid_argument", "Diagnostic " + entry.id() + " is " + entry.language()
                     + ", not " + language + ".", "Leave out language when you name a diagnostic.");
         }
-        return new ScriptSource(entry.source(), CatalogParams.resolve(entry, params), entry.id(), entry.runtime(),
+        String runs = CatalogEntry.CPYTHON.equals(entry.runtime()) ? PythonKit.system().assemble(entry.source())
+                : entry.source();
+        return new ScriptSource(runs, CatalogParams.resolve(entry, params), entry.id(), entry.runtime(),
                 Duration.ofMillis(Math.round(entry.timeoutS() * 1000)));
     }
 

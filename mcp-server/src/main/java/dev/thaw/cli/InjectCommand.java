@@ -139,7 +139,7 @@ public final class InjectCommand implements Callable<Integer> {
         String text = InjectionText.render(new InjectionResult(r.injectionId(), r.pid(), r.state(), r.delivered(),
                 r.mode(), r.armedTids(), r.deliveredTid(), r.scriptTid(), r.elapsedMs(), r.scriptMs(), "", 0, false,
                 r.nextOffset(), r.truncated(), r.droppedBytes(), r.error(), r.errorType(), r.traceback(), r.exitCode(),
-                r.pending(), r.sha256(), r.notes(), r.timings()));
+                r.pending(), r.sha256(), r.notes(), r.timings(), r.verdicts()));
         String truncated = r.truncated() ? "output truncated at the cap: " + r.droppedBytes() + " bytes dropped\n" : "";
         return text.lines().map(l -> "thaw: " + l + "\n").reduce("", String::concat) + (truncated.isEmpty() ? "" : "thaw: " + truncated);
     }

@@ -29,11 +29,13 @@ import java.util.List;
  * @param sha256       of the script text
  * @param notes        anything else worth knowing (e.g. a timed-out script keeps running)
  * @param timings      where the time went
+ * @param verdicts     the conclusions the script printed on its {@code @thaw-verdicts} line (catalog
+ *                     diagnostics and kit scripts do), once it has ended; null when it printed none
  */
 public record InjectionResult(String injectionId, int pid, String state, boolean delivered, String mode,
                               List<Long> armedTids, Long deliveredTid, Long scriptTid, double elapsedMs, Double scriptMs,
                               String output, long outputBytes, boolean more, long nextOffset, boolean truncated,
                               long droppedBytes, String error, String errorType, String traceback, Object exitCode,
                               PendingReport pending, String sha256, List<String> notes,
-                              Timings timings) {
+                              Timings timings, List<Verdict> verdicts) {
 }

@@ -22,7 +22,7 @@ final class InjectionResults {
                     bytes.length, more, cut, st != null && st.truncated(), st == null ? 0 : st.droppedBytes(),
                     st == null ? null : st.error(), st == null ? null : st.errorType(),
                     st == null ? null : st.traceback(), st == null ? null : st.exit(), inj.pending, inj.record.sha256(),
-                    List.copyOf(inj.notes), timings(inj));
+                    List.copyOf(inj.notes), timings(inj), finished ? Verdicts.parse(bytes) : null);
         }
     }
 

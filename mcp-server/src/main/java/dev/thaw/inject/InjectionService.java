@@ -249,7 +249,7 @@ public final class InjectionService implements AutoCloseable {
             TargetStatus st = inj.status;
             return new OutputPage(id, inj.state.wire(), from, to, bytes.length, Utf8.decode(bytes, from, to), complete,
                     st != null && st.truncated(), st == null ? 0 : st.droppedBytes(), st == null ? null : st.error(),
-                    complete && st != null ? st.traceback() : null);
+                    complete && st != null ? st.traceback() : null, finished ? Verdicts.parse(bytes) : null);
         }
     }
 

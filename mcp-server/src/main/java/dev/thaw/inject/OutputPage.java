@@ -14,7 +14,10 @@ package dev.thaw.inject;
  * @param droppedBytes bytes dropped beyond the cap
  * @param error        for failed: the exception line
  * @param traceback    for failed: the traceback (on the last page only)
+ * @param verdicts     the conclusions on the script's {@code @thaw-verdicts} line, once it has ended (on
+ *                     every page then); null when it printed none
  */
 public record OutputPage(String injectionId, String state, long offset, long nextOffset, long totalBytes, String text,
-                         boolean complete, boolean truncated, long droppedBytes, String error, String traceback) {
+                         boolean complete, boolean truncated, long droppedBytes, String error, String traceback,
+                         java.util.List<Verdict> verdicts) {
 }

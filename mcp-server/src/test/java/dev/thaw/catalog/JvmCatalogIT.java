@@ -58,6 +58,8 @@ class JvmCatalogIT {
         CHECKS.put("jvm.executors", JvmCatalogIT::checkExecutors);
         CHECKS.put("jvm.class_histogram", JvmCatalogIT::checkHistogram);
         CHECKS.put("jvm.virtual_threads", JvmCatalogIT::checkVirtualThreads);
+        CHECKS.put("jvm.synchronizers", JvmCatalogIT::checkSynchronizers);
+        CHECKS.put("jvm.threads", JvmCatalogIT::checkThreads);
     }
 
     private static final Duration WAIT = Duration.ofSeconds(90); // a loaded 2-core machine compiles slowly
@@ -142,6 +144,45 @@ class JvmCatalogIT {
         try (Stream<Path> tmp = Files.list(Path.of("/proc/" + target(feature).pid() + "/root/tmp"))) {
             assertThat(tmp.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("thaw-vthreads-"));
         }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void synchronizers(int feature) {
+        checkSynchronizers(feature, run(feature, "jvm.synchronizers", Map.of()));
+    }
+
+    /**
+     * The ReentrantLock deadlock's threads are parked on each other's lock, shown with its owner; the main
+     * thread sleeps in application code, so nothing is "beyond release": no verdict (jvm.deadlocks names
+     * the cycle). Verdicts themselves: JvmSynchronizersIT.
+     */
+    static void checkSynchronizers(int feature, String out) {
+        assertThat(out).containsPattern("java.util.concurrent.locks.ReentrantLock\\$NonfairSync@\\p{XDigit}+ \\(holds 1, "
+                        + "owner \"cat-rl-[AB]\", 1 queued: \"cat-rl-[AB]\"\\)")
+                .contains("parked: \"cat-rl-")
+                .containsPattern("CountDownLatch\\$Sync@\\p{XDigit}+ \\(count \\d+, ")
+                .contains("Verdicts:\n  none: ");
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void threads(int feature) {
+        checkThreads(feature, run(feature, "jvm.threads", Map.of()));
+    }
+
+    /**
+     * CatalogTarget gives each of its threads a handler that does nothing ({@code (th, e) -> { }}, to keep
+     * its stderr quiet): found and judged through javap; the JDK's own lambdas (virtual-thread carriers on
+     * 21+) are not judged.
+     */
+    static void checkThreads(int feature, String out) {
+        assertThat(out).containsPattern("\\d+ threads started in this JVM, \\d+ live now")
+                .contains("default uncaught-exception handler: none (ThreadGroup prints the stack trace)")
+                .containsPattern("\"cat-rl-A\": dev.thaw.catalog.targets.CatalogTarget\\$\\$Lambda\\S*  SWALLOWS: the bytecode of "
+                        + "CatalogTarget.<lambda>\\(Thread, Throwable\\) calls nothing and throws nothing")
+                .doesNotContain("VirtualThread.<lambda>").doesNotContain("\"thaw-");
+        assertThat(out.lines().filter(l -> l.startsWith("  SWALLOWED-EXCEPTION: ")).count()).isEqualTo(1);
     }
 
     /** Every entry over stdio through the real jar: inject_script {pid, diagnostic}, the entry's own defaults. */

@@ -6,6 +6,8 @@ import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.OutputPage;
+import dev.thaw.inject.Verdict;
+import dev.thaw.inject.Verdicts;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.proc.ProcFs;
@@ -54,7 +56,7 @@ class PythonCatalogIT {
     /** The Python entries this class tests: a new entry without a test here fails the build. */
     static final Set<String> COVERED = Set.of("py.thread_stacks", "py.gevent_greenlets", "py.asyncio_tasks",
             "py.thread_pools", "py.futures", "py.lock_waiters", "py.gc_stats", "py.tracemalloc_top",
-            "py.tracemalloc_start", "py.open_files", "py.gevent_patching");
+            "py.tracemalloc_start", "py.open_files", "py.gevent_patching", "py.subprocesses", "py.threads");
 
     /** Generous: the machine is shared and some entries sample for a few hundred ms. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -134,7 +136,9 @@ class PythonCatalogIT {
             // The lock-order deadlock, as a cycle; the consumers (waiting on a condition, lock released) are not one.
             assertThat(out).containsPattern("DEADLOCK \\(wait-for cycle[^\\n]*transfer-(ab|ba) waits for `lock_[ab]`, "
                     + "held by transfer-(ba|ab); transfer-(ab|ba) waits for `lock_[ab]`, held by transfer-(ba|ab)");
-            assertThat(out.lines().filter(l -> l.contains("DEADLOCK")).count()).isEqualTo(1);
+            assertThat(out.lines().filter(l -> l.startsWith("DEADLOCK")).count()).isEqualTo(1);
+            // ... and as a verdict
+            assertThat(out).contains("  DEADLOCK: 2 threads wait for each other in a cycle");
             assertThat(out).doesNotContain("unreadable");
 
             String stacks = run(t, "py.thread_stacks", Map.of("locals", true, "thread", "stock"));
@@ -214,12 +218,18 @@ class PythonCatalogIT {
                     .contains("EVENT LOOP BLOCKED BY ITSELF: task 'reconcile' waits for a future that only this loop can "
                             + "complete, and its producer (coroutine compute_total()) is still a callback in this loop's ready queue")
                     .contains("Task 'reconcile': reconcile(), running now");
+            List<Verdict> loopVerdicts = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
+            assertThat(loopVerdicts).extracting(Verdict::kind).containsExactly("loop-blocked-by-itself");
+            assertThat(loopVerdicts.get(0).conclusion()).contains("thread loop-B").contains("task 'reconcile'");
 
             String futures = run(t, "py.futures", Map.of());
             assertThat(block(futures, "asyncio.Future", "`__main__.never_done`"))
                     .contains("completed by: NOTHING KNOWN")
                     .contains("awaited by task 'fetch-user-42' (fetch_user())")
                     .contains("callback: Task.task_wakeup (wakes task 'fetch-user-42')");
+            assertThat(Verdicts.parse(futures.getBytes(StandardCharsets.UTF_8)))
+                    .anySatisfy(v -> assertThat(v.kind() + " " + v.conclusion()).startsWith("nothing-will-complete")
+                            .contains("task 'fetch-user-42'").contains("never_done"));
             assertThat(block(futures, "concurrent.futures.Future", "`total (local of reconcile)`"))
                     .contains("completed by: a callback in the ready queue of loop")
                     .contains("run_coroutine_threadsafe.<locals>.callback, coroutine compute_total()")
@@ -276,10 +286,104 @@ class PythonCatalogIT {
     void geventEntriesSayInOneLineThatAProcessHasNoGevent(String version) {
         try (TestPythons.Target t = start(version, "locks")) {
             assertThat(run(t, "py.gevent_greenlets", Map.of()))
-                    .isEqualTo("gevent is not imported in this process: no hub and no gevent greenlets.\n");
+                    .startsWith("gevent is not imported in this process: no hub and no gevent greenlets.\n\nVerdicts:\n"
+                            + "  none: gevent is not imported\n@thaw-verdicts {\"version\": 1, \"verdicts\": []}\n");
             assertThat(run(t, "py.gevent_patching", Map.of()))
-                    .isEqualTo("gevent is not imported in this process: no monkey-patching, nothing to check.\n");
+                    .startsWith("gevent is not imported in this process: no monkey-patching, nothing to check.\n\nVerdicts:\n");
         }
+    }
+
+    // ---- verdicts: each rule fires on its hang and stays silent on a healthy process ----
+
+    @ParameterizedTest(name = "python{0}")
+    @ValueSource(strings = {"3.14", "3.15"})
+    void verdictsNameEachClassOfHang(String version) {
+        try (TestPythons.Target t = start(version, "verdict_hangs")) {
+            List<Verdict> locks = verdicts(t, "py.lock_waiters");
+            assertThat(locks).extracting(Verdict::kind).containsExactlyInAnyOrder("lost-wakeup", "nothing-will-set",
+                    "nothing-will-release", "join-cannot-finish");
+            assertThat(find(locks, "lost-wakeup").subject()).isEqualTo("`__main__.report_ready`");
+            assertThat(find(locks, "lost-wakeup").conclusion()).contains("report-waiter");
+            assertThat(find(locks, "lost-wakeup").evidence()).anySatisfy(e -> assertThat(e).contains("not inside a predicate loop"));
+            assertThat(find(locks, "nothing-will-set").subject()).isEqualTo("`__main__.drained`");
+            assertThat(find(locks, "nothing-will-release").conclusion()).contains("upload-worker").contains("leaked");
+            assertThat(find(locks, "join-cannot-finish").conclusion()).contains("batch-joiner").contains("`__main__.batch_queue`")
+                    .contains("unfinished-task count is 1");
+
+            List<Verdict> tasks = verdicts(t, "py.asyncio_tasks");
+            assertThat(tasks).extracting(Verdict::kind).containsExactlyInAnyOrder("join-cannot-finish", "unretrieved-exception");
+            assertThat(find(tasks, "join-cannot-finish").conclusion()).contains("task flush-all").contains("`__main__.events`");
+            assertThat(find(tasks, "join-cannot-finish").evidence())
+                    .anySatisfy(e -> assertThat(e).contains("task event-consumer died with KeyError"));
+            assertThat(find(tasks, "unretrieved-exception").conclusion()).contains("'event-consumer'").contains("KeyError");
+            assertThat(find(tasks, "unretrieved-exception").evidence())
+                    .anySatisfy(e -> assertThat(e).contains("global __main__.consumers (in a list of 1)"));
+            assertThat(verdicts(t, "py.futures")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "python{0}")
+    @ValueSource(strings = {"3.14", "3.15"})
+    void verdictsStaySilentOnAHealthyProcessWaitingOnLiveWork(String version) {
+        try (TestPythons.Target t = start(version, "verdict_healthy")) {
+            for (String id : List.of("py.lock_waiters", "py.asyncio_tasks", "py.futures", "py.subprocesses", "py.thread_pools")) {
+                assertThat(verdicts(t, id)).as(id).isEmpty();
+            }
+            assertThat(run(t, "py.lock_waiters", Map.of())).contains("Thread slot_waiter").contains("Thread joiner")
+                    .contains("\nVerdicts:\n  none: ");
+        }
+    }
+
+    @ParameterizedTest(name = "python{0}")
+    @ValueSource(strings = {"3.14", "3.15"})
+    void subprocessesShowTheFullPipeAndConcludePipeDeadlock(String version) throws IOException {
+        String script = Files.readString(dev.thaw.testing.AnswerKeys.sourceDir().resolve("python/subprocess_pipe_deadlock.py"));
+        try (TestPythons.Target t = TestPythons.start(version, script)) {
+            assertThat(t.readyLine()).startsWith("pid=" + t.pid() + " scenario=py-subprocess-pipe-deadlock");
+            String out = run(t, "py.subprocesses", Map.of());
+            assertThat(out).contains("1 live child process(es)")
+                    .contains("Popen `converter (local of export_report, thread report-export)` pid ")
+                    .contains("child: state S, in write on fd 1")
+                    .containsPattern("stdout: our fd \\d+, 65536 unread byte\\(s\\) in the pipe of 65536 \\(FULL\\), the child's fd 1")
+                    .contains("waited on by thread report-export in Popen.wait, called from export_report (<string>:");
+            List<Verdict> v = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
+            assertThat(v).extracting(Verdict::kind).containsExactly("pipe-deadlock");
+            assertThat(v.get(0).conclusion()).contains("blocked writing to its stdout pipe")
+                    .contains("while thread report-export waits for the child to exit");
+        }
+    }
+
+    @ParameterizedTest(name = "python{0}")
+    @ValueSource(strings = {"3.14", "3.15"})
+    void threadsShowTheDeadWorkerAndTheSwallowingHook(String version) throws IOException {
+        String script = Files.readString(dev.thaw.testing.AnswerKeys.sourceDir().resolve("python/thread_died_silently.py"));
+        try (TestPythons.Target t = TestPythons.start(version, script)) {
+            assertThat(t.readyLine()).startsWith("pid=" + t.pid() + " scenario=py-thread-died-silently");
+            String out = run(t, "py.threads", Map.of());
+            assertThat(out).contains("threading.excepthook: REPLACED by __main__.<lambda>")
+                    .containsPattern("threading.Thread (`[^`]*` )?'total-south' \\(finished, ident \\d+")
+                    .contains("held by global __main__.workers (in a list of 3)")
+                    .contains("'collector' (alive")
+                    .contains("waits on queue.Queue `__main__.results` (0 item(s), unfinished_tasks=2");
+            List<Verdict> v = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
+            assertThat(v).extracting(Verdict::kind).containsExactly("swallowed-exception");
+            // the healthy target keeps the default hook: no verdict
+            try (TestPythons.Target h = start(version, "verdict_healthy")) {
+                assertThat(verdicts(h, "py.threads")).isEmpty();
+            }
+        }
+    }
+
+    static List<Verdict> verdicts(TestPythons.Target t, String id) {
+        String out = run(t, id, Map.of());
+        List<Verdict> v = Verdicts.parse(out.getBytes(StandardCharsets.UTF_8));
+        assertThat(v).as(id + " ends with an @thaw-verdicts line:\n" + out).isNotNull();
+        return v;
+    }
+
+    static Verdict find(List<Verdict> verdicts, String kind) {
+        return verdicts.stream().filter(v -> v.kind().equals(kind)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " verdict in " + verdicts));
     }
 
     // ---- gc and tracemalloc ----
@@ -396,6 +500,8 @@ class PythonCatalogIT {
             runs.put("py.gevent_patching", Map.of("include_stdlib", true));
             runs.put("py.gc_stats", Map.of("sizes", true));
             runs.put("py.open_files", Map.of());
+            runs.put("py.subprocesses", Map.of());
+            runs.put("py.threads", Map.of());
             runs.put("py.tracemalloc_start", Map.of("frames", 3));
             runs.put("py.tracemalloc_top", Map.of("group_by", "traceback"));
             assertThat(runs.keySet()).containsAll(COVERED.stream().filter(id -> !id.equals("py.tracemalloc_start")

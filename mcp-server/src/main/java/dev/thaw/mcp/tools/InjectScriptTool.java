@@ -52,7 +52,13 @@ public final class InjectScriptTool implements ThawTool {
                         + "run; thaw compiles it for the JVM's own release and class path (compiler errors come back as "
                         + "failed, with line numbers), and its agent (loaded once per JVM; JDK 21+ prints a warning on the "
                         + "JVM's stderr then) runs it on a daemon thread in a throwaway class loader; at timeout_s it is "
-                        + "interrupted, then abandoned if it does not stop. Never take application locks in a probe.")
+                        + "interrupted, then abandoned if it does not stop. Never take application locks in a probe. "
+                        + "Results carry the script's verdicts (kind, conclusion, evidence, fix). Probe kit (docs/catalog.md): "
+                        + "a Python script naming thaw_kit gets it ready, e.g. `for t in thaw_kit.threads(): "
+                        + "out.write(str(thaw_kit.waiting_on(t)))` (also describe, referrers, live_users, verdict/report; "
+                        + "source thaw://catalog/kit/thaw_kit.py); Java: dev.thaw.agent.Kit, e.g. `Kit kit = Kit.forProbe("
+                        + "java.lang.invoke.MethodHandles.lookup()); out.println(kit.describe(Kit.blocker(t)));` (also "
+                        + "staticFields, classes, disassemble; dev.thaw.agent.Access opens JDK packages).")
                 .outputSchema(Schemas.load("inject_script.output"))
                 .annotations(McpSchema.ToolAnnotations.builder()
                         .title("Inject a script").readOnlyHint(false).destructiveHint(true)
@@ -79,7 +85,9 @@ public final class InjectScriptTool implements ThawTool {
                 args.has("output_cap_bytes") ? args.requireInt("output_cap_bytes") : InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = injections.inject(request, progress(context));
         if (args.optionalBoolean("detail", false)) {
-            return new ToolOutcome(r, InjectionText.render(r), InjectionText.summary(r));
+            // the preview may end before the script's Verdicts section: lead with them then
+            String verdicts = r.more() ? dev.thaw.inject.Verdicts.text(r.verdicts()) : "";
+            return new ToolOutcome(r, verdicts + InjectionText.render(r), InjectionText.summary(r));
         }
         ViewMap view = InjectionModel.of(r);
         return new ToolOutcome(r, InjectionModel.text(view), InjectionText.summary(r), view);

@@ -24,7 +24,8 @@ public final class InjectionModel {
     }
 
     public static ViewMap of(InjectionResult r) {
-        ViewMap v = new ViewMap().with("injectionId", r.injectionId()).with("state", r.state());
+        ViewMap v = new ViewMap().with("injectionId", r.injectionId()).with("state", r.state())
+                .with("verdicts", verdicts(r.verdicts()));
         if (!r.delivered() && !r.state().equals("queued")) {
             v.put("delivered", false); // timed out or gone before any thread picked it up: the script never ran
         }
@@ -66,6 +67,30 @@ public final class InjectionModel {
         };
     }
 
+    /** A diagnostic's conclusions, first: what it concludes, the evidence and the usual fix (null when it printed none). */
+    static List<ViewMap> verdicts(List<dev.thaw.inject.Verdict> verdicts) {
+        if (verdicts == null) {
+            return null;
+        }
+        return verdicts.stream().map(x -> new ViewMap().with("kind", x.kind()).with("conclusion", x.conclusion())
+                .with("subject", x.subject()).with("evidence", x.evidence()).with("fix", x.fix())).toList();
+    }
+
+    static void verdictsText(StringBuilder sb, Object verdicts) {
+        for (Map<String, Object> x : SnapshotModelText.maps(verdicts)) {
+            sb.append("VERDICT ").append(x.get("kind")).append(": ").append(x.get("conclusion")).append('\n');
+            if (x.containsKey("subject")) {
+                sb.append("  subject: ").append(x.get("subject")).append('\n');
+            }
+            for (Object ev : SnapshotModelText.list(x.get("evidence"))) {
+                sb.append("  - ").append(ev).append('\n');
+            }
+            if (x.containsKey("fix")) {
+                sb.append("  fix: ").append(x.get("fix")).append('\n');
+            }
+        }
+    }
+
     /** The same facts as text. */
     public static String text(Map<String, Object> v) {
         StringBuilder sb = new StringBuilder();
@@ -78,6 +103,7 @@ public final class InjectionModel {
             switch (e.getKey()) {
                 case "injectionId", "state", "delivered", "output", "more", "nextOffset", "next" -> { }
                 case "traceback" -> sb.append(e.getValue()).append(String.valueOf(e.getValue()).endsWith("\n") ? "" : "\n");
+                case "verdicts" -> verdictsText(sb, e.getValue());
                 case "pending" -> {
                     Map<String, Object> p = SnapshotModelText.maps(List.of(e.getValue())).get(0);
                     sb.append("pending: ").append(p.get("summary")).append('\n');
@@ -107,7 +133,8 @@ public final class InjectionModel {
 
     /** {@code read_output}: the page, where the next one starts, and whether the output is complete. */
     public static ViewMap page(OutputPage p) {
-        ViewMap v = new ViewMap().with("injectionId", p.injectionId()).with("state", p.state()).with("text", p.text())
+        ViewMap v = new ViewMap().with("injectionId", p.injectionId()).with("state", p.state())
+                .with("verdicts", verdicts(p.verdicts())).with("text", p.text())
                 .with("offset", p.offset()).with("nextOffset", p.nextOffset()).with("totalBytes", p.totalBytes())
                 .with("complete", p.complete());
         if (p.truncated()) {
@@ -126,6 +153,7 @@ public final class InjectionModel {
         sb.append(v.get("injectionId")).append(": ").append(v.get("state")).append(", bytes ")
                 .append(v.getOrDefault("offset", 0)).append('-').append(v.get("nextOffset")).append(" of ")
                 .append(v.get("totalBytes")).append(Boolean.TRUE.equals(v.get("complete")) ? " (complete)" : "").append('\n');
+        verdictsText(sb, v.get("verdicts"));
         Object text = v.get("text");
         if (text != null) {
             sb.append(text).append(String.valueOf(text).endsWith("\n") ? "" : "\n");

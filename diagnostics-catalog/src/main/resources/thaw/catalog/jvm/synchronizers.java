@@ -1,0 +1,237 @@
+// thaw-diagnostic
+// {
+//   "id": "jvm.synchronizers",
+//   "runtime": "hotspot",
+//   "title": "Parked threads, their synchronizers, and what could release them",
+//   "question": "What does every parked thread wait on (its blocker), in what state is that synchronizer (permits, count, holds, owner, queued threads), which static fields of application classes hold synchronizers or futures, and can anything alive still release, count down or complete what they wait on?",
+//   "params": {
+//     "type": "object",
+//     "properties": {
+//       "prefix": {"type": "string", "default": "", "description": "application classes whose static fields are read (name prefix; empty: every class not of the JDK or thaw)"},
+//       "max_fields": {"type": "integer", "minimum": 0, "maximum": 5000, "default": 50, "description": "static fields listed"},
+//       "depth": {"type": "integer", "minimum": 1, "maximum": 100, "default": 4, "description": "stack frames per waiting group"}
+//     },
+//     "additionalProperties": false
+//   },
+//   "mutating": false,
+//   "cost": "one Thread.getAllStackTraces() (a safepoint of a few ms per 1000 threads), LockSupport.getBlocker per thread, and the static fields of the application's loaded classes; takes no lock, calls no method of the synchronizers but their lock-free queue reads"
+// }
+// The blocker of a parked thread is what it passed to LockSupport.park: the Sync of a Semaphore,
+// CountDownLatch or ReentrantLock (an AbstractQueuedSynchronizer whose state is the permits, the count
+// or the hold count), a ConditionObject (a condition of such a lock, e.g. a queue's notEmpty), a
+// FutureTask, a CompletableFuture's Signaller. Verdicts rest on one rule: a synchronizer whose waiters
+// wait without a timeout, in a JVM where no other thread is doing application work (every other thread
+// with an application frame is itself parked or waiting without a timeout), will never be released:
+// nothing alive is in a position to release a permit, count a latch down or complete a future.
+import dev.thaw.agent.Kit;
+import dev.thaw.agent.Probe;
+
+import java.io.PrintWriter;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
+
+public class Synchronizers implements Probe {
+
+    private Kit kit;
+    private Map<Thread, StackTraceElement[]> stacks;
+
+    @Override
+    public void run(Map<String, String> params, PrintWriter out) {
+        kit = Kit.forProbe(MethodHandles.lookup());
+        int depth = Integer.parseInt(params.get("depth"));
+        int maxFields = Integer.parseInt(params.get("max_fields"));
+        stacks = Thread.getAllStackTraces();
+        Map<Object, List<Thread>> byBlocker = new IdentityHashMap<Object, List<Thread>>();
+        List<Object> order = new ArrayList<Object>();
+        for (Thread t : stacks.keySet()) {
+            if (t == Thread.currentThread() || isThaw(stacks.get(t))) {
+                continue;
+            }
+            Object b = Kit.blocker(t);
+            if (b == null) {
+                continue;
+            }
+            if (!byBlocker.containsKey(b)) {
+                byBlocker.put(b, new ArrayList<Thread>());
+                order.add(b);
+            }
+            byBlocker.get(b).add(t);
+        }
+        List<Thread> active = activeThreads(byBlocker);
+        out.println(byBlocker.size() + " synchronizer(s) with parked threads, of " + stacks.size()
+                + " live platform threads (thaw's own left out); " + active.size() + " other thread(s) doing application work"
+                + (active.isEmpty() ? "" : ": " + names(active, 5)));
+        for (Object b : order) {
+            List<Thread> waiters = byBlocker.get(b);
+            out.println();
+            out.println(kit.describe(b));
+            out.println("  parked: " + names(waiters, 10));
+            Thread first = waiters.get(0);
+            StackTraceElement[] st = stacks.get(first);
+            StackTraceElement app = appFrame(st);
+            if (app != null) {
+                out.println("  waiting in " + jdkCall(st) + " called from " + app);
+            }
+            for (int i = 0; st != null && i < Math.min(depth, st.length); i++) {
+                out.println("      at " + st[i]);
+            }
+            judge(b, waiters, active, app);
+        }
+        staticFields(out, params.get("prefix"), maxFields, byBlocker);
+        Kit.report(out, "no synchronizer with parked threads while other threads still do application work, or none parked");
+    }
+
+    /** Threads not parked forever that are in application code: those could still release something. */
+    private List<Thread> activeThreads(Map<Object, List<Thread>> byBlocker) {
+        List<Thread> res = new ArrayList<Thread>();
+        for (Map.Entry<Thread, StackTraceElement[]> e : stacks.entrySet()) {
+            Thread t = e.getKey();
+            if (t == Thread.currentThread() || appFrame(e.getValue()) == null) {
+                continue;
+            }
+            Thread.State s = t.getState();
+            if (s == Thread.State.RUNNABLE || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED) {
+                res.add(t);
+            }
+        }
+        return res;
+    }
+
+    private void judge(Object blocker, List<Thread> waiters, List<Thread> active, StackTraceElement app) {
+        for (Thread w : waiters) {
+            if (w.getState() != Thread.State.WAITING) {
+                return; // a timed wait ends by itself
+            }
+        }
+        if (!active.isEmpty()) {
+            return;
+        }
+        Object sync = kit.owningSynchronizer(blocker);
+        String cls = sync.getClass().getName();
+        String subject = Kit.id(sync);
+        List<String> ev = new ArrayList<String>();
+        ev.add(names(waiters, 5) + " parked without a timeout on " + kit.describe(blocker)
+                + (app != null ? ", from " + app : ""));
+        ev.add("no other thread is doing application work: every thread with an application frame is parked or "
+                + "waits without a timeout, so nothing alive can release it");
+        if (cls.startsWith("java.util.concurrent.Semaphore$")) {
+            Kit.verdict("leaked-permit", "the Semaphore " + subject + " has no permit left and no live thread will "
+                    + "release one: a permit was acquired and never released", ev,
+                    "release in a finally block (try { ... } finally { sem.release(); }); a path that returns or "
+                    + "throws between acquire and release leaks the permit", subject);
+        } else if (cls.startsWith("java.util.concurrent.CountDownLatch$")) {
+            Kit.verdict("latch-never-counted-down", "the CountDownLatch " + subject + " still counts "
+                    + kit.call(sync, AbstractQueuedSynchronizer.class, "getState") + " and no live thread can count it "
+                    + "down: the threads that should have died or skipped countDown()", ev,
+                    "count down in a finally block; await with a timeout; check the thread that should count down "
+                    + "for an exception swallowed by its executor (Future.get never called)", subject);
+        } else if (blocker instanceof Future || cls.startsWith("java.util.concurrent.CompletableFuture$Signaller")) {
+            Kit.verdict("nothing-will-complete", names(waiters, 3) + " wait on a future that nothing alive can "
+                    + "complete", ev, "complete futures on every path (completeExceptionally in a catch/finally), "
+                    + "and get() with a timeout", subject);
+        } else if (sync instanceof AbstractQueuedSynchronizer) {
+            Object owner = kit.call(sync, java.util.concurrent.locks.AbstractOwnableSynchronizer.class,
+                    "getExclusiveOwnerThread");
+            if (owner == null && !cls.contains("ReentrantLock") && !cls.contains("ReentrantReadWriteLock")) {
+                Kit.verdict("nothing-will-signal", names(waiters, 3) + " wait on " + subject
+                        + " and no live thread can signal it", ev,
+                        "make sure the producer is alive (it may have died with an exception), and wait with a timeout",
+                        subject);
+            }
+        }
+    }
+
+    /** Static fields of application classes holding synchronizers or futures. */
+    private void staticFields(PrintWriter out, String prefix, int max, Map<Object, List<Thread>> byBlocker) {
+        List<Kit.StaticField> hits = new ArrayList<Kit.StaticField>();
+        for (Kit.StaticField f : Kit.staticFields(prefix == null ? "" : prefix)) {
+            Object v = f.value;
+            if (v instanceof java.util.concurrent.Semaphore || v instanceof java.util.concurrent.CountDownLatch
+                    || v instanceof java.util.concurrent.locks.Lock || v instanceof java.util.concurrent.locks.ReadWriteLock
+                    || v instanceof Future || v instanceof java.util.concurrent.CyclicBarrier
+                    || v instanceof java.util.concurrent.Phaser || v instanceof java.util.concurrent.BlockingQueue) {
+                hits.add(f);
+            }
+        }
+        out.println();
+        out.println(hits.size() + " static field(s) of application classes hold synchronizers, queues or futures"
+                + (hits.isEmpty() ? "" : ":"));
+        for (int i = 0; i < Math.min(max, hits.size()); i++) {
+            Kit.StaticField f = hits.get(i);
+            Object inner = kit.field(f.value, "sync");
+            out.println("  " + f.owner.getName() + "." + f.name + " = " + kit.describe(f.value)
+                    + (inner != null ? " -> " + kit.describe(inner) : stateOf(f.value)));
+        }
+        if (hits.size() > max) {
+            out.println("  ... " + (hits.size() - max) + " more (max_fields)");
+        }
+    }
+
+    private String stateOf(Object v) {
+        if (v instanceof CompletableFuture) {
+            return "";
+        }
+        if (v instanceof Future) {
+            return ((Future<?>) v).isDone() ? " (done)" : " (not done)";
+        }
+        return "";
+    }
+
+    /** thaw's own agent threads (its watcher, this probe's runner): not the application's. */
+    private static boolean isThaw(StackTraceElement[] st) {
+        if (st != null) {
+            for (StackTraceElement e : st) {
+                if (e.getClassName().startsWith("dev.thaw.agent.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static StackTraceElement appFrame(StackTraceElement[] st) {
+        if (st == null) {
+            return null;
+        }
+        for (StackTraceElement e : st) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("dev.thaw.agent.")) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static String jdkCall(StackTraceElement[] st) {
+        String last = "?";
+        for (StackTraceElement e : st) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+                break;
+            }
+            if (!c.startsWith("java.util.concurrent.locks.LockSupport") && !c.startsWith("jdk.internal.misc.Unsafe")
+                    && !c.startsWith("sun.misc.Unsafe")) {
+                last = c.substring(c.lastIndexOf('.') + 1) + "." + e.getMethodName() + "()";
+            }
+        }
+        return last;
+    }
+
+    private static String names(List<Thread> ts, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ts.size() && i < max; i++) {
+            sb.append(i == 0 ? "" : ", ").append(Kit.name(ts.get(i)));
+        }
+        if (ts.size() > max) {
+            sb.append(" and ").append(ts.size() - max).append(" more");
+        }
+        return sb.toString();
+    }
+}

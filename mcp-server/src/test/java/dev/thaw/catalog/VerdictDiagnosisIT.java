@@ -1,0 +1,75 @@
+package dev.thaw.catalog;
+
+import dev.thaw.demo.Scenario;
+import dev.thaw.testing.TestPythons;
+import dev.thaw.testing.ThawServerProcess;
+import dev.thaw.testing.ToolResults;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end, one class of hang per row, through the real server over stdio as an assistant drives it:
+ * the scenario of sample-deadlock-app, a snapshot, then the catalog diagnostic for it; the structured
+ * {@code verdicts} of inject_script must name the class of hang and the root cause's subject, and the text
+ * must carry the same verdict.
+ */
+class VerdictDiagnosisIT {
+
+    static ThawServerProcess server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = ThawServerProcess.builder().requestTimeout(Duration.ofSeconds(120)).start();
+        server.client().initialize();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @CsvSource({
+        "py-subprocess-pipe-deadlock, subprocess_pipe_deadlock.py, py.subprocesses,     pipe-deadlock,          report-export",
+        "py-thread-died-silently,     thread_died_silently.py,     py.threads,          swallowed-exception,    excepthook",
+        "py-thread-died-silently,     thread_died_silently.py,     py.lock_waiters,     nothing-will-put,       __main__.results",
+        "py-pool-starvation,          pool_starvation.py,          py.thread_pools,     pool-starvation,        render-pool",
+        "py-asyncio-self-block,       asyncio_self_block.py,       py.asyncio_tasks,    loop-blocked-by-itself, handle_request",
+        "py-gevent-lost-wakeup,       gevent_lost_wakeup.py,       py.gevent_greenlets, nothing-will-complete,  fetch_report",
+    })
+    void theDiagnosticConcludesTheClassOfHang(String scenario, String script, String diagnostic, String kind,
+                                              String names) throws Exception {
+        if (script.startsWith("gevent")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(Scenario.canImport(TestPythons.require("3.14"), "gevent"),
+                    "gevent is installed for python3.14");
+        }
+        try (Scenario s = Scenario.startPython(TestPythons.require("3.14"), scenario, script)) {
+            McpSchema.CallToolResult snap = server.call("snapshot", Map.of("pid", s.pid()));
+            assertThat(snap.isError()).as(ToolResults.text(snap)).isFalse();
+            McpSchema.CallToolResult r = server.call("inject_script", Map.of("pid", s.pid(), "diagnostic", diagnostic,
+                    "timeout_s", 60));
+            assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
+            Map<String, Object> out = ToolResults.structured(r);
+            assertThat(out).as(ToolResults.text(r)).containsEntry("state", "completed");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> verdicts = (List<Map<String, Object>>) out.get("verdicts");
+            assertThat(verdicts).as(ToolResults.text(r)).isNotNull()
+                    .anySatisfy(v -> {
+                        assertThat(v).containsEntry("kind", kind);
+                        assertThat(String.valueOf(v.get("conclusion")) + v.get("evidence") + v.get("subject"))
+                                .contains(names);
+                        assertThat((String) v.get("fix")).isNotBlank();
+                    });
+            assertThat(ToolResults.text(r)).contains(kind.toUpperCase(java.util.Locale.ROOT) + ": ");
+        }
+    }
+}
