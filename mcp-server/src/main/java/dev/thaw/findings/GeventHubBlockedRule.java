@@ -17,6 +17,10 @@ import java.util.List;
  */
 final class GeventHubBlockedRule implements FindingRule {
 
+    /** CPython's own blocking types: under gevent's patching, code gets gevent's cooperative ones instead. */
+    private static final java.util.Set<String> NATIVE_BLOCKING = java.util.Set.of("_thread.lock", "_thread.RLock",
+            "_queue.SimpleQueue", "select.epoll", "select.poll");
+
     @Override
     public List<Finding> apply(Facts facts) {
         if (!facts.python()) {
@@ -38,7 +42,14 @@ final class GeventHubBlockedRule implements FindingRule {
     private static Finding finding(Facts facts, StackGroup g, ThreadSnapshot t) {
         List<Frame> frames = g.frames();
         boolean timed = WaitClassifier.TIMED_WAIT.equals(t.state()) || WaitClassifier.SLEEPING.equals(t.state());
-        boolean patched = PythonStacks.patchedThreadOnMain(t, frames);
+        // Patching as the process's own sys.modules says (gevent.monkey.saved), else as a patched Thread on
+        // this thread shows it.
+        List<String> patchedModules = facts.snapshot().python() == null || facts.snapshot().python().modules() == null
+                ? null : facts.snapshot().python().modules().geventPatched();
+        boolean patched = (patchedModules != null && !patchedModules.isEmpty()) || PythonStacks.patchedThreadOnMain(t, frames);
+        dev.thaw.snapshot.WaitedObject blockedOn = t.python() == null || t.python().waitsOn() == null
+                || t.python().waitsOn().isEmpty() ? null : t.python().waitsOn().get(0);
+        String nativeType = blockedOn != null && NATIVE_BLOCKING.contains(blockedOn.type()) ? blockedOn.type() : null;
         String call = PythonStacks.where(frames);
         Frame app = PythonStacks.firstApplicationFrame(frames);
         List<String> evidence = new ArrayList<>();
@@ -46,14 +57,22 @@ final class GeventHubBlockedRule implements FindingRule {
         evidence.add("innermost frame " + call + (app != null && app != frames.get(0) ? "; application frame " + PythonStacks.short_(app) : ""));
         evidence.add("outermost frame " + PythonStacks.short_(frames.get(frames.size() - 1))
                 + ": a greenlet's entry on this OS thread, not the thread's own first frame");
-        if (patched) {
+        if (patchedModules != null && !patchedModules.isEmpty()) {
+            evidence.add("gevent.monkey patched " + String.join(", ", patchedModules) + " (read from gevent.monkey.saved)");
+        } else if (patched) {
             evidence.add("threading is monkey-patched: a patched Thread's bootstrap runs as a greenlet on the main OS thread");
         }
+        if (blockedOn != null) {
+            evidence.add("it blocks on " + blockedOn.type() + (blockedOn.address() == null ? "" : " at " + blockedOn.address())
+                    + (blockedOn.function() == null ? "" : " (in " + blockedOn.function() + ")")
+                    + (Boolean.TRUE.equals(blockedOn.held()) ? ", held" : ""));
+        }
         List<String> unchecked = new ArrayList<>();
-        unchecked.add("the type of the object it blocks on, and whether gevent patched that type (needs the"
-                + " waited-on object's type and the loaded modules' patch state)");
-        if (!patched) {
-            unchecked.add("whether monkey-patching is active (no patched Thread is visible on this thread)");
+        if (blockedOn == null) {
+            unchecked.add("the type of the object it blocks on (not readable from its frames)");
+        }
+        if (!patched && patchedModules == null) {
+            unchecked.add("whether monkey-patching is active (gevent.monkey not read, and no patched Thread is visible)");
         }
         List<NextCall> next = new ArrayList<>();
         if (facts.pythonInjectable()) {
@@ -64,11 +83,15 @@ final class GeventHubBlockedRule implements FindingRule {
         }
         String summary = "A greenlet blocks the gevent hub: " + Facts.who(t) + " is in a real " + t.syscall()
                 + (timed ? " (timed)" : " wait without a timeout") + " at " + call
+                + (blockedOn != null ? " on a " + blockedOn.type() : "")
                 + ", so no other greenlet on this thread can run"
-                + (patched ? "; patching is active, so the object it blocks on is most likely one gevent did not patch"
+                + (patched && nativeType != null ? "; patching is active, yet " + nativeType + " is the unpatched native type:"
+                + " it was created (or its module bound) before monkey.patch_all()"
+                : patched ? "; patching is active, so the object it blocks on is most likely one gevent did not patch"
                 + " (created before monkey.patch_all())" : "")
                 + (facts.pythonInjectable() ? "" : "; no thread can run an injected script") + ".";
-        return new Finding("gevent_hub_blocked", summary, patched && !timed ? "high" : "medium", evidence,
+        return new Finding("gevent_hub_blocked", summary, patched && !timed && (nativeType != null || blockedOn == null)
+                ? "high" : "medium", evidence,
                 "Call monkey.patch_all() before anything imports threading, queue or concurrent.futures (so objects"
                         + " are created patched), or run the blocking call off the hub with gevent's threadpool"
                         + " (gevent.get_hub().threadpool.spawn).", next, unchecked);

@@ -68,7 +68,8 @@ final class JvmExitedThreadsRule implements FindingRule {
         return List.of(new Finding("threads_exited", summary, "medium", evidence,
                 "Make every thread that must signal, count down or release do it in a finally block; give threads an"
                         + " UncaughtExceptionHandler that logs, so a dying worker is seen.",
-                List.of(Next.diagnostic(facts.pid(), "jvm.deadlocks", "what the stuck threads wait on and who could release it")),
+                List.of(Next.diagnostic(facts.pid(), "jvm.threads", "threads that ended, and whether an uncaught-exception handler swallowed their death"),
+                        Next.diagnostic(facts.pid(), "jvm.synchronizers", "what the stuck threads wait on and whether anything alive can release it")),
                 List.of("why the threads ended (an uncaught exception goes to stderr, not to the dump)",
                         "whether a missing id was a thread that never started (ids are taken when a Thread is created)")));
     }

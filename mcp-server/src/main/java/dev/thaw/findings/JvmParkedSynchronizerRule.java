@@ -117,7 +117,8 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         List<NextCall> next = new ArrayList<>();
         next.add(kind.contains("Future") || kind.equals("CompletableFuture")
                 ? Next.diagnostic(facts.pid(), "jvm.executors", "the pools, their queues and what every worker waits on")
-                : Next.diagnostic(facts.pid(), "jvm.deadlocks", "which locks block the most threads, held by whom"));
+                : Next.diagnostic(facts.pid(), "jvm.synchronizers",
+                        "the synchronizer's state (permits, count, holder, queued threads) and the static fields holding it"));
         next.add(Next.snapshot(facts.pid(), 5, "the waiters stay parked on it"));
         return new Finding("parked_on_synchronizer", summary, releasers.isEmpty() ? "high" : "medium", evidence,
                 fix(kind), next, List.of("the synchronizer's own state (permits, count, queued threads): a probe from inside reads it"));

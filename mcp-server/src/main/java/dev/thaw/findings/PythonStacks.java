@@ -100,7 +100,27 @@ final class PythonStacks {
         if (gevent(outer) && !"Hub.run".equals(outer.function())) {
             return true;
         }
+        if (runningGreenletIsNotTheThreadsOwn(t)) {
+            return true;
+        }
         return t.main() && outer.function() != null && outer.function().startsWith("Thread._bootstrap");
+    }
+
+    /**
+     * The greenlets read from memory say so directly: the one running on this thread is neither the
+     * thread's main greenlet nor the hub, so the thread's stack is a greenlet's (even one whose entry
+     * frame gevent's C code runs without a Python frame of its own).
+     */
+    static boolean runningGreenletIsNotTheThreadsOwn(ThreadSnapshot t) {
+        if (t.greenlets() == null) {
+            return false;
+        }
+        for (dev.thaw.snapshot.Greenlet g : t.greenlets()) {
+            if ("running".equalsIgnoreCase(g.state())) {
+                return !g.hub() && g.parent() != null;
+            }
+        }
+        return false;
     }
 
     /** Waiting in queue.Queue.get (under it only threading's Condition.wait): a consumer waiting for work. */

@@ -191,11 +191,13 @@ public final class HtmlReport {
             if (h.script() == null) {
                 out.append("<p class=\"muted\">The script is not in the log (its write-ahead record is missing).</p>");
             } else {
-                String[] lines = ReportText.lines(h.script());
+                // The probe kit's line shown as its version and sha256, not as 50 KB of the kit's text.
+                String folded = dev.thaw.catalog.PythonKit.fold(h.script());
+                String[] lines = ReportText.lines(folded);
                 String shown = lines.length > options.maxScriptLines()
                         ? String.join("\n", java.util.Arrays.copyOf(lines, options.maxScriptLines()))
                         + "\n# … " + (lines.length - options.maxScriptLines()) + " more lines in the log"
-                        : h.script();
+                        : folded;
                 out.append("<details class=\"script\"><summary>Script (").append(lines.length).append(" lines)</summary><pre><code>")
                         .append(Html.esc(shown)).append("</code></pre></details>");
             }

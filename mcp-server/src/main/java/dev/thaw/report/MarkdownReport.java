@@ -190,11 +190,13 @@ public final class MarkdownReport {
             if (h.script() == null) {
                 out.append("_The script is not in the log (its write-ahead record is missing)._\n\n");
             } else {
-                String[] lines = ReportText.lines(h.script());
+                // The probe kit's line shown as its version and sha256, not as 50 KB of the kit's text.
+                String folded = dev.thaw.catalog.PythonKit.fold(h.script());
+                String[] lines = ReportText.lines(folded);
                 String shown = lines.length > options.maxScriptLines()
                         ? String.join("\n", java.util.Arrays.copyOf(lines, options.maxScriptLines()))
                         + "\n# … " + (lines.length - options.maxScriptLines()) + " more lines in the log"
-                        : h.script();
+                        : folded;
                 out.append("<details><summary>Script (").append(lines.length).append(" lines, sha256 ")
                         .append(h.sha256() == null ? "?" : h.sha256().substring(0, Math.min(12, h.sha256().length())))
                         .append("…)</summary>\n\n");

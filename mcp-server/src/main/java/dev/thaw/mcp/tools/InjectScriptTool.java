@@ -38,27 +38,20 @@ public final class InjectScriptTool implements ThawTool {
     public McpSchema.Tool definition() {
         return McpSchema.Tool.builder("inject_script", Schemas.load("inject_script.input"))
                 .title("Inject a script")
-                .description("Run a vetted catalog diagnostic (diagnostic + params; see list_diagnostics) or custom code: "
-                        + "Python inside a live CPython 3.14/3.15 process, or (language \"java\") a Java probe inside a "
-                        + "live HotSpot JVM (JDK 8+). Catalog entries run without asking under the default approval policy; "
-                        + "custom code asks the user. Python: PEP 768, written by thaw itself: "
-                        + "no Python needed beside the server, any thread can be chosen, works when the main thread is "
-                        + "stuck or gone). Waits up to timeout_s and returns the state (completed, failed with the "
-                        + "traceback, timed_out, target_exited, undeliverable — answered at once when no thread can run it in "
-                        + "time; while undelivered: what the threads wait on and what to do instead) and the first 16 KiB of output; page the rest with read_output. The script "
-                        + "runs on its own thread by default and cannot stop the target (sys.exit is caught). Look "
-                        + "first with snapshot; inject when memory alone cannot answer. Java: code is a class implementing "
-                        + "dev.thaw.agent.Probe (void run(Map<String,String> params, PrintWriter out)) or just the body of "
-                        + "run; thaw compiles it for the JVM's own release and class path (compiler errors come back as "
-                        + "failed, with line numbers), and its agent (loaded once per JVM; JDK 21+ prints a warning on the "
-                        + "JVM's stderr then) runs it on a daemon thread in a throwaway class loader; at timeout_s it is "
-                        + "interrupted, then abandoned if it does not stop. Never take application locks in a probe. "
-                        + "Results carry the script's verdicts (kind, conclusion, evidence, fix). Probe kit (docs/catalog.md): "
-                        + "a Python script naming thaw_kit gets it ready, e.g. `for t in thaw_kit.threads(): "
-                        + "out.write(str(thaw_kit.waiting_on(t)))` (also describe, referrers, live_users, verdict/report; "
-                        + "source thaw://catalog/kit/thaw_kit.py); Java: dev.thaw.agent.Kit, e.g. `Kit kit = Kit.forProbe("
-                        + "java.lang.invoke.MethodHandles.lookup()); out.println(kit.describe(Kit.blocker(t)));` (also "
-                        + "staticFields, classes, disassemble; dev.thaw.agent.Access opens JDK packages).")
+                .description("Run a catalog diagnostic (diagnostic + params; list_diagnostics) or custom code inside a live "
+                        + "process: Python in CPython 3.14/3.15 (PEP 768 written by thaw: any thread, works when main is "
+                        + "stuck), or language \"java\": a probe in a HotSpot JVM (JDK 8+). Catalog entries run under the "
+                        + "default policy; custom code asks the user. Returns the state (completed, failed + traceback, "
+                        + "timed_out, target_exited; undeliverable at once when no thread can run it in time, with what to do "
+                        + "instead), the verdicts (kind, conclusion, evidence, fix) and the first 16 KiB of output "
+                        + "(read_output pages the rest). Scripts run on their own thread; sys.exit is caught. Look first "
+                        + "with snapshot. Java code: a dev.thaw.agent.Probe class or the body of run(Map<String,String> "
+                        + "params, PrintWriter out), compiled for the JVM's release; never take application locks. Probe kit "
+                        + "(docs/catalog.md): a Python script naming thaw_kit gets it, e.g. `for t in thaw_kit.threads(): "
+                        + "out.write(str(thaw_kit.waiting_on(t)))` (describe, referrers, live_users, report; source "
+                        + "thaw://catalog/kit/thaw_kit.py); Java: `Kit kit = Kit.forProbe(java.lang.invoke.MethodHandles"
+                        + ".lookup()); out.println(kit.describe(Kit.blocker(t)));` (staticFields, classes, disassemble; "
+                        + "dev.thaw.agent.Access opens JDK packages).")
                 .outputSchema(Schemas.load("inject_script.output"))
                 .annotations(McpSchema.ToolAnnotations.builder()
                         .title("Inject a script").readOnlyHint(false).destructiveHint(true)

@@ -42,7 +42,9 @@ public final class ApprovalPrompt {
             sb.append("Parameters: ").append(Json.write(r.params())).append('\n');
         }
         sb.append("SHA-256: ").append(r.sha256()).append('\n');
-        String script = r.script();
+        // The probe kit's line (a vetted catalog resource, read-only) is folded to its version and sha256:
+        // what the person reads and judges is the script's own code.
+        String script = dev.thaw.catalog.PythonKit.fold(r.script());
         sb.append("\n").append(ScriptEffects.summary(script, r.language())).append('\n');
         sb.append("Script (").append(script.length()).append(" characters):\n");
         if (script.length() > MAX_SCRIPT_CHARS) {
