@@ -40,7 +40,12 @@ public final class SnapshotModelText {
         if (v.containsKey("page")) {
             sb.append("page: ").append(v.get("page")).append('\n');
         }
-        for (Map<String, Object> f : maps(v.get("findings"))) {
+        List<Map<String, Object>> findings = maps(v.get("findings"));
+        if (!findings.isEmpty()) {
+            // The same header the CLI's rendering leads with: what the snapshot means comes first.
+            sb.append("FINDINGS:\n");
+        }
+        for (Map<String, Object> f : findings) {
             finding(sb, f);
         }
         for (Object n : list(v.get("notes"))) {
@@ -85,7 +90,7 @@ public final class SnapshotModelText {
     }
 
     private static void finding(StringBuilder sb, Map<String, Object> f) {
-        sb.append("finding");
+        sb.append("* finding");
         if (f.containsKey("confidence")) {
             sb.append(" [").append(f.get("confidence")).append(" confidence]");
         }
