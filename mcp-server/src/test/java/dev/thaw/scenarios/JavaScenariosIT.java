@@ -93,7 +93,8 @@ class JavaScenariosIT {
 
     @Test
     void unknownScenarioIsRefusedWithTheList() throws Exception {
-        TestJdks.Jdk jdk = TestJdks.configured().get(0);
+        // The scenarios are compiled for Java 17: a JDK 8 listed first could not even load them.
+        TestJdks.Jdk jdk = TestJdks.require(17);
         try (JavaScenarioProcess p = JavaScenarioProcess.launch(jdk, "java-no-such-scenario")) {
             assertThat(p.waitForExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(p.stderr()).contains("usage:").contains(String.join(", ", Scenarios.javaScenarios()));
