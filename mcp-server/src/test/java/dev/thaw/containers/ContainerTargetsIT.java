@@ -85,24 +85,7 @@ class ContainerTargetsIT {
 
     @Test
     void jvmInAHardenedContainer() throws Exception {
-        Path classes = Files.createTempDirectory(Path.of("/var/tmp"), "thaw-ct-classes");
-        Files.writeString(classes.resolve("Hang.java"), """
-                public class Hang {
-                    public static void main(String[] a) throws Exception {
-                        Object gate = new Object();
-                        synchronized (gate) {
-                            System.out.println("ready");
-                            gate.wait();
-                        }
-                    }
-                }
-                """);
-        Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-                "--release", "8", "-nowarn", "-d", classes.toString(), classes.resolve("Hang.java").toString())
-                .redirectErrorStream(true).start();
-        assertThat(javac.waitFor()).isZero();
-        // The container's user (uid 1000) reads the classes through the bind mount.
-        Files.setPosixFilePermissions(classes, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path classes = TestContainers.hangClasses();
         try (TestContainers.Target t = TestContainers.start(Shape.hardened().bindReadOnly(classes.toString(), "/app"),
                 "/usr/lib/jvm/java-21-openjdk-amd64/bin/java", "-Xmx64m", "-cp", "/app", "Hang")) {
             int pid = t.hostPid();
@@ -119,10 +102,7 @@ class ContainerTargetsIT {
             CallToolResult catalog = server.call("inject_script", Map.of("pid", pid, "diagnostic", "jvm.deadlocks"));
             assertThat(text(catalog)).contains("completed");
         } finally {
-            try (var files = Files.list(classes)) {
-                files.forEach(f -> f.toFile().delete());
-            }
-            Files.deleteIfExists(classes);
+            TestContainers.removeClasses(classes);
         }
     }
 
@@ -130,16 +110,8 @@ class ContainerTargetsIT {
     void aJvmWhoseTmpIsALinkIsRefusedNotFollowed() throws Exception {
         // Root in the container replaces /tmp with a link to /etc: through /proc/PID/root that link would
         // resolve against the host's root, and thaw's trigger file and socket would land in the host's /etc.
-        Path classes = Files.createTempDirectory(Path.of("/var/tmp"), "thaw-ct-link");
+        Path classes = TestContainers.hangClasses();
         try {
-            Files.writeString(classes.resolve("Hang.java"),
-                    "public class Hang { public static void main(String[] a) throws Exception { Object g = new Object();"
-                            + " synchronized (g) { System.out.println(\"ready\"); g.wait(); } } }\n");
-            Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-                    "--release", "8", "-nowarn", "-d", classes.toString(), classes.resolve("Hang.java").toString())
-                    .redirectErrorStream(true).start();
-            assertThat(javac.waitFor()).isZero();
-            Files.setPosixFilePermissions(classes, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             try (TestContainers.Target t = TestContainers.start(Shape.plain().bindReadOnly(classes.toString(), "/app"),
                     "sh", "-c", "rm -rf /tmp && ln -s /etc /tmp && exec /usr/lib/jvm/java-21-openjdk-amd64/bin/java -cp /app Hang")) {
                 String hostMarker = "/etc/.attach_pid1";
@@ -149,10 +121,7 @@ class ContainerTargetsIT {
                 assertThat(Files.exists(Path.of(hostMarker), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
             }
         } finally {
-            try (var files = Files.list(classes)) {
-                files.forEach(f -> f.toFile().delete());
-            }
-            Files.deleteIfExists(classes);
+            TestContainers.removeClasses(classes);
         }
     }
 

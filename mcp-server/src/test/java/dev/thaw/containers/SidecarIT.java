@@ -81,16 +81,8 @@ class SidecarIT {
 
     @Test
     void aSidecarReadsAJvmThroughItsOwnTmp() throws Exception {
-        Path classes = Files.createTempDirectory(Path.of("/var/tmp"), "thaw-sc-classes");
+        Path classes = TestContainers.hangClasses();
         try {
-            Files.writeString(classes.resolve("Hang.java"),
-                    "public class Hang { public static void main(String[] a) throws Exception { Object g = new Object();"
-                            + " synchronized (g) { System.out.println(\"ready\"); g.wait(); } } }\n");
-            Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-                    "--release", "8", "-nowarn", "-d", classes.toString(), classes.resolve("Hang.java").toString())
-                    .redirectErrorStream(true).start();
-            assertThat(javac.waitFor()).isZero();
-            Files.setPosixFilePermissions(classes, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             try (TestContainers.Target t = TestContainers.start(Shape.plain().bindReadOnly(classes.toString(), "/app"),
                     "/usr/lib/jvm/java-21-openjdk-amd64/bin/java", "-cp", "/app", "Hang");
                  ThawServerProcess thaw = sidecar(t.id(), "--cap-add", "SYS_PTRACE")) {
@@ -100,10 +92,7 @@ class SidecarIT {
                 assertThat(text(thaw.call("jvm_diagnostic", Map.of("pid", 1, "command", "vm_flags")))).contains("MaxHeapSize");
             }
         } finally {
-            try (var files = Files.list(classes)) {
-                files.forEach(f -> f.toFile().delete());
-            }
-            Files.deleteIfExists(classes);
+            TestContainers.removeClasses(classes);
         }
     }
 

@@ -123,6 +123,34 @@ public final class TestContainers {
         }
     }
 
+    /**
+     * A directory under /var/tmp (readable by a container's non-root user through a bind mount) with a
+     * compiled {@code Hang}: a JVM main thread that prints "ready" and waits on a monitor for good.
+     * The caller removes it with {@link #removeClasses}.
+     */
+    public static java.nio.file.Path hangClasses() throws java.io.IOException, InterruptedException {
+        java.nio.file.Path classes = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/var/tmp"), "thaw-ct-classes");
+        java.nio.file.Files.writeString(classes.resolve("Hang.java"),
+                "public class Hang { public static void main(String[] a) throws Exception { Object gate = new Object();"
+                        + " synchronized (gate) { System.out.println(\"ready\"); gate.wait(); } } }\n");
+        Process javac = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+                "--release", "8", "-nowarn", "-d", classes.toString(), classes.resolve("Hang.java").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(javac.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (javac.waitFor() != 0) {
+            throw new IllegalStateException("javac failed: " + out);
+        }
+        java.nio.file.Files.setPosixFilePermissions(classes, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return classes;
+    }
+
+    public static void removeClasses(java.nio.file.Path classes) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(classes)) {
+            files.forEach(f -> f.toFile().delete());
+        }
+        java.nio.file.Files.deleteIfExists(classes);
+    }
+
     /** Starts {@code command} in a container of the given shape and waits for its "ready" line. */
     public static Target start(Shape shape, String... command) {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image()))
