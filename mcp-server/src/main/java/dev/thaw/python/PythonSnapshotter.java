@@ -55,6 +55,7 @@ public final class PythonSnapshotter {
             boolean incomplete = false;
             PythonDetails details = new PythonDetails(reader, request);
             TargetPause.Result<?> pause = null;
+            TasksAndGreenlets.Result insideWhilePaused = null;
             for (int i = 0; i < request.samples(); i++) {
                 if (i > 0) {
                     pause(request.intervalMs());
@@ -71,12 +72,16 @@ public final class PythonSnapshotter {
                     // Stacks and objects while the target is stopped; its kernel states after (a
                     // stopped thread's state would only say "stopped").
                     List<List<PyThreadStack>> read = new ArrayList<>();
+                    List<TasksAndGreenlets.Result> inside = new ArrayList<>();
                     TargetPause.Result<Map<Long, PythonThreadDetail>> r = TargetPause.during(procFs, pid, () -> {
                         List<PyThreadStack> stacks = reader.read();
                         read.add(stacks);
                         details.loaded();
+                        // Tasks and greenlets in the same pause: one picture of what runs inside the threads.
+                        inside.add(TasksAndGreenlets.attach(reader, sample(procFs, reader, false, null, stacks)));
                         return details.read(stacks, t -> true, ownPid);
                     });
+                    insideWhilePaused = inside.isEmpty() ? null : inside.get(0);
                     pause = r;
                     List<ThreadStack> sample = sample(procFs, reader, true, raw, read.get(0));
                     samples.add(PythonDetails.attach(sample, raw, r.value()));
@@ -95,8 +100,12 @@ public final class PythonSnapshotter {
             for (ThreadStack t : samples.get(samples.size() - 1)) {
                 incomplete |= t.thread().note() != null;
             }
-            // Tasks and greenlets of the shown sample: what runs inside the threads.
-            TasksAndGreenlets.Result inside = TasksAndGreenlets.attach(reader, samples.get(samples.size() - 1));
+            // Tasks and greenlets of the shown sample: what runs inside the threads (read in the pause when
+            // the read is consistent, else now).
+            TasksAndGreenlets.Result inside = insideWhilePaused != null
+                    ? new TasksAndGreenlets.Result(withInside(samples.get(samples.size() - 1), insideWhilePaused.threads()),
+                            insideWhilePaused.notes())
+                    : TasksAndGreenlets.attach(reader, samples.get(samples.size() - 1));
             samples.set(samples.size() - 1, inside.threads());
             List<String> notes = notes(reader, incomplete);
             notes.addAll(inside.notes());
@@ -224,6 +233,20 @@ public final class PythonSnapshotter {
             notes.add("some stacks changed while being read; they are marked");
         }
         return notes;
+    }
+
+    /** The asyncio loop and greenlets read in the pause, put on the same threads of the sample shown. */
+    private static List<ThreadStack> withInside(List<ThreadStack> sample, List<ThreadStack> paused) {
+        Map<Long, ThreadSnapshot> byTid = new java.util.HashMap<>();
+        for (ThreadStack t : paused) {
+            byTid.put(t.thread().tid(), t.thread());
+        }
+        List<ThreadStack> out = new ArrayList<>(sample.size());
+        for (ThreadStack t : sample) {
+            ThreadSnapshot p = byTid.get(t.thread().tid());
+            out.add(p == null ? t : new ThreadStack(t.thread().withConcurrency(p.asyncio(), p.greenlets()), t.frames()));
+        }
+        return out;
     }
 
     private static void pause(int ms) {
