@@ -124,6 +124,14 @@ public class VirtualThreads implements Probe {
                 }
             }
             bean.getMethod("dumpThreads", String.class, format).invoke(mx, file.toAbsolutePath().toString(), json);
+            // Platform threads started while the dump was taken (this probe's own watchdog, say) are
+            // platform threads too: a dump without the "virtual" field is told apart by these ids.
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                platformIds.add(t.getId());
+                if (!platformNames.containsKey(t.getId())) {
+                    platformNames.put(t.getId(), t.getName());
+                }
+            }
             long size = Files.size(file);
             Reader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), Charset.forName("UTF-8")), 1 << 16);
             try {
