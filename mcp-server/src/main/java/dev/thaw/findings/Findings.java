@@ -81,7 +81,9 @@ public final class Findings {
             StackGroup g = groups.get(i);
             boolean isMain = g.threads().stream().anyMatch(t -> t.main());
             if (isMain) {
-                main = Activity.STUCK.equals(g.activity()) ? i : -2;
+                // Waiting for a child process is never a keep-alive: a child that does not exit is the hang.
+                boolean childWait = g.threads().stream().anyMatch(t -> "child_wait".equals(t.state()));
+                main = Activity.STUCK.equals(g.activity()) && !childWait ? i : -2;
                 continue;
             }
             if (Activity.STUCK.equals(g.activity())) {
