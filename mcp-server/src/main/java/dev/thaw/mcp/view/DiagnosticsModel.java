@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class DiagnosticsModel {
 
-    static final int QUESTION_CHARS = 90;
+    static final int QUESTION_CHARS = 72;
 
     private DiagnosticsModel() {
     }
