@@ -2,6 +2,7 @@ package dev.thaw.python;
 
 import dev.thaw.ThawException;
 import dev.thaw.proc.ElfFile;
+import dev.thaw.proc.MappedFileRoutes;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
@@ -167,17 +168,9 @@ public final class PyRuntimeLocator {
      * memory is readable to validate the result anyway.
      */
     static Optional<ElfInfo> elfInfo(ProcFs procFs, int pid, MemoryMap m, boolean canValidate) {
-        List<Path> routes = new ArrayList<>(4);
-        routes.add(procFs.pidDir(pid).resolve("map_files").resolve(m.mapFilesName()));
+        List<Path> routes = new ArrayList<>(MappedFileRoutes.of(procFs, pid, m));
         if (!m.deleted()) {
-            // A chrooted target in its own mount namespace: maps prints the path from its
-            // namespace's root, /proc/PID/root is its chroot directory; strip that prefix.
-            String root = procFs.readLink(pid, "root").orElse("/");
-            if (!root.equals("/") && m.path().startsWith(root + "/")) {
-                routes.add(procFs.inTargetRoot(pid, m.path().substring(root.length())));
-            }
-            routes.add(procFs.inTargetRoot(pid, m.path()));
-            routes.add(Path.of(m.path()));
+            routes.add(Path.of(m.path())); // the path as we see it, last (validated by the inode or memory)
         }
         Path fallback = null;
         for (Path p : routes) {

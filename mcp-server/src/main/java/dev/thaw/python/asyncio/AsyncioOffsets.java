@@ -88,7 +88,7 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
 
     /** {@code sh_addr - first PT_LOAD's page-aligned vaddr} of the section in the mapped file. */
     private static Optional<Long> sectionOffset(ProcFs procFs, int pid, MemoryMap m) {
-        for (Path p : routes(procFs, pid, m)) {
+        for (Path p : dev.thaw.proc.MappedFileRoutes.of(procFs, pid, m)) {
             Object key = fileKey(p, m.inode());
             if (key == null) {
                 continue;
@@ -111,18 +111,6 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
         return Optional.empty();
     }
 
-    private static List<Path> routes(ProcFs procFs, int pid, MemoryMap m) {
-        List<Path> routes = new ArrayList<>(3);
-        routes.add(procFs.pidDir(pid).resolve("map_files").resolve(m.mapFilesName()));
-        if (!m.deleted()) {
-            String root = procFs.readLink(pid, "root").orElse("/");
-            if (!root.equals("/") && m.path().startsWith(root + "/")) {
-                routes.add(procFs.inTargetRoot(pid, m.path().substring(root.length())));
-            }
-            routes.add(procFs.inTargetRoot(pid, m.path()));
-        }
-        return routes;
-    }
 
     /** dev:inode:size:mtime of the file when it is the mapped one (same inode), else null. */
     private static Object fileKey(Path p, long inode) {

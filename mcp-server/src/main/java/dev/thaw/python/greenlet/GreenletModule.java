@@ -65,7 +65,7 @@ record GreenletModule(String path, long userVptr, long mainVptr, long brokenVptr
      *                     older than 2.0, a C implementation with another layout)
      */
     static GreenletModule of(ProcFs procFs, int pid, MemoryMap m) {
-        for (Path p : routes(procFs, pid, m)) {
+        for (Path p : dev.thaw.proc.MappedFileRoutes.of(procFs, pid, m)) {
             if (!sameInode(p, m.inode())) {
                 continue;
             }
@@ -84,19 +84,6 @@ record GreenletModule(String path, long userVptr, long mainVptr, long brokenVptr
         throw new Unsupported("its greenlet extension " + m.path() + " could not be read from outside the process");
     }
 
-    /** The mapped file itself (needs CAP_SYS_ADMIN), then its path inside the target's root. */
-    private static List<Path> routes(ProcFs procFs, int pid, MemoryMap m) {
-        List<Path> routes = new ArrayList<>(3);
-        routes.add(procFs.pidDir(pid).resolve("map_files").resolve(m.mapFilesName()));
-        if (!m.deleted()) {
-            String root = procFs.readLink(pid, "root").orElse("/");
-            if (!root.equals("/") && m.path().startsWith(root + "/")) {
-                routes.add(procFs.inTargetRoot(pid, m.path().substring(root.length())));
-            }
-            routes.add(procFs.inTargetRoot(pid, m.path()));
-        }
-        return routes;
-    }
 
     private static boolean sameInode(Path p, long inode) {
         try {
