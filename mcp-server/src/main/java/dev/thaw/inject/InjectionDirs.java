@@ -285,6 +285,13 @@ public final class InjectionDirs implements AutoCloseable {
         String name = PREFIX + owner + "-" + injectionId;
         String staging = STAGING + owner + "-" + injectionId;
         Path stagingPath = parentPath.resolve(staging);
+        // mkdir works by path: right before it, the path (resolved as mkdir will resolve it) must still
+        // lead to the directory held by descriptor, or a temporary directory swapped for a link since it
+        // was opened would have root make a directory wherever the link points.
+        Object heldKey = parent.attributes().fileKey();
+        if (!java.util.Objects.equals(Files.readAttributes(parentPath, "unix:fileKey").get("fileKey"), heldKey)) {
+            throw new SafeDir.Tampered(tmp + " was replaced after thaw opened it");
+        }
         // createDirectory never follows or reuses an existing entry: a planted link or dir fails here.
         Files.createDirectory(stagingPath, PRIVATE_DIR);
         SafeDir d = null;
@@ -314,6 +321,10 @@ public final class InjectionDirs implements AutoCloseable {
                     // the sweep removes it later (it carries the marker) or it was never ours
                 }
                 d.close();
+            } else {
+                // Made by path but not the one found by descriptor: it may be somewhere a swapped link led.
+                LOG.warn("{}: the directory thaw made at {} is not the one it holds; left in place (empty)",
+                        injectionId, stagingPath);
             }
             throw e;
         }

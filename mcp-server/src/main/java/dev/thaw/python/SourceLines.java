@@ -39,7 +39,6 @@ final class SourceLines {
     static final long MAX_FILE_BYTES = 8L << 20;
     static final int MAX_LINE_CHARS = 240;
     static final int CONTEXT = 2;
-    private static final int MAX_LINKS = 40;
 
     private record Key(Object dev, Object ino, long mtimeNanos, long size) {
     }
@@ -175,59 +174,8 @@ final class SourceLines {
         return out;
     }
 
-    /**
-     * The host path of {@code file} inside the target's root, with every symbolic link resolved
-     * by hand against that root; null when a component does not exist.
-     */
+    /** The host path of {@code file} inside the target's root, links resolved by thaw against that root. */
     Path resolve(String file) throws IOException {
-        Path root = procFs.targetRoot(pid);
-        Deque<String> todo = new ArrayDeque<>();
-        push(todo, file);
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.pop();
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
-                continue;
-            }
-            Path p = join(root, done).resolve(c);
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            if (Files.isSymbolicLink(p)) {
-                if (++links > MAX_LINKS) {
-                    throw new IOException("too many symbolic links");
-                }
-                String target = Files.readSymbolicLink(p).toString();
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                push(todo, target);
-                continue;
-            }
-            done.add(c);
-        }
-        return join(root, done);
-    }
-
-    private static void push(Deque<String> todo, String path) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-            todo.push(parts[i]);
-        }
-    }
-
-    private static Path join(Path root, List<String> parts) {
-        Path p = root;
-        for (String s : parts) {
-            p = p.resolve(s);
-        }
-        return p;
+        return dev.thaw.proc.TargetPaths.resolve(procFs, pid, file);
     }
 }

@@ -139,8 +139,12 @@ record GreenletModule(String path, long userVptr, long mainVptr, long brokenVptr
         String dir = mappedPath.substring(0, mappedPath.lastIndexOf('/'));
         String root = procFs.readLink(pid, "root").orElse("/");
         String inRoot = !root.equals("/") && dir.startsWith(root + "/") ? dir.substring(root.length()) : dir;
-        Path init = procFs.inTargetRoot(pid, inRoot + "/__init__.py");
         try {
+            // Resolved by thaw inside the target's root: a directory link planted there must not lead to a host file.
+            Path init = dev.thaw.proc.TargetPaths.resolve(procFs, pid, inRoot + "/__init__.py");
+            if (init == null) {
+                return "unknown version";
+            }
             BasicFileAttributes a = Files.readAttributes(init, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile() || a.size() > 65536) {
                 return "unknown version";
