@@ -8,7 +8,6 @@ import dev.thaw.inject.OutputPage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code inject_script} as a model reads it: the state, the output, and what to do next. How it got
@@ -18,7 +17,6 @@ import java.util.Set;
  */
 public final class InjectionModel {
 
-    private static final Set<String> FINAL = Set.of("completed", "failed", "timed_out", "target_exited", "cancelled");
 
     private InjectionModel() {
     }
@@ -56,12 +54,17 @@ public final class InjectionModel {
     static String next(InjectionResult r) {
         if (r.more()) {
             return "read_output injection_id=" + r.injectionId() + " offset=" + r.nextOffset()
-                    + (FINAL.contains(r.state()) ? "" : " wait_s=N (the script has not finished)");
+                    + (dev.thaw.inject.InjectionState.fromWire(r.state()).isFinal() ? ""
+                    : " wait_s=N (the script has not finished)");
         }
         return switch (r.state()) {
             case "completed" -> null;
             case "failed" -> "fix the script (see error) and call inject_script again";
             case "queued", "delivered", "running" -> "read_output injection_id=" + r.injectionId() + " wait_s=N";
+            // A script that ran past the wait keeps running: its late output and end are read_output's.
+            case "timed_out" -> r.delivered() ? "read_output injection_id=" + r.injectionId() + " wait_s=N"
+                    : r.pending() != null && !r.pending().advice().isEmpty() ? null
+                    : "snapshot the pid (samples=3) to see what its threads wait on";
             default -> r.pending() != null && !r.pending().advice().isEmpty() ? null
                     : "snapshot the pid (samples=3) to see what its threads wait on";
         };

@@ -168,11 +168,16 @@ class _Sink:
         self.dropped = 0    # bytes beyond the cap, counted only
 
     def write(self, s):
-        if isinstance(s, (bytes, bytearray)):
-            s = bytes(s).decode('utf-8', 'backslashreplace')
-        elif not isinstance(s, str):
+        # Bytes (sys.stdout.buffer) are kept as they are: decoding each write on its own would turn a
+        # UTF-8 character split across two writes into escapes, and count the escapes against the cap.
+        if isinstance(s, (bytes, bytearray, memoryview)):
+            b = bytes(s)
+            n = len(b)
+        elif isinstance(s, str):
+            b = s.encode('utf-8', 'backslashreplace')
+            n = len(s)
+        else:
             raise TypeError('write() argument must be str, not ' + type(s).__name__)
-        b = s.encode('utf-8', 'backslashreplace')
         room = self.cap - self.kept
         if len(b) > room:
             self.dropped += len(b) - max(room, 0)
@@ -186,7 +191,7 @@ class _Sink:
                         view = view[self.o.write(self.fd, view):]
                 except OSError:
                     pass
-        return len(s)
+        return n
 
     def flush(self):
         pass

@@ -135,10 +135,14 @@ class PythonInjectionTest {
                     sys.stdout.buffer.flush()
                     sys.stderr.buffer.write(bytearray(b'binary err\\n'))
                     sys.stdout.buffer.writelines([b'a', memoryview(b'b\\n')])
+                    e = 'é'.encode()
+                    sys.stdout.buffer.write(e[:1])
+                    sys.stdout.buffer.write(e[1:] + b'\\n')
                     print('text')
                     """);
             assertThat(r.state()).as(r.toString()).isEqualTo("completed");
-            assertThat(r.output()).isEqualTo("binary out\nbinary err\nab\ntext\n");
+            // a UTF-8 character split across two binary writes arrives whole
+            assertThat(r.output()).isEqualTo("binary out\nbinary err\nab\né\ntext\n");
             assertThat(t.drain()).as("nothing reached the application's stdout").noneMatch(l -> l.contains("binary"));
         }
     }
