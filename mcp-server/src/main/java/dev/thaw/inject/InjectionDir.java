@@ -172,11 +172,6 @@ public final class InjectionDir {
         return dir.exists(CLAIM);
     }
 
-    /** The target exited. The descriptors still reach the directory: nothing to change. */
-    void markTargetGone() {
-        // kept for the lifecycle's readability: reads go through the held descriptor either way
-    }
-
     /** Whether an entry exists, as a cheap hint before reading it (one fstatat, no link followed). */
     public boolean present(String file) {
         return dir.exists(file);

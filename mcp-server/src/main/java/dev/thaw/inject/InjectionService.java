@@ -370,7 +370,6 @@ public final class InjectionService implements AutoCloseable {
             }
             if (!inj.target.alive(proc)) {
                 // One more look: it may have finished just before it exited.
-                inj.dir.markTargetGone();
                 inj.lastStatusBytes = null;
                 Optional<TargetStatus> last = StatusFile.read(inj.dir);
                 if (last.isPresent()) {
@@ -503,9 +502,6 @@ public final class InjectionService implements AutoCloseable {
             return;
         }
         closeDelivery(inj, false);
-        if (inj.dir != null) {
-            inj.dir.markTargetGone();
-        }
         collect(inj);
         end(inj, InjectionState.TARGET_EXITED, "process " + inj.target.pid() + " exited "
                 + (inj.claimed ? "while the script ran" : "before any thread picked the script up"));

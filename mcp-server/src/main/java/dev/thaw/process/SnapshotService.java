@@ -77,10 +77,7 @@ public final class SnapshotService {
         if (hint == null || hint.container() == null) {
             return s;
         }
-        List<String> notes = new ArrayList<>(s.notes().size() + 1);
-        notes.add("runs in " + hint.container().summary());
-        notes.addAll(s.notes());
-        return s.withNotes(notes);
+        return s.withNoteFirst("runs in " + hint.container().summary());
     }
 
     /** A related process's stacks, one sample, without findings; empty when it runs no known runtime or is unreadable. */
@@ -135,11 +132,6 @@ public final class SnapshotService {
         if (held.isEmpty()) {
             return s;
         }
-        List<String> notes = new ArrayList<>();
-        notes.add(held.get().note());
-        if (s.notes() != null) {
-            notes.addAll(s.notes());
-        }
-        return s.withNotes(notes);
+        return s.withNoteFirst(held.get().note());
     }
 }

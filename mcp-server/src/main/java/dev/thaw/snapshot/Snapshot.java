@@ -60,7 +60,15 @@ public record Snapshot(int pid, String runtime, String runtimeVersion, String ta
                 threadFilter, maxFrames, List.copyOf(g), notes, jvm, findings, python);
     }
 
-    /** The same snapshot with other notes (a process-wide fact found after the engine read it). */
+    /** The same snapshot with {@code note} first among its notes (a process-wide fact found after the engine read it). */
+    public Snapshot withNoteFirst(String note) {
+        List<String> n = new java.util.ArrayList<>(notes.size() + 1);
+        n.add(note);
+        n.addAll(notes);
+        return withNotes(n);
+    }
+
+    /** The same snapshot with other notes. */
     public Snapshot withNotes(List<String> n) {
         return new Snapshot(pid, runtime, runtimeVersion, takenAt, samples, intervalMs, totalThreads, shownThreads,
                 threadFilter, maxFrames, groups, List.copyOf(n), jvm, findings, python);

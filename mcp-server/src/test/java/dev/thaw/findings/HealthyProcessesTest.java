@@ -72,6 +72,8 @@ class HealthyProcessesTest {
         String text = SnapshotRenderer.text(s);
         System.out.println(text);
         assertThat(s.findings()).as(text).isEmpty();
+        // A snapshot that read nothing would pass the loop below: the process's threads must be there.
+        assertThat(s.groups()).as(text).isNotEmpty();
         for (StackGroup g : s.groups()) {
             assertThat(g.activity()).as("group " + g.rank() + " judged\n" + text).isNotNull();
             assertThat(g.activity()).as("group " + g.rank() + "\n" + text).isNotEqualTo(Activity.STUCK);

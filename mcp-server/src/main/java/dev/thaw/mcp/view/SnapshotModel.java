@@ -400,7 +400,7 @@ public final class SnapshotModel {
         // One waiter per owner is already said by each thread's waitsOn and owner.
         return waiters.entrySet().stream().max(Map.Entry.comparingByValue()).filter(top -> top.getValue() > 1).map(top ->
                 "\"" + names.get(top.getKey()) + "\" (tid " + top.getKey() + ") holds what " + top.getValue()
-                        + (top.getValue() == 1 ? " thread waits" : " threads wait") + " for; "
+                        + " threads wait for; "
                         + locks.waitFor().size() + " wait-for edges in all").orElse(null);
     }
 
