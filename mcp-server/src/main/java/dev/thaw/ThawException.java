@@ -10,6 +10,16 @@ public class ThawException extends RuntimeException {
     private final String code;
     private final String fix;
 
+    /** {@code fix} null or blank: the code's {@link ErrorCode#defaultFix() default fix}. */
+    public ThawException(ErrorCode code, String message, String fix) {
+        this(code.wire(), message, fix == null || fix.isBlank() ? code.defaultFix() : fix);
+    }
+
+    public ThawException(ErrorCode code, String message, String fix, Throwable cause) {
+        this(code.wire(), message, fix == null || fix.isBlank() ? code.defaultFix() : fix, cause);
+    }
+
+    /** Being replaced by the {@link ErrorCode} constructors. */
     public ThawException(String code, String message, String fix) {
         super(message);
         this.code = code;
@@ -24,6 +34,11 @@ public class ThawException extends RuntimeException {
 
     /** A short stable identifier, e.g. {@code process_gone}, {@code permission_denied}. */
     public String code() {
+        return code;
+    }
+
+    /** The code's stable name on the wire (MCP error, session log), e.g. {@code process_gone}. */
+    public String wire() {
         return code;
     }
 
