@@ -67,8 +67,10 @@ public final class ToolDispatcher {
             summary = e.getMessage();
             error = new SessionRecorder.ToolError(e.wire(), e.getMessage(), e.fix());
             result = error(e.code(), e.getMessage(), e.fix());
-        } catch (RuntimeException e) {
-            // A bug of ours: the details go to the log file, the caller gets a clear statement.
+        } catch (RuntimeException | Error e) {
+            // A bug of ours: the details go to the log file, the caller gets a clear statement. Errors
+            // too (a stack overflow on a deep structure, a class that failed to load): let through, the
+            // call would stay open in the session log and the client would get no tool result.
             LOG.error("tool {} failed unexpectedly", name, e);
             summary = "internal error: " + e;
             error = new SessionRecorder.ToolError(ErrorCode.INTERNAL_ERROR.wire(), summary, null);
