@@ -1,8 +1,6 @@
 package dev.thaw;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Every reason thaw refuses or fails, one condition per code. The {@link #wire()} name is what MCP
@@ -216,11 +214,6 @@ public enum ErrorCode {
     /** What would make the operation work, when the throw site knows nothing more specific. */
     public String defaultFix() {
         return defaultFix;
-    }
-
-    /** The code with this wire name (a session log read back), or empty for one thaw does not know. */
-    public static Optional<ErrorCode> fromWire(String wire) {
-        return Arrays.stream(values()).filter(c -> c.wire().equals(wire)).findFirst();
     }
 
     /** The wire name: what a log line or a message built by concatenation must show. */

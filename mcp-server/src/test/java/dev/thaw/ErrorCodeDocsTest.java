@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,16 +34,16 @@ class ErrorCodeDocsTest {
     }
 
     @Test
-    void everyCodeHasAMeaningAFixAndAWireNameThatRoundTrips() {
+    void everyCodeHasAMeaningAFixAndOneWireName() {
         Set<String> wires = new HashSet<>();
         for (ErrorCode c : ErrorCode.values()) {
             assertThat(c.wire()).as(c.name()).matches("[a-z][a-z0-9_]*");
             assertThat(wires.add(c.wire())).as("duplicate wire name " + c.wire()).isTrue();
-            assertThat(ErrorCode.fromWire(c.wire())).contains(c);
             assertThat(c.meaning()).as(c.wire()).isNotBlank().endsWith(".").doesNotContain("|");
             assertThat(c.defaultFix()).as(c.wire()).isNotBlank().endsWith(".").doesNotContain("|");
         }
-        assertThat(ErrorCode.fromWire("python_too_old")).as("merged into unsupported_version").isEmpty();
+        assertThat(wires).as("merged into unsupported_version, no_interpreter, inconsistent_read, unsupported_runtime, invalid_argument")
+                .doesNotContain("python_too_old", "free_threaded", "python_not_running", "torn_read", "no_runtime", "invalid_params");
     }
 
     @Test
@@ -90,7 +89,6 @@ class ErrorCodeDocsTest {
                 return p;
             }
         }
-        throw new IllegalStateException("docs/tools.md not found from " + Path.of("").toAbsolutePath()
-                + "; looked in " + List.of("../docs", "docs").stream().collect(Collectors.joining(", ")));
+        throw new IllegalStateException("docs/tools.md not found from " + Path.of("").toAbsolutePath());
     }
 }
