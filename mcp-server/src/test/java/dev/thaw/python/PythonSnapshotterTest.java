@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PythonSnapshotterTest {
 
     /** Ready once every thread had time to park (0.3 s); the main thread parks right after. */
-    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.replace("_thaw_truth()",
+    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.text().replace("_thaw_truth()",
             "time.sleep(0.3); print('ready', flush=True)");
 
     static StackGroup groupAt(Snapshot s, String innermost) {

@@ -100,7 +100,12 @@ public final class TestPythons {
             pb.environment().put("PYTHONUNBUFFERED", "1");
             Process p = pb.start();
             Target t = new Target(p, err);
-            t.ready = t.nextLine(Duration.ofSeconds(30));
+            try {
+                t.ready = t.nextLine(Duration.ofSeconds(30));
+            } catch (RuntimeException | Error e) {
+                t.close(); // no ready line: the failing test must not leave its target running
+                throw e;
+            }
             return t;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + command, e);
