@@ -18,7 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the session log hears (issue 7), and the approval gate consulted before delivery. */
+/** What the session log hears, and the approval gate consulted before delivery. */
 class ListenerAndApprovalTest {
 
     @TempDir

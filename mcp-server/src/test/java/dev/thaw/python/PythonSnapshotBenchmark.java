@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The benchmark of issue 3 ("Performance"), not a timed test: it only runs with
+ * The Python snapshot benchmark (docs/benchmarks.md), not a timed test: it only runs with
  * {@code -Dthaw.bench=true} (see scripts/bench-python-snapshot.sh) and writes a Markdown report to
  * {@code mcp-server/target/benchmarks/python-snapshot.md}.
  *

@@ -94,7 +94,7 @@ class PythonSourceAndModulesTest {
         }
     }
 
-    /** The forked child of the issue: its first OS thread runs a worker's Thread, blocked on a lock held at fork(). */
+    /** A child forked from a worker thread: its first OS thread runs a worker's Thread, blocked on a lock held at fork(). */
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void aChildForkedFromAWorkerThreadShowsTheWorkersThreadOnItsFirstOsThread(String version) {

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 4's performance check: inject-to-completed round trip into a target whose main thread runs
+ * The injection benchmark: inject-to-completed round trip into a target whose main thread runs
  * a 10 ms sleep loop, thaw (in-process, server side) against the hand-made workflow done by machine
  * ({@code python3.14 -c "import sys; sys.remote_exec(PID, path)"} through the sid launcher, then
  * polling for the script's output file), interleaved in the same run against the same target.
