@@ -40,6 +40,11 @@ public record PythonProgram(String name, String text) {
         throw new IllegalArgumentException("no marker " + marker + " in " + name);
     }
 
+    /** How many lines the program has: every line a frame of it can be at is in 1..lineCount(). */
+    public int lineCount() {
+        return (int) text.lines().count();
+    }
+
     /** This program run after {@code prelude}, as one text: its markers are found at the lines the target runs them. */
     public PythonProgram after(PythonProgram prelude) {
         String head = prelude.text.endsWith("\n") ? prelude.text : prelude.text + "\n";
