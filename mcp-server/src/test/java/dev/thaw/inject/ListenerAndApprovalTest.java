@@ -3,6 +3,7 @@ package dev.thaw.inject;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.python.inject.PythonInjector;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class ListenerAndApprovalTest {
     @TempDir
     Path journal;
 
-    static final String TARGET = "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)";
+    static final String TARGET = PythonProgram.of("python/inject/sleep_loop.py").text();
 
     @Test
     void theListenerHearsTheWriteAheadRecordEveryStateChangeAndTheOutput() {

@@ -58,7 +58,7 @@ class DoctorDeliveryTest {
 
     @Test
     void aProcessWithARunningThreadIsDeliverable() {
-        try (TestPythons.Target t = TestPythons.start("3.14", "import time\nprint('ready', flush=True)\nwhile True:\n    time.sleep(0.01)\n")) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/inject/sleep_loop.py"))) {
             DoctorReport r = doctor.check(t.pid());
             Check c = r.targetChecks().stream().filter(x -> x.id().equals("injection_delivery")).findFirst().orElseThrow();
             assertThat(c.failed()).as(c.toString()).isFalse();
