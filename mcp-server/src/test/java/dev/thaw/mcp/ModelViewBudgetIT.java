@@ -148,12 +148,7 @@ class ModelViewBudgetIT {
         McpSchema.CallToolResult all = server.call("list_diagnostics", Map.of());
         System.out.println("list_diagnostics: " + modelBytes(all) + " bytes to the model");
         assertThat(modelBytes(all)).isLessThanOrEqualTo(2_500);
-        try (TestPythons.Target t = TestPythons.start("3.14", """
-                import gevent
-                print('ready', flush=True)
-                while True:
-                    gevent.sleep(1)
-                """)) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/mcp/gevent_imported.py"))) {
             McpSchema.CallToolResult list = server.call("list_diagnostics", Map.of("pid", t.pid()));
             assertThat(list.isError()).as(ToolResults.text(list)).isFalse();
             List<Map<String, Object>> entries = ToolResults.list(ToolResults.structured(list), "entries");
