@@ -105,7 +105,7 @@ public final class InjectionService implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Where the session log hears about injections (issue 7). */
+    /** Where the session log hears about injections. */
     public void setListener(InjectionListener listener) {
         this.listener = listener == null ? InjectionListener.NONE : listener;
     }
