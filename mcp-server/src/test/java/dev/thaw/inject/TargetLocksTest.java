@@ -27,6 +27,12 @@ class TargetLocksTest {
         return new TargetIdentity(k.pid(), k.startTicks(), null, "cpython", "3.14.0", 0, 0);
     }
 
+    /** A run directory as thaw makes it: 0700, this user's. */
+    private static Path privateRunDir(Path tmp) throws java.io.IOException {
+        return Files.createDirectory(tmp.resolve("run"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
     @Test
     void aTurnIsReleasedOnceHoweverOftenItIsClosed() {
         TargetLocks locks = new TargetLocks(proc, null);
@@ -43,8 +49,7 @@ class TargetLocksTest {
 
     @Test
     void anotherProcessHoldingTheLockFileMakesThisOneWaitAndSaySo(@TempDir Path tmp) throws Exception {
-        Path run = tmp.resolve("run");
-        Files.createDirectory(run, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path run = privateRunDir(tmp);
         TargetLocks locks = new TargetLocks(proc, run);
         TargetIdentity t = self();
         Path lockFile = run.resolve(t.key() + ".lock");
@@ -77,8 +82,7 @@ class TargetLocksTest {
 
     @Test
     void theTurnsOfAProcessThatIsGoneAreForgottenWithTheirLockFile(@TempDir Path tmp) throws Exception {
-        Path run = tmp.resolve("run");
-        Files.createDirectory(run, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path run = privateRunDir(tmp);
         TargetLocks locks = new TargetLocks(proc, run);
         Process p = new ProcessBuilder("sleep", "60").start();
         ProcessKey k = ProcessKey.of(proc, (int) p.pid());
