@@ -31,9 +31,16 @@ public final class ProcFs {
      * one), so a snapshot finds the handles the one before it opened.
      */
     private volatile TaskFiles taskFiles;
+    /** The cgroup mounts seen from this server, kept for the same reason (see CgroupMounts). */
+    private final CgroupMounts cgroupMounts;
 
     public ProcFs(Path root) {
         this.root = root;
+        this.cgroupMounts = new CgroupMounts(root);
+    }
+
+    CgroupMounts cgroupMounts() {
+        return cgroupMounts;
     }
 
     TaskFiles taskFiles() {
