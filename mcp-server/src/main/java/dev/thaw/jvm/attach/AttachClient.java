@@ -367,7 +367,7 @@ public final class AttachClient {
 
     private boolean goneOrExiting(AttachTarget target) {
         try {
-            return proc.stat(target.pid()).startTimeTicks() != target.startTicks()
+            return !ProcessKey.of(proc, target.pid()).equals(target.key())
                     || proc.status(target.pid()).isZombie()
                     || proc.readString(target.pid(), "maps").isEmpty(); // address space already torn down
         } catch (ProcessGoneException gone) {
