@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * End to end, one class of hang per row, through the real server over stdio as an assistant drives it:
  * the scenario of sample-deadlock-app, a snapshot, then the catalog diagnostic for it; the structured
  * {@code verdicts} of inject_script must name the class of hang and the root cause's subject, and the text
- * must carry the same verdict.
+ * must carry the same verdict. Where {@code proposedBySnapshot} is true, the snapshot's findings propose that
+ * diagnostic among their next calls (the others: the findings do not name it yet).
  */
 class VerdictDiagnosisIT {
 
@@ -39,22 +40,30 @@ class VerdictDiagnosisIT {
 
     @ParameterizedTest(name = "{0}: {2}")
     @CsvSource({
-        "py-subprocess-pipe-deadlock, subprocess_pipe_deadlock.py, py.subprocesses,     pipe-deadlock,          report-export",
-        "py-thread-died-silently,     thread_died_silently.py,     py.threads,          swallowed-exception,    excepthook",
-        "py-thread-died-silently,     thread_died_silently.py,     py.lock_waiters,     nothing-will-put,       __main__.results",
-        "py-pool-starvation,          pool_starvation.py,          py.thread_pools,     pool-starvation,        render-pool",
-        "py-asyncio-self-block,       asyncio_self_block.py,       py.asyncio_tasks,    loop-blocked-by-itself, handle_request",
-        "py-gevent-lost-wakeup,       gevent_lost_wakeup.py,       py.gevent_greenlets, nothing-will-complete,  fetch_report",
-    })
-    void theDiagnosticConcludesTheClassOfHang(String scenario, String script, String diagnostic, String kind,
-                                              String names) throws Exception {
-        if (script.startsWith("gevent")) {
+        "py-subprocess-pipe-deadlock, subprocess_pipe_deadlock.py, py.subprocesses,     pipe-deadlock,          report-export,   false",
+        "py-thread-died-silently,     thread_died_silently.py,     py.threads,          swallowed-exception,    excepthook,      false",
+        "py-thread-died-silently,     thread_died_silently.py,     py.lock_waiters,     nothing-will-put,       __main__.results, false",
+        "py-pool-starvation,          pool_starvation.py,          py.thread_pools,     pool-starvation,        render-pool,     true",
+        "py-asyncio-self-block,       asyncio_self_block.py,       py.asyncio_tasks,    loop-blocked-by-itself, handle_request,  true",
+        "py-gevent-lost-wakeup,       gevent_lost_wakeup.py,       py.gevent_greenlets, nothing-will-complete,  fetch_report,    false",
+        "java-monitor-lock-ordering,  ,                            jvm.deadlocks,       deadlock,               transfer-worker, true",
+        "java-reentrantlock-ordering, ,                            jvm.deadlocks,       deadlock,               order-placer,    true",
+        "java-pool-starvation,        ,                            jvm.executors,       pool-starvation,        report-worker-1, true",
+    })    void theDiagnosticConcludesTheClassOfHang(String scenario, String script, String diagnostic, String kind,
+                                              String names, boolean proposedBySnapshot) throws Exception {
+        if (script != null && script.startsWith("gevent")) {
             org.junit.jupiter.api.Assumptions.assumeTrue(Scenario.canImport(TestPythons.require("3.14"), "gevent"),
                     "gevent is installed for python3.14");
         }
-        try (Scenario s = Scenario.startPython(TestPythons.require("3.14"), scenario, script)) {
+        try (Scenario s = script == null ? Scenario.startJava(scenario)
+                : Scenario.startPython(TestPythons.require("3.14"), scenario, script)) {
             McpSchema.CallToolResult snap = server.call("snapshot", Map.of("pid", s.pid()));
             assertThat(snap.isError()).as(ToolResults.text(snap)).isFalse();
+            if (proposedBySnapshot) {
+                // the snapshot's findings name this very diagnostic among their next calls
+                assertThat(dev.thaw.Json.write(ToolResults.structured(snap))).as(ToolResults.text(snap))
+                        .contains("\"diagnostic\":\"" + diagnostic + "\"");
+            }
             McpSchema.CallToolResult r = server.call("inject_script", Map.of("pid", s.pid(), "diagnostic", diagnostic,
                     "timeout_s", 60));
             assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
