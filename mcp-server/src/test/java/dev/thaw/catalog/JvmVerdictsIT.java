@@ -5,6 +5,7 @@ import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
+import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.inject.Verdict;
@@ -14,6 +15,7 @@ import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.jvm.HealthyJvm;
 import dev.thaw.testing.jvm.LockScenarios;
 import dev.thaw.testing.jvm.PoolHangs;
+import dev.thaw.testing.jvm.ThreadCrowd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,10 +57,25 @@ class JvmVerdictsIT {
                 .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as(r.toString()).isEqualTo("completed");
-        System.out.println("---- " + id + " ----\n" + r.output());
+        String all = whole(r);
+        System.out.println("---- " + id + " ----\n" + (all.length() > 20_000 ? all.substring(0, 20_000) + "\n[...]" : all));
         assertThat(r.verdicts()).as("%s printed its @thaw-verdicts line", id).isNotNull();
-        assertThat(r.output()).contains("\nVerdicts:\n");
+        assertThat(all).contains("\nVerdicts:\n");
         return r;
+    }
+
+    /** The whole output, every page of it. */
+    private String whole(InjectionResult r) {
+        StringBuilder all = new StringBuilder(r.output() == null ? "" : r.output());
+        long offset = r.nextOffset();
+        boolean more = r.more();
+        while (more) {
+            OutputPage page = service.readOutput(r.injectionId(), offset, 1 << 20, Duration.ZERO);
+            all.append(page.text());
+            offset = page.nextOffset();
+            more = !page.complete();
+        }
+        return all.toString();
     }
 
     private static TestJdks.Target start(int feature, Class<?> main, String... args) {
@@ -115,6 +132,23 @@ class JvmVerdictsIT {
             InjectionResult r = run(t, "jvm.executors");
             assertThat(r.output()).contains("\"crunch-1\"").contains("3 tasks");
             assertThat(r.verdicts()).isEmpty();
+        }
+    }
+
+    /**
+     * Bounds on a crowd: 10,000 parked platform threads on 5,001 latches. Every entry completes within the
+     * injection's timeout and prints less than 200 KB (lists are cut by their max_* parameters).
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17})
+    void entriesStayBoundedOnACrowdOfTenThousandThreads(int feature) {
+        try (TestJdks.Target t = TestJdks.launch(TestJdks.require(feature), ThreadCrowd.class)
+                .readyTimeout(Duration.ofSeconds(120)).start()) {
+            for (String id : List.of("jvm.deadlocks", "jvm.executors", "jvm.synchronizers", "jvm.threads",
+                    "jvm.virtual_threads", "jvm.class_histogram")) {
+                InjectionResult r = run(t, id);
+                assertThat(r.outputBytes()).as(id).isLessThan(200_000);
+            }
         }
     }
 
