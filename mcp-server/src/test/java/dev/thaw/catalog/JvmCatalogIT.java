@@ -8,7 +8,6 @@ import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
-import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.jvm.probe.JvmInjector;
@@ -92,16 +91,7 @@ class JvmCatalogIT {
                 .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as("%s on JDK %s: %s", id, feature, r).isEqualTo("completed");
-        StringBuilder all = new StringBuilder(r.output());
-        long offset = r.nextOffset();
-        boolean more = r.more();
-        while (more) {
-            OutputPage page = service.readOutput(r.injectionId(), offset, 1 << 20, Duration.ZERO);
-            all.append(page.text());
-            offset = page.nextOffset();
-            more = !page.complete();
-        }
-        String out = all.toString();
+        String out = InjectionOutput.whole(service, r);
         System.out.println("---- " + id + " " + params + " on JDK " + feature + " ----\n" + out);
         return out;
     }

@@ -5,7 +5,6 @@ import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
-import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.inject.Verdict;
@@ -57,25 +56,11 @@ class JvmVerdictsIT {
                 .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as(r.toString()).isEqualTo("completed");
-        String all = whole(r);
+        String all = InjectionOutput.whole(service, r);
         System.out.println("---- " + id + " ----\n" + (all.length() > 20_000 ? all.substring(0, 20_000) + "\n[...]" : all));
         assertThat(r.verdicts()).as("%s printed its @thaw-verdicts line", id).isNotNull();
         assertThat(all).contains("\nVerdicts:\n");
         return r;
-    }
-
-    /** The whole output, every page of it. */
-    private String whole(InjectionResult r) {
-        StringBuilder all = new StringBuilder(r.output() == null ? "" : r.output());
-        long offset = r.nextOffset();
-        boolean more = r.more();
-        while (more) {
-            OutputPage page = service.readOutput(r.injectionId(), offset, 1 << 20, Duration.ZERO);
-            all.append(page.text());
-            offset = page.nextOffset();
-            more = !page.complete();
-        }
-        return all.toString();
     }
 
     private static TestJdks.Target start(int feature, Class<?> main, String... args) {
