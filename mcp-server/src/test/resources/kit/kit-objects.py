@@ -77,11 +77,15 @@ for o in (Loud(), Sly(), None, 3, cond_waiter, waiter_thread, task):
     thaw_kit.waiting_on(o)
     thaw_kit.live_users(o)
     thaw_kit.name(o)
+    thaw_kit.entering_with(o)
+    thaw_kit.line_objects(o)
 for t in thaw_kit.threads():
     w = thaw_kit.waiting_on(t)
     if w is not None:
         print("waiting_on %s: %s %s from %s" % (t.name, w[0], "`%s`" % thaw_kit.name(w[1]), w[2].f_code.co_name))
         print("in_loop: %s" % thaw_kit.in_loop(w[2]))
+print("entering_with here: %s" % (thaw_kit.entering_with(sys._getframe()),))
+print("line_objects here: %s" % [t for t, v, m in thaw_kit.line_objects(sys._getframe())])
 print("referrers task: %s" % "; ".join(x.strip() for x in thaw_kit.referrers(task, 2)))
 print("live_users cond: %s" % thaw_kit.live_users(cond, skip=[waiter_thread.ident]))
 print("raised at %s" % thaw_kit.exception_site(task._exception))

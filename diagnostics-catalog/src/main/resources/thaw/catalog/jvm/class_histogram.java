@@ -21,6 +21,7 @@
 // (every object, reachable or not, and no forced GC) unless live is true. The JVM's table is parsed and
 // re-rendered compactly: arrays as Java types ([B -> byte[]), sizes readable, the rest summed up.
 // The agent-less jvm_diagnostic tool gives the same numbers without loading anything into the JVM.
+import dev.thaw.agent.Kit;
 import dev.thaw.agent.Probe;
 
 import java.io.PrintWriter;
@@ -76,6 +77,7 @@ public class ClassHistogram implements Probe {
         if (rows.isEmpty()) {
             out.println("The JVM's histogram had no rows I could read; its text follows (cut at 4000 chars):");
             out.println(text.length() > 4000 ? text.substring(0, 4000) : text);
+            Kit.report(out, "the histogram could not be read");
             return;
         }
         out.println("Class histogram of " + (live ? "reachable objects (after a forced full GC)"
@@ -114,6 +116,12 @@ public class ClassHistogram implements Probe {
         if (!match.isEmpty() && matched == 0) {
             out.println("  no class name contains \"" + match + "\"");
         }
+        // One histogram shows what fills the heap, never why nor whether it grows: no verdict is drawn.
+        String[] first = rows.get(0);
+        Kit.report(out, "one histogram tells which classes fill the heap (the largest: " + first[2] + ", "
+                + bytes(Long.parseLong(first[1])) + (totalBytes > 0 ? String.format(Locale.ROOT, ", %.0f%% of it",
+                100.0 * Long.parseLong(first[1]) / totalBytes) : "") + "), not whether they leak: run it again minutes"
+                + " later (live: true) and look for a class that only grows");
     }
 
     /** [B -> byte[], [[Ljava.lang.String; -> java.lang.String[][]; other names unchanged. */

@@ -27,16 +27,17 @@
 // Locks are named class@identityHashCode (as Object.toString prints them); thread dumps (jstack, thaw's
 // snapshot) show the object's address <0x...> instead, which moves with GC: match them by lock class
 // and thread names. Nothing here takes a lock of the application.
+import dev.thaw.agent.Kit;
 import dev.thaw.agent.Probe;
 
 import java.io.PrintWriter;
+import java.lang.invoke.MethodHandles;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -47,7 +48,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 
 public class Deadlocks implements Probe {
 
@@ -62,9 +62,11 @@ public class Deadlocks implements Probe {
     private final Map<Long, String> edgeKind = new HashMap<Long, String>();
     private final List<String> notes = new ArrayList<String>();
     private Map<Long, Thread> liveThreads;
+    private Kit kit;
 
     @Override
     public void run(Map<String, String> params, PrintWriter out) {
+        kit = Kit.forProbe(MethodHandles.lookup());
         int top = intParam(params, "top", 5);
         depth = intParam(params, "depth", 8);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -129,6 +131,8 @@ public class Deadlocks implements Probe {
         for (String note : notes) {
             out.println("note: " + note);
         }
+        Kit.report(out, "no cycle among monitors, ownable synchronizers and read locks of the " + byId.size()
+                + " platform threads");
     }
 
     // ---- the graph ----
@@ -157,7 +161,7 @@ public class Deadlocks implements Probe {
     private List<Long> readHolders(ThreadInfo t, LockInfo lock) throws Exception {
         Map<Long, Thread> threads = liveThreads();
         Thread waiter = threads.get(t.getThreadId());
-        Object sync = waiter == null ? null : LockSupport.getBlocker(waiter);
+        Object sync = Kit.blocker(waiter);
         if (sync == null || System.identityHashCode(sync) != lock.getIdentityHashCode()) {
             return Collections.emptyList(); // it moved on since the dump
         }
@@ -165,52 +169,48 @@ public class Deadlocks implements Probe {
         if (!syncClass.isInstance(sync)) {
             return Collections.emptyList();
         }
-        open(syncClass, "java.util.concurrent.locks");
-        open(Thread.class, "java.lang");
         List<Long> readers = new ArrayList<Long>();
-        Thread first = (Thread) field(syncClass, "firstReader").get(sync);
+        Thread first = (Thread) kit.field(sync, "firstReader");
         int total = 0;
         if (first != null) {
             readers.add(first.getId());
-            total += field(syncClass, "firstReaderHoldCount").getInt(sync);
+            total += intOf(kit.field(sync, "firstReaderHoldCount"));
         }
-        Object readHolds = field(syncClass, "readHolds").get(sync);
-        Field threadLocals = field(Thread.class, "threadLocals");
-        Class<?> mapClass = Class.forName("java.lang.ThreadLocal$ThreadLocalMap");
-        Field table = field(mapClass, "table");
-        Field value = field(Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry"), "value");
-        Field count = field(Class.forName("java.util.concurrent.locks.ReentrantReadWriteLock$Sync$HoldCounter"), "count");
+        Object readHolds = kit.field(sync, "readHolds");
+        if (readHolds == null) {
+            notes.add("the read holds of " + lockName(lock) + " are not readable on this JVM");
+            return readers;
+        }
         for (Thread th : threads.values()) {
             if (th == first) {
                 continue;
             }
-            try {
-                Object map = threadLocals.get(th);
-                if (map == null) {
-                    continue;
-                }
-                Object[] entries = (Object[]) table.get(map);
-                for (Object e : entries) {
-                    // read the table only: ThreadLocalMap.getEntry may expunge entries of a map that is not ours
-                    if (e != null && ((Reference<?>) e).get() == readHolds) {
-                        Object holder = value.get(e);
-                        int c = holder == null ? 0 : count.getInt(holder);
-                        if (c > 0) {
-                            readers.add(th.getId());
-                            total += c;
-                        }
+            Object map = kit.field(th, "threadLocals");
+            Object[] entries = map == null ? null : (Object[]) kit.field(map, "table");
+            if (entries == null) {
+                continue;
+            }
+            for (Object e : entries) {
+                // read the table only: ThreadLocalMap.getEntry may expunge entries of a map that is not ours
+                if (e != null && ((Reference<?>) e).get() == readHolds) {
+                    int c = intOf(kit.field(kit.field(e, "value"), "count"));
+                    if (c > 0) {
+                        readers.add(th.getId());
+                        total += c;
                     }
                 }
-            } catch (Throwable e) {
-                notes.add("could not read the read holds of \"" + th.getName() + "\": " + e);
             }
         }
-        int held = (Integer) method(syncClass, "getReadLockCount").invoke(sync);
-        if (held > total) {
+        Object held = kit.call(sync, syncClass, "getReadLockCount");
+        if (held instanceof Integer && (Integer) held > total) {
             notes.add(lockName(lock) + " is held for reading " + held + " times, by threads found here only " + total
                     + " times (others may be virtual threads or have ended)");
         }
         return readers;
+    }
+
+    private static int intOf(Object o) {
+        return o instanceof Integer ? (Integer) o : 0;
     }
 
     /** Strongly connected components with a cycle (two or more threads, or one waiting for itself), each in wait order. */
@@ -316,6 +316,48 @@ public class Deadlocks implements Probe {
         if (!behind.isEmpty()) {
             out.println("  " + behind.size() + " more threads wait behind this deadlock: " + names(behind, 8));
         }
+        verdict(cycle, readLock, jvmSees, behind);
+    }
+
+    /** One verdict per cycle: who waits for whom, each wait with the application frame that made it. */
+    private void verdict(List<Long> cycle, boolean readLock, boolean jvmSees, Set<Long> behind) {
+        List<String> evidence = new ArrayList<String>();
+        Set<String> locks = new LinkedHashSet<String>();
+        for (Long id : cycle) {
+            ThreadInfo t = byId.get(id);
+            StackTraceElement app = appFrame(t.getStackTrace());
+            locks.add(lockName(t.getLockInfo()));
+            evidence.add("\"" + t.getThreadName() + "\" (" + t.getThreadState() + ") holds " + held(t) + " and waits for "
+                    + lockName(t.getLockInfo()) + " " + edgeKind.get(id) + " " + names(successors(id), 8)
+                    + (app == null ? "" : ", at " + app));
+        }
+        if (!behind.isEmpty()) {
+            evidence.add(behind.size() + " more thread(s) wait behind it: " + names(behind, 8));
+        }
+        evidence.add(jvmSees ? "the JVM's own detector (ThreadMXBean.findDeadlockedThreads) reports it too"
+                : "the JVM's own detector does not see it (a read lock has no owner it could follow)");
+        String subject = locks.toString();
+        if (cycle.size() == 1) {
+            Kit.verdict("deadlock", "thread \"" + byId.get(cycle.get(0)).getThreadName() + "\" holds a read lock of a ReentrantReadWriteLock and asks to write it:"
+                    + " it waits for itself, forever", evidence, "release the read lock before taking the write lock (a"
+                    + " ReentrantReadWriteLock cannot upgrade a read lock to a write lock), then re-check the state", subject);
+        } else {
+            Kit.verdict("deadlock", "threads " + names(cycle, 8) + " wait for each other in a cycle"
+                    + (readLock ? " through a read lock of a ReentrantReadWriteLock" : "") + ": none of them can go on",
+                    evidence, "take the locks in one global order everywhere (or tryLock with a timeout and back off);"
+                    + " do not call out to code that may lock while holding a lock", subject);
+        }
+    }
+
+    /** The first frame outside the JDK: where the application made the wait. */
+    private static StackTraceElement appFrame(StackTraceElement[] st) {
+        for (StackTraceElement e : st) {
+            String c = e.getClassName();
+            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** Threads not in {@code targets} whose wait chain reaches one of them. */
@@ -528,26 +570,6 @@ public class Deadlocks implements Probe {
             }
         }
         return liveThreads;
-    }
-
-    private void open(Class<?> in, String pkg) {
-        try {
-            dev.thaw.agent.Access.open(in, pkg, getClass());
-        } catch (LinkageError e) {
-            // an agent from before dev.thaw.agent.Access: setAccessible below says what is refused
-        }
-    }
-
-    private static Field field(Class<?> c, String name) throws NoSuchFieldException {
-        Field f = c.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
-    }
-
-    private static java.lang.reflect.Method method(Class<?> c, String name) throws NoSuchMethodException {
-        java.lang.reflect.Method m = c.getDeclaredMethod(name);
-        m.setAccessible(true);
-        return m;
     }
 
     private static int intParam(Map<String, String> params, String name, int dflt) {

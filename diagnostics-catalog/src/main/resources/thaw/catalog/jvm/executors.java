@@ -26,11 +26,12 @@
 // mainLock or the queue's lock (a frozen JVM may have a thread stuck holding it). Queued tasks are named by
 // what they run: a FutureTask's callable, a RunnableAdapter's task, a CompletableFuture stage's function;
 // a lambda is named by the class that wrote it.
+import dev.thaw.agent.Kit;
 import dev.thaw.agent.Probe;
 
 import java.io.PrintWriter;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,7 +48,6 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 public class ReachableExecutors implements Probe {
 
@@ -57,8 +57,8 @@ public class ReachableExecutors implements Probe {
     private int maxTasks;
     private int depth;
     private final Set<String> notes = new LinkedHashSet<String>();
-    private final Map<String, Field> fields = new LinkedHashMap<String, Field>();
     private Class<?> workerClass;
+    private Kit kit;
 
     /** One executor and the live threads working for it. */
     static final class Pool {
@@ -68,6 +68,12 @@ public class ReachableExecutors implements Probe {
         final List<String> lines = new ArrayList<String>();
         String verdict;
         long queued;
+        /** Workers waiting inside a task without a timeout (WAITING or BLOCKED), what they wait on, where. */
+        int untimed;
+        final List<Object> blockers = new ArrayList<Object>();
+        final List<String> waits = new ArrayList<String>();
+        /** The first queued tasks as read (identity), to tell a worker waiting for a task queued behind it. */
+        final List<Object> queuedTasks = new ArrayList<Object>();
 
         Pool(Object executor) {
             this.executor = executor;
@@ -79,8 +85,7 @@ public class ReachableExecutors implements Probe {
         maxTasks = intParam(params, "tasks", 10);
         depth = intParam(params, "depth", 6);
         int maxExecutors = intParam(params, "max_executors", 30);
-        open(Thread.class, "java.lang");
-        open(ThreadPoolExecutor.class, "java.util.concurrent");
+        kit = Kit.forProbe(MethodHandles.lookup());
         try {
             workerClass = Class.forName("java.util.concurrent.ThreadPoolExecutor$Worker");
         } catch (Throwable e) {
@@ -188,6 +193,49 @@ public class ReachableExecutors implements Probe {
         for (String n : notes) {
             out.println("note: " + n);
         }
+        for (Pool p : order) {
+            verdict(p);
+        }
+        Kit.report(out, order.size() + " executor(s): none has every worker waiting without a timeout inside a task"
+                + " while tasks are queued");
+    }
+
+    /**
+     * pool-starvation: every worker waits, without a timeout, for a task queued in this same pool (a task
+     * waiting for a task behind it: it can never run). pool-saturated: every worker waits without a timeout
+     * inside a task while tasks are queued: nothing queued can start until one of those waits ends.
+     * A worker in a timed wait, running, or idle draws neither.
+     */
+    private void verdict(Pool p) {
+        if (p.verdict == null || p.untimed != p.threads.size()) {
+            return;
+        }
+        int onQueued = 0;
+        for (Object b : p.blockers) {
+            for (Object q : p.queuedTasks) {
+                if (q == b) {
+                    onQueued++;
+                    break;
+                }
+            }
+        }
+        String subject = Kit.id(p.executor);
+        List<String> evidence = new ArrayList<String>();
+        evidence.add(p.untimed + " of " + p.threads.size() + " workers wait without a timeout inside a task, while "
+                + p.queued + " task(s) are queued");
+        evidence.addAll(p.waits);
+        if (onQueued == p.blockers.size() && onQueued == p.threads.size()) {
+            evidence.add("each waits on a future whose task is itself queued in this pool, behind the waiting tasks");
+            Kit.verdict("pool-starvation", "every worker of " + subject + " waits for a task queued in the same pool: "
+                    + "no worker will ever be free to run it (deadlock)", evidence, "run the inner tasks in a separate "
+                    + "pool, or do not block inside a task on work submitted to the same pool (compose futures "
+                    + "instead); a ForkJoinPool task should fork/join rather than get()", subject);
+        } else {
+            Kit.verdict("pool-saturated", "every worker of " + subject + " is blocked without a timeout inside a task: "
+                    + "the " + p.queued + " queued task(s) cannot start until one of those waits ends", evidence,
+                    "find what the workers wait for (above): if it is work queued in this pool, use a separate pool;"
+                    + " give waits inside tasks a timeout; size the pool for blocking tasks", subject);
+        }
     }
 
     // ---- ThreadPoolExecutor ----
@@ -205,7 +253,7 @@ public class ReachableExecutors implements Probe {
         boolean countsRead = true;
         for (Object w : p.workers) {
             try {
-                if ((Boolean) method(w.getClass(), "isLocked").invoke(w)) {
+                if (Boolean.TRUE.equals(kit.call(w, workerClass, "isLocked"))) {
                     active++;
                 }
                 completed += (Long) read(w, "completedTasks");
@@ -229,6 +277,7 @@ public class ReachableExecutors implements Probe {
                 + ", completed " + (countsRead ? String.valueOf(completed) : "?") + ", " + state);
         QueueView q = queue(tpe.getQueue());
         p.queued = Math.max(q.size, 0);
+        p.queuedTasks.addAll(q.first);
         q.render(p.lines);
         int waiting = workers(p, stacks, "java.util.concurrent.ThreadPoolExecutor.getTask");
         if (waiting > 0 && waiting == p.threads.size() && q.size > 0) {
@@ -261,6 +310,7 @@ public class ReachableExecutors implements Probe {
         if (p.queued > 0 && maxTasks > 0) {
             try {
                 List<Object> found = forkJoinTasks(fj);
+                p.queuedTasks.addAll(found);
                 for (int i = 0; i < found.size(); i++) {
                     p.lines.add("    " + (i + 1) + ". " + taskName(found.get(i)));
                 }
@@ -324,13 +374,23 @@ public class ReachableExecutors implements Probe {
             Thread.State s = t.getState();
             boolean idle = contains(st, idleFrame);
             boolean waits = s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
-            Object blocker = idle || !waits ? null : LockSupport.getBlocker(t);
+            Object blocker = idle || !waits ? null : Kit.blocker(t);
             String key;
             if (idle) {
                 key = s + ", idle (waiting for work)";
             } else {
                 if (waits) {
                     waitingInTask++;
+                }
+                if (s == Thread.State.WAITING || s == Thread.State.BLOCKED) {
+                    p.untimed++;
+                    if (blocker != null) {
+                        p.blockers.add(blocker);
+                    }
+                    if (p.waits.size() < 3) {
+                        p.waits.add("\"" + t.getName() + "\" " + s + (blocker == null ? "" : " on " + Kit.id(blocker))
+                                + waitsIn(st));
+                    }
                 }
                 boolean carrying = st.length > 0 && (st[0].getClassName() + "." + st[0].getMethodName())
                         .equals("jdk.internal.vm.Continuation.run");
@@ -575,18 +635,10 @@ public class ReachableExecutors implements Probe {
         for (int hop = 0; hop < 5 && isJdk(cur.getClass()); hop++) {
             Object inner = null;
             for (String f : new String[] {"callable", "task", "runnable", "fn", "action", "command"}) {
-                try {
-                    Field field = findField(cur.getClass(), f);
-                    if (field == null || field.getType().isPrimitive()) {
-                        continue;
-                    }
-                    Object v = field.get(cur);
-                    if (v != null && v != cur) {
-                        inner = v;
-                        break;
-                    }
-                } catch (Throwable e) {
-                    notes.add("cannot look inside " + cur.getClass().getName() + ": " + e);
+                Object v = kit.field(cur, f);
+                if (v != null && v != cur && !(v instanceof Number) && !(v instanceof Boolean)) {
+                    inner = v;
+                    break;
                 }
             }
             if (inner == null) {
@@ -626,28 +678,19 @@ public class ReachableExecutors implements Probe {
     }
 
     private String name(Object o) {
-        return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
+        return Kit.id(o);
     }
 
     // ---- reflection ----
 
     /** The Runnable a thread was created with: Thread.target (up to JDK 18), Thread.holder.task (19+). */
     private Object runnableOf(Thread t) {
-        try {
-            Field target = findField(Thread.class, "target");
-            if (target != null) {
-                return target.get(t);
-            }
-            Field holder = findField(Thread.class, "holder");
-            if (holder != null) {
-                Object h = holder.get(t);
-                return h == null ? null : read(h, "task");
-            }
-            notes.add("this JDK's Thread has neither a target nor a holder.task field: only ForkJoinPools are found");
-        } catch (Throwable e) {
-            notes.add("cannot read a thread's Runnable on this JDK (" + e + "): only ForkJoinPools are found");
+        Object target = kit.field(t, "target");
+        if (target != null) {
+            return target;
         }
-        return null;
+        Object holder = kit.field(t, "holder");
+        return holder == null ? null : kit.field(holder, "task");
     }
 
     /** The ThreadPoolExecutor$Worker that {@code r} is, or that a thread factory's wrapper holds. */
@@ -681,74 +724,34 @@ public class ReachableExecutors implements Probe {
         return null;
     }
 
-    private Object read(Object o, String name) throws Exception {
-        Field f = findField(o.getClass(), name);
-        if (f == null) {
+    /** A field of o (kit: the probe's own access into java.base); throws when it is absent or unreadable. */
+    private Object read(Object o, String name) throws NoSuchFieldException {
+        Object v = kit.field(o, name);
+        if (v == null && !hasField(o.getClass(), name)) {
             throw new NoSuchFieldException(o.getClass().getName() + "." + name);
         }
-        return f.get(o);
+        return v;
     }
 
-    private Object readFirst(Object o, String... names) throws Exception {
+    private Object readFirst(Object o, String... names) throws NoSuchFieldException {
         for (String n : names) {
-            Field f = findField(o.getClass(), n);
-            if (f != null) {
-                return f.get(o);
+            if (hasField(o.getClass(), n)) {
+                return kit.field(o, n);
             }
         }
         throw new NoSuchFieldException(o.getClass().getName() + "." + names[0]);
     }
 
-    /** The named field of c or a superclass, made accessible (its package opened to this probe), or null. */
-    private Field findField(Class<?> c, String name) {
-        String key = c.getName() + "#" + name;
-        if (fields.containsKey(key)) {
-            return fields.get(key);
-        }
-        Field found = null;
-        for (Class<?> k = c; k != null && found == null; k = k.getSuperclass()) {
-            try {
-                found = k.getDeclaredField(name);
-            } catch (NoSuchFieldException e) {
-                // try the superclass
-            }
-        }
-        if (found != null) {
-            if (isJdk(found.getDeclaringClass())) {
-                open(found.getDeclaringClass(), null);
-            }
-            found.setAccessible(true); // throws when the package could not be opened: the caller notes it
-        }
-        fields.put(key, found);
-        return found;
-    }
-
-    private Method method(Class<?> c, String name) throws Exception {
+    private static boolean hasField(Class<?> c, String name) {
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {
             try {
-                Method m = k.getDeclaredMethod(name);
-                m.setAccessible(true);
-                return m;
-            } catch (NoSuchMethodException e) {
+                k.getDeclaredField(name);
+                return true;
+            } catch (Throwable e) {
                 // try the superclass
             }
         }
-        throw new NoSuchMethodException(c.getName() + "." + name);
-    }
-
-    private void open(Class<?> in, String pkg) {
-        String p = pkg;
-        if (p == null) {
-            String n = in.getName();
-            p = n.substring(0, n.lastIndexOf('.'));
-        }
-        try {
-            dev.thaw.agent.Access.open(in, p, getClass());
-        } catch (LinkageError e) {
-            notes.add("this JVM's thaw agent predates dev.thaw.agent.Access: fields of java.base may be unreadable");
-        } catch (Throwable e) {
-            notes.add("cannot open " + p + " to this probe: " + e.getMessage());
-        }
+        return false;
     }
 
     private static int intParam(Map<String, String> params, String name, int dflt) {

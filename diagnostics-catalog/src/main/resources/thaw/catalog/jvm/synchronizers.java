@@ -9,6 +9,7 @@
 //     "properties": {
 //       "prefix": {"type": "string", "default": "", "description": "application classes whose static fields are read (name prefix; empty: every class not of the JDK or thaw)"},
 //       "max_fields": {"type": "integer", "minimum": 0, "maximum": 5000, "default": 50, "description": "static fields listed"},
+//       "max_synchronizers": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 50, "description": "synchronizers listed and judged, those with the most parked threads first"},
 //       "depth": {"type": "integer", "minimum": 1, "maximum": 100, "default": 4, "description": "stack frames per waiting group"}
 //     },
 //     "additionalProperties": false
@@ -47,6 +48,8 @@ public class Synchronizers implements Probe {
         kit = Kit.forProbe(MethodHandles.lookup());
         int depth = Integer.parseInt(params.get("depth"));
         int maxFields = Integer.parseInt(params.get("max_fields"));
+        String maxSyncParam = params.get("max_synchronizers");
+        int maxSync = maxSyncParam == null ? 50 : Integer.parseInt(maxSyncParam);
         stacks = Thread.getAllStackTraces();
         Map<Object, List<Thread>> byBlocker = new IdentityHashMap<Object, List<Thread>>();
         List<Object> order = new ArrayList<Object>();
@@ -64,11 +67,25 @@ public class Synchronizers implements Probe {
             }
             byBlocker.get(b).add(t);
         }
+        final Map<Object, List<Thread>> parked = byBlocker;
+        java.util.Collections.sort(order, new java.util.Comparator<Object>() {
+            @Override
+            public int compare(Object a, Object b) {
+                return parked.get(b).size() - parked.get(a).size();
+            }
+        });
         List<Thread> active = activeThreads(byBlocker);
         out.println(byBlocker.size() + " synchronizer(s) with parked threads, of " + stacks.size()
                 + " live platform threads (thaw's own left out); " + active.size() + " other thread(s) doing application work"
                 + (active.isEmpty() ? "" : ": " + names(active, 5)));
-        for (Object b : order) {
+        for (int n = 0; n < order.size(); n++) {
+            Object b = order.get(n);
+            if (n >= maxSync) {
+                out.println();
+                out.println("... " + (order.size() - maxSync) + " more synchronizer(s) with parked threads, not listed nor"
+                        + " judged (max_synchronizers)");
+                break;
+            }
             List<Thread> waiters = byBlocker.get(b);
             out.println();
             out.println(kit.describe(b));

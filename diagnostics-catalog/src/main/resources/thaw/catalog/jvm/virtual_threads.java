@@ -25,6 +25,7 @@
 // blocks on or waits in, and the carrier of a mounted virtual thread: a virtual thread that waits while
 // mounted pins its carrier. On older JDKs those are inferred from the stack or said to be unknown.
 // The JSON is parsed as a stream (thread by thread), so a million threads need no more memory than one.
+import dev.thaw.agent.Kit;
 import dev.thaw.agent.Probe;
 
 import java.io.BufferedReader;
@@ -53,6 +54,7 @@ import java.util.TreeMap;
 
 public class VirtualThreads implements Probe {
 
+    private static final int MAX_VERDICTS = 20;
     private int depth;
     private final Set<Long> platformIds = new HashSet<Long>();
     private final Map<Long, String> platformNames = new HashMap<Long, String>();
@@ -65,6 +67,8 @@ public class VirtualThreads implements Probe {
     private long mounted;
     private boolean hasState;
     private final List<String> pinned = new ArrayList<String>();
+    /** Virtual threads mounted while waiting without a timeout: {what, why it pins}, for the verdicts. */
+    private final List<String[]> pinnedForGood = new ArrayList<String[]>();
     private final List<String> monitorsHeld = new ArrayList<String>();
 
     /** Virtual threads with the same top frames. */
@@ -105,6 +109,7 @@ public class VirtualThreads implements Probe {
         if (isVirtual == null || format == null) {
             out.println("Virtual threads do not exist in Java " + version + " (they came in JDK 21): nothing to show."
                     + " Use jvm.deadlocks, jvm.executors or a snapshot for platform threads.");
+            Kit.report(out, "no virtual threads in Java " + version);
             return;
         }
         for (Thread t : Thread.getAllStackTraces().keySet()) { // platform threads only
@@ -149,6 +154,7 @@ public class VirtualThreads implements Probe {
             Files.deleteIfExists(dir);
         }
         if (virtual == 0) {
+            Kit.report(out, "no virtual threads");
             return;
         }
 
@@ -243,6 +249,9 @@ public class VirtualThreads implements Probe {
                         + monitorsHeld.subList(0, Math.min(5, monitorsHeld.size())));
             }
         }
+        verdicts();
+        Kit.report(out, hasState ? virtual + " virtual threads: none waits without a timeout while mounted (pinned)"
+                : "this JDK's thread dump has no carrier, so pinning cannot be told");
     }
 
     // ---- one thread of the dump ----
@@ -315,8 +324,13 @@ public class VirtualThreads implements Probe {
             mounted++;
             String s = String.valueOf(state);
             if (s.equals("WAITING") || s.equals("TIMED_WAITING") || s.equals("BLOCKED")) {
-                pinned.add((name.isEmpty() ? "#" + tid : "\"" + name + "\"") + " " + s + " on carrier "
-                        + ownerName(t.get("carrier")) + (all.isEmpty() ? "" : " at " + all.get(app < 0 ? 0 : app)));
+                String line = (name.isEmpty() ? "#" + tid : "\"" + name + "\"") + " " + s + " on carrier "
+                        + ownerName(t.get("carrier")) + (all.isEmpty() ? "" : " at " + all.get(app < 0 ? 0 : app));
+                pinned.add(line);
+                if (!s.equals("TIMED_WAITING") && pinnedForGood.size() < MAX_VERDICTS) {
+                    pinnedForGood.add(new String[] {line, whyPinned(all, t.get("monitorsOwned") instanceof List
+                            && !((List<Object>) t.get("monitorsOwned")).isEmpty()), name.isEmpty() ? "#" + tid : "\"" + name + "\""});
+                }
             }
         }
         if (t.get("monitorsOwned") instanceof List && monitorsHeld.size() < 100) {
@@ -327,6 +341,40 @@ public class VirtualThreads implements Probe {
                     }
                 }
             }
+        }
+    }
+
+    /** What keeps a waiting virtual thread mounted, as far as its stack and the dump tell. */
+    private static String whyPinned(List<String> frames, boolean holdsMonitor) {
+        for (String f : frames) {
+            if (f.contains(".<clinit>(")) {
+                return "it waits inside a class initializer (" + f + "), which a virtual thread cannot unmount from";
+            }
+        }
+        if (holdsMonitor) {
+            return "it holds a monitor (synchronized): before JDK 24 a virtual thread cannot unmount while holding one";
+        }
+        for (String f : frames) {
+            if (f.contains("(Native Method)") && !f.startsWith("jdk.internal.misc.Unsafe.park")) {
+                return "a native frame is on its stack (" + f + "): a virtual thread cannot unmount across it";
+            }
+        }
+        return "the dump shows it mounted while waiting";
+    }
+
+    /** One verdict per virtual thread that waits without a timeout while mounted (it holds its carrier). */
+    private void verdicts() {
+        for (String[] p : pinnedForGood) {
+            List<String> evidence = new ArrayList<String>();
+            evidence.add(p[0]);
+            evidence.add(p[1]);
+            evidence.add(pinned.size() + " virtual thread(s) wait while mounted in all; the scheduler has "
+                    + Runtime.getRuntime().availableProcessors() + " carrier(s) by default (jdk.virtualThreadScheduler.parallelism)");
+            Kit.verdict("pinned-carrier", "virtual thread " + p[2] + " waits without a"
+                    + " timeout while mounted: its carrier can run no other virtual thread until that wait ends;"
+                    + " when every carrier is pinned, no virtual thread runs at all", evidence,
+                    "do not block inside a class initializer or a native call on a virtual thread; before JDK 24 use a"
+                    + " ReentrantLock instead of synchronized around blocking calls; wait with a timeout", p[2]);
         }
     }
 

@@ -24,6 +24,8 @@
 #   thaw_kit.live_users(obj, skip)    live threads/tasks/greenlets whose stacks can still act on obj
 #   thaw_kit.in_loop(frame)           whether a frame waits inside a loop (a predicate loop)
 #   thaw_kit.with_blocks(frame)       (text, object, line) of the `with` blocks a frame is inside of
+#   thaw_kit.entering_with(frame)     (text, object) of the `with` statement a frame waits to enter, or None
+#   thaw_kit.line_objects(frame)      (text, object, method) of the name chains on a frame's current line
 #   thaw_kit.verdict(kind, conclusion, evidence, fix, subject=None), thaw_kit.report(out)
 #                                     record conclusions; report() prints them as text and as the
 #                                     '@thaw-verdicts {json}' line thaw parses into structured verdicts
@@ -742,6 +744,19 @@ def with_blocks(frame):
             if ok:
                 res.append((".".join(names), v, line))
     return res
+
+
+@_guarded(None)
+def entering_with(frame):
+    """(text, object) when the frame is stopped at the __enter__ call of a `with` statement (a thread
+    waiting to enter `with lock:` has no frame of its own for the wait), else None."""
+    sites, _ = _with_sites(frame.f_code)
+    for call, _, names, _ in sites:
+        if call == frame.f_lasti and names:
+            ok, v = _lookup(frame, names)
+            if ok:
+                return ".".join(names), v
+    return None
 
 
 def _global_names_of(obj):

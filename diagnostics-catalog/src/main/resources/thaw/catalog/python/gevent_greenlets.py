@@ -37,10 +37,6 @@ if gevent is None or greenlet_mod is None:
     out.write("gevent is not imported in this process: no hub and no gevent greenlets.\n")
     thaw_kit.report(out, "gevent is not imported")
     raise SystemExit(0)
-try:
-    import dis
-except Exception:  # noqa: BLE001
-    dis = None
 monkey = sys.modules.get("gevent.monkey")
 hubmod = sys.modules.get("gevent.hub")
 Hub = getattr(hubmod, "Hub", None)
@@ -92,82 +88,8 @@ def qualname(fn):
         return "<callable unreadable>"
 
 
-# ---- the names loaded on a frame's current line ----
-_ins = {}
-LOADS = {"LOAD_FAST", "LOAD_FAST_BORROW", "LOAD_FAST_CHECK", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF",
-         "LOAD_FROM_DICT_OR_GLOBALS"}
-PAIRS = {"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"}
-
-
-def line_objects(frame):
-    """(text, object, method) for each name chain loaded on the current line up to the current instruction."""
-    try:
-        code, lasti, line = frame.f_code, frame.f_lasti, frame.f_lineno
-        ins = _ins.get(code)
-        if ins is None:
-            ins = _ins[code] = list(dis.get_instructions(code)) if dis is not None else []
-    except Exception:  # noqa: BLE001
-        return []
-    chains, cur = [], None
-    for i in ins:
-        if i.offset > lasti or i.positions is None or i.positions.lineno != line:
-            if cur and i.offset > lasti:
-                break
-            continue
-        op = i.opname
-        if op in LOADS and isinstance(i.argval, str):
-            if cur:
-                chains.append(cur)
-            cur = [[i.argval], None]
-        elif op in PAIRS and isinstance(i.argval, tuple):
-            if cur:
-                chains.append(cur)
-            chains.append([[i.argval[0]], None])
-            cur = [[i.argval[1]], None]
-        elif op == "LOAD_ATTR" and cur is not None and cur[1] is None and isinstance(i.argval, str):
-            if "NULL" in (i.argrepr or ""):
-                cur[1] = i.argval
-            else:
-                cur[0].append(i.argval)
-        elif cur:
-            chains.append(cur)
-            cur = None
-    if cur:
-        chains.append(cur)
-    res = []
-    for names, method in chains:
-        ok, v = lookup(frame, names[0])
-        for n in names[1:]:
-            if not ok:
-                break
-            ok, v = attr(v, n)
-        if ok:
-            res.append((".".join(names), v, method))
-    return res
-
-
-def lookup(frame, name):
-    try:
-        loc = frame.f_locals
-    except Exception:  # noqa: BLE001
-        loc = {}
-    for d in (loc, frame.f_globals, frame.f_builtins):
-        try:
-            if name in d:
-                return True, d[name]
-        except Exception:  # noqa: BLE001
-            pass
-    return False, None
-
-
-def attr(obj, name):
-    try:
-        d = object.__getattribute__(obj, "__dict__")
-        if isinstance(d, dict) and name in d:
-            return True, d[name]
-    except Exception:  # noqa: BLE001
-        pass
-    return False, None
+# the names loaded on a frame's current line, up to its current instruction (disassembled: no source needed)
+line_objects = thaw_kit.line_objects
 
 
 WAITABLE = ("Event", "AsyncResult", "Queue", "JoinableQueue", "PriorityQueue", "LifoQueue", "Channel",

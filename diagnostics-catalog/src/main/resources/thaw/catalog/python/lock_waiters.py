@@ -31,10 +31,6 @@ import sys
 import os
 import threading
 
-try:
-    import dis
-except Exception:  # noqa: BLE001
-    dis = None
 
 P = params
 
@@ -42,194 +38,18 @@ P = params
 real_ident = thaw_kit.real_ident
 
 
-def short(text, limit=100):
-    text = str(text)
-    return text if len(text) <= limit else text[:limit] + "..."
+short = thaw_kit.short
 
 
 where = thaw_kit.where
 
 
-# ---- code analysis: instructions, names loaded on the current line, with-blocks ----
-
-_ins = {}
-_withs = {}
-LOADS = {"LOAD_FAST", "LOAD_FAST_BORROW", "LOAD_FAST_CHECK", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF",
-         "LOAD_FROM_DICT_OR_GLOBALS"}
-PAIRS = {"LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW"}
-
-
-def instructions(code):
-    r = _ins.get(code)
-    if r is None:
-        r = []
-        if dis is not None:
-            try:
-                r = list(dis.get_instructions(code))
-            except Exception:  # noqa: BLE001
-                r = []
-        _ins[code] = r
-    return r
-
-
-def chains(ins):
-    """Name chains loaded by these instructions: [names], method-or-None, offset of the last one."""
-    res = []
-    cur = None
-    for i in ins:
-        op = i.opname
-        if op in LOADS and isinstance(i.argval, str):
-            if cur:
-                res.append(cur)
-            cur = [[i.argval], None, i.offset]
-        elif op in PAIRS and isinstance(i.argval, tuple):
-            if cur:
-                res.append(cur)
-            res.append([[i.argval[0]], None, i.offset])
-            cur = [[i.argval[1]], None, i.offset]
-        elif op == "LOAD_ATTR" and cur is not None and cur[1] is None and isinstance(i.argval, str):
-            if "NULL" in (i.argrepr or ""):
-                cur[1] = i.argval
-            else:
-                cur[0].append(i.argval)
-            cur[2] = i.offset
-        else:
-            if cur:
-                res.append(cur)
-            cur = None
-    if cur:
-        res.append(cur)
-    return res
-
-
-def lookup(frame, name):
-    try:
-        loc = frame.f_locals
-    except Exception:  # noqa: BLE001
-        loc = {}
-    for d in (loc, frame.f_globals, frame.f_builtins):
-        try:
-            if name in d:
-                return True, d[name]
-        except Exception:  # noqa: BLE001
-            pass
-    return False, None
-
-
-def attr(obj, name):
-    """An attribute from the instance (or module) __dict__ only: no property or __getattr__ runs."""
-    try:
-        d = object.__getattribute__(obj, "__dict__")
-        if isinstance(d, dict) and name in d:
-            return True, d[name]
-    except Exception:  # noqa: BLE001
-        pass
-    return False, None
-
-
-def resolve(frame, names):
-    ok, v = lookup(frame, names[0])
-    for n in names[1:]:
-        if not ok:
-            break
-        ok, v = attr(v, n)
-    return ok, v
-
-
-def line_objects(frame):
-    """(text, object, method) for each name chain on the current line, up to the current instruction."""
-    try:
-        code, lasti, line = frame.f_code, frame.f_lasti, frame.f_lineno
-    except Exception:  # noqa: BLE001
-        return []
-    ins = [i for i in instructions(code) if i.offset <= lasti and i.positions is not None
-           and i.positions.lineno == line]
-    res = []
-    for names, method, _ in chains(ins):
-        ok, v = resolve(frame, names)
-        if ok:
-            res.append((".".join(names), v, method))
-    return res
-
-
-def with_sites(code):
-    """[(enter_call_offset, body_handler_offset, [names of the context manager], line)] of a code object."""
-    r = _withs.get(code)
-    if r is not None:
-        return r
-    r = []
-    ins = instructions(code)
-    try:
-        table = dis._parse_exception_table(code)
-    except Exception:  # noqa: BLE001
-        table = []
-    for k, i in enumerate(ins):
-        if i.opname == "LOAD_SPECIAL" and "__enter__" in str(i.argrepr):
-            call = next((j for j in ins[k + 1:k + 3] if j.opname == "CALL"), None)
-            after = next((j for j in ins[k + 1:k + 4] if call is not None and j.offset > call.offset), None)
-            if call is None or after is None:
-                continue
-            entry = next((e for e in table if e.start <= after.offset < e.end), None)
-            if entry is None:
-                continue
-            names = None
-            # the expression before "COPY 1; LOAD_SPECIAL __exit__; SWAP 2; SWAP 3; LOAD_SPECIAL __enter__"
-            b = k - 1
-            while b >= 0 and ins[b].opname in ("SWAP", "LOAD_SPECIAL", "COPY"):
-                b -= 1
-            e = b
-            while b >= 0 and ins[b].opname == "LOAD_ATTR" and "NULL" not in (ins[b].argrepr or ""):
-                b -= 1
-            if b >= 0 and (ins[b].opname in LOADS or ins[b].opname in PAIRS):
-                first = ins[b].argval[-1] if ins[b].opname in PAIRS else ins[b].argval
-                names = [first] + [ins[x].argval for x in range(b + 1, e + 1)]
-            line = i.positions.lineno if i.positions is not None else None
-            r.append((call.offset, entry.target, names, line))
-    _withs[code] = (r, table)
-    return _withs[code]
-
-
-def inside(table, offset, handler):
-    seen = set()
-    while True:
-        e = next((x for x in table if x.start <= offset < x.end), None)
-        if e is None or e.target in seen:
-            return False
-        if e.target == handler:
-            return True
-        seen.add(e.target)
-        offset = e.target
-
-
-def open_withs(frame):
-    """(names, object, line) of every with-block this frame is inside of, innermost last."""
-    res = []
-    try:
-        code, lasti = frame.f_code, frame.f_lasti
-    except Exception:  # noqa: BLE001
-        return res
-    sites, table = with_sites(code)
-    for call, handler, names, line in sites:
-        if names and lasti != call and inside(table, lasti, handler):
-            ok, v = resolve(frame, names)
-            if ok:
-                res.append((".".join(names), v, line))
-    return res
-
-
-def entering_with(frame):
-    """(names, object) when the frame is stopped at the __enter__ call of a with statement."""
-    try:
-        code, lasti = frame.f_code, frame.f_lasti
-    except Exception:  # noqa: BLE001
-        return None
-    sites, _ = with_sites(code)
-    for call, _, names, _ in sites:
-        if call == lasti and names:
-            ok, v = resolve(frame, names)
-            if ok:
-                return ".".join(names), v
-    return None
+# ---- code facts, from the kit: the names loaded on a frame's current line up to its current
+# instruction, the `with` blocks it is inside of (the code's exception table), the `with` it waits to
+# enter. All read from disassembled code: no source file needed.
+line_objects = thaw_kit.line_objects
+open_withs = thaw_kit.with_blocks
+entering_with = thaw_kit.entering_with
 
 
 # ---- what kind of object, and its state ----

@@ -8,6 +8,7 @@
 #     "type": "object",
 #     "properties": {
 #       "locals": {"type": "boolean", "default": false, "description": "show each frame's local variables"},
+#       "max_threads": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100, "description": "threads listed (all are counted)"},
 #       "max_frames": {"type": "integer", "minimum": 1, "maximum": 500, "default": 30, "description": "innermost frames per thread"},
 #       "max_repr": {"type": "integer", "minimum": 10, "maximum": 2000, "default": 120, "description": "characters per value"},
 #       "thread": {"type": "string", "description": "only threads whose name contains this text"}
@@ -76,16 +77,7 @@ def show_thread(ident, frame, t, name):
         out.write("    ... more frames (max_frames=%d)\n" % params["max_frames"])
 
 
-def real_ident():
-    # under gevent monkey-patching threading.get_ident() is a greenlet's id, not this thread's
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None:
-        try:
-            return monkey.get_original("_thread", "get_ident")()
-        except Exception:  # noqa: BLE001
-            pass
-    import _thread
-    return _thread.get_ident()
+real_ident = thaw_kit.real_ident   # under gevent, threading.get_ident() is a greenlet's id
 
 
 try:
@@ -95,7 +87,7 @@ except Exception:  # noqa: BLE001
 me = real_ident()
 frames = sys._current_frames()
 wanted = params.get("thread")
-shown = 0
+shown = matching = 0
 for ident, frame in frames.items():
     if ident == me:
         continue  # this diagnostic's own thread
@@ -103,11 +95,15 @@ for ident, frame in frames.items():
     name = t.name if t else "<not a threading.Thread>"
     if wanted and wanted not in name:
         continue
+    matching += 1
+    if shown >= params["max_threads"]:
+        continue
     shown += 1
     try:
         show_thread(ident, frame, t, name)
     except Exception as e:  # noqa: BLE001 - the thread ended or its frames changed while read
         out.write("    <stopped reading this thread: %s: %s>\n" % (type(e).__name__, str(e)[:200]))
-out.write("%d thread(s) shown of %d\n" % (shown, len(frames) - 1))
+out.write("%d thread(s) shown of %d%s\n" % (shown, len(frames) - 1, "" if shown == matching else
+          "; %d more not shown (max_threads=%d; thread=NAME picks some)" % (matching - shown, params["max_threads"])))
 
 thaw_kit.report(out, "this diagnostic describes; it draws no conclusions (py.lock_waiters, py.asyncio_tasks, py.futures, py.thread_pools and the gevent entries do)")

@@ -12,7 +12,8 @@ public final class DiagnosticListText {
         StringBuilder sb = new StringBuilder();
         sb.append(list.count()).append(list.count() == 1 ? " diagnostic" : " diagnostics")
                 .append(list.runtime().equals("any") ? "" : " for " + list.runtime())
-                .append(". Run one with inject_script {pid, diagnostic: ID, params}; read its source at its resource URI.\n");
+                .append(list.pid() == null ? "" : " (pid " + list.pid() + ")")
+                .append(". Run one with ").append(DiagnosticList.RUN).append("; read its source at its resource URI.\n");
         for (DiagnosticList.Item e : list.entries()) {
             sb.append('\n').append(e.id()).append(" — ").append(e.title())
                     .append(e.mutating() ? " [CHANGES THE TARGET]" : " [read-only]").append('\n');
@@ -24,6 +25,10 @@ public final class DiagnosticListText {
                 sb.append("; needs ").append(e.requires());
             }
             sb.append("; source ").append(e.resource()).append('\n');
+        }
+        if (!list.notApplicable().isEmpty()) {
+            sb.append("\nNot applicable (the process lacks what they need): ")
+                    .append(String.join(", ", list.notApplicable())).append('\n');
         }
         return sb.toString();
     }

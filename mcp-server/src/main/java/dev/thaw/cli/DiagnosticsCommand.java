@@ -1,6 +1,7 @@
 package dev.thaw.cli;
 
 import dev.thaw.Json;
+import dev.thaw.Services;
 import dev.thaw.catalog.Catalog;
 import dev.thaw.catalog.DiagnosticList;
 import dev.thaw.catalog.DiagnosticListText;
@@ -20,6 +21,10 @@ public final class DiagnosticsCommand implements Callable<Integer> {
             description = "cpython, hotspot or any (default).")
     String runtime;
 
+    @Option(names = "--pid", paramLabel = "PID",
+            description = "Only the diagnostics that apply to this process (its runtime; what it needs, e.g. gevent, JDK 21+).")
+    Integer pid;
+
     @Option(names = {"-s", "--show"}, paramLabel = "ID", description = "Print the exact source of this diagnostic.")
     String show;
 
@@ -35,8 +40,14 @@ public final class DiagnosticsCommand implements Callable<Integer> {
         if (!runtime.equals("any") && !runtime.equals("cpython") && !runtime.equals("hotspot")) {
             throw new dev.thaw.ThawException(dev.thaw.ErrorCode.INVALID_ARGUMENT, "--runtime must be cpython, hotspot or any.", null);
         }
-        DiagnosticList list = DiagnosticList.of(Catalog.system(), runtime);
+        DiagnosticList list = pid != null
+                ? forProcess(new Services(), pid)
+                : DiagnosticList.of(Catalog.system(), runtime);
         Stdout.stream().print(json ? Json.write(list) + "\n" : DiagnosticListText.render(list));
         return 0;
+    }
+
+    private static DiagnosticList forProcess(Services services, int pid) {
+        return DiagnosticList.forProcess(Catalog.system(), services.lister(), services.proc(), pid);
     }
 }

@@ -32,7 +32,7 @@ public record JvmIdentity(
         return featureVersionOf(javaVersion);
     }
 
-    static int featureVersionOf(String version) {
+    public static int featureVersionOf(String version) {
         if (version == null || version.isEmpty()) {
             return 0;
         }

@@ -8,7 +8,6 @@ import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
-import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.jvm.attach.AttachClients;
@@ -93,16 +92,7 @@ class JvmCatalogIT {
                 .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as("%s on JDK %s: %s", id, feature, r).isEqualTo("completed");
-        StringBuilder all = new StringBuilder(r.output());
-        long offset = r.nextOffset();
-        boolean more = r.more();
-        while (more) {
-            OutputPage page = service.readOutput(r.injectionId(), offset, 1 << 20, Duration.ZERO);
-            all.append(page.text());
-            offset = page.nextOffset();
-            more = !page.complete();
-        }
-        String out = all.toString();
+        String out = InjectionOutput.whole(service, r);
         System.out.println("---- " + id + " " + params + " on JDK " + feature + " ----\n" + out);
         return out;
     }
@@ -275,6 +265,10 @@ class JvmCatalogIT {
                 + "(.*\n){1,3}.*CatalogTarget\\.sleepAtChainEnd\\(CatalogTarget\\.java");
         assertThat(out).contains("which is back in this chain: DEADLOCK");
         assertThat(out).doesNotContain("note: ");
+        // one verdict per cycle, the read-lock upgrade named as such
+        assertThat(verdictLines(out, "DEADLOCK")).hasSize(3)
+                .anySatisfy(l -> assertThat(l).contains("\"cat-rl-A\"").contains("\"cat-rl-B\""))
+                .anySatisfy(l -> assertThat(l).contains("thread \"cat-rw-upgrader\" holds a read lock"));
         if (feature >= 21) {
             assertThat(out).contains("Virtual threads are not in ThreadMXBean's view");
         }
@@ -302,10 +296,21 @@ class JvmCatalogIT {
             assertThat(out).contains("a scheduler of virtual threads").contains("carrying a mounted virtual thread that waits: PINNED");
         }
         assertThat(out).doesNotContain("note: "); // every field was reachable: Access opened java.base
+        // the fixed pool waits for the very FutureTasks queued behind it; the ForkJoinPool's workers wait on a latch
+        assertThat(verdictLines(out, "POOL-STARVATION")).singleElement().asString()
+                .contains("java.util.concurrent.ThreadPoolExecutor@").contains("queued in the same pool");
+        assertThat(verdictLines(out, "POOL-SATURATED")).singleElement().asString()
+                .contains("java.util.concurrent.ForkJoinPool@");
+    }
+
+    /** The lines of the Verdicts section of one kind ("  KIND: conclusion"). */
+    private static List<String> verdictLines(String out, String kind) {
+        return out.lines().filter(l -> l.startsWith("  " + kind + ": ")).toList();
     }
 
     private static void checkHistogram(int feature, String out) {
         assertThat(out).contains("Class histogram of all objects, reachable or not (no GC forced)");
+        assertThat(out).contains("Verdicts:\n  none: one histogram tells which classes fill the heap (the largest: ");
         assertThat(out).containsPattern(markerRow(CatalogTarget.MARKERS, "CatalogTarget$HistogramMarker"));
         assertThat(out).containsPattern("\\s+1\\s+[\\d,]+\\s+[\\d.]+ \\S+\\s+\\S+\n"); // rank 1
         assertThat(out).containsPattern("the other [\\d,]+ classes: [\\d,]+ instances");
@@ -318,7 +323,8 @@ class JvmCatalogIT {
 
     private static void checkVirtualThreads(int feature, String out) {
         if (feature < 21) {
-            assertThat(out.strip()).startsWith("Virtual threads do not exist in Java " + feature).doesNotContain("\n");
+            assertThat(out.strip()).startsWith("Virtual threads do not exist in Java " + feature)
+                    .contains("\nVerdicts:\n  none: no virtual threads in Java " + feature + "\n");
             return;
         }
         int all = CatalogTarget.MAILBOX_VTHREADS + CatalogTarget.GATE_VTHREADS + 1;
@@ -337,6 +343,9 @@ class JvmCatalogIT {
         assertThat(out).contains("1 wait while mounted, PINNING their carrier")
                 .containsPattern("\"cat-vt-pinned\" WAITING on carrier \"[^\"]+\" \\(#\\d+\\) at"
                         + " dev\\.thaw\\.catalog\\.targets\\.CatalogTarget\\.await\\(");
+        // the one virtual thread waiting while mounted, with the class initializer that keeps it there
+        assertThat(verdictLines(out, "PINNED-CARRIER")).singleElement().asString().startsWith("  PINNED-CARRIER: virtual thread \"cat-vt-pinned\" waits");
+        assertThat(out).contains("evidence: it waits inside a class initializer (dev.thaw.catalog.targets.CatalogTarget$PinnedInit.<clinit>(");
     }
 
     /** The one line of {@code out} that contains {@code text} (the first, when several do). */

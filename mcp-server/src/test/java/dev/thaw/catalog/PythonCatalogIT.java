@@ -526,6 +526,36 @@ class PythonCatalogIT {
         }
     }
 
+    /**
+     * Bounds on a crowd: 10,000 threads (greenlets under gevent) on one Condition (one gevent Event) and 10,000
+     * asyncio tasks on one Event. Every entry that walks threads, tasks or greenlets completes within the
+     * injection's timeout, its output stays small (its max_* parameters cut the listing), and the verdict
+     * rules still name the object the crowd waits on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"3.14", "3.14+gevent"})
+    void entriesStayBoundedOnACrowdOfTenThousand(String variant) {
+        boolean gevent = variant.endsWith("+gevent");
+        try (TestPythons.Target t = TestPythons.start("3.14", gevent ? Map.of("CROWD_GEVENT", "1") : Map.of(),
+                program("crowd"))) {
+            assertThat(t.readyLine()).isEqualTo("ready pid=" + t.pid());
+            Map<String, String> outs = new LinkedHashMap<>();
+            for (String id : List.of("py.thread_stacks", "py.lock_waiters", "py.threads", "py.asyncio_tasks",
+                    "py.futures", "py.gevent_greenlets")) {
+                String out = run(t, id, Map.of());
+                outs.put(id, out);
+                assertThat(out).as(id).doesNotContain("Traceback (most recent call last)").contains("\nVerdicts:\n");
+                assertThat(out.length()).as(id + " output").isLessThan(200_000);
+            }
+            if (gevent) {
+                assertThat(outs.get("py.gevent_greenlets")).contains("10001 greenlet(s)");
+            } else {
+                assertThat(outs.get("py.lock_waiters")).contains("`__main__.crowd_ready`");
+                assertThat(outs.get("py.asyncio_tasks")).contains("10001 task(s) not done");
+            }
+        }
+    }
+
     // ---- helpers ----
 
     static String program(String name) {

@@ -72,6 +72,8 @@ class PythonKitTest {
                 .contains("referrers task: global __main__.kept")
                 .contains("live_users cond: []")
                 .contains("in_loop: False")
+                .contains("entering_with here: None")
+                .contains("line_objects here: ['print', 'thaw_kit', 'sys._getframe']")
                 .contains("raised at boom (")
                 .contains("tasks: 1, threads named: cond-waiter");
         assertThat(out).doesNotContain("Traceback");

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code thaw stacks} and {@code thaw diagnostics} / {@code inject --diagnostic} through the real jar. */
+/** {@code thaw stacks} and {@code thaw diagnostics} (for a pid too) / {@code inject --diagnostic} through the real jar. */
 class CliCommandsIT {
 
     @TempDir
@@ -46,6 +46,12 @@ class CliCommandsIT {
         assertThat(unknown.stderr()).contains("py.nope", "list_diagnostics").doesNotContain("at dev.thaw");
 
         try (TestPythons.Target py = TestPythons.start("3.14", PYTHON_TARGET)) {
+            // the same filtering as list_diagnostics {pid}: this process has no gevent
+            Result forPid = ThawCli.run(state, "diagnostics", "--pid", Integer.toString(py.pid()));
+            assertThat(forPid.exit()).as(forPid.stderr()).isZero();
+            assertThat(forPid.stdout()).contains("for cpython (pid " + py.pid() + ")", "py.lock_waiters")
+                    .contains("Not applicable (the process lacks what they need): py.gevent_greenlets (needs gevent)")
+                    .doesNotContain("jvm.deadlocks");
             Result run = ThawCli.run(state, "inject", Integer.toString(py.pid()), "--diagnostic", "py.thread_stacks",
                     "-p", "thread=inbox-poller", "-p", "locals=true");
             assertThat(run.exit()).as(run.stderr()).isZero();

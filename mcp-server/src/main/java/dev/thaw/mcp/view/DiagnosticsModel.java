@@ -1,6 +1,6 @@
 package dev.thaw.mcp.view;
 
-import dev.thaw.catalog.CatalogEntry;
+import dev.thaw.catalog.DiagnosticList;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,30 +14,34 @@ import java.util.Map;
 public final class DiagnosticsModel {
 
     static final int QUESTION_CHARS = 72;
+    private static final String RUN_AND_PARAMS = DiagnosticList.RUN + "; list_diagnostics {id: ID} for its params";
 
     private DiagnosticsModel() {
     }
 
-    /**
-     * @param hidden entries left out because the process lacks what they need, as "id (needs X)"
-     */
-    public static ViewMap list(String runtime, Integer pid, List<CatalogEntry> entries, List<String> hidden, boolean full) {
-        ViewMap v = new ViewMap().with("runtime", runtime).with("pid", pid).with("count", entries.size())
-                .with("run", "inject_script {pid, diagnostic: ID, params}; list_diagnostics {id: ID} for its params");
+    /** The list as a model reads it: short entries (or each in full), and what does not apply. */
+    public static ViewMap list(DiagnosticList list, boolean full) {
+        ViewMap v = new ViewMap().with("runtime", list.runtime()).with("pid", list.pid()).with("count", list.count())
+                .with("run", RUN_AND_PARAMS);
         List<ViewMap> items = new ArrayList<>();
-        for (CatalogEntry e : entries) {
+        for (DiagnosticList.Item e : list.entries()) {
             items.add(full ? entry(e) : new ViewMap().with("id", e.id()).with("answers", shorten(e.question()))
                     .with("changesTarget", e.mutating()).with("requires", e.requires()));
         }
-        return v.with("entries", items).with("notApplicable", hidden);
+        return v.with("entries", items).with("notApplicable", list.notApplicable());
+    }
+
+    /** The text of one entry in full ({@code list_diagnostics {id}}), from its {@link #entry} view. */
+    public static String entryText(ViewMap entry) {
+        return text(Map.of("count", 1, "run", DiagnosticList.RUN, "entries", List.of(entry)));
     }
 
     /** One entry with everything needed to call it. */
-    public static ViewMap entry(CatalogEntry e) {
+    public static ViewMap entry(DiagnosticList.Item e) {
         return new ViewMap().with("id", e.id()).with("runtime", e.runtime()).with("title", e.title())
                 .with("answers", e.question()).with("params", e.params()).with("changesTarget", e.mutating())
                 .with("cost", e.cost()).with("requires", e.requires()).with("timeoutS", e.timeoutS())
-                .with("source", e.resourceUri());
+                .with("source", e.resource());
     }
 
     static String shorten(String s) {

@@ -1,5 +1,6 @@
-package dev.thaw.mcp.view;
+package dev.thaw.catalog;
 
+import dev.thaw.jvm.JvmIdentity;
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcFs;
@@ -46,8 +47,8 @@ public final class Requirements {
         }
         Matcher jdk = JDK.matcher(requires.trim());
         if (jdk.matches()) {
-            int feature = feature(runtime.version());
-            return feature < 0 || feature >= Integer.parseInt(jdk.group(1));
+            int feature = JvmIdentity.featureVersionOf(runtime.version());
+            return feature == 0 || feature >= Integer.parseInt(jdk.group(1));
         }
         if (mapped == null || !PACKAGE.matcher(requires.trim()).matches()) {
             return true;
@@ -55,13 +56,5 @@ public final class Requirements {
         String dir = "/" + requires.trim() + "/";
         String module = "/" + requires.trim() + ".";
         return mapped.stream().anyMatch(p -> p.contains(dir) || p.contains(module));
-    }
-
-    private static int feature(String version) {
-        if (version == null) {
-            return -1;
-        }
-        Matcher m = Pattern.compile("^(?:1\\.)?(\\d+)").matcher(version);
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 }
