@@ -1,7 +1,7 @@
 package dev.thaw.cli;
 
 import dev.thaw.BuildInfo;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.ThawException;
 import dev.thaw.process.ProcessInfo;
 import dev.thaw.replay.LogReader;

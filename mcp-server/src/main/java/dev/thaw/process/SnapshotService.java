@@ -3,14 +3,14 @@ package dev.thaw.process;
 import dev.thaw.ThawException;
 import dev.thaw.findings.Findings;
 import dev.thaw.jvm.JvmProbe;
-import dev.thaw.jvm.JvmSnapshotter;
+import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.TargetGuard;
 import dev.thaw.python.PythonProbe;
-import dev.thaw.python.PythonSnapshotter;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 

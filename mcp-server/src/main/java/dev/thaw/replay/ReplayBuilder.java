@@ -1,7 +1,6 @@
 package dev.thaw.replay;
 
 import dev.thaw.replay.snapshot.SnapshotView;
-import dev.thaw.replay.snapshot.SnapshotViews;
 import dev.thaw.session.RecordTypes;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.Sha256;

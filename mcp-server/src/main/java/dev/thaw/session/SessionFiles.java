@@ -1,5 +1,6 @@
 package dev.thaw.session;
 
+import dev.thaw.StateDirs;
 import dev.thaw.ThawException;
 
 import java.io.IOException;

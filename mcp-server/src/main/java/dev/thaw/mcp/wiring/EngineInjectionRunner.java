@@ -1,6 +1,6 @@
 package dev.thaw.mcp.wiring;
 
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;

@@ -64,7 +64,7 @@ class SnapshotBenchmarkTest {
             List<Double> tool = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
                 long t0 = System.nanoTime();
-                dev.thaw.jvm.JvmSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.of(1, null, null, null));
+                dev.thaw.jvm.snapshot.JvmSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.of(1, null, null, null));
                 tool.add((System.nanoTime() - t0) / 1e6);
             }
             List<Double> jstack = new ArrayList<>();

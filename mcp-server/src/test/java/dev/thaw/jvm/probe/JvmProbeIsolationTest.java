@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.thaw.ThawException;
-import dev.thaw.jvm.JvmSnapshotter;
+import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.snapshot.Snapshot;

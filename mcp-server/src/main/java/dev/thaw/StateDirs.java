@@ -1,6 +1,4 @@
-package dev.thaw.session;
-
-import dev.thaw.ThawException;
+package dev.thaw;
 
 import java.io.IOException;
 import java.nio.file.Files;

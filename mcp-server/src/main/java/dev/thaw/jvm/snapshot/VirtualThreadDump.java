@@ -1,4 +1,4 @@
-package dev.thaw.jvm;
+package dev.thaw.jvm.snapshot;
 
 import dev.thaw.Json;
 import dev.thaw.ThawException;

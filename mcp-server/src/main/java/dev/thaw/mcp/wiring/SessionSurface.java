@@ -1,8 +1,13 @@
-package dev.thaw.mcp;
+package dev.thaw.mcp.wiring;
 
 import dev.thaw.BuildInfo;
 import dev.thaw.catalog.CatalogSources;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
+import dev.thaw.mcp.DiagnosePrompt;
+import dev.thaw.mcp.McpApprovals;
+import dev.thaw.mcp.SessionResources;
+import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolExtension;
 import dev.thaw.mcp.tools.NoteTool;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.SessionRecorder;

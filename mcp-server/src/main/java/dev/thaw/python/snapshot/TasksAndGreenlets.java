@@ -1,9 +1,11 @@
-package dev.thaw.python;
+package dev.thaw.python.snapshot;
 
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.python.PythonMemory;
+import dev.thaw.python.PythonStackReader;
 import dev.thaw.python.asyncio.AsyncioReader;
 import dev.thaw.python.greenlet.GreenletReader;
 import dev.thaw.snapshot.AsyncLoop;

@@ -1,4 +1,4 @@
-package dev.thaw.python;
+package dev.thaw.python.snapshot;
 
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
@@ -6,6 +6,11 @@ import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.TaskIds;
 import dev.thaw.proc.TaskState;
 import dev.thaw.proc.TaskStates;
+import dev.thaw.python.PyThreadStack;
+import dev.thaw.python.PythonDetails;
+import dev.thaw.python.PythonIdentity;
+import dev.thaw.python.PythonStackReader;
+import dev.thaw.python.TargetPause;
 import dev.thaw.snapshot.LoadedModules;
 import dev.thaw.snapshot.PythonProcessDetail;
 import dev.thaw.snapshot.PythonThreadDetail;

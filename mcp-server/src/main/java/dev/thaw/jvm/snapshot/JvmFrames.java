@@ -1,5 +1,6 @@
-package dev.thaw.jvm;
+package dev.thaw.jvm.snapshot;
 
+import dev.thaw.jvm.JvmFrame;
 import dev.thaw.snapshot.Frame;
 
 /** Java stack frames in the runtime-neutral form of snapshots. */

@@ -1,4 +1,4 @@
-package dev.thaw;
+package dev.thaw.app;
 
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionService;

@@ -1,9 +1,13 @@
-package dev.thaw.mcp;
+package dev.thaw.mcp.wiring;
 
 import dev.thaw.BuildInfo;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.catalog.Catalog;
 import dev.thaw.jvm.diag.JvmDiagnostics;
+import dev.thaw.mcp.PromptNameErrors;
+import dev.thaw.mcp.ThawTool;
+import dev.thaw.mcp.ToolDispatcher;
+import dev.thaw.mcp.ValidatedStdin;
 import dev.thaw.mcp.tools.DoctorTool;
 import dev.thaw.mcp.tools.InjectScriptTool;
 import dev.thaw.mcp.tools.JvmDiagnosticTool;
@@ -11,7 +15,6 @@ import dev.thaw.mcp.tools.ListDiagnosticsTool;
 import dev.thaw.mcp.tools.ListProcessesTool;
 import dev.thaw.mcp.tools.ReadOutputTool;
 import dev.thaw.mcp.tools.SnapshotTool;
-import dev.thaw.mcp.wiring.SessionInjectionBridge;
 import dev.thaw.session.approval.ApprovalSettings;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;

@@ -1,4 +1,4 @@
-package dev.thaw.findings;
+package dev.thaw.snapshot;
 
 import java.util.List;
 

@@ -1,6 +1,16 @@
-package dev.thaw.jvm;
+package dev.thaw.jvm.snapshot;
 
 import dev.thaw.ThawException;
+import dev.thaw.jvm.FrameLock;
+import dev.thaw.jvm.JvmFrame;
+import dev.thaw.jvm.JvmIdentity;
+import dev.thaw.jvm.JvmProbe;
+import dev.thaw.jvm.JvmThread;
+import dev.thaw.jvm.JvmThreadDump;
+import dev.thaw.jvm.LockRef;
+import dev.thaw.jvm.ReportedDeadlock;
+import dev.thaw.jvm.ThreadDumpParser;
+import dev.thaw.jvm.WaitForGraph;
 import dev.thaw.jvm.attach.AttachClient;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;

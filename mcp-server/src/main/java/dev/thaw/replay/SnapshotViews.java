@@ -1,6 +1,8 @@
-package dev.thaw.replay.snapshot;
+package dev.thaw.replay;
 
-import dev.thaw.replay.Fields;
+import dev.thaw.replay.snapshot.SnapshotView;
+import dev.thaw.replay.snapshot.StuckGroup;
+import dev.thaw.replay.snapshot.WaitGraphs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
