@@ -19,7 +19,7 @@ import dev.thaw.session.ClientFacts;
 import dev.thaw.session.SessionFiles;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.SessionRecorder;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 import dev.thaw.session.approval.ApprovalPolicy;
 import dev.thaw.session.approval.InjectionGate;
 import picocli.CommandLine.Command;
@@ -93,7 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private int rerun(SessionReplay replay) {
         Services services = new Services();
         ProcessInfo info = services.lister().describe(rerunPid);
-        TargetIdentity target = TargetIdentity.of(info, services.proc().exe(rerunPid).orElse(null));
+        RecordedTarget target = RecordedTarget.of(info, services.proc().exe(rerunPid).orElse(null));
         Rerun.check(replay, target);
         InjectionRunner runner = ServiceLoader.load(InjectionRunnerProvider.class).findFirst()
                 .map(p -> p.create(services))

@@ -1,7 +1,7 @@
 package dev.thaw.session.approval;
 
 import dev.thaw.ThawException;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -42,7 +42,7 @@ public enum ApprovalPolicy {
         return meaning;
     }
 
-    public Requirement requirement(InjectionRequest request) {
+    public Requirement requirement(RecordedInjectionRequest request) {
         boolean catalog = request.isCatalogEntry();
         return switch (this) {
             case AUTO -> Requirement.RUN;

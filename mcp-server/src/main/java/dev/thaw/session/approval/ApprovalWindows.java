@@ -1,6 +1,6 @@
 package dev.thaw.session.approval;
 
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public final class ApprovalWindows {
     }
 
     /** Opens (or extends) the window for this process for {@code length} (whole minutes); returns when it ends. */
-    public synchronized Instant allow(TargetIdentity target, Duration length, String grantedBy) {
+    public synchronized Instant allow(RecordedTarget target, Duration length, String grantedBy) {
         long minutes = Math.min(length.toMinutes(), MAX.toMinutes());
         Instant until = clock.instant().plus(minute.multipliedBy(minutes));
         Window before = open.get(key(target));
@@ -54,7 +54,7 @@ public final class ApprovalWindows {
     }
 
     /** The open window covering this process now, or null (expired ones are dropped). */
-    public synchronized Window active(TargetIdentity target) {
+    public synchronized Window active(RecordedTarget target) {
         if (target == null) {
             return null;
         }
@@ -66,7 +66,7 @@ public final class ApprovalWindows {
         return w;
     }
 
-    private static String key(TargetIdentity t) {
+    private static String key(RecordedTarget t) {
         return t.pid() + "@" + t.startTime();
     }
 }

@@ -12,11 +12,11 @@ import java.util.Set;
  * ancestry root, pid 1) and its children ({@code /proc/PID/task/TID/children}, every thread's).
  * Named as {@code "parent 41 (gunicorn)"}, {@code "child 57 (python3.14)"}; at most a few.
  */
-final class RelatedProcesses {
+final class RelatedProcessNames {
 
     private static final int MAX = 6;
 
-    private RelatedProcesses() {
+    private RelatedProcessNames() {
     }
 
     static List<String> of(ProcFs proc, int pid) {

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * dict, a type's base, a function's name. Layouts are those of CPython 3.14 and 3.15 (x86-64), which
  * agree on all of these.
  */
-final class PyObjects {
+final class GreenletObjectReads {
 
     /** {@code PyTypeObject.tp_base}: after 31 words of head and slots, unchanged since 3.8. */
     static final int TP_BASE = 256;
@@ -27,7 +27,7 @@ final class PyObjects {
     private static final int IM_FUNC = 16;
     private static final int MAX_ENTRIES = 256;
 
-    private PyObjects() {
+    private GreenletObjectReads() {
     }
 
     /** Whether {@code type} is {@code name} or inherits from it (by {@code tp_name}, at most 32 bases). */

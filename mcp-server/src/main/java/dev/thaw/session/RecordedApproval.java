@@ -11,7 +11,7 @@ package dev.thaw.session;
  * @param detail      one line for the postmortem (who answered, what the client said), or null
  * @param waitedMs    how long the person took to answer, or null when nobody was asked
  */
-public record ApprovalDecision(String injectionId, boolean approved, String how, String policy, String detail,
+public record RecordedApproval(String injectionId, boolean approved, String how, String policy, String detail,
                                Long waitedMs) {
 
     /** {@code --approve auto}: nobody is asked. */

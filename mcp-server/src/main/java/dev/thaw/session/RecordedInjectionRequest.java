@@ -18,11 +18,11 @@ import java.util.Map;
  * @param timeoutS    how long the caller waits for it, or null
  * @param hypothesis  what the assistant expects to learn, or null
  */
-public record InjectionRequest(String injectionId, TargetIdentity target, String language, String catalogId,
+public record RecordedInjectionRequest(String injectionId, RecordedTarget target, String language, String catalogId,
                                Map<String, Object> params, String script, String sha256, String thread, String mode,
                                Integer timeoutS, String hypothesis) {
 
-    public InjectionRequest {
+    public RecordedInjectionRequest {
         params = params == null ? Map.of() : params;
         if (script == null) {
             throw new IllegalArgumentException("script text is required: it is what gets recorded and approved");
@@ -36,10 +36,10 @@ public record InjectionRequest(String injectionId, TargetIdentity target, String
     }
 
     /** A request whose hash is computed from the text. */
-    public static InjectionRequest of(String injectionId, TargetIdentity target, String language, String catalogId,
+    public static RecordedInjectionRequest of(String injectionId, RecordedTarget target, String language, String catalogId,
                                       Map<String, Object> params, String script, String thread, String mode,
                                       Integer timeoutS, String hypothesis) {
-        return new InjectionRequest(injectionId, target, language, catalogId, params, script, null, thread, mode,
+        return new RecordedInjectionRequest(injectionId, target, language, catalogId, params, script, null, thread, mode,
                 timeoutS, hypothesis);
     }
 

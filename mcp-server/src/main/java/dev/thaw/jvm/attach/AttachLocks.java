@@ -11,11 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * operation at a time anyway; queueing in its socket backlog would only make our deadlines lie,
  * and two thread dumps at once double the safepoint work for nothing.
  */
-final class TargetLocks {
+final class AttachLocks {
 
     private static final ConcurrentHashMap<Integer, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
-    private TargetLocks() {
+    private AttachLocks() {
     }
 
     /** Holds the lock of {@code pid}; close it to release. */

@@ -13,17 +13,17 @@ import dev.thaw.process.ProcessInfo;
  * @param runtime        {@code cpython}, {@code hotspot} or {@code none}
  * @param runtimeVersion the exact version read from the process, or null
  */
-public record TargetIdentity(int pid, String startTime, String executable, String command, String runtime,
+public record RecordedTarget(int pid, String startTime, String executable, String command, String runtime,
                              String runtimeVersion) {
 
-    public static TargetIdentity of(ProcessInfo info, String executable) {
-        return new TargetIdentity(info.pid(), info.startTime(), executable, info.command(),
+    public static RecordedTarget of(ProcessInfo info, String executable) {
+        return new RecordedTarget(info.pid(), info.startTime(), executable, info.command(),
                 info.runtime() == null ? null : info.runtime().kind(),
                 info.runtime() == null ? null : info.runtime().version());
     }
 
     /** Same process: same pid and same start time. */
-    public boolean sameProcessAs(TargetIdentity other) {
+    public boolean sameProcessAs(RecordedTarget other) {
         return other != null && pid == other.pid && startTime != null && startTime.equals(other.startTime);
     }
 
