@@ -49,7 +49,7 @@ public final class StateDirs {
             }
             return dir;
         } catch (IOException e) {
-            throw new ThawException("state_dir_unwritable", "Cannot create " + dir + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.STATE_DIR_UNWRITABLE, "Cannot create " + dir + ": " + e.getMessage(),
                     "Make $XDG_STATE_HOME (or ~/.local/state) writable, or set XDG_STATE_HOME to a writable directory.", e);
         }
     }

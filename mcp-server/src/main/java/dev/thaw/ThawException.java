@@ -7,33 +7,43 @@ package dev.thaw;
  */
 public class ThawException extends RuntimeException {
 
-    private final String code;
+    private final ErrorCode code;
     private final String fix;
 
-    public ThawException(String code, String message, String fix) {
+    /** {@code fix} null or blank: the code's {@link ErrorCode#defaultFix() default fix}. */
+    public ThawException(ErrorCode code, String message, String fix) {
         super(message);
         this.code = code;
-        this.fix = fix;
+        this.fix = fixOrDefault(code, fix);
     }
 
-    public ThawException(String code, String message, String fix, Throwable cause) {
+    public ThawException(ErrorCode code, String message, String fix, Throwable cause) {
         super(message, cause);
         this.code = code;
-        this.fix = fix;
+        this.fix = fixOrDefault(code, fix);
     }
 
-    /** A short stable identifier, e.g. {@code process_gone}, {@code permission_denied}. */
-    public String code() {
+    private static String fixOrDefault(ErrorCode code, String fix) {
+        return fix == null || fix.isBlank() ? code.defaultFix() : fix;
+    }
+
+    /** What went wrong, e.g. {@link ErrorCode#PROCESS_GONE}: branch on this, never on the message. */
+    public ErrorCode code() {
         return code;
     }
 
-    /** What would make the operation work, or null when nothing would. */
+    /** The code's stable name on the wire (MCP error, session log), e.g. {@code process_gone}. */
+    public String wire() {
+        return code.wire();
+    }
+
+    /** What would make the operation work: the throw site's own fix, else the code's default. */
     public String fix() {
         return fix;
     }
 
     /** Message and fix on one or two lines, for text renderings. */
     public String explain() {
-        return fix == null || fix.isBlank() ? getMessage() : getMessage() + "\nFix: " + fix;
+        return getMessage() + "\nFix: " + fix;
     }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.catalog;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public final class Catalog {
 
     /** The entry, or a refusal that lists what exists for the same runtime. */
     public CatalogEntry require(String id) {
-        return find(id).orElseThrow(() -> new ThawException("unknown_diagnostic",
+        return find(id).orElseThrow(() -> new ThawException(ErrorCode.UNKNOWN_DIAGNOSTIC,
                 "There is no catalog diagnostic \"" + id + "\".",
                 "Call list_diagnostics to see the entries; ids: " + String.join(", ", byId.keySet()) + "."));
     }

@@ -1,5 +1,6 @@
 package dev.thaw.catalog;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
@@ -21,7 +22,7 @@ public final class CatalogParams {
         Map<String, Object> params = given == null ? Map.of() : given;
         JsonSchemaValidator.ValidationResponse check = McpJsonDefaults.getSchemaValidator().validate(entry.params(), params);
         if (!check.valid()) {
-            throw new ThawException("invalid_params", "The params do not fit diagnostic " + entry.id() + ": "
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "The params do not fit diagnostic " + entry.id() + ": "
                     + check.errorMessage().replaceFirst("^Validation failed: ", ""),
                     "Call again with params matching its schema: " + dev.thaw.Json.write(entry.params()) + ".");
         }

@@ -1,5 +1,6 @@
 package dev.thaw.catalog;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionRequest;
 
@@ -34,7 +35,7 @@ public record ScriptSource(String code, Map<String, Object> params, String catal
         CatalogEntry entry = catalog.require(id);
         String pinned = runtimeOf(language);
         if (pinned != null && !pinned.equals(entry.runtime())) {
-            throw new ThawException("invalid_argument", "Diagnostic " + entry.id() + " is " + entry.language()
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "Diagnostic " + entry.id() + " is " + entry.language()
                     + ", not " + language + ".", "Leave out language when you name a diagnostic.");
         }
         String runs = CatalogEntry.CPYTHON.equals(entry.runtime()) ? PythonKit.system().assemble(entry.source())
@@ -57,7 +58,7 @@ public record ScriptSource(String code, Map<String, Object> params, String catal
         return switch (language.trim().toLowerCase(Locale.ROOT)) {
             case "python" -> CatalogEntry.CPYTHON;
             case "java" -> CatalogEntry.HOTSPOT;
-            default -> throw new ThawException("invalid_argument", "Argument 'language' must be \"python\" or \"java\".",
+            default -> throw new ThawException(ErrorCode.INVALID_ARGUMENT, "Argument 'language' must be \"python\" or \"java\".",
                     "Call again with language \"python\" (CPython targets) or \"java\" (JVM targets), or leave it out.");
         };
     }

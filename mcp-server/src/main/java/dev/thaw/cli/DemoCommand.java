@@ -1,5 +1,6 @@
 package dev.thaw.cli;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.demo.Demo;
 import dev.thaw.demo.Playbook;
@@ -37,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Demo demo = new Demo(Stdout.stream());
         Playbook play = scenario == null ? demo.defaultPlay(java) : Playbook.find(scenario).orElseThrow(() ->
-                new ThawException("unknown_scenario", "There is no scenario \"" + scenario + "\".", "Scenarios: "
+                new ThawException(ErrorCode.UNKNOWN_SCENARIO, "There is no scenario \"" + scenario + "\".", "Scenarios: "
                         + Playbook.ALL.stream().map(Playbook::scenario).collect(Collectors.joining(", ")) + "."));
         return demo.run(play);
     }

@@ -33,7 +33,7 @@ public final class DiagnosticsCommand implements Callable<Integer> {
             return 0;
         }
         if (!runtime.equals("any") && !runtime.equals("cpython") && !runtime.equals("hotspot")) {
-            throw new dev.thaw.ThawException("invalid_argument", "--runtime must be cpython, hotspot or any.", null);
+            throw new dev.thaw.ThawException(dev.thaw.ErrorCode.INVALID_ARGUMENT, "--runtime must be cpython, hotspot or any.", null);
         }
         DiagnosticList list = DiagnosticList.of(Catalog.system(), runtime);
         Stdout.stream().print(json ? Json.write(list) + "\n" : DiagnosticListText.render(list));

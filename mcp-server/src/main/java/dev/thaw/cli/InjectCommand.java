@@ -1,5 +1,6 @@
 package dev.thaw.cli;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.app.Services;
 import dev.thaw.ThawException;
@@ -95,7 +96,7 @@ public final class InjectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (timeout != null && !(timeout >= 0.1 && timeout <= 3600)) {
-            throw new ThawException("invalid_argument", "--timeout must be between 0.1 and 3600 seconds.", null);
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "--timeout must be between 0.1 and 3600 seconds.", null);
         }
         ScriptSource script = source.diagnostic != null
                 ? ScriptSource.diagnostic(Catalog.system(), source.diagnostic, params(), language)
@@ -152,7 +153,7 @@ public final class InjectCommand implements Callable<Integer> {
             return source.file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(source.file), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ThawException("script_unreadable", "Cannot read the script " + source.file + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.SCRIPT_UNREADABLE, "Cannot read the script " + source.file + ": " + e.getMessage(),
                     "Pass a readable file with --file, or the code itself with --code.", e);
         }
     }
@@ -162,7 +163,7 @@ public final class InjectCommand implements Callable<Integer> {
         for (String p : params) {
             int eq = p.indexOf('=');
             if (eq <= 0) {
-                throw new ThawException("invalid_argument", "--param must be KEY=VALUE, got \"" + p + "\".", null);
+                throw new ThawException(ErrorCode.INVALID_ARGUMENT, "--param must be KEY=VALUE, got \"" + p + "\".", null);
             }
             String value = p.substring(eq + 1);
             Object parsed;

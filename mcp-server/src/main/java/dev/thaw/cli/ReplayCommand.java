@@ -1,6 +1,7 @@
 package dev.thaw.cli;
 
 import dev.thaw.BuildInfo;
+import dev.thaw.ErrorCode;
 import dev.thaw.app.Services;
 import dev.thaw.ThawException;
 import dev.thaw.process.ProcessInfo;
@@ -97,7 +98,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Rerun.check(replay, target);
         InjectionRunner runner = ServiceLoader.load(InjectionRunnerProvider.class).findFirst()
                 .map(p -> p.create(services))
-                .orElseThrow(() -> new ThawException("rerun_unavailable",
+                .orElseThrow(() -> new ThawException(ErrorCode.RERUN_UNAVAILABLE,
                         "This build of thaw has no injection engine, which --rerun needs to run the scripts again.",
                         "Use a thaw build with inject_script support; the report itself (without --rerun) works."));
         String recorded = replay.info().policy();
@@ -135,7 +136,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new ThawException("report_unwritable", "Cannot write " + abs + ": " + e.getClass().getSimpleName()
+            throw new ThawException(ErrorCode.REPORT_UNWRITABLE, "Cannot write " + abs + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()) + ".",
                     "Pass --html a path in an existing directory you can write.");
         }

@@ -1,5 +1,6 @@
 package dev.thaw.demo;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -114,18 +115,18 @@ public final class Demo {
 
     private Scenario start(Playbook play) {
         if (play.runtime().equals("cpython")) {
-            Path python = Scenario.findPython314().orElseThrow(() -> new ThawException("no_python",
+            Path python = Scenario.findPython314().orElseThrow(() -> new ThawException(ErrorCode.NO_PYTHON,
                     "Scenario " + play.scenario() + " needs python3.14, and none was found.",
                     "Run scripts/provision-test-pythons.sh (as root), or set THAW_PYTHON to a python3.14."));
             if ("gevent".equals(play.needs()) && !Scenario.canImport(python, "gevent")) {
-                throw new ThawException("no_gevent", "Scenario " + play.scenario() + " needs gevent in " + python + ".",
+                throw new ThawException(ErrorCode.NO_GEVENT, "Scenario " + play.scenario() + " needs gevent in " + python + ".",
                         "Use the provisioned sid root (scripts/provision-test-pythons.sh installs python3-gevent), "
                                 + "or pick another scenario: thaw demo --list.");
             }
             return Scenario.startPython(python, play.scenario(), play.script());
         }
         int feature = "jdk21".equals(play.needs()) ? 21 : 8;
-        Path java = Scenario.findJava(feature).orElseThrow(() -> new ThawException("no_jdk",
+        Path java = Scenario.findJava(feature).orElseThrow(() -> new ThawException(ErrorCode.NO_JDK,
                 "Scenario " + play.scenario() + " needs a JDK " + feature + " or newer.",
                 "Install one under /usr/lib/jvm, or run thaw with it (JAVA_HOME)."));
         return Scenario.startJava(play.scenario(), java);

@@ -1,5 +1,6 @@
 package dev.thaw.demo;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.io.BufferedReader;
@@ -132,21 +133,21 @@ public final class Scenario implements AutoCloseable {
         try {
             p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            throw new ThawException("scenario_failed", "Cannot start scenario " + name + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.SCENARIO_FAILED, "Cannot start scenario " + name + ": " + e.getMessage(),
                     "Check that " + command.get(0) + " runs.", e);
         }
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> firstLineWith(p.getInputStream(), "pid="));
         try {
             String line = ready.get(15, TimeUnit.SECONDS);
             if (line == null) {
-                throw new ThawException("scenario_failed", "Scenario " + name + " exited before it was ready.",
+                throw new ThawException(ErrorCode.SCENARIO_FAILED, "Scenario " + name + " exited before it was ready.",
                         "Run it by hand to see why: " + String.join(" ", command.subList(0, Math.min(2, command.size()))));
             }
             int pid = Integer.parseInt(line.replaceAll(".*pid=(\\d+).*", "$1"));
             return new Scenario(name, runtime, p, pid);
         } catch (TimeoutException | InterruptedException | ExecutionException e) {
             p.destroyForcibly();
-            throw new ThawException("scenario_failed", "Scenario " + name + " did not report ready within 15 s.",
+            throw new ThawException(ErrorCode.SCENARIO_FAILED, "Scenario " + name + " did not report ready within 15 s.",
                     "Check the machine's load and try again.", e);
         }
     }

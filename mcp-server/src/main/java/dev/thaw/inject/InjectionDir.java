@@ -127,12 +127,12 @@ public final class InjectionDir {
             }
             handedOver = true;
         } catch (SafeDir.Tampered e) {
-            throw new dev.thaw.ThawException("tampered", "Someone changed thaw's injection directory " + host
+            throw new dev.thaw.ThawException(dev.thaw.ErrorCode.TAMPERED, "Someone changed thaw's injection directory " + host
                     + " while thaw set it up: " + e.getMessage() + ". Nothing was delivered.",
                     "Find out who else writes into the target's temporary directory (a process of the target's user,"
                     + " or root inside its container); thaw will not deliver through a directory it cannot trust.", e);
         } catch (IOException e) {
-            throw new dev.thaw.ThawException("payload_unwritable", "Cannot hand the injection directory " + host
+            throw new dev.thaw.ThawException(dev.thaw.ErrorCode.PAYLOAD_UNWRITABLE, "Cannot hand the injection directory " + host
                     + " to the target's user: " + e.getMessage() + ".",
                     "Check that thaw may change owners there (root, or CAP_CHOWN), and the target's temporary directory.", e);
         }

@@ -1,5 +1,6 @@
 package dev.thaw.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
@@ -200,11 +201,11 @@ public final class InjectionDirs implements AutoCloseable {
                 return dir;
             } catch (FileAlreadyExistsException e) {
                 parent.close();
-                throw new ThawException("injection_dir_exists", "The injection directory " + tmp + "/" + name
+                throw new ThawException(ErrorCode.INJECTION_DIR_EXISTS, "The injection directory " + tmp + "/" + name
                         + " already exists in the target's root.", "Retry: thaw picks a new name each time.", e);
             } catch (SafeDir.Tampered e) {
                 parent.close();
-                throw new ThawException("tampered", "Someone changed thaw's new injection directory in the target's "
+                throw new ThawException(ErrorCode.TAMPERED, "Someone changed thaw's new injection directory in the target's "
                         + tmp + " while thaw set it up: " + e.getMessage() + ". Nothing was written or delivered.",
                         "Find out who else writes into the target's " + tmp + " (a process of the target's user, or"
                         + " root inside its container); thaw will not deliver through a directory it cannot trust.", e);
@@ -217,7 +218,7 @@ public final class InjectionDirs implements AutoCloseable {
             placements.remove(target.key());
             return create(target, injectionId); // the target's temporary directory changed: look again
         }
-        throw new ThawException("no_writable_temp", "Cannot create a private directory in the target's "
+        throw new ThawException(ErrorCode.NO_WRITABLE_TEMP, "Cannot create a private directory in the target's "
                 + String.join(", ", TEMP_DIRS) + " (through " + root + "): "
                 + (last == null ? "none of them exists" : last.getMessage()) + ".",
                 "thaw needs a writable temporary directory inside the target's root; check its /tmp.", last);

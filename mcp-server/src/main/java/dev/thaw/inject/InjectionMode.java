@@ -1,5 +1,6 @@
 package dev.thaw.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.util.Locale;
@@ -22,7 +23,7 @@ public enum InjectionMode {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "thread" -> THREAD;
             case "inline" -> INLINE;
-            default -> throw new ThawException("invalid_argument", "mode must be \"thread\" or \"inline\", got \""
+            default -> throw new ThawException(ErrorCode.INVALID_ARGUMENT, "mode must be \"thread\" or \"inline\", got \""
                     + s + "\".", "Use mode \"thread\" (default) or \"inline\" to run on the interrupted thread.");
         };
     }

@@ -1,5 +1,6 @@
 package dev.thaw.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,7 @@ public record InjectionRequest(int pid, String code, Map<String, Object> params,
     }
 
     static ThawException invalid(String name, String why) {
-        return new ThawException("invalid_argument", "Argument '" + name + "' " + why + ".",
+        return new ThawException(ErrorCode.INVALID_ARGUMENT, "Argument '" + name + "' " + why + ".",
                 "Call again with a valid '" + name + "'.");
     }
 }

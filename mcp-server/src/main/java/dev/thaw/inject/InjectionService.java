@@ -1,5 +1,6 @@
 package dev.thaw.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
@@ -148,7 +149,7 @@ public final class InjectionService implements AutoCloseable {
                 // Identifying reads /proc/PID first, so a wrong pid usually ends there, with the same wording.
                 throw new ProcessGoneException(request.pid());
             }
-            throw new ThawException("unsupported_runtime", "Process " + request.pid() + " is not a runtime thaw can "
+            throw new ThawException(ErrorCode.UNSUPPORTED_RUNTIME, "Process " + request.pid() + " is not a runtime thaw can "
                     + "inject into (CPython 3.14 or 3.15, or a HotSpot JVM).", "Check the pid with list_processes (CLI: thaw ps).");
         }
         checkRuntime(request, injector);
@@ -179,7 +180,7 @@ public final class InjectionService implements AutoCloseable {
                 end(inj, InjectionState.CANCELLED, "not approved by " + decision.by()
                         + (decision.reason() == null ? "" : ": " + decision.reason()));
             }
-            throw new ThawException("not_approved", "Injection " + id + " was not approved (" + decision.by() + ")"
+            throw new ThawException(ErrorCode.NOT_APPROVED, "Injection " + id + " was not approved (" + decision.by() + ")"
                     + (decision.reason() == null ? "." : ": " + decision.reason()),
                     "Nothing ran. Change the approval policy (thaw serve --approve) or approve the request.");
         }
@@ -196,7 +197,7 @@ public final class InjectionService implements AutoCloseable {
         }
         String what = request.catalogId() != null ? "Diagnostic " + request.catalogId() + " is for "
                 + RuntimeNames.describe(request.runtime()) : "The code is " + RuntimeNames.language(request.runtime());
-        throw new ThawException("runtime_mismatch", what + ", but process " + request.pid() + " is "
+        throw new ThawException(ErrorCode.RUNTIME_MISMATCH, what + ", but process " + request.pid() + " is "
                 + RuntimeNames.describe(injector.runtime()) + "; nothing ran.",
                 request.catalogId() != null
                         ? "Pick a diagnostic for " + injector.runtime() + " (list_diagnostics runtime=" + injector.runtime() + ")."
@@ -680,7 +681,7 @@ public final class InjectionService implements AutoCloseable {
     private synchronized Injection find(String id) {
         Injection inj = injections.get(id);
         if (inj == null) {
-            throw new ThawException("unknown_injection", "No injection " + id + " in this server session"
+            throw new ThawException(ErrorCode.UNKNOWN_INJECTION, "No injection " + id + " in this server session"
                     + (id != null && id.endsWith("-" + salt) ? " (it is older than the last " + RETAINED
                     + " injections, whose outputs are kept)" : "") + ".",
                     "Use the injection_id that inject_script returned in this session.");
@@ -690,7 +691,7 @@ public final class InjectionService implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed) {
-            throw new ThawException("shutting_down", "thaw is shutting down; no new injections.", null);
+            throw new ThawException(ErrorCode.SHUTTING_DOWN, "thaw is shutting down; no new injections.", null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.thaw.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.util.Locale;
@@ -41,7 +42,7 @@ public record ThreadChoice(Kind kind, long tid) {
                 return tid(tid);
             }
         }
-        throw new ThawException("invalid_argument", "thread must be \"auto\", \"main\" or a thread id (TID), got \""
+        throw new ThawException(ErrorCode.INVALID_ARGUMENT, "thread must be \"auto\", \"main\" or a thread id (TID), got \""
                 + s + "\".", "Use \"auto\" (default) unless you need one particular thread; snapshot lists the TIDs.");
     }
 

@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class ToolArguments {
     }
 
     public static ThawException invalid(String name, String why) {
-        return new ThawException("invalid_argument", "Argument '" + name + "' " + why + ".",
+        return new ThawException(ErrorCode.INVALID_ARGUMENT, "Argument '" + name + "' " + why + ".",
                 "Call the tool again with a valid '" + name + "' (see the tool's input schema).");
     }
 

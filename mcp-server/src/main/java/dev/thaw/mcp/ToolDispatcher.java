@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.session.SessionRecorder;
@@ -64,14 +65,16 @@ public final class ToolDispatcher {
             summary = outcome.summary();
         } catch (ThawException e) {
             summary = e.getMessage();
-            error = new SessionRecorder.ToolError(e.code(), e.getMessage(), e.fix());
+            error = new SessionRecorder.ToolError(e.wire(), e.getMessage(), e.fix());
             result = error(e.code(), e.getMessage(), e.fix());
-        } catch (RuntimeException e) {
-            // A bug of ours: the details go to the log file, the caller gets a clear statement.
+        } catch (RuntimeException | Error e) {
+            // A bug of ours: the details go to the log file, the caller gets a clear statement. Errors
+            // too (a stack overflow on a deep structure, a class that failed to load): let through, the
+            // call would stay open in the session log and the client would get no tool result.
             LOG.error("tool {} failed unexpectedly", name, e);
             summary = "internal error: " + e;
-            error = new SessionRecorder.ToolError("internal_error", summary, null);
-            result = error("internal_error", "thaw hit an internal error running " + name + ": " + e.getClass().getSimpleName()
+            error = new SessionRecorder.ToolError(ErrorCode.INTERNAL_ERROR.wire(), summary, null);
+            result = error(ErrorCode.INTERNAL_ERROR, "thaw hit an internal error running " + name + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ".",
                     "This is a bug in thaw; the server log (see `thaw --help`) has the details. Other tools keep working.");
         }
@@ -87,9 +90,9 @@ public final class ToolDispatcher {
         return result;
     }
 
-    static CallToolResult error(String code, String message, String fix) {
+    static CallToolResult error(ErrorCode code, String message, String fix) {
         Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", code);
+        err.put("code", code.wire());
         err.put("message", message);
         if (fix != null) {
             err.put("fix", fix);

@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.io.IOException;
@@ -71,10 +72,10 @@ public final class ElfFile implements AutoCloseable {
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new ThawException("elf_unreadable", "ELF file " + path + " does not exist.",
+            throw new ThawException(ErrorCode.ELF_UNREADABLE, "ELF file " + path + " does not exist.",
                     "The binary may have been removed; thaw falls back to scanning memory where it can.", e);
         } catch (IOException e) {
-            throw new ThawException("elf_unreadable", "Cannot open ELF file " + path + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.ELF_UNREADABLE, "Cannot open ELF file " + path + ": " + e.getMessage(),
                     "Run thaw as a user that can read the target's binary.", e);
         }
         try {
@@ -84,7 +85,7 @@ public final class ElfFile implements AutoCloseable {
             if (e instanceof ThawException te) {
                 throw te;
             }
-            throw new ThawException("elf_invalid", "Cannot parse ELF file " + path + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.ELF_INVALID, "Cannot parse ELF file " + path + ": " + e.getMessage(),
                     "The file is not a valid 64-bit ELF binary.", e);
         }
     }
@@ -132,7 +133,7 @@ public final class ElfFile implements AutoCloseable {
             b.get(out);
             return out;
         } catch (IOException e) {
-            throw new ThawException("elf_unreadable", "Cannot read " + path + ": " + e.getMessage(), null, e);
+            throw new ThawException(ErrorCode.ELF_UNREADABLE, "Cannot read " + path + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -254,7 +255,7 @@ public final class ElfFile implements AutoCloseable {
     }
 
     private ThawException invalid(String why) {
-        return new ThawException("elf_invalid", path + " is " + why + ".",
+        return new ThawException(ErrorCode.ELF_INVALID, path + " is " + why + ".",
                 "thaw reads 64-bit little-endian ELF binaries (x86-64, aarch64) only.");
     }
 

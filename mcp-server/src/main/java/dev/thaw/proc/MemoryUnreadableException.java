@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 /**
@@ -12,7 +13,7 @@ public final class MemoryUnreadableException extends ThawException {
     private final int length;
 
     public MemoryUnreadableException(int pid, long address, int length, String why) {
-        super("memory_unreadable",
+        super(ErrorCode.MEMORY_UNREADABLE,
                 "Cannot read " + length + " bytes at 0x" + Long.toHexString(address) + " in process " + pid
                         + (why == null ? "" : ": " + why) + ".",
                 "The address is not mapped in the target. If the target is running this is usually a race; "

@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class ProcFs {
                 }
             }
         } catch (IOException e) {
-            throw new ThawException("proc_unreadable", "Cannot list " + root + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.PROC_UNREADABLE, "Cannot list " + root + ": " + e.getMessage(),
                     "thaw needs a Linux /proc file system mounted at /proc.", e);
         }
         Collections.sort(pids);
@@ -186,7 +187,7 @@ public final class ProcFs {
 
     private static ThawException denied(int pid, String name, IOException e) {
         String why = e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-        return new ThawException("permission_denied",
+        return new ThawException(ErrorCode.PERMISSION_DENIED,
                 "Cannot read /proc/" + pid + "/" + name + ": " + why + ".",
                 "Run thaw as the target's user, or as root with CAP_SYS_PTRACE; `thaw doctor " + pid
                         + "` explains which check fails.", e);

@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.io.IOException;
@@ -72,13 +73,13 @@ public final class ProcessMemory implements AutoCloseable {
                 throw new ProcessGoneException(pid);
             }
             PtraceVerdict v = PtraceAccess.explain(procFs, pid, e);
-            throw new ThawException("permission_denied", "Cannot read the memory of process " + pid + ": "
+            throw new ThawException(ErrorCode.PERMISSION_DENIED, "Cannot read the memory of process " + pid + ": "
                     + v.reason(), v.fix(), e);
         } catch (IOException e) {
             if (gone(procFs, pid)) {
                 throw new ProcessGoneException(pid);
             }
-            throw new ThawException("memory_unreadable", "Cannot open /proc/" + pid + "/mem: " + e.getMessage(),
+            throw new ThawException(ErrorCode.MEMORY_UNREADABLE, "Cannot open /proc/" + pid + "/mem: " + e.getMessage(),
                     "Check that /proc is mounted and that the process is alive; `thaw doctor " + pid
                             + "` shows what fails.", e);
         }

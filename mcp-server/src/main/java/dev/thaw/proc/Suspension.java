@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 /**
@@ -52,10 +53,10 @@ public record Suspension(int pid, Kind kind, int heldThreads, int totalThreads, 
 
     /** The refusal of {@code operation} (e.g. "attach to JVM", "inject into"), with the cause and the fix. */
     public ThawException refusal(String operation) {
-        String code = switch (kind) {
-            case STOPPED -> "process_stopped";
-            case TRACED -> "process_traced";
-            case FROZEN -> "process_frozen";
+        ErrorCode code = switch (kind) {
+            case STOPPED -> ErrorCode.PROCESS_STOPPED;
+            case TRACED -> ErrorCode.PROCESS_TRACED;
+            case FROZEN -> ErrorCode.PROCESS_FROZEN;
         };
         return new ThawException(code, "Cannot " + operation + " process " + pid + ": it is " + describe()
                 + ", so none of its threads can run anything; thaw sent it nothing.", fix());

@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 /**
@@ -23,13 +24,13 @@ public final class TargetGuard {
     public void checkReadable(int pid, String operation) {
         ProcStat stat = proc.stat(pid);
         if (stat.isKernelThread()) {
-            throw new ThawException("kernel_thread", "Process " + pid + " (" + stat.comm() + ") is a kernel thread,"
+            throw new ThawException(ErrorCode.KERNEL_THREAD, "Process " + pid + " (" + stat.comm() + ") is a kernel thread,"
                     + " not a Python/JVM process: it has no user-space memory and runs no Python or Java code.",
                     "Pick a Python or JVM process from list_processes (CLI: thaw ps).");
         }
         long self = ProcessHandle.current().pid();
         if (pid == self || tgid(pid) == self) {
-            throw new ThawException("self_target", "Process " + pid + " is thaw itself (the JVM serving this"
+            throw new ThawException(ErrorCode.SELF_TARGET, "Process " + pid + " is thaw itself (the JVM serving this"
                     + " request): thaw does not " + operation + " itself.",
                     "Pick another process from list_processes (CLI: thaw ps); thaw's own pid is " + self + "."
                             + OwnContainer.sharingHint());

@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
@@ -49,7 +50,7 @@ public final class Doctor {
 
     public DoctorReport check(int pid) {
         if (pid <= 0) {
-            throw new ThawException("invalid_argument", "pid " + pid + " is not a process id.",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "pid " + pid + " is not a process id.",
                     "Pass the pid of a live process (list_processes shows them).");
         }
         List<Check> env = environment();

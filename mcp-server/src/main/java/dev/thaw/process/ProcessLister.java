@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
@@ -39,7 +40,7 @@ public final class ProcessLister {
         if (query.user() != null) {
             uid = users.uid(query.user());
             if (uid == null) {
-                throw new ThawException("invalid_argument", "user: no user named '" + query.user() + "' on this machine.",
+                throw new ThawException(ErrorCode.INVALID_ARGUMENT, "user: no user named '" + query.user() + "' on this machine.",
                         "Pass an existing user name or a numeric uid.");
             }
         }
@@ -73,7 +74,7 @@ public final class ProcessLister {
     public ProcessInfo describe(int pid) {
         ProcStat stat = proc.stat(pid);
         if (stat.isKernelThread()) {
-            throw new ThawException("kernel_thread", "Process " + pid + " (" + stat.comm() + ") is a kernel thread.",
+            throw new ThawException(ErrorCode.KERNEL_THREAD, "Process " + pid + " (" + stat.comm() + ") is a kernel thread.",
                     "Kernel threads run no Python or Java code; pick a user process from list_processes.");
         }
         return build(pid, stat, proc.status(pid));

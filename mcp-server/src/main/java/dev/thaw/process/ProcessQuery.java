@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.util.Locale;
@@ -22,7 +23,7 @@ public record ProcessQuery(String runtime, String match, boolean regex, String u
         runtime = runtime == null || runtime.isBlank() ? "any" : runtime.toLowerCase(Locale.ROOT);
         if (!runtime.equals("any") && !runtime.equals("all") && !runtime.equals(RuntimeInfo.CPYTHON)
                 && !runtime.equals(RuntimeInfo.HOTSPOT)) {
-            throw new ThawException("invalid_argument",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT,
                     "runtime: '" + runtime + "' is not one of cpython, hotspot, any, all.",
                     "Use runtime=cpython or hotspot to narrow, any (default: Python and JVM processes) or all.");
         }
@@ -45,7 +46,7 @@ public record ProcessQuery(String runtime, String match, boolean regex, String u
         try {
             return Pattern.compile(match);
         } catch (PatternSyntaxException e) {
-            throw new ThawException("invalid_argument",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT,
                     "match: not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex() + ".",
                     "Fix the expression, or pass regex=false to match a plain substring.");
         }

@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
@@ -44,7 +45,7 @@ public final class PythonDetector implements RuntimeDetector {
 
     @Override
     public RuntimeChecks checks(int pid, ProcStatus status, Detection detection) {
-        PythonIdentity py = PythonProbe.identify(pid).orElseThrow(() -> new ThawException("not_python",
+        PythonIdentity py = PythonProbe.identify(pid).orElseThrow(() -> new ThawException(ErrorCode.NOT_PYTHON,
                 "Process " + pid + " no longer looks like a CPython process.", "Run doctor again."));
         List<Check> checks = new ArrayList<>();
         String version = py.version() == null ? "CPython older than 3.13" : "CPython " + py.version()

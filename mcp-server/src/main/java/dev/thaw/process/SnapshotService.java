@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.findings.Findings;
 import dev.thaw.jvm.JvmProbe;
@@ -97,7 +98,7 @@ public final class SnapshotService {
         guard.checkReadable(pid, "take a snapshot of");
         if (proc.status(pid).isZombie()) {
             // Its memory, root and threads are gone; only the exit status waits for the parent.
-            throw new ThawException("process_gone", "Process " + pid + " has exited: it is a zombie waiting for its parent (pid "
+            throw new ThawException(ErrorCode.PROCESS_GONE, "Process " + pid + " has exited: it is a zombie waiting for its parent (pid "
                     + proc.stat(pid).ppid() + ") to reap it, and nothing of it is left to read.",
                     "If the parent never reaps it, the parent is the process to look at: snapshot pid " + proc.stat(pid).ppid() + ".");
         }
@@ -106,7 +107,7 @@ public final class SnapshotService {
             try {
                 return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request));
             } catch (ThawException e) {
-                if (!"not_python".equals(e.code())) {
+                if (e.code() != ErrorCode.NOT_PYTHON) {
                     throw e;
                 }
                 python.remove(key); // it exec'd another program: look again
@@ -122,7 +123,7 @@ public final class SnapshotService {
         }
         // A JVM is read through its attach listener, which a stopped JVM cannot run: the attach client
         // refuses it at once, saying so.
-        throw new ThawException("no_runtime", "Process " + pid + " runs neither CPython 3.14+ nor a HotSpot JVM.",
+        throw new ThawException(ErrorCode.UNSUPPORTED_RUNTIME, "Process " + pid + " runs neither CPython 3.14+ nor a HotSpot JVM.",
                 "Pick a Python or JVM process from list_processes.");
     }
 

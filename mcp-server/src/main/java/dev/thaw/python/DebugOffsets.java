@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.nio.ByteBuffer;
@@ -77,13 +78,13 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
     /** Decodes cookie, version and free_threaded; a bad cookie or an implausible version is an error. */
     public static Header header(byte[] raw) {
         if (!hasCookie(raw) || raw.length < HEADER_SIZE) {
-            throw new ThawException("not_python", "No _Py_DebugOffsets cookie (\"xdebugpy\") at the runtime address.",
+            throw new ThawException(ErrorCode.NOT_PYTHON, "No _Py_DebugOffsets cookie (\"xdebugpy\") at the runtime address.",
                     "The process is not CPython 3.13 or newer, or its memory changed while reading; retry.");
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         long hex = b.getLong(8);
         if (!PythonVersion.plausible(hex)) {
-            throw new ThawException("not_python", "The debug offsets carry no valid version (0x"
+            throw new ThawException(ErrorCode.NOT_PYTHON, "The debug offsets carry no valid version (0x"
                     + Long.toHexString(hex) + ").", "The process memory is not what thaw expects; retry.");
         }
         return new Header(PythonVersion.fromHex(hex), b.getLong(16) != 0);
@@ -94,7 +95,7 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
         Header h = header(raw);
         int minor = h.version().minor();
         if (h.version().major() != 3 || !DebugField.hasLayout(minor)) {
-            throw new ThawException("unsupported_version", "Python " + h.version() + " has no memory layout in thaw.",
+            throw new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Python " + h.version() + " has no memory layout in thaw.",
                     "thaw reads CPython 3.14 and 3.15.");
         }
         if (raw.length < DebugField.structSize(minor)) {
@@ -158,7 +159,7 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
                 && code.size() > 0 && code.coCodeAdaptive() >= code.qualname()
                 && objects.obType() == 8;
         if (!ok) {
-            throw new ThawException("unsupported_layout", "The debug offsets of Python " + version
+            throw new ThawException(ErrorCode.UNSUPPORTED_LAYOUT, "The debug offsets of Python " + version
                     + " do not match the layout thaw knows for 3." + version.minor() + ".",
                     "This build lays out _Py_DebugOffsets differently (a patched or unusual build); report it "
                             + "with `thaw doctor`.");

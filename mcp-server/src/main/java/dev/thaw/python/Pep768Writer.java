@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
@@ -103,7 +104,7 @@ public final class Pep768Writer implements AutoCloseable {
                 mem.close();
                 throw e;
             } catch (ThawException e) {
-                if (!"memory_unreadable".equals(e.code()) && !"not_python".equals(e.code())) {
+                if (e.code() != ErrorCode.MEMORY_UNREADABLE && e.code() != ErrorCode.NOT_PYTHON) {
                     mem.close();
                     throw e;
                 }
@@ -118,8 +119,8 @@ public final class Pep768Writer implements AutoCloseable {
     /**
      * Opens the process for delivery and checks that a script can be delivered at all.
      *
-     * @throws ThawException with codes {@code not_python}, {@code python_too_old},
-     *                       {@code unsupported_version}, {@code free_threaded},
+     * @throws ThawException with codes {@code not_python},
+     *                       {@code unsupported_version} (3.13 and older, free-threaded, ...),
      *                       {@code remote_debug_disabled}, {@code no_interpreter},
      *                       {@code permission_denied} or {@code process_gone}
      */
@@ -138,7 +139,7 @@ public final class Pep768Writer implements AutoCloseable {
             byte[] raw = mem.bytes(runtime, PyRuntimeLocator.STATIC_BYTES);
             DebugOffsets d = DebugOffsets.decode(raw);
             long interp = InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new ThawException(
-                    "no_interpreter", "Process " + pid + " has no running main interpreter (it is starting up or "
+                    ErrorCode.NO_INTERPRETER, "Process " + pid + " has no running main interpreter (it is starting up or "
                     + "shutting down).", "Retry in a moment; if the process is exiting there is nothing to inject into."));
             if (mem.readInt(interp + d.debugger().remoteDebuggingEnabled()) != 1) {
                 throw disabled(pid, header.version());
@@ -157,33 +158,33 @@ public final class Pep768Writer implements AutoCloseable {
             throw tooOld(pid, v.toString());
         }
         if (h.freeThreaded()) {
-            throw new ThawException("free_threaded", "Process " + pid + " runs a free-threaded (no-GIL) build of Python "
+            throw new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Process " + pid + " runs a free-threaded (no-GIL) build of Python "
                     + v + "; thaw does not inject into free-threaded builds yet.",
-                    "Run the program on a regular (GIL) build of CPython 3.14 or 3.15 to inject; snapshot can still "
-                            + "look at it where supported.");
+                    "Run the program on a regular (GIL) build of CPython 3.14 or 3.15; thaw neither reads nor "
+                            + "injects into free-threaded builds yet.");
         }
         String reason = PythonProbe.unsupportedReason(h);
         if (reason != null) {
-            throw new ThawException("unsupported_version", "Cannot inject into process " + pid + ": " + reason,
+            throw new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Cannot inject into process " + pid + ": " + reason,
                     "thaw injects into final releases of CPython 3.14 and 3.15 (GIL builds).");
         }
     }
 
     private static ThawException tooOld(int pid, String version) {
-        return new ThawException("python_too_old", "Process " + pid + " runs Python " + version
+        return new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Process " + pid + " runs Python " + version
                 + ", which cannot run injected scripts: PEP 768 remote execution arrived in Python 3.14.",
-                "Look without injecting instead: snapshot (CLI: thaw stacks " + pid + ") reads thread stacks from "
-                        + "memory. To inject, run the program on CPython 3.14 or newer.");
+                "Run the program on CPython 3.14 or 3.15: thaw neither reads nor injects into older versions. "
+                        + "For this one, py-spy or the interpreter's faulthandler can dump stacks.");
     }
 
     private static ThawException notPython(int pid) {
-        return new ThawException("not_python", "Process " + pid + " is not a CPython process thaw can inject into "
+        return new ThawException(ErrorCode.NOT_PYTHON, "Process " + pid + " is not a CPython process thaw can inject into "
                 + "(no initialised _PyRuntime found).",
                 "Check the pid with list_processes (CLI: thaw ps --runtime cpython).");
     }
 
     private static ThawException disabled(int pid, PythonVersion v) {
-        return new ThawException("remote_debug_disabled", "Remote debugging is disabled in process " + pid
+        return new ThawException(ErrorCode.REMOTE_DEBUG_DISABLED, "Remote debugging is disabled in process " + pid
                 + " (Python " + v + "), so it will not run injected scripts.",
                 "Restart the program with remote debugging enabled: remove PYTHON_DISABLE_REMOTE_DEBUG from its "
                         + "environment and -X disable-remote-debug from its command line (an interpreter built with "
@@ -226,7 +227,7 @@ public final class Pep768Writer implements AutoCloseable {
                 throw e;
             } catch (ThawException e) {
                 if (attempt >= 5) {
-                    throw new ThawException("inconsistent_read", "The thread list of process " + pid
+                    throw new ThawException(ErrorCode.INCONSISTENT_READ, "The thread list of process " + pid
                             + " kept changing while thaw read it (" + e.getMessage() + ").",
                             "Retry; if the process is starting up or shutting down, wait until it settles.", e);
                 }
@@ -245,7 +246,7 @@ public final class Pep768Writer implements AutoCloseable {
         int span = (int) (Math.max(Math.max(o.interp(), o.nativeThreadId()), Math.max(o.currentFrame(), o.next()))
                 - first + 8);
         if (first < 0 || span > 1 << 16) {
-            throw new ThawException("unsupported_layout", "Implausible thread state offsets in process " + pid + ".",
+            throw new ThawException(ErrorCode.UNSUPPORTED_LAYOUT, "Implausible thread state offsets in process " + pid + ".",
                     "Report it with `thaw doctor " + pid + "`.");
         }
         for (int i = 0; t != 0; i++) {
@@ -266,7 +267,7 @@ public final class Pep768Writer implements AutoCloseable {
     }
 
     private static ThawException tornThread(long t) {
-        return new ThawException("torn_read", "thread state 0x" + Long.toHexString(t) + " is not one of the main "
+        return new ThawException(ErrorCode.INCONSISTENT_READ, "thread state 0x" + Long.toHexString(t) + " is not one of the main "
                 + "interpreter's", null);
     }
 
@@ -382,7 +383,7 @@ public final class Pep768Writer implements AutoCloseable {
     }
 
     public static ThawException pathTooLong(String path, int length, int max) {
-        return new ThawException("path_too_long", "The script path " + abbreviate(path) + " is " + length
+        return new ThawException(ErrorCode.PATH_TOO_LONG, "The script path " + abbreviate(path) + " is " + length
                 + " bytes; PEP 768 accepts at most " + max + ".",
                 "Use a shorter temporary directory for the target (thaw writes into the target's /dev/shm or /tmp).");
     }

@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryBlockCache;
@@ -211,13 +212,13 @@ public final class PythonStackReader implements AutoCloseable {
         if (legacy) {
             throw unsupported(pid, "CPython older than 3.13 (no _Py_DebugOffsets in the binary)");
         }
-        throw new ThawException("not_python", "Process " + pid + " is not a CPython process: no python "
+        throw new ThawException(ErrorCode.NOT_PYTHON, "Process " + pid + " is not a CPython process: no python "
                 + "binary or libpython with a _PyRuntime section is mapped.",
                 "Pick a Python process from list_processes (CLI: thaw ps).");
     }
 
     private static ThawException unsupported(int pid, String reason) {
-        return new ThawException("unsupported_version", "Cannot read the stacks of process " + pid + ": " + reason,
+        return new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Cannot read the stacks of process " + pid + ": " + reason,
                 "Run the program under CPython 3.14 or 3.15 (final release, default GIL build). For other "
                         + "versions, py-spy or the interpreter's own faulthandler can dump stacks.");
     }
@@ -298,7 +299,7 @@ public final class PythonStackReader implements AutoCloseable {
                     if (!procFs.exists(pid)) {
                         throw new ProcessGoneException(pid);
                     }
-                    throw new ThawException("inconsistent_read", "The thread list of process " + pid
+                    throw new ThawException(ErrorCode.INCONSISTENT_READ, "The thread list of process " + pid
                             + " kept changing while thaw read it (" + e.getMessage() + ").",
                             "Retry; if the process is starting up or shutting down, wait until it settles.");
                 }
@@ -422,7 +423,7 @@ public final class PythonStackReader implements AutoCloseable {
         long end = Math.max(Math.max(o.threadsHead(), o.threadsMain()), Math.max(o.gilHolder(),
                 Math.max(o.gilLocked() + 8, o.codeObjectGeneration()))) + 8;
         if (end > 1 << 20) {
-            throw new ThawException("unsupported_layout", "Implausible interpreter offsets in process " + pid + ".",
+            throw new ThawException(ErrorCode.UNSUPPORTED_LAYOUT, "Implausible interpreter offsets in process " + pid + ".",
                     "Report it with `thaw doctor " + pid + "`.");
         }
         return ByteBuffer.wrap(mem.bytes(interp, (int) end)).order(ByteOrder.LITTLE_ENDIAN);
@@ -430,7 +431,7 @@ public final class PythonStackReader implements AutoCloseable {
 
     private long mainInterpreter() {
         return InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new ThawException(
-                "python_not_running", "Process " + pid + " has no main interpreter (it is starting up or shutting "
+                ErrorCode.NO_INTERPRETER, "Process " + pid + " has no main interpreter (it is starting up or shutting "
                 + "down).", "Retry in a moment."));
     }
 

@@ -1,5 +1,6 @@
 package dev.thaw.replay;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.session.SessionLog;
@@ -36,13 +37,13 @@ public final class LogReader {
         try {
             data = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ThawException("log_not_found", "No session log at " + file + ".",
+            throw new ThawException(ErrorCode.LOG_NOT_FOUND, "No session log at " + file + ".",
                     "Pass a file from $XDG_STATE_HOME/thaw/sessions/ (or its name, or `latest`).");
         } catch (AccessDeniedException e) {
-            throw new ThawException("log_unreadable", "Permission denied reading " + file + ".",
+            throw new ThawException(ErrorCode.LOG_UNREADABLE, "Permission denied reading " + file + ".",
                     "Session logs are private (0600): read them as the user who ran thaw.");
         } catch (IOException e) {
-            throw new ThawException("log_unreadable", "Cannot read " + file + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.LOG_UNREADABLE, "Cannot read " + file + ": " + e.getMessage(),
                     "Check that the path is a readable file.");
         }
         return parse(file, data);

@@ -1,5 +1,6 @@
 package dev.thaw.session;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.StateDirs;
 import dev.thaw.ThawException;
 
@@ -19,7 +20,7 @@ public final class SessionFiles {
     public static Path resolve(String arg) {
         Path dir = StateDirs.sessions();
         if ("latest".equals(arg)) {
-            return latest(dir).orElseThrow(() -> new ThawException("log_not_found", "No session log in " + dir + ".",
+            return latest(dir).orElseThrow(() -> new ThawException(ErrorCode.LOG_NOT_FOUND, "No session log in " + dir + ".",
                     "Run `thaw serve` (or `thaw demo`) first, or pass the path of a log."));
         }
         Path p = Path.of(arg);
@@ -33,7 +34,7 @@ public final class SessionFiles {
                 return inDir;
             }
         }
-        throw new ThawException("log_not_found", "No session log '" + arg + "' (neither a file nor a session in " + dir + ").",
+        throw new ThawException(ErrorCode.LOG_NOT_FOUND, "No session log '" + arg + "' (neither a file nor a session in " + dir + ").",
                 "Pass the path of a .jsonl log, a session name from " + dir + ", or `latest`.");
     }
 

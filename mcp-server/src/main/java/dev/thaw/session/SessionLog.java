@@ -1,5 +1,6 @@
 package dev.thaw.session;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.StateDirs;
 import dev.thaw.ThawException;
@@ -69,7 +70,7 @@ public final class SessionLog implements AutoCloseable {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             return new SessionLog(file, ch);
         } catch (IOException e) {
-            throw new ThawException("session_log_unwritable", "Cannot open the session log " + file + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.SESSION_LOG_UNWRITABLE, "Cannot open the session log " + file + ": " + e.getMessage(),
                     "Make the directory writable, or set XDG_STATE_HOME to a writable directory.", e);
         }
     }
@@ -119,7 +120,7 @@ public final class SessionLog implements AutoCloseable {
             forceDirectory(dir);
             return name;
         } catch (IOException e) {
-            throw new ThawException("session_log_unwritable", "Cannot write a sidecar file of the session log in " + dir
+            throw new ThawException(ErrorCode.SESSION_LOG_UNWRITABLE, "Cannot write a sidecar file of the session log in " + dir
                     + ": " + e.getMessage(), "Check free disk space and permissions of " + dir + ".", e);
         }
     }
@@ -178,7 +179,7 @@ public final class SessionLog implements AutoCloseable {
             }
             channel.force(false);
         } catch (IOException e) {
-            throw new ThawException("session_log_unwritable", "Cannot append to the session log " + file + ": " + e.getMessage(),
+            throw new ThawException(ErrorCode.SESSION_LOG_UNWRITABLE, "Cannot append to the session log " + file + ": " + e.getMessage(),
                     "Check free disk space and permissions of " + file.getParent() + ".", e);
         }
         return seq;

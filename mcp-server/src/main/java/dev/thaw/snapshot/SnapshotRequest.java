@@ -1,5 +1,6 @@
 package dev.thaw.snapshot;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 /**
@@ -33,15 +34,15 @@ public record SnapshotRequest(int samples, int intervalMs, String thread, int ma
 
     public SnapshotRequest {
         if (samples < 1 || samples > 50) {
-            throw new ThawException("invalid_argument", "samples must be between 1 and 50, got " + samples + ".",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "samples must be between 1 and 50, got " + samples + ".",
                     "Use samples=1 for one snapshot, or 3..10 to find stuck threads.");
         }
         if (intervalMs < 1 || intervalMs > 10_000) {
-            throw new ThawException("invalid_argument", "interval_ms must be between 1 and 10000, got "
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "interval_ms must be between 1 and 10000, got "
                     + intervalMs + ".", "Use about 200 ms.");
         }
         if (maxFrames < 1 || maxFrames > 10_000) {
-            throw new ThawException("invalid_argument", "max_frames must be between 1 and 10000, got "
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "max_frames must be between 1 and 10000, got "
                     + maxFrames + ".", "Use the default (" + DEFAULT_MAX_FRAMES + ").");
         }
         if (thread != null && thread.isBlank()) {
@@ -51,7 +52,7 @@ public record SnapshotRequest(int samples, int intervalMs, String thread, int ma
             source = SOURCE_LINE;
         }
         if (!source.equals(SOURCE_NONE) && !source.equals(SOURCE_LINE) && !source.equals(SOURCE_CONTEXT)) {
-            throw new ThawException("invalid_argument", "source must be none, line or context, got \"" + source + "\".",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "source must be none, line or context, got \"" + source + "\".",
                     "Use line (the default) for each frame's source line, context for a few lines around it.");
         }
     }

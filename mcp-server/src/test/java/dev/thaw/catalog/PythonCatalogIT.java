@@ -1,5 +1,6 @@
 package dev.thaw.catalog;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionMode;
@@ -571,7 +572,7 @@ class PythonCatalogIT {
             } catch (ThawException e) {
                 // "The threads thaw chose ... exited before they could be armed. Fix: Inject again."
                 // (seen under heavy thread churn, even for the main thread): do what the fix says.
-                if (!"threads_exited".equals(e.code()) || attempt >= 3) {
+                if (e.code() != ErrorCode.THREADS_EXITED || attempt >= 3) {
                     throw e;
                 }
             }

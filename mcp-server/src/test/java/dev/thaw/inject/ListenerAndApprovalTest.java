@@ -1,5 +1,6 @@
 package dev.thaw.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.python.inject.PythonInjector;
@@ -95,7 +96,7 @@ class ListenerAndApprovalTest {
             s.setApprovalGate(q -> ApprovalDecision.deny("user", "not on a Friday"));
             assertThatThrownBy(() -> s.inject(InjectionRequest.of(t.pid(), "print(1)"), ProgressSink.NONE))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("not_approved");
+                        assertThat(e.code()).isEqualTo(ErrorCode.NOT_APPROVED);
                         assertThat(e.getMessage()).contains("not on a Friday");
                     });
             assertThat(changes).singleElement().satisfies(c -> assertThat(c.to()).isEqualTo(InjectionState.CANCELLED));

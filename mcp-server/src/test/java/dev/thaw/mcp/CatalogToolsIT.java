@@ -138,9 +138,9 @@ class CatalogToolsIT {
         assertRefused(Map.of("pid", target.pid()), "invalid_argument", "exactly one of 'code'");
         assertRefused(Map.of("pid", target.pid(), "diagnostic", "py.no_such_thing"), "unknown_diagnostic", "list_diagnostics");
         assertRefused(Map.of("pid", target.pid(), "diagnostic", "py.thread_stacks", "params", Map.of("max_frames", 0)),
-                "invalid_params", "max_frames");
+                "invalid_argument", "max_frames");
         assertRefused(Map.of("pid", target.pid(), "diagnostic", "py.thread_stacks", "params", Map.of("colour", "red")),
-                "invalid_params", "colour");
+                "invalid_argument", "colour");
         assertRefused(Map.of("pid", target.pid(), "diagnostic", "jvm.deadlocks"), "runtime_mismatch", "list_diagnostics runtime=cpython");
         assertRefused(Map.of("pid", target.pid(), "diagnostic", "py.thread_stacks", "language", "java"),
                 "invalid_argument", "Leave out language");

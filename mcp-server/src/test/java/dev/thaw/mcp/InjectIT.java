@@ -161,8 +161,8 @@ class InjectIT {
 
             McpSchema.CallToolResult old = call("inject_script", Map.of("pid", py313.pid(), "code", "print(1)"), null);
             assertThat(old.isError()).isTrue();
-            assertThat(ToolResults.text(old)).contains("3.13").contains("Fix:").contains("snapshot").doesNotContain("at dev.thaw");
-            assertThat(ToolResults.map(ToolResults.structured(old), "error")).containsEntry("code", "python_too_old");
+            assertThat(ToolResults.text(old)).contains("3.13").contains("Fix:").contains("3.14 or 3.15").doesNotContain("at dev.thaw");
+            assertThat(ToolResults.map(ToolResults.structured(old), "error")).containsEntry("code", "unsupported_version");
 
             McpSchema.CallToolResult badThread = call("inject_script", Map.of("pid", py314.pid(), "code", "print(1)",
                     "thread", "sideways"), null);

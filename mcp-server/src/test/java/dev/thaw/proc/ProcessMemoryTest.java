@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class ProcessMemoryTest {
         try (ProcessMemory mem = ProcessMemory.open((int) p.pid())) {
             assertThatThrownBy(() -> mem.readLong(8))
                     .isInstanceOf(MemoryUnreadableException.class)
-                    .extracting(e -> ((ThawException) e).code()).isEqualTo("memory_unreadable");
+                    .extracting(e -> ((ThawException) e).code()).isEqualTo(ErrorCode.MEMORY_UNREADABLE);
             assertThatThrownBy(() -> mem.readLong(-4096)).isInstanceOf(MemoryUnreadableException.class);
         } finally {
             p.destroyForcibly().waitFor();

@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class SuspensionsTest {
             assertThat(s.totalThreads()).isGreaterThan(1);
             assertThatThrownBy(() -> suspensions.refuseIfHeld((int) p.pid(), "inject into"))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("process_stopped");
+                        assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED);
                         assertThat(e.getMessage()).contains("state T").contains("thaw sent it nothing");
                         assertThat(e.fix()).contains("kill -CONT " + p.pid());
                     });
@@ -53,7 +54,7 @@ class SuspensionsTest {
             Suspension s = await(() -> suspensions.of((int) p.pid()).filter(x -> x.kind() == Suspension.Kind.TRACED));
             assertThat(s.tracerPid()).isEqualTo(gdb.pid());
             ThawException e = s.refusal("attach to JVM");
-            assertThat(e.code()).isEqualTo("process_traced");
+            assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_TRACED);
             assertThat(e.getMessage()).contains("tracer pid " + gdb.pid());
             assertThat(e.fix()).contains("Detach the tracer (process " + gdb.pid());
         } finally {
@@ -88,7 +89,7 @@ class SuspensionsTest {
             Suspension s = await(() -> suspensions.of((int) p.pid()));
             assertThat(s.kind()).isEqualTo(Suspension.Kind.FROZEN);
             assertThat(s.freezer()).isEqualTo(group.resolve(named).toString());
-            assertThat(s.refusal("inject into").code()).isEqualTo("process_frozen");
+            assertThat(s.refusal("inject into").code()).isEqualTo(ErrorCode.PROCESS_FROZEN);
             Files.writeString(group.resolve(control), thaw);
             awaitEmpty((int) p.pid());
         } finally {

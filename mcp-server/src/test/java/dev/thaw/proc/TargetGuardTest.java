@@ -1,5 +1,6 @@
 package dev.thaw.proc;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.testing.TestInjections;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class TargetGuardTest {
         assumeTrue(kthread > 0, "no kernel thread visible in this PID namespace");
         assertThatThrownBy(() -> new TargetGuard(proc).checkRunnable(kthread, "inject into"))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("kernel_thread");
+                    assertThat(e.code()).isEqualTo(ErrorCode.KERNEL_THREAD);
                     assertThat(e.getMessage()).contains("not a Python/JVM process");
                 });
         PtraceVerdict verdict = PtraceAccess.check(proc, kthread);
@@ -30,7 +31,7 @@ class TargetGuardTest {
         assertThat(verdict.reason()).doesNotContain("LSM").contains("not a Python/JVM process");
         try (TestInjections injections = new TestInjections()) {
             assertThatThrownBy(() -> injections.inject(kthread, "print(1)", Duration.ofSeconds(5)))
-                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("kernel_thread"));
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.KERNEL_THREAD));
         }
     }
 
@@ -41,7 +42,7 @@ class TargetGuardTest {
         for (int pid : new int[] {self, otherThread}) {
             assertThatThrownBy(() -> new TargetGuard(proc).checkReadable(pid, "take a snapshot of"))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("self_target");
+                        assertThat(e.code()).isEqualTo(ErrorCode.SELF_TARGET);
                         assertThat(e.getMessage()).contains("is thaw itself");
                         assertThat(e.fix()).contains("thaw's own pid is " + self);
                     });

@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
@@ -44,7 +45,7 @@ class SnapshotServiceTest {
                 Thread.sleep(20);
             }
             assertThatThrownBy(() -> service.snapshot(t.pid(), SnapshotRequest.defaults()))
-                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("no_runtime"));
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_RUNTIME));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.process;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
@@ -45,7 +46,7 @@ class StoppedPythonTest {
             assertThat(state.fix()).contains("kill -CONT " + t.pid());
             assertThatThrownBy(() -> injections.inject(t.pid(), "print('hi')", Duration.ofSeconds(5)))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("process_stopped");
+                        assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED);
                         assertThat(e.fix()).contains("kill -CONT " + t.pid());
                     });
 

@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestPythons;
@@ -15,14 +16,14 @@ class Pep768WriterTest {
     void refusesWhatCannotReceiveAScript() {
         assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030D12F0L), false)))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("python_too_old");
-                    assertThat(e.fix()).contains("snapshot");
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+                    assertThat(e.fix()).contains("3.14 or 3.15");
                 });
         assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030E0AF0L), true)))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("free_threaded"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION));
         assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x031000F0L), false)))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("unsupported_version");
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
                     assertThat(e.getMessage()).contains("3.16");
                 });
         assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030F00A3L), false)))
@@ -43,7 +44,7 @@ class Pep768WriterTest {
             String tooLong = "/tmp/" + "x".repeat(507);
             assertThatThrownBy(() -> w.arm(threads, tooLong))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("path_too_long");
+                        assertThat(e.code()).isEqualTo(ErrorCode.PATH_TOO_LONG);
                         assertThat(e.getMessage()).contains("512 bytes").contains("511");
                     });
             assertThat(w.pending(threads.get(0), tooLong.substring(0, 511))).isFalse();

@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.python.snapshot.PythonSnapshotter;
@@ -31,7 +32,7 @@ class PythonSnapshotterErrorsTest {
         try {
             ThawException e = catchThrowableOfType(ThawException.class,
                     () -> PythonSnapshotter.snapshot((int) p.pid(), SnapshotRequest.defaults()));
-            assertThat(e.code()).isEqualTo("not_python");
+            assertThat(e.code()).isEqualTo(ErrorCode.NOT_PYTHON);
             assertThat(e.getMessage()).contains("is not a CPython process");
             assertThat(e.fix()).contains("thaw ps");
         } finally {
@@ -44,7 +45,7 @@ class PythonSnapshotterErrorsTest {
         try (TestPythons.Target t = TestPythons.start("3.13", PARKED)) {
             ThawException e = catchThrowableOfType(ThawException.class,
                     () -> PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults()));
-            assertThat(e.code()).isEqualTo("unsupported_version");
+            assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
             assertThat(e.getMessage()).contains("3.13").contains("older than 3.14");
             assertThat(e.fix()).contains("3.14 or 3.15");
         }

@@ -19,13 +19,13 @@ public final class ReadFromOutsideMain {
         try {
             System.err.println("IDENTIFY " + PythonProbe.identify(pid).map(Object::toString).orElse("empty"));
         } catch (ThawException e) {
-            System.err.println("IDENTIFY error " + e.code());
+            System.err.println("IDENTIFY error " + e.wire());
         }
         try {
             PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
             System.err.println("SNAPSHOT ok");
         } catch (ThawException e) {
-            System.err.println("SNAPSHOT " + e.code() + "|" + e.getMessage() + "|" + e.fix());
+            System.err.println("SNAPSHOT " + e.wire() + "|" + e.getMessage() + "|" + e.fix());
         }
     }
 }

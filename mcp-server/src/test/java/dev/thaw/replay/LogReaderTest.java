@@ -1,5 +1,6 @@
 package dev.thaw.replay;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.session.SessionLog;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class LogReaderTest {
         assertThatThrownBy(() -> LogReader.read(dir.resolve("nope.jsonl")))
                 .isInstanceOf(ThawException.class)
                 .satisfies(e -> {
-                    assertThat(((ThawException) e).code()).isEqualTo("log_not_found");
+                    assertThat(((ThawException) e).code()).isEqualTo(ErrorCode.LOG_NOT_FOUND);
                     assertThat(((ThawException) e).fix()).contains("latest");
                 });
     }

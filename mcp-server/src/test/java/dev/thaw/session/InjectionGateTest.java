@@ -1,5 +1,6 @@
 package dev.thaw.session;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.session.approval.ApprovalPolicy;
@@ -107,7 +108,7 @@ class InjectionGateTest {
                 .isInstanceOf(ThawException.class)
                 .satisfies(e -> {
                     ThawException t = (ThawException) e;
-                    assertThat(t.code()).isEqualTo("approval_declined");
+                    assertThat(t.code()).isEqualTo(ErrorCode.APPROVAL_DECLINED);
                     assertThat(t.getMessage()).contains("declined", "was not injected", "pid 77");
                 });
         assertThat(records().get(1)).containsEntry("approved", false).containsEntry("how", "user_declined");
@@ -120,7 +121,7 @@ class InjectionGateTest {
                 .isInstanceOf(ThawException.class)
                 .satisfies(e -> {
                     ThawException t = (ThawException) e;
-                    assertThat(t.code()).isEqualTo("approval_unavailable");
+                    assertThat(t.code()).isEqualTo(ErrorCode.APPROVAL_UNAVAILABLE);
                     assertThat(t.getMessage()).contains("--approve custom", "elicitation");
                     assertThat(t.fix()).contains("--approve auto", "catalog", "list_diagnostics");
                 });
@@ -141,7 +142,7 @@ class InjectionGateTest {
         assertThat(gate.admit(catalog(), p).approved()).isTrue();
         assertThatThrownBy(() -> gate.admit(custom(), p))
                 .isInstanceOf(ThawException.class)
-                .extracting(e -> ((ThawException) e).code()).isEqualTo("custom_script_refused");
+                .extracting(e -> ((ThawException) e).code()).isEqualTo(ErrorCode.CUSTOM_SCRIPT_REFUSED);
         assertThat(p.shown).isEmpty();
     }
 

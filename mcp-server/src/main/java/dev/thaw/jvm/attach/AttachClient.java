@@ -1,5 +1,6 @@
 package dev.thaw.jvm.attach;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.AttachState;
 import dev.thaw.jvm.JvmIdentity;
@@ -123,7 +124,7 @@ public final class AttachClient {
         try {
             p.load(new StringReader(text));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ThawException("attach_bad_reply", "JVM " + pid + " sent system properties thaw cannot parse: "
+            throw new ThawException(ErrorCode.ATTACH_BAD_REPLY, "JVM " + pid + " sent system properties thaw cannot parse: "
                     + e.getMessage(), null, e);
         }
         Map<String, String> out = new TreeMap<>();
@@ -173,7 +174,7 @@ public final class AttachClient {
             } catch (ThawException e) {
                 // the version is a nicety in the message
             }
-            throw new ThawException("jvm_command_unavailable", "JVM " + pid + " (" + version.trim()
+            throw new ThawException(ErrorCode.JVM_COMMAND_UNAVAILABLE, "JVM " + pid + " (" + version.trim()
                     + ") has no `" + command + "`: that diagnostic command came with JDK 9 (JDK 8 updates carry"
                     + " only some of the JDK 9 commands, not this one).",
                     "On JDK 8, " + instead + ".");
@@ -233,7 +234,7 @@ public final class AttachClient {
             return known;
         }
         JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid) && !exiting()
-                ? new ThawException("not_a_jvm", "Process " + pid + " is not a HotSpot JVM.",
+                ? new ThawException(ErrorCode.NOT_A_JVM, "Process " + pid + " is not a HotSpot JVM.",
                 "Pick a JVM from list_processes (CLI: thaw ps).")
                 : new ProcessGoneException(pid));
         AttachState state = id.attach();
@@ -242,11 +243,11 @@ public final class AttachClient {
         }
         checkCredentials(status, id); // before the state: for another user's JVM the state is a guess
         switch (state.status()) {
-            case DISABLED -> throw new ThawException("attach_disabled",
+            case DISABLED -> throw new ThawException(ErrorCode.ATTACH_DISABLED,
                     "JVM " + pid + " does not allow attach: " + state.reason(), state.fix());
-            case NO_SIGNAL -> throw new ThawException("attach_no_signal",
+            case NO_SIGNAL -> throw new ThawException(ErrorCode.ATTACH_NO_SIGNAL,
                     "JVM " + pid + " cannot be attached: " + state.reason(), state.fix());
-            case UNKNOWN -> throw new ThawException("permission_denied",
+            case UNKNOWN -> throw new ThawException(ErrorCode.PERMISSION_DENIED,
                     "Cannot attach to JVM " + pid + ": " + state.reason(), state.fix());
             default -> {
                 // LISTENING or ON_DEMAND
@@ -300,7 +301,7 @@ public final class AttachClient {
             // JDK 8's listener checks the peer's uid and gid against its own and makes no exception
             // for root (JDK 9+ do): a root client just sees the connection closed.
             if (id.featureVersion() == 8 && (target.effectiveUid() != 0 || target.effectiveGid() != 0)) {
-                throw new ThawException("attach_needs_jvm_user", "JVM " + pid + " runs Java " + id.javaVersion()
+                throw new ThawException(ErrorCode.ATTACH_NEEDS_JVM_USER, "JVM " + pid + " runs Java " + id.javaVersion()
                         + " as uid " + target.effectiveUid() + " gid " + target.effectiveGid() + ", and a JDK 8 JVM"
                         + " accepts attach only from its own uid and gid, not from root (JDK 9 and later also"
                         + " accept root).", "Run thaw as the JVM's user and primary group, e.g. `sudo -u '#"
@@ -309,7 +310,7 @@ public final class AttachClient {
             return;
         }
         if (self.effectiveUid() != target.effectiveUid() || self.effectiveGid() != target.effectiveGid()) {
-            throw new ThawException("permission_denied", "JVM " + pid + " runs as uid " + target.effectiveUid()
+            throw new ThawException(ErrorCode.PERMISSION_DENIED, "JVM " + pid + " runs as uid " + target.effectiveUid()
                     + " gid " + target.effectiveGid() + "; thaw runs as uid " + self.effectiveUid() + " gid "
                     + self.effectiveGid() + ", and a JVM only accepts attach from its own uid and gid, or root.",
                     "Run thaw as the JVM's user (same primary group), or as root.");
@@ -350,24 +351,24 @@ public final class AttachClient {
     private ThawException explain(AttachTarget target, String what, AttachSocket.ExchangeException e) {
         if (!sameProcess(target)) {
             PROTOCOLS.remove(target.key());
-            return new ThawException("process_gone", "JVM " + pid + " exited while thaw was running `" + what
+            return new ThawException(ErrorCode.PROCESS_GONE, "JVM " + pid + " exited while thaw was running `" + what
                     + "` (" + phaseWords(e.phase) + ").",
                     "List the live processes with list_processes (CLI: thaw ps) and use a current pid.", e);
         }
         if (e.timedOut) {
-            return new ThawException("attach_timeout", "JVM " + pid + " did not finish `" + what + "` within "
+            return new ThawException(ErrorCode.ATTACH_TIMEOUT, "JVM " + pid + " did not finish `" + what + "` within "
                     + options.operationTimeout().toMillis() + " ms (" + phaseWords(e.phase) + ").",
                     "The JVM may be unable to reach a safepoint, or its attach listener is stuck (for example"
                             + " behind an agent whose agentmain blocks); retry with a longer timeout, and if it"
                             + " still hangs, the attach listener is unusable until the JVM restarts.", e);
         }
         if (e.phase == AttachSocket.Phase.CONNECT) {
-            return new ThawException("attach_connect", "Cannot connect to JVM " + pid + "'s attach socket "
+            return new ThawException(ErrorCode.ATTACH_CONNECT, "Cannot connect to JVM " + pid + "'s attach socket "
                     + target.socket() + ": " + e.getMessage() + ".",
                     "If the socket file is stale (left by a killed JVM), delete it: the next attach restarts the"
                             + " listener.", e);
         }
-        return new ThawException("attach_io", "JVM " + pid + " closed the attach connection during `" + what
+        return new ThawException(ErrorCode.ATTACH_IO, "JVM " + pid + " closed the attach connection during `" + what
                 + "` (" + phaseWords(e.phase) + "): " + e.getMessage() + ".",
                 "Run thaw with the JVM's uid and gid, or as root; keep arguments under 1024 bytes for JVMs"
                         + " older than JDK 24.", e);
@@ -415,7 +416,7 @@ public final class AttachClient {
     private String checked(String what, AttachReply r) {
         String text = r.text();
         if (!r.ok() || isDcmdError(text)) {
-            throw new ThawException("attach_operation_failed", "JVM " + pid + " refused `" + what + "`: "
+            throw new ThawException(ErrorCode.ATTACH_OPERATION_FAILED, "JVM " + pid + " refused `" + what + "`: "
                     + firstLine(text.isBlank() ? "status " + r.status() : text),
                     "Check the command with `jcmd " + pid + " help` (the set of commands depends on the JDK"
                             + " version).");

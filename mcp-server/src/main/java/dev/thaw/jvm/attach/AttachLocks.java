@@ -1,5 +1,6 @@
 package dev.thaw.jvm.attach;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,13 +29,13 @@ final class AttachLocks {
         ReentrantLock lock = LOCKS.computeIfAbsent(pid, p -> new ReentrantLock());
         try {
             if (!lock.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ThawException("attach_busy", "Another attach operation on JVM " + pid
+                throw new ThawException(ErrorCode.ATTACH_BUSY, "Another attach operation on JVM " + pid
                         + " is still running; `" + what + "` waited " + deadline.total().toMillis() + " ms for it.",
                         "Retry when the other operation has finished, or give this one a longer timeout.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ThawException("interrupted", "Interrupted while waiting to attach to JVM " + pid + ".", null, e);
+            throw new ThawException(ErrorCode.INTERRUPTED, "Interrupted while waiting to attach to JVM " + pid + ".", null, e);
         }
         return lock::unlock;
     }

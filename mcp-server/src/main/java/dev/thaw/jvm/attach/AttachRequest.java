@@ -1,5 +1,6 @@
 package dev.thaw.jvm.attach;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.io.ByteArrayOutputStream;
@@ -29,13 +30,13 @@ final class AttachRequest {
 
     static byte[] v1(String op, List<String> args) {
         if (args.size() > 3) {
-            throw new ThawException("attach_bad_request", "Attach operation " + op + " has " + args.size()
+            throw new ThawException(ErrorCode.ATTACH_BAD_REQUEST, "Attach operation " + op + " has " + args.size()
                     + " arguments; this JVM speaks attach protocol v1, which carries at most 3.",
                     "Use jcmd with a single command line, or a JDK 24+ target.");
         }
         byte[] opBytes = utf8(op);
         if (opBytes.length > V1_MAX_OP) {
-            throw new ThawException("attach_bad_request", "Attach operation name '" + op
+            throw new ThawException(ErrorCode.ATTACH_BAD_REQUEST, "Attach operation name '" + op
                     + "' is longer than 16 bytes; HotSpot knows no such operation.",
                     "Use one of HotSpot's operations (jcmd, threaddump, properties, load, ...).");
         }
@@ -45,7 +46,7 @@ final class AttachRequest {
         for (int i = 0; i < 3; i++) {
             byte[] a = i < args.size() && args.get(i) != null ? utf8(args.get(i)) : new byte[0];
             if (a.length > V1_MAX_ARG) {
-                throw new ThawException("attach_argument_too_long",
+                throw new ThawException(ErrorCode.ATTACH_ARGUMENT_TOO_LONG,
                         "The attach argument is " + a.length + " bytes; this JVM speaks attach protocol v1, which"
                                 + " allows at most " + V1_MAX_ARG + " bytes per argument.",
                         "Shorten the command (JDK 24+ targets accept up to 256 KiB); pass data through a file"
@@ -67,7 +68,7 @@ final class AttachRequest {
             field(body, a == null ? new byte[0] : utf8(a));
         }
         if (body.size() > V2_MAX_SIZE) {
-            throw new ThawException("attach_argument_too_long",
+            throw new ThawException(ErrorCode.ATTACH_ARGUMENT_TOO_LONG,
                     "The attach request is " + body.size() + " bytes; the JVM accepts at most " + V2_MAX_SIZE + ".",
                     "Shorten the command; pass data through a file instead of the command line.");
         }

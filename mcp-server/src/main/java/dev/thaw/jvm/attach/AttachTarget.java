@@ -44,7 +44,7 @@ record AttachTarget(int pid, int nsPid, long startTicks, Path socket, Path cwdTr
             java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(tmp,
                     java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             if (!a.isDirectory()) {
-                throw new dev.thaw.ThawException("tampered", "JVM " + pid + "'s /tmp is " + (a.isSymbolicLink()
+                throw new dev.thaw.ThawException(dev.thaw.ErrorCode.TAMPERED, "JVM " + pid + "'s /tmp is " + (a.isSymbolicLink()
                         ? "a symbolic link" : "not a directory") + ": thaw does not follow links inside a target's root "
                         + "(they resolve against the host's), and the attach socket lives there.",
                         "Give the JVM a real /tmp directory (HotSpot's attach files live in /tmp whatever java.io.tmpdir"

@@ -1,5 +1,6 @@
 package dev.thaw.jvm.attach;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
@@ -69,7 +70,7 @@ final class ListenerStarter {
         try {
             ProcStatus status = proc.status(t.pid());
             if (!status.catches(ProcStatus.SIGQUIT)) {
-                throw new ThawException("attach_no_signal", "JVM " + t.pid() + " has no attach socket and does not"
+                throw new ThawException(ErrorCode.ATTACH_NO_SIGNAL, "JVM " + t.pid() + " has no attach socket and does not"
                         + " catch SIGQUIT (started with -Xrs?), so its attach listener cannot be started;"
                         + " thaw does not send a signal that would kill it.",
                         "Restart the JVM with -XX:+StartAttachListener so its attach socket exists from startup.");
@@ -91,7 +92,7 @@ final class ListenerStarter {
                     if (!proc.exists(t.pid())) {
                         throw new ProcessGoneException(t.pid());
                     }
-                    throw new ThawException("attach_timeout", "JVM " + t.pid() + " did not start its attach listener"
+                    throw new ThawException(ErrorCode.ATTACH_TIMEOUT, "JVM " + t.pid() + " did not start its attach listener"
                             + " within " + deadline.total().toMillis() + " ms of SIGQUIT (it may have printed a"
                             + " thread dump to its stdout instead).",
                             "Check that thaw runs as the JVM's user (or root) and that the JVM's /tmp is writable;"
@@ -155,7 +156,7 @@ final class ListenerStarter {
         if (dying(proc, t.pid())) {
             throw new ProcessGoneException(t.pid());
         }
-        throw new ThawException("attach_trigger", "Cannot create the attach trigger file .attach_pid" + t.nsPid()
+        throw new ThawException(ErrorCode.ATTACH_TRIGGER, "Cannot create the attach trigger file .attach_pid" + t.nsPid()
                 + " in JVM " + t.pid() + "'s working directory or /tmp.",
                 "Run thaw as the JVM's user or as root (with CAP_SYS_PTRACE for /proc/PID/cwd).");
     }
@@ -177,22 +178,22 @@ final class ListenerStarter {
                     .redirectErrorStream(true).start();
             if (!kill.waitFor(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS)) {
                 kill.destroyForcibly();
-                throw new ThawException("attach_timeout", "kill -QUIT " + pid + " did not finish in time.", null);
+                throw new ThawException(ErrorCode.ATTACH_TIMEOUT, "kill -QUIT " + pid + " did not finish in time.", null);
             }
             if (kill.exitValue() != 0) {
                 if (!ProcFs.system().exists(pid)) {
                     throw new ProcessGoneException(pid);
                 }
                 String out = new String(kill.getInputStream().readAllBytes()).trim();
-                throw new ThawException("permission_denied", "Cannot signal JVM " + pid + ": " + out,
+                throw new ThawException(ErrorCode.PERMISSION_DENIED, "Cannot signal JVM " + pid + ": " + out,
                         "Run thaw as the JVM's user or as root.");
             }
         } catch (IOException e) {
-            throw new ThawException("attach_signal", "Cannot run kill(1) to start JVM " + pid
+            throw new ThawException(ErrorCode.ATTACH_SIGNAL, "Cannot run kill(1) to start JVM " + pid
                     + "'s attach listener: " + e.getMessage(), "Install procps/coreutils kill on the server's PATH.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ThawException("interrupted", "Interrupted while signalling JVM " + pid + ".", null, e);
+            throw new ThawException(ErrorCode.INTERRUPTED, "Interrupted while signalling JVM " + pid + ".", null, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.jvm.diag;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.attach.AttachClient;
 import dev.thaw.proc.ProcFs;
@@ -32,16 +33,16 @@ public final class JvmDiagnostics {
     public JvmDiagnostic run(int pid, String command, boolean live, Integer top) {
         String cmd = command == null ? "" : command.trim().toLowerCase(Locale.ROOT).replace('-', '_');
         if (!COMMANDS.contains(cmd)) {
-            throw new ThawException("invalid_argument", "Unknown JVM diagnostic \"" + command + "\".",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "Unknown JVM diagnostic \"" + command + "\".",
                     "Use one of " + String.join(", ", COMMANDS) + ".");
         }
         int n = top == null ? DEFAULT_TOP : top;
         if (n < 1 || n > MAX_TOP) {
-            throw new ThawException("invalid_argument", "top must be between 1 and " + MAX_TOP + ", got " + n + ".",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "top must be between 1 and " + MAX_TOP + ", got " + n + ".",
                     "Use the default (" + DEFAULT_TOP + ").");
         }
         if (live && !cmd.equals("class_histogram")) {
-            throw new ThawException("invalid_argument", "live applies to class_histogram only.",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "live applies to class_histogram only.",
                     "Leave live out for " + cmd + ".");
         }
         if (!proc.exists(pid)) {

@@ -1,5 +1,6 @@
 package dev.thaw.jvm.probe;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.attach.AttachClient;
 import dev.thaw.jvm.attach.AttachReply;
@@ -33,7 +34,7 @@ final class AgentLoader {
         }
         Integer code = returnCode(text);
         if (!r.ok() || code == null || code != 0) {
-            throw new ThawException("agent_load_failed", "JVM " + pid + " did not load thaw's probe agent: "
+            throw new ThawException(ErrorCode.AGENT_LOAD_FAILED, "JVM " + pid + " did not load thaw's probe agent: "
                     + (text.isEmpty() ? "attach status " + r.status() : text.replace('\n', ' ')) + ".",
                     "Check the target's stderr for the JVM's own message; agent-less tools (snapshot,"
                             + " jvm_diagnostic) still work.");
@@ -41,7 +42,7 @@ final class AgentLoader {
     }
 
     static ThawException disabled(int pid) {
-        return new ThawException("agent_loading_disabled", "JVM " + pid + " was started with"
+        return new ThawException(ErrorCode.AGENT_LOADING_DISABLED, "JVM " + pid + " was started with"
                 + " -XX:-EnableDynamicAgentLoading, so it refuses to load thaw's probe agent; Java probes cannot run in it.",
                 "Restart the JVM without -XX:-EnableDynamicAgentLoading to run probes. The agent-less tools"
                         + " (snapshot, jvm_diagnostic) work as they are.");

@@ -1,5 +1,6 @@
 package dev.thaw.jvm.probe;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.Delivery;
 import dev.thaw.inject.InjectionDir;
@@ -56,7 +57,7 @@ public final class JvmInjector implements RuntimeInjector {
     @Override
     public void writePayload(TargetIdentity target, InjectionDir dir, String injectionId, InjectionRequest request) {
         if (request.mode() == InjectionMode.INLINE) {
-            throw new ThawException("invalid_argument", "mode \"inline\" is for Python: a Java probe always runs on a"
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "mode \"inline\" is for Python: a Java probe always runs on a"
                     + " thread of its own (a JVM cannot run code on one of its threads from outside).",
                     "Leave mode out (or \"thread\"); to use a thread's class loader, name it with `thread`.");
         }
@@ -88,7 +89,7 @@ public final class JvmInjector implements RuntimeInjector {
     private JvmTarget jvm(TargetIdentity t) {
         JvmTarget j = targets.get(t.key());
         if (j == null) {
-            j = engine.identify(t.pid()).orElseThrow(() -> new ThawException("process_gone", "JVM " + t.pid()
+            j = engine.identify(t.pid()).orElseThrow(() -> new ThawException(ErrorCode.PROCESS_GONE, "JVM " + t.pid()
                     + " is gone.", "List the live processes with list_processes."));
             targets.put(t.key(), j);
         }

@@ -1,5 +1,6 @@
 package dev.thaw.jvm.probe;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.JvmIdentity;
 import dev.thaw.jvm.JvmProbe;
@@ -100,9 +101,9 @@ public final class JvmProbeEngine {
         JvmIdentity id = found.get();
         if (!id.attach().attachable()) {
             throw new ThawException(switch (id.attach().status()) {
-                case DISABLED -> "attach_disabled";
-                case NO_SIGNAL -> "attach_no_signal";
-                default -> "permission_denied";
+                case DISABLED -> ErrorCode.ATTACH_DISABLED;
+                case NO_SIGNAL -> ErrorCode.ATTACH_NO_SIGNAL;
+                default -> ErrorCode.PERMISSION_DENIED;
             }, "JVM " + pid + " cannot be attached, so no probe can reach it: " + id.attach().reason(),
                     id.attach().fix());
         }
@@ -110,7 +111,7 @@ public final class JvmProbeEngine {
             throw AgentLoader.disabled(pid);
         }
         if (id.featureVersion() > 0 && id.featureVersion() < 8) {
-            throw new ThawException("unsupported_jvm", "JVM " + pid + " runs Java " + id.javaVersion()
+            throw new ThawException(ErrorCode.UNSUPPORTED_JVM, "JVM " + pid + " runs Java " + id.javaVersion()
                     + "; thaw's probe agent needs Java 8 or newer.", "Use the agent-less tools (snapshot, jvm_diagnostic).");
         }
         ProcStatus st = proc.status(pid);
@@ -166,7 +167,7 @@ public final class JvmProbeEngine {
         try {
             dir.handOver();
         } catch (IOException e) {
-            throw new ThawException("payload_unwritable", "Cannot hand the injection directory " + dir.hostPath()
+            throw new ThawException(ErrorCode.PAYLOAD_UNWRITABLE, "Cannot hand the injection directory " + dir.hostPath()
                     + " to the JVM's user: " + e.getMessage() + ".", "Check the target's /dev/shm or /tmp.", e);
         }
     }
@@ -175,7 +176,7 @@ public final class JvmProbeEngine {
         try {
             dir.writeFile(name, bytes);
         } catch (IOException e) {
-            throw new ThawException("payload_unwritable", "Cannot write the probe into " + dir.hostPath() + ": "
+            throw new ThawException(ErrorCode.PAYLOAD_UNWRITABLE, "Cannot write the probe into " + dir.hostPath() + ": "
                     + e.getMessage() + ".", "Check free space and permissions of that directory (the target's /dev/shm or /tmp).", e);
         }
     }
@@ -231,7 +232,7 @@ public final class JvmProbeEngine {
         try {
             dir.rename(RequestFile.NAME + ".tmp", RequestFile.NAME);
         } catch (IOException e) {
-            throw new ThawException("payload_unwritable", "Cannot put the probe's request in place in " + dir.hostPath()
+            throw new ThawException(ErrorCode.PAYLOAD_UNWRITABLE, "Cannot put the probe's request in place in " + dir.hostPath()
                     + ": " + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
         }
         return notes;
@@ -248,7 +249,7 @@ public final class JvmProbeEngine {
                 dir.writeFile(AGENT_JAR, AgentJar.bytes());
             }
         } catch (IOException e) {
-            throw new ThawException("payload_unwritable", "Cannot write the agent jar into " + dir.hostPath() + ": "
+            throw new ThawException(ErrorCode.PAYLOAD_UNWRITABLE, "Cannot write the agent jar into " + dir.hostPath() + ": "
                     + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
         }
         List<String> notes = new ArrayList<>(load(target, dir, state(target).agentId));
@@ -301,7 +302,7 @@ public final class JvmProbeEngine {
                 Optional<AgentMarker> m = state.info.agent();
                 if (m.isPresent()) {
                     if (!m.get().compatible()) {
-                        throw new ThawException("agent_incompatible", "JVM " + target.pid() + " already runs a thaw"
+                        throw new ThawException(ErrorCode.AGENT_INCOMPATIBLE, "JVM " + target.pid() + " already runs a thaw"
                                 + " probe agent of another version (protocol " + m.get().protocol() + "; this thaw speaks "
                                 + AgentMarker.PROTOCOL + "), and a JVM cannot replace a loaded agent.",
                                 "Use the thaw version that loaded it, or restart the JVM. Agent-less tools work as they are.");
@@ -328,7 +329,7 @@ public final class JvmProbeEngine {
                 return t.number();
             }
         }
-        throw new ThawException("invalid_argument", "JVM " + target.pid() + " has no Java thread "
+        throw new ThawException(ErrorCode.INVALID_ARGUMENT, "JVM " + target.pid() + " has no Java thread "
                 + (choice.equals("main") ? "named \"main\"" : "with native id " + choice) + ".",
                 "Use thread \"auto\" (the system class loader), or a thread id from snapshot.");
     }
@@ -345,7 +346,7 @@ public final class JvmProbeEngine {
             dir.writeFile("status.json.tmp", dev.thaw.Json.write(status).getBytes(StandardCharsets.UTF_8));
             dir.rename("status.json.tmp", "status.json");
         } catch (IOException e) {
-            throw new ThawException("payload_unwritable", "Cannot write the compiler's report into " + dir.hostPath()
+            throw new ThawException(ErrorCode.PAYLOAD_UNWRITABLE, "Cannot write the compiler's report into " + dir.hostPath()
                     + ": " + e.getMessage() + ".", "Check that directory (the target's /dev/shm or /tmp): full? read-only?", e);
         }
     }

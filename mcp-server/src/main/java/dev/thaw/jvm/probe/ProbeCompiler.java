@@ -3,6 +3,7 @@ package dev.thaw.jvm.probe;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.io.ByteArrayOutputStream;
@@ -140,12 +141,12 @@ public final class ProbeCompiler {
      */
     public CompiledProbe compile(String code, int targetRelease, List<Path> classPath) {
         if (javac() == null) {
-            throw new ThawException("no_compiler", "thaw runs on a Java runtime without the compiler (module"
+            throw new ThawException(ErrorCode.NO_COMPILER, "thaw runs on a Java runtime without the compiler (module"
                     + " jdk.compiler), so it cannot compile Java probes.",
                     "Run thaw with a full JDK 17 or newer (JAVA_HOME pointing to a JDK, not a JRE).");
         }
         if (targetRelease < 8) {
-            throw new ThawException("unsupported_jvm", "The target runs Java " + targetRelease + "; thaw's probe agent"
+            throw new ThawException(ErrorCode.UNSUPPORTED_JVM, "The target runs Java " + targetRelease + "; thaw's probe agent"
                     + " needs Java 8 or newer.", "Use the agent-less tools (snapshot, jvm_diagnostic) on this JVM.");
         }
         int release = Math.min(targetRelease, newestRelease());

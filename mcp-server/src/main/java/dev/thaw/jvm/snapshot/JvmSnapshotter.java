@@ -1,5 +1,6 @@
 package dev.thaw.jvm.snapshot;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.FrameLock;
 import dev.thaw.jvm.JvmFrame;
@@ -63,7 +64,7 @@ public final class JvmSnapshotter {
         AttachClient client = AttachClient.to(pid);
         // A JVM already attached to is not identified again (that reads its /proc/PID/maps)
         JvmIdentity id = client.knownIdentity().or(() -> new JvmProbe(proc).inspect(pid)).orElseThrow(() -> proc.exists(pid)
-                ? new ThawException("not_a_jvm", "Process " + pid + " is not a HotSpot JVM.",
+                ? new ThawException(ErrorCode.NOT_A_JVM, "Process " + pid + " is not a HotSpot JVM.",
                 "Pick a JVM from list_processes (CLI: thaw ps).")
                 : new ProcessGoneException(pid));
         boolean sameNs = !proc.status(pid).inOtherPidNamespace();
@@ -302,7 +303,7 @@ public final class JvmSnapshotter {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ThawException("interrupted", "The snapshot was interrupted.", null);
+            throw new ThawException(ErrorCode.INTERRUPTED, "The snapshot was interrupted.", null);
         }
     }
 }

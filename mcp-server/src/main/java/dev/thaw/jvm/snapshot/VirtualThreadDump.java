@@ -1,5 +1,6 @@
 package dev.thaw.jvm.snapshot;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.attach.AttachClient;
@@ -59,7 +60,7 @@ public final class VirtualThreadDump {
             JsonNode root = Json.mapper().readTree(json).path("threadDump"); // one parse, read twice
             return new Dump(threads(root, platformIds), hasLocks(root));
         } catch (IOException e) {
-            throw new ThawException("vthread_dump_unreadable", "JVM " + pid + " wrote its virtual-thread dump to "
+            throw new ThawException(ErrorCode.VTHREAD_DUMP_UNREADABLE, "JVM " + pid + " wrote its virtual-thread dump to "
                     + inTarget + " but thaw cannot read it through " + here + ": " + e.getMessage() + ".",
                     "Check the target's /tmp (full? read-only?).", e);
         } finally {

@@ -64,7 +64,7 @@ public final class InjectScriptTool implements ThawTool {
         String code = args.optionalString("code", null);
         String diagnostic = args.optionalString("diagnostic", null);
         if ((code == null || code.isBlank()) == (diagnostic == null || diagnostic.isBlank())) {
-            throw new dev.thaw.ThawException("invalid_argument", "Give exactly one of 'code' (a custom script) and "
+            throw new dev.thaw.ThawException(dev.thaw.ErrorCode.INVALID_ARGUMENT, "Give exactly one of 'code' (a custom script) and "
                     + "'diagnostic' (a catalog entry id).", "Call list_diagnostics for the vetted entries; use code "
                     + "only when none answers the question.");
         }

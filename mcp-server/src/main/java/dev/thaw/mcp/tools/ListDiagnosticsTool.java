@@ -1,5 +1,6 @@
 package dev.thaw.mcp.tools;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.catalog.Catalog;
 import dev.thaw.catalog.CatalogEntry;
@@ -68,7 +69,7 @@ public final class ListDiagnosticsTool implements ThawTool {
             RuntimeInfo info = lister.describe(pid).runtime();
             runtime = info.kind();
             if (RuntimeInfo.NONE.equals(runtime)) {
-                throw new ThawException("unsupported_runtime", "Process " + pid + " is not a CPython or HotSpot process "
+                throw new ThawException(ErrorCode.UNSUPPORTED_RUNTIME, "Process " + pid + " is not a CPython or HotSpot process "
                         + "thaw recognizes, so no diagnostic fits it.",
                         "Check the pid with list_processes (its reason column says why), or call list_diagnostics without pid.");
             }

@@ -1,5 +1,6 @@
 package dev.thaw.mcp.tools;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.mcp.ThawTool;
 import dev.thaw.mcp.ToolArguments;
@@ -61,7 +62,7 @@ public final class SnapshotTool implements ThawTool {
                 s = kept.get(id);
             }
             if (s == null || s.pid() != pid || colon < 0 || !cursor.substring(colon + 1).matches("\\d{1,6}")) {
-                throw new ThawException("unknown_cursor", "Cursor '" + cursor + "' is not one of the last " + KEPT
+                throw new ThawException(ErrorCode.UNKNOWN_CURSOR, "Cursor '" + cursor + "' is not one of the last " + KEPT
                         + " snapshots of pid " + pid + ".", "Call snapshot again without cursor for a fresh snapshot.");
             }
             offset = Integer.parseInt(cursor.substring(colon + 1));

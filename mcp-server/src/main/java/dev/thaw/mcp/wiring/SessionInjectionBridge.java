@@ -1,5 +1,6 @@
 package dev.thaw.mcp.wiring;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.ApprovalDecision;
 import dev.thaw.inject.ApprovalGate;
@@ -59,7 +60,7 @@ public final class SessionInjectionBridge implements InjectionListener, Approval
     public ApprovalDecision review(QueuedInjection q) {
         RecordedInjectionRequest r = recorded.get(q.id());
         if (r == null) {
-            throw new ThawException("session_log_unwritable", "Injection " + q.id() + " was not run: its script could not "
+            throw new ThawException(ErrorCode.SESSION_LOG_UNWRITABLE, "Injection " + q.id() + " was not run: its script could not "
                     + "be recorded in the session log first, and nothing is injected that is not in the log.",
                     "Check free disk space and permissions of the session log directory (see thaw://sessions).");
         }

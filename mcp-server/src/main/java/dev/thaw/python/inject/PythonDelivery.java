@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.ArmedThread;
 import dev.thaw.inject.Delivery;
@@ -66,7 +67,7 @@ final class PythonDelivery implements Delivery {
             // The payload was written for the Python thaw identified; a process that exec'd another
             // one since must not get it (a compiled library of another version could crash it).
             if (expectedVersion != null && !expectedVersion.equals(writer.version().toString())) {
-                throw new ThawException("target_changed", "Process " + pid + " runs Python " + writer.version()
+                throw new ThawException(ErrorCode.TARGET_CHANGED, "Process " + pid + " runs Python " + writer.version()
                         + " now, not the " + expectedVersion + " thaw identified (it exec'd another program);"
                         + " nothing was armed.", "Inject again: thaw identifies it afresh.");
             }
@@ -106,7 +107,7 @@ final class PythonDelivery implements Delivery {
                 d.armed.addAll(writer.armJustListed(plan.stream().map(ThreadPlanner.Candidate::thread).toList(), path));
             }
             if (d.armed.isEmpty()) {
-                throw new ThawException("threads_exited", "The threads thaw chose in process " + pid
+                throw new ThawException(ErrorCode.THREADS_EXITED, "The threads thaw chose in process " + pid
                         + " exited before they could be armed.", "Inject again.");
             }
             d.description = "armed " + describe(plan);

@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.Delivery;
 import dev.thaw.inject.InjectionDir;
@@ -93,7 +94,7 @@ public final class PythonInjector implements RuntimeInjector {
             version = w.version().toString();
             locations.put(key, w.location());
         } catch (ThawException e) {
-            if ("not_python".equals(e.code())) {
+            if (e.code() == ErrorCode.NOT_PYTHON) {
                 return Optional.empty();
             }
             throw e;
@@ -135,7 +136,7 @@ public final class PythonInjector implements RuntimeInjector {
             dir.writeFile(BOOTSTRAP, BootstrapScript.render(dir.inRootPath(), injectionId, request, cached == null,
                     cached != null).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new ThawException("payload_unwritable", "Cannot write the injection files into " + dir.hostPath()
+            throw new ThawException(ErrorCode.PAYLOAD_UNWRITABLE, "Cannot write the injection files into " + dir.hostPath()
                     + ": " + e.getMessage() + ".", "Check free space and permissions of that directory (the target's /dev/shm or /tmp).", e);
         }
     }
@@ -147,7 +148,7 @@ public final class PythonInjector implements RuntimeInjector {
                     request.thread(), request.mode(), stacks, target.runtimeVersion(),
                     request.timeout().toMillis());
         } catch (ThawException e) {
-            if ("target_changed".equals(e.code())) {
+            if (e.code() == ErrorCode.TARGET_CHANGED) {
                 forget(target);
             }
             throw e;

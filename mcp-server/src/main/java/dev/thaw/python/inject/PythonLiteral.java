@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.math.BigDecimal;
@@ -27,7 +28,7 @@ final class PythonLiteral {
 
     private static void append(StringBuilder sb, Object v, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new ThawException("invalid_argument", "params nest deeper than " + MAX_DEPTH + " levels.",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "params nest deeper than " + MAX_DEPTH + " levels.",
                     "Pass flatter params.");
         }
         if (v == null) {
@@ -73,7 +74,7 @@ final class PythonLiteral {
             }
             sb.append(']');
         } else {
-            throw new ThawException("invalid_argument", "params hold a value thaw cannot pass to Python: "
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "params hold a value thaw cannot pass to Python: "
                     + v.getClass().getSimpleName() + ".", "Use JSON values only (objects, arrays, strings, numbers, "
                     + "booleans, null).");
         }

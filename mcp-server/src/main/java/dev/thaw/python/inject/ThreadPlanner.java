@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.ThreadChoice;
@@ -80,20 +81,20 @@ final class ThreadPlanner {
     /** The threads to arm now. Never empty: refuses instead. */
     static List<Candidate> plan(int pid, ThreadChoice choice, InjectionMode mode, List<Candidate> all) {
         if (all.isEmpty()) {
-            throw new ThawException("no_threads", "Process " + pid + " has no Python thread states (the interpreter "
+            throw new ThawException(ErrorCode.NO_THREADS, "Process " + pid + " has no Python thread states (the interpreter "
                     + "is shutting down).", "Nothing can run a script in it; snapshot can still look at it.");
         }
         switch (choice.kind()) {
             case MAIN -> {
                 return List.of(all.stream().filter(c -> c.thread().main()).findFirst().orElseThrow(() ->
-                        new ThawException("no_main_thread", "Process " + pid + " has no main thread state: its main "
+                        new ThawException(ErrorCode.NO_MAIN_THREAD, "Process " + pid + " has no main thread state: its main "
                                 + "script has returned (non-daemon threads keep it alive) or it is an embedded "
                                 + "interpreter. This is also why sys.remote_exec fails on it.",
                                 "Use thread \"auto\" or one of its Python threads: " + tids(all) + ".")));
             }
             case TID -> {
                 return List.of(all.stream().filter(c -> c.thread().nativeTid() == choice.tid()).findFirst()
-                        .orElseThrow(() -> new ThawException("no_such_thread", "Thread " + choice.tid()
+                        .orElseThrow(() -> new ThawException(ErrorCode.NO_SUCH_THREAD, "Thread " + choice.tid()
                                 + " is not a Python thread of process " + pid + ".",
                                 "Use thread \"auto\", \"main\", or one of its Python threads: " + tids(all) + ".")));
             }

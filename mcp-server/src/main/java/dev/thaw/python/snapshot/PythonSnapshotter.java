@@ -1,5 +1,6 @@
 package dev.thaw.python.snapshot;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
@@ -259,7 +260,7 @@ public final class PythonSnapshotter {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ThawException("interrupted", "The snapshot was interrupted between samples.", "Retry.");
+            throw new ThawException(ErrorCode.INTERRUPTED, "The snapshot was interrupted between samples.", "Retry.");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.replay.rerun;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.replay.InjectionHistory;
 import dev.thaw.replay.SessionReplay;
@@ -88,13 +89,13 @@ public final class Rerun {
         List<InjectionHistory> originals = replay.injections();
         for (InjectionHistory h : originals) {
             if (h.target() != null && h.target().sameProcessAs(target)) {
-                throw new ThawException("rerun_same_process", "pid " + target.pid() + " is the very process the session "
+                throw new ThawException(ErrorCode.RERUN_SAME_PROCESS, "pid " + target.pid() + " is the very process the session "
                         + "diagnosed (same pid and start time).",
                         "--rerun compares against a new process: restart the program (with the fix) and pass its pid.");
             }
         }
         if (originals.isEmpty()) {
-            throw new ThawException("rerun_nothing", "The session has no injections to re-run.",
+            throw new ThawException(ErrorCode.RERUN_NOTHING, "The session has no injections to re-run.",
                     "Re-run a session in which scripts were injected (its Injections section is not empty).");
         }
     }

@@ -1,5 +1,6 @@
 package dev.thaw.session.approval;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.session.RecordedInjectionRequest;
 
@@ -58,7 +59,7 @@ public enum ApprovalPolicy {
                 return p;
             }
         }
-        throw new ThawException("invalid_argument", "Unknown approval policy '" + text + "'.",
+        throw new ThawException(ErrorCode.INVALID_ARGUMENT, "Unknown approval policy '" + text + "'.",
                 "Use one of: " + names() + ".");
     }
 

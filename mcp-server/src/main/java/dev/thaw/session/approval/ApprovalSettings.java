@@ -1,5 +1,6 @@
 package dev.thaw.session.approval;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.time.Duration;
@@ -46,7 +47,7 @@ public record ApprovalSettings(ApprovalPolicy policy, Duration elicitationTimeou
             }
         }
         if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ThawException("invalid_argument", "Invalid elicitation timeout '" + text + "'.",
+            throw new ThawException(ErrorCode.INVALID_ARGUMENT, "Invalid elicitation timeout '" + text + "'.",
                     "Give a duration of at least 1 s, e.g. 90s, 10m or 1h.");
         }
         return d;

@@ -1,5 +1,6 @@
 package dev.thaw.session.approval;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.session.RecordedApproval;
 import dev.thaw.session.InjectionJournal;
@@ -96,23 +97,23 @@ public final class InjectionGate {
         String change = "To change the policy, restart the server with another --approve value (auto, custom, always, "
                 + "deny-custom), e.g. edit the `thaw serve` command in your MCP client's configuration.";
         return switch (d.how()) {
-            case RecordedApproval.HOW_DENIED_BY_POLICY -> new ThawException("custom_script_refused",
+            case RecordedApproval.HOW_DENIED_BY_POLICY -> new ThawException(ErrorCode.CUSTOM_SCRIPT_REFUSED,
                     what + ": the server runs with --approve deny-custom, under which only catalog diagnostics run.",
                     "Use a catalog diagnostic (list_diagnostics) for this question. " + change);
-            case RecordedApproval.HOW_NO_WAY_TO_ASK -> new ThawException("approval_unavailable",
+            case RecordedApproval.HOW_NO_WAY_TO_ASK -> new ThawException(ErrorCode.APPROVAL_UNAVAILABLE,
                     what + ": under --approve " + d.policy() + " (" + policy.meaning() + ") it needs the user's "
                             + "confirmation, and nobody can be asked: " + d.detail() + ".",
                     (r.isCatalogEntry() ? "" : "Use a catalog diagnostic (list_diagnostics), which runs without asking under "
                             + "--approve custom; or ")
                             + "use an MCP client that supports elicitation; or restart the server with --approve auto "
                             + "(nobody is asked; every script is still recorded in the session log). " + change);
-            case RecordedApproval.HOW_TIMED_OUT -> new ThawException("approval_timed_out",
+            case RecordedApproval.HOW_TIMED_OUT -> new ThawException(ErrorCode.APPROVAL_TIMED_OUT,
                     what + ": nobody answered the confirmation request in time (" + d.detail() + ").",
                     "Ask again when the user is present, or restart the server with a longer --elicitation-timeout.");
-            case RecordedApproval.HOW_ASK_FAILED -> new ThawException("approval_failed",
+            case RecordedApproval.HOW_ASK_FAILED -> new ThawException(ErrorCode.APPROVAL_FAILED,
                     what + ": asking the user for confirmation failed (" + d.detail() + ").",
                     "Try again; if it keeps failing, the client's elicitation support is broken. " + change);
-            default -> new ThawException("approval_declined",
+            default -> new ThawException(ErrorCode.APPROVAL_DECLINED,
                     what + ": the user " + (RecordedApproval.HOW_USER_CANCELLED.equals(d.how()) ? "cancelled" : "declined")
                             + " the confirmation" + (d.detail() == null ? "" : " (" + d.detail() + ")") + ".",
                     "Do not retry the same script unasked: tell the user what you want to learn and why, or look without "

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.JvmThreadDump;
 import dev.thaw.jvm.ThreadDumpParser;
@@ -48,7 +49,7 @@ class AttachClientTest {
             } else {
                 // VM.info came with JDK 9 and was not backported: a refusal that says so
                 assertThatThrownBy(c::vmInfo).isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("jvm_command_unavailable");
+                    assertThat(e.code()).isEqualTo(ErrorCode.JVM_COMMAND_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("has no `VM.info`").contains("came with JDK 9")
                             .contains("(JDK 8.0_");
                     assertThat(e.fix()).startsWith("On JDK 8, ");
@@ -72,7 +73,7 @@ class AttachClientTest {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
             assertThatThrownBy(() -> AttachClient.to(t.pid()).jcmd("No.such_command"))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("attach_operation_failed");
+                        assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_OPERATION_FAILED);
                         assertThat(e.getMessage()).contains("Unknown diagnostic command");
                         assertThat(e.fix()).contains("help");
                     });
@@ -164,7 +165,7 @@ class AttachClientTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> AttachClient.to(t.pid()).threadDump())
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("attach_disabled");
+                        assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_DISABLED);
                         assertThat(e.getMessage()).contains("DisableAttachMechanism");
                         assertThat(e.fix()).contains("Restart");
                     });
@@ -181,7 +182,7 @@ class AttachClientTest {
         try (Target t = TestJdks.launch(TestJdks.require(feature), IdleTarget.class).flags("-XX:-UsePerfData")
                 .env("JAVA_TOOL_OPTIONS", "-XX:+DisableAttachMechanism").start()) {
             assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion())
-                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("attach_disabled"));
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_DISABLED));
             Thread.sleep(200);
             assertThat(t.stdout()).doesNotContain("Full thread dump");
         }
@@ -194,7 +195,7 @@ class AttachClientTest {
             Files.delete(Path.of("/proc/" + t.pid() + "/root/tmp/.java_pid" + t.ready("pid")));
             assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion())
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("attach_no_signal");
+                        assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_NO_SIGNAL);
                         assertThat(e.fix()).contains("StartAttachListener");
                     });
             Thread.sleep(200);
@@ -229,7 +230,7 @@ class AttachClientTest {
             }
             killer.join();
             assertThat(failure).isNotNull();
-            assertThat(failure.code()).as(failure.getMessage()).isEqualTo("process_gone");
+            assertThat(failure.code()).as(failure.getMessage()).isEqualTo(ErrorCode.PROCESS_GONE);
             org.slf4j.LoggerFactory.getLogger(AttachClientTest.class).info("after {} dumps: {}", dumps,
                     failure.getMessage());
             assertThat(failure.getMessage()).contains(Integer.toString(t.pid()));
@@ -251,7 +252,7 @@ class AttachClientTest {
             try {
                 long start = System.nanoTime();
                 assertThatThrownBy(c::threadDump).isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("process_stopped");
+                    assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED);
                     assertThat(e.getMessage()).contains("state T");
                 });
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
@@ -289,13 +290,13 @@ class AttachClientTest {
             String longArg = "VM.version " + "x".repeat(2000);
             if (feature < 24) {
                 assertThatThrownBy(() -> c.jcmd(longArg)).isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("attach_argument_too_long");
+                    assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_ARGUMENT_TOO_LONG);
                     assertThat(e.getMessage()).contains("1024");
                 });
             } else {
                 // v2 carries it; the JVM's DCmd parser then rejects the stray argument.
                 assertThatThrownBy(() -> c.jcmd(longArg)).isInstanceOfSatisfying(ThawException.class,
-                        e -> assertThat(e.code()).isEqualTo("attach_operation_failed"));
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_OPERATION_FAILED));
             }
             assertThat(c.vmVersion()).contains("JDK"); // still usable
         }

@@ -3,6 +3,7 @@ package dev.thaw.jvm.attach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class AttachRequestTest {
     void v1RefusesWhatHotSpotWouldDropSilently() {
         assertThatThrownBy(() -> AttachRequest.v1("jcmd", List.of("x".repeat(1025))))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("attach_argument_too_long");
+                    assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_ARGUMENT_TOO_LONG);
                     assertThat(e.fix()).isNotBlank();
                 });
         assertThat(AttachRequest.v1("jcmd", List.of("x".repeat(1024)))).hasSize(2 + 5 + 1025 + 2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.testing.PortableClasspath;
 import dev.thaw.testing.TestJdks;
@@ -84,7 +85,7 @@ class OtherUsersTest {
                 // JDK 8's listener accepts only its own uid and gid, not root: refused before any signal
                 assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion()).isInstanceOfSatisfying(
                         ThawException.class, e -> {
-                            assertThat(e.code()).isEqualTo("attach_needs_jvm_user");
+                            assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_NEEDS_JVM_USER);
                             assertThat(e.getMessage()).contains("uid 65534 gid 65534").contains("not from root");
                             assertThat(e.fix()).contains("sudo -u '#65534' -g '#65534'");
                         });

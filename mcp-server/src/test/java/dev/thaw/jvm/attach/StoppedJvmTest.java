@@ -1,5 +1,6 @@
 package dev.thaw.jvm.attach;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
@@ -27,7 +28,7 @@ class StoppedJvmTest {
             awaitState(t.pid(), 'T');
             assertThatThrownBy(() -> AttachClient.to(t.pid()).threadDump())
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("process_stopped");
+                        assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED);
                         assertThat(e.getMessage()).contains("state T");
                         assertThat(e.fix()).contains("kill -CONT " + t.pid());
                     });
@@ -47,7 +48,7 @@ class StoppedJvmTest {
             signal("STOP", t.pid());
             awaitState(t.pid(), 'T');
             assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion())
-                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("process_stopped"));
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED));
             signal("CONT", t.pid());
             assertThat(AttachClient.to(t.pid()).vmVersion()).contains("JDK " + feature);
         }

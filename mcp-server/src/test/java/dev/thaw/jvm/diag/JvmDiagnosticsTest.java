@@ -3,6 +3,7 @@ package dev.thaw.jvm.diag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
@@ -55,7 +56,7 @@ class JvmDiagnosticsTest {
                 // VM.info is JDK 9+: refused, with what to use instead
                 assertThatThrownBy(() -> diag.run(t.pid(), "vm_info", false, null)).isInstanceOfSatisfying(
                         ThawException.class, e -> {
-                            assertThat(e.code()).isEqualTo("jvm_command_unavailable");
+                            assertThat(e.code()).isEqualTo(ErrorCode.JVM_COMMAND_UNAVAILABLE);
                             assertThat(e.getMessage()).contains("came with JDK 9");
                             assertThat(e.fix()).contains("system_properties").contains("vm_flags");
                         });

@@ -3,6 +3,7 @@ package dev.thaw.jvm.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionMode;
@@ -122,7 +123,7 @@ class JvmInjectionTest {
                 // JDK 8 accepts attach from its own uid and gid only: a clear refusal, nothing sent
                 assertThatThrownBy(() -> inject(InjectionRequest.of(t.pid(), "out.print(1);")))
                         .isInstanceOfSatisfying(ThawException.class, e -> {
-                            assertThat(e.code()).isEqualTo("attach_needs_jvm_user");
+                            assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_NEEDS_JVM_USER);
                             assertThat(e.fix()).contains("Run thaw as the JVM's user");
                         });
                 assertThat(t.stdout()).doesNotContain("Full thread dump");

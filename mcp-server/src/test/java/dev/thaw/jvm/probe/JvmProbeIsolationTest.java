@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.jvm.diag.JvmDiagnostics;
@@ -68,7 +69,7 @@ class JvmProbeIsolationTest {
     void dynamicAgentLoadingDisabledIsAClearRefusalAndAgentLessToolsWork(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class, "-XX:-EnableDynamicAgentLoading")) {
             assertThatThrownBy(() -> engine.identify(t.pid())).isInstanceOfSatisfying(ThawException.class, e -> {
-                assertThat(e.code()).isEqualTo("agent_loading_disabled");
+                assertThat(e.code()).isEqualTo(ErrorCode.AGENT_LOADING_DISABLED);
                 assertThat(e.getMessage()).contains("-XX:-EnableDynamicAgentLoading");
                 assertThat(e.fix()).contains("snapshot").contains("jvm_diagnostic");
             });
@@ -76,7 +77,7 @@ class JvmProbeIsolationTest {
             try (ProbeHarness.Run dir = new ProbeHarness.Run(t.pid())) {
                 dir.writeFile(JvmProbeEngine.AGENT_JAR, AgentJar.bytes());
                 assertThatThrownBy(() -> AgentLoader.load(t.pid(), dir.inRoot(JvmProbeEngine.AGENT_JAR), "x", dir.inRoot("request")))
-                        .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("agent_loading_disabled"));
+                        .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_LOADING_DISABLED));
             }
             Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(thread(s, "blocked").owner()).isEqualTo(thread(s, "holder").tid());
@@ -92,7 +93,7 @@ class JvmProbeIsolationTest {
     void attachDisabledIsRefusedBeforeAnythingReachesTheJvm(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class, "-XX:+DisableAttachMechanism")) {
             assertThatThrownBy(() -> engine.identify(t.pid())).isInstanceOfSatisfying(ThawException.class, e -> {
-                assertThat(e.code()).isEqualTo("attach_disabled");
+                assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_DISABLED);
                 assertThat(e.getMessage()).contains("DisableAttachMechanism");
             });
             assertThat(t.stdout().lines().toList()).hasSize(1); // no SIGQUIT thread dump

@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionDirs;
@@ -210,7 +211,7 @@ class HostileTargetTest {
                         delivered++;
                     }
                 } catch (ThawException e) {
-                    assertThat(e.code()).as(e.getMessage()).isIn("tampered", "payload_unwritable");
+                    assertThat(e.code()).as(e.getMessage()).isIn(ErrorCode.TAMPERED, ErrorCode.PAYLOAD_UNWRITABLE);
                     refused++;
                 }
                 assertThat(snapshot(victim)).as("injection " + i).isEqualTo(victimBefore);

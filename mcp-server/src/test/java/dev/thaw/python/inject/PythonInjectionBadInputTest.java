@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
@@ -181,14 +182,18 @@ class PythonInjectionBadInputTest {
     }
 
     @Test
-    void python313IsRefusedPointingToSnapshot() {
+    void python313IsRefusedWithTheCodeReadingGivesIt() {
         try (TestPythons.Target t = TestPythons.start("3.13", PythonInjectionTest.BUSY_TARGET)) {
             assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)"))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("python_too_old");
+                        assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
                         assertThat(e.getMessage()).contains("3.13").contains("PEP 768").contains("3.14");
-                        assertThat(e.fix()).contains("snapshot");
+                        // snapshot refuses 3.13 too: the fix must not send the caller there.
+                        assertThat(e.fix()).contains("3.14 or 3.15").doesNotContain("snapshot");
                     });
+            // One condition, one code: reading the same process is refused the same way.
+            assertThatThrownBy(() -> dev.thaw.python.snapshot.PythonSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.defaults()))
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION));
             assertThat(injections.leftovers(t.pid())).noneMatch(n -> n.contains(injections.dirs.owner()));
         }
     }
@@ -203,7 +208,7 @@ class PythonInjectionBadInputTest {
             for (TestPythons.Target t : List.of(byEnv, byFlag)) {
                 assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)"))
                         .isInstanceOfSatisfying(ThawException.class, e -> {
-                            assertThat(e.code()).isEqualTo("remote_debug_disabled");
+                            assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_DEBUG_DISABLED);
                             assertThat(e.getMessage()).contains("Remote debugging is disabled");
                             assertThat(e.fix()).contains("PYTHON_DISABLE_REMOTE_DEBUG").contains("-X disable-remote-debug")
                                     .contains("snapshot");
@@ -216,18 +221,18 @@ class PythonInjectionBadInputTest {
     void notAPythonProcessAndAMissingProcessAreRefused() throws Exception {
         int self = (int) ProcessHandle.current().pid();
         assertThatThrownBy(() -> injections.inject(self, "print(1)"))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("self_target"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SELF_TARGET));
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
             assertThatThrownBy(() -> injections.inject((int) sleeper.pid(), "print(1)"))
-                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("unsupported_runtime"));
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_RUNTIME));
         } finally {
             sleeper.destroyForcibly();
         }
         assertThatThrownBy(() -> injections.inject(999_999_999, "print(1)"))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("process_gone"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_GONE));
         assertThatThrownBy(() -> injections.service.readOutput("inj0-none", 0, 100, Duration.ZERO))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("unknown_injection"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_INJECTION));
     }
 
     /** The heartbeat thread prints every 20 ms: new lines must keep coming. */

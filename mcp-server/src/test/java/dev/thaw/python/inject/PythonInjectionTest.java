@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionRequest;
@@ -360,7 +361,7 @@ class PythonInjectionTest {
             assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)", ThreadChoice.MAIN, InjectionMode.THREAD,
                     Duration.ofSeconds(2)))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
-                        assertThat(e.code()).isEqualTo("no_main_thread");
+                        assertThat(e.code()).isEqualTo(ErrorCode.NO_MAIN_THREAD);
                         assertThat(e.getMessage()).contains("sys.remote_exec");
                     });
             InjectionResult r = injections.inject(t.pid(), "import threading\nprint(sorted(t.name for t in threading.enumerate()))");
@@ -401,7 +402,7 @@ class PythonInjectionTest {
             assertThat(r.scriptTid()).isEqualTo(beat);
             assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)", ThreadChoice.tid(999_999_999L),
                     InjectionMode.THREAD, Duration.ofSeconds(1)))
-                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("no_such_thread"));
+                    .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_SUCH_THREAD));
         }
     }
 
@@ -484,7 +485,7 @@ class PythonInjectionTest {
     @org.junit.jupiter.api.Test
     void theRequestIsValidated() {
         assertThatThrownBy(() -> InjectionRequest.of(1, " "))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("invalid_argument"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         assertThatThrownBy(() -> ThreadChoice.parse("mian"))
                 .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.getMessage()).contains("auto"));
         assertThatThrownBy(() -> InjectionMode.parse("fork"))

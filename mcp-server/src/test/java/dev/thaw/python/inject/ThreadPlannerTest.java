@@ -1,5 +1,6 @@
 package dev.thaw.python.inject;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.ThreadChoice;
@@ -109,11 +110,11 @@ class ThreadPlannerTest {
         var noMain = List.of(c(2, false, WaitKind.RUNNING, 0L));
         assertThatThrownBy(() -> ThreadPlanner.plan(7, ThreadChoice.MAIN, InjectionMode.THREAD, noMain))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
-                    assertThat(e.code()).isEqualTo("no_main_thread");
+                    assertThat(e.code()).isEqualTo(ErrorCode.NO_MAIN_THREAD);
                     assertThat(e.fix()).contains("2");
                 });
         assertThatThrownBy(() -> ThreadPlanner.plan(7, ThreadChoice.tid(9), InjectionMode.THREAD, noMain))
-                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo("no_such_thread"));
+                .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_SUCH_THREAD));
         assertThat(tids(ThreadPlanner.plan(7, ThreadChoice.tid(2), InjectionMode.THREAD, noMain))).containsExactly(2L);
     }
 }

@@ -1,5 +1,6 @@
 package dev.thaw.replay.rerun;
 
+import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
 import dev.thaw.replay.LogReader;
@@ -128,7 +129,7 @@ class RerunTest {
         Rerun rerun = new Rerun(new InjectionGate(ApprovalPolicy.AUTO, rec), answering(true), fixedProgram(new ArrayList<>()), rec);
         SessionReplay original = original();
         assertThatThrownBy(() -> rerun.run(original, OLD)).isInstanceOf(ThawException.class)
-                .extracting(e -> ((ThawException) e).code()).isEqualTo("rerun_same_process");
+                .extracting(e -> ((ThawException) e).code()).isEqualTo(ErrorCode.RERUN_SAME_PROCESS);
         RecordedTarget jvm = new RecordedTarget(300, "2025-11-25T12:00:00Z", "/usr/bin/java", "java App", "hotspot", "17");
         assertThat(rerun.run(original, jvm).items()).allSatisfy(i ->
                 assertThat(i.outcome()).isEqualTo(RerunReport.Outcome.SKIPPED));

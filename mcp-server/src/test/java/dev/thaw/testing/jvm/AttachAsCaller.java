@@ -18,7 +18,7 @@ public final class AttachAsCaller {
             String v = AttachClient.to(Integer.parseInt(args[0])).vmVersion();
             System.out.println("OK " + v.lines().findFirst().orElse(""));
         } catch (ThawException e) {
-            System.out.println("REFUSED " + e.code() + " " + e.getMessage() + " FIX " + e.fix());
+            System.out.println("REFUSED " + e.wire() + " " + e.getMessage() + " FIX " + e.fix());
         }
     }
 }
