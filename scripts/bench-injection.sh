@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the injection round trip (issue 4, "Performance"): thaw's inject-to-completed time
+# Benchmark of the injection round trip (docs/benchmarks.md): thaw's inject-to-completed time
 # (server side, in-process) against the hand-made workflow done by machine (python3.14 -c
 # "import sys; sys.remote_exec(PID, path)" through the sid launcher, then polling for the output
 # file), interleaved against the same target whose main thread runs a 10 ms sleep loop.

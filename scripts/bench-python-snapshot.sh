@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the pure-Java CPython stack reader (issue 3, "Performance").
+# Benchmark of the pure-Java CPython stack reader (docs/benchmarks.md).
 # Needs the test interpreters (scripts/provision-test-pythons.sh) and root (the launchers chroot).
 # Writes mcp-server/target/benchmarks/python-snapshot.md; copy the tables into docs/benchmarks.md.
 #

@@ -6,7 +6,7 @@ import os, sys, threading, time
 d = sys.argv[1]
 for name in ("helper_kept", "helper_deleted"):
     with open(os.path.join(d, name + ".py"), "w") as f:
-        f.write("import threading\n\n\ndef park(ev):\n    ev.wait()  # marker: " + name + "\n")
+        f.write("import threading\n\n\ndef park(ev):\n    ev.wait()  # THAW-MARK park-waits\n")
 sys.path.insert(0, d)
 import helper_kept, helper_deleted
 

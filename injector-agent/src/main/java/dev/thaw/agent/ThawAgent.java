@@ -31,7 +31,7 @@ public final class ThawAgent {
 
     /**
      * Every class of this jar, loaded in agentmain so that none is needed from the jar file later.
-     * {@code ThawAgentJarTest} (server side) checks this list against the jar.
+     * Nothing checks this list against the jar: a class added to the agent must be added here too.
      */
     static final String[] CLASSES = {
         "dev.thaw.agent.Probe",

@@ -3,8 +3,9 @@ package dev.thaw.inject;
 import dev.thaw.ErrorCode;
 import dev.thaw.Json;
 import dev.thaw.ThawException;
+import dev.thaw.proc.MountInfo;
 import dev.thaw.proc.ProcFs;
-import dev.thaw.proc.ProcStat;
+import dev.thaw.proc.ProcessKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +85,10 @@ public final class InjectionDirs implements AutoCloseable {
     private final Set<String> journalled = new LinkedHashSet<>();
     private final Set<String> sweptRoots = ConcurrentHashMap.newKeySet();
     private final Set<InjectionDir> live = ConcurrentHashMap.newKeySet();
-    private final Map<String, Placement> placements = java.util.Collections.synchronizedMap(
+    private final Map<ProcessKey, Placement> placements = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Placement> e) {
+                protected boolean removeEldestEntry(Map.Entry<ProcessKey, Placement> e) {
                     return size() > 64;
                 }
             });
@@ -109,7 +110,8 @@ public final class InjectionDirs implements AutoCloseable {
         this.proc = proc;
         this.journalDir = journalDir;
         int self = (int) ProcessHandle.current().pid();
-        this.owner = self + "." + proc.stat(self).startTimeTicks();
+        ProcessKey me = ProcessKey.of(proc, self);
+        this.owner = me.pid() + "." + me.startTicks(); // a dot, not '@': the form directory names have always had
         int[] ids = ids(proc, self);
         this.myUid = ids[0];
         this.myGid = ids[1];
@@ -340,7 +342,7 @@ public final class InjectionDirs implements AutoCloseable {
      */
     boolean shmFits(int pid, long outputCap) {
         try {
-            Mount m = mountAt(Files.readString(proc.pidDir(pid).resolve("mountinfo")), SHM);
+            MountInfo.Mount m = MountInfo.holding(MountInfo.parse(Files.readString(proc.pidDir(pid).resolve("mountinfo"))), SHM);
             if (m == null || !"tmpfs".equals(m.fsType()) || m.readOnly()) {
                 return false;
             }
@@ -387,56 +389,6 @@ public final class InjectionDirs implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return true; // cannot tell: as before, /dev/shm's own free space decides
         }
-    }
-
-    /** A mount of a {@code mountinfo} file. */
-    record Mount(String mountPoint, String fsType, boolean readOnly) {
-    }
-
-    /**
-     * The mount that holds {@code path}: the longest mount point that is {@code path} or one of its
-     * parents, the last one listed when several are stacked on the same point; null when none.
-     */
-    static Mount mountAt(String mountinfo, String path) {
-        Mount best = null;
-        for (String line : mountinfo.split("\n")) {
-            // id parent major:minor root mountpoint options [optional fields] - fstype source superoptions
-            String[] f = line.split(" ");
-            int dash = java.util.Arrays.asList(f).indexOf("-");
-            if (dash < 6 || dash + 1 >= f.length) {
-                continue;
-            }
-            String point = unescape(f[4]);
-            boolean holds = point.equals("/") || path.equals(point) || path.startsWith(point + "/");
-            if (!holds || (best != null && point.length() < best.mountPoint().length())) {
-                continue;
-            }
-            boolean ro = List.of(f[5].split(",")).contains("ro")
-                    || (dash + 3 < f.length && List.of(f[dash + 3].split(",")).contains("ro"));
-            best = new Mount(point, f[dash + 1], ro);
-        }
-        return best;
-    }
-
-    private static String unescape(String s) {
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                try {
-                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                    i += 3;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an escape
-                }
-            }
-            b.append(c);
-        }
-        return b.toString();
     }
 
     /** Removes a directory soon, on the clean-up thread. */
@@ -528,6 +480,27 @@ public final class InjectionDirs implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("cannot remove journal {}: {}", journalFile(), e.toString());
+        }
+    }
+
+    /**
+     * Runs {@link #sweepStale} on the sweep thread (the one that sweeps targets' roots): a server's
+     * start waits for none of it.
+     */
+    public void sweepStaleLater() {
+        try {
+            sweeper.execute(() -> {
+                try {
+                    int n = sweepStale();
+                    if (n > 0) {
+                        LOG.info("removed {} injection directories left by a previous thaw", n);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("sweeping stale injection directories failed: {}", e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            // shutting down
         }
     }
 
@@ -740,11 +713,9 @@ public final class InjectionDirs implements AutoCloseable {
 
     /** Whether the process of a {@code <pid>@<startTicks>} key lives (as this thaw sees pids). */
     private boolean targetAlive(String key) {
-        int at = key.indexOf('@');
         try {
-            return at > 0 && new TargetIdentity(Integer.parseInt(key.substring(0, at)), Long.parseLong(key.substring(at + 1)),
-                    null, null, null, 0, 0).alive(proc);
-        } catch (NumberFormatException e) {
+            return TargetIdentity.alive(proc, ProcessKey.parse(key));
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
@@ -754,16 +725,13 @@ public final class InjectionDirs implements AutoCloseable {
         if (dot < 0) {
             return true; // not ours to judge
         }
+        ProcessKey key;
         try {
-            int pid = Integer.parseInt(who.substring(0, dot));
-            long ticks = Long.parseLong(who.substring(dot + 1));
-            ProcStat s = proc.stat(pid);
-            return s.startTimeTicks() == ticks && s.state() != 'Z';
+            key = new ProcessKey(Integer.parseInt(who.substring(0, dot)), Long.parseLong(who.substring(dot + 1)));
         } catch (NumberFormatException e) {
             return true;
-        } catch (RuntimeException e) {
-            return false;
         }
+        return TargetIdentity.alive(proc, key);
     }
 
     private static int[] ids(ProcFs proc, int pid) {

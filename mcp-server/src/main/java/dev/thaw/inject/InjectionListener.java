@@ -1,7 +1,7 @@
 package dev.thaw.inject;
 
 /**
- * Hears everything an injection goes through, for the session log (issue 7). Calls come from the
+ * Hears everything an injection goes through, for the session log. Calls come from the
  * thread doing the work, in order per injection; an implementation must be quick and must not
  * throw (exceptions are logged and otherwise ignored, so a broken log never breaks an injection).
  * {@link #queued} is called before approval and delivery: it is the write-ahead record.

@@ -12,11 +12,11 @@ final class InjectionResults {
         synchronized (inj) {
             byte[] bytes = currentOutput(inj);
             int cut = Utf8.cut(bytes, 0, bytes.length, InjectionService.PREVIEW_BYTES);
-            boolean finished = inj.done || inj.state.isFinal();
+            boolean finished = inj.ended();
             TargetStatus st = inj.status;
             boolean more = cut < bytes.length || !finished;
             double elapsed = (System.nanoTime() - inj.startNanos) / 1e6;
-            return new InjectionResult(inj.id, inj.target.pid(), inj.state.wire(), inj.claimed, inj.request.mode().wire(),
+            return new InjectionResult(inj.id, inj.target.pid(), inj.state().wire(), inj.pickedUp(), inj.request.mode().wire(),
                     inj.armedTids, st == null ? null : st.armedTid(), st == null ? null : st.tid(),
                     Math.round(elapsed * 1000) / 1000.0, st == null ? null : st.elapsedMs(), Utf8.decode(bytes, 0, cut),
                     bytes.length, more, cut, st != null && st.truncated(), st == null ? 0 : st.droppedBytes(),

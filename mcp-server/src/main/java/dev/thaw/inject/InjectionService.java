@@ -15,13 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * earlier injections into the same process, create the private directory, let the
  * {@link RuntimeInjector} write its payload and arm the target, then follow {@code status.json}
  * until the script ends or the caller's wait does.
+ *
+ * <p><b>States.</b> An injection moves only along the edges of {@link InjectionState}'s diagram
+ * ({@link Injection#moveTo}); {@link #end} is the one way to a state after which nothing happens,
+ * and cleans up everything on the way.
  *
  * <p><b>Serialization.</b> One delivery at a time per process (pid + start time), across the thaw
  * servers of this user ({@link TargetLocks}): the next one is
@@ -44,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * disarmed) and its directory removed. On server exit every directory is removed; directories of a
  * crashed server are removed at the next start ({@link InjectionDirs}).
  *
- * <p><b>Outputs</b> of the last {@value #RETAINED} injections stay readable (at most
- * {@value #RETAINED_BYTES} bytes in all); older ones are forgotten.
+ * <p><b>Outputs</b> of the last {@value RetainedInjections#RETAINED} injections stay readable
+ * ({@link RetainedInjections}); scripts that outlive their wait are followed by the
+ * {@link InjectionReaper}.
  */
 public final class InjectionService implements AutoCloseable {
 
@@ -54,9 +54,6 @@ public final class InjectionService implements AutoCloseable {
     /** Output bytes returned by {@link #inject} itself; the rest is paged with {@link #readOutput}. */
     public static final int PREVIEW_BYTES = 16 * 1024;
     public static final int MAX_PAGE_BYTES = 1 << 20;
-    static final int RETAINED = 256;
-    static final long RETAINED_BYTES = 256L << 20;
-    private static final long REAPER_PERIOD_MS = 200;
     private static final long REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long PROGRESS_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final long CLOSE_WAIT_MS = 3000;
@@ -65,34 +62,24 @@ public final class InjectionService implements AutoCloseable {
     private final ProcFs proc;
     private final List<RuntimeInjector> injectors;
     private final InjectionDirs dirs;
-    private final Map<String, Injection> injections = new LinkedHashMap<>();
-    private final TargetLocks targetLocks;
-    private final AtomicLong seq = new AtomicLong();
     private final String salt = String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    private final RetainedInjections injections = new RetainedInjections("-" + salt);
+    private final TargetLocks targetLocks;
+    private final InjectionReaper reaper;
+    private final AtomicLong seq = new AtomicLong();
     private final Thread shutdownHook;
     private volatile InjectionListener listener = InjectionListener.NONE;
     private volatile ApprovalGate gate = ApprovalGate.APPROVE_ALL;
-    private ScheduledExecutorService reaper;
     private volatile boolean closed;
 
     /**
-     * Starts the service: removes what a crashed server left behind (in the background) and makes
-     * sure this one leaves nothing behind at exit (a shutdown hook).
+     * Starts the service: removes what a crashed server left behind (in the background, on the
+     * directories' sweep thread) and makes sure this one leaves nothing behind at exit (a shutdown
+     * hook).
      */
     public static InjectionService start(ProcFs proc, List<RuntimeInjector> injectors, InjectionDirs dirs) {
         InjectionService s = new InjectionService(proc, injectors, dirs);
-        Thread sweep = new Thread(() -> {
-            try {
-                int n = dirs.sweepStale();
-                if (n > 0) {
-                    LOG.info("removed {} injection directories left by a previous thaw", n);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("sweeping stale injection directories failed: {}", e.toString());
-            }
-        }, "thaw-inject-sweep");
-        sweep.setDaemon(true);
-        sweep.start();
+        dirs.sweepStaleLater();
         return s;
     }
 
@@ -101,11 +88,16 @@ public final class InjectionService implements AutoCloseable {
         this.injectors = List.copyOf(injectors);
         this.dirs = dirs;
         this.targetLocks = new TargetLocks(proc);
+        this.reaper = new InjectionReaper(injections::lingering, inj -> {
+            synchronized (inj) {
+                advance(inj);
+            }
+        }, targetLocks::prune);
         this.shutdownHook = new Thread(this::close, "thaw-inject-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Where the session log hears about injections (issue 7). */
+    /** Where the session log hears about injections. */
     public void setListener(InjectionListener listener) {
         this.listener = listener == null ? InjectionListener.NONE : listener;
     }
@@ -158,7 +150,7 @@ public final class InjectionService implements AutoCloseable {
                 request.params(), request.thread().wire(), request.mode().wire(), request.timeout().toMillis(),
                 request.hypothesis(), IsoInstant.now(), request.catalogId());
         Injection inj = new Injection(id, request, target, injector, record, start);
-        register(inj);
+        injections.add(inj);
         emit(() -> listener.queued(record));
 
         ApprovalDecision decision;
@@ -207,7 +199,7 @@ public final class InjectionService implements AutoCloseable {
 
     /** The current result of an injection, without waiting. */
     public InjectionResult status(String id) {
-        Injection inj = find(id);
+        Injection inj = injections.find(id);
         synchronized (inj) {
             advance(inj);
         }
@@ -223,14 +215,14 @@ public final class InjectionService implements AutoCloseable {
             throw InjectionRequest.invalid("offset", "must be 0 or more");
         }
         int max = Math.max(16, Math.min(maxBytes <= 0 ? PREVIEW_BYTES : maxBytes, MAX_PAGE_BYTES));
-        Injection inj = find(id);
+        Injection inj = injections.find(id);
         if (wait != null && !wait.isZero() && !wait.isNegative()) {
             long deadline = System.nanoTime() + wait.toNanos();
             PollPace backoff = new PollPace();
             while (true) {
                 synchronized (inj) {
                     advance(inj);
-                    if (inj.done || inj.state.isFinal()) {
+                    if (inj.ended()) {
                         break;
                     }
                 }
@@ -245,10 +237,10 @@ public final class InjectionService implements AutoCloseable {
             byte[] bytes = InjectionResults.currentOutput(inj);
             int from = (int) Math.min(offset, bytes.length);
             int to = Utf8.cut(bytes, from, bytes.length, max);
-            boolean finished = inj.done || inj.state.isFinal();
+            boolean finished = inj.ended();
             boolean complete = finished && to >= bytes.length;
             TargetStatus st = inj.status;
-            return new OutputPage(id, inj.state.wire(), from, to, bytes.length, Utf8.decode(bytes, from, to), complete,
+            return new OutputPage(id, inj.state().wire(), from, to, bytes.length, Utf8.decode(bytes, from, to), complete,
                     st != null && st.truncated(), st == null ? 0 : st.droppedBytes(), st == null ? null : st.error(),
                     complete && st != null ? st.traceback() : null, finished ? Verdicts.parse(bytes) : null);
         }
@@ -259,11 +251,15 @@ public final class InjectionService implements AutoCloseable {
     private void drive(Injection inj, long deadline, ProgressSink progress) {
         // The target was identified a moment ago; only after waiting for an earlier injection is it
         // worth asking again whether it still lives (each look at /proc costs, before arming).
-        boolean waited = !targetLocks.tryAcquire(inj.target);
-        if (waited && !targetLocks.acquire(inj.target, deadline, otherServer -> progress.progress(
-                (System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
-                "queued behind an earlier injection into process " + inj.target.pid()
-                        + (otherServer ? " by another thaw server" : "")))) {
+        TargetLocks.Turn turn = targetLocks.tryAcquire(inj.target);
+        boolean waited = turn == null;
+        if (waited) {
+            turn = targetLocks.acquire(inj.target, deadline, otherServer -> progress.progress(
+                    (System.nanoTime() - inj.startNanos) / 1e6, inj.request.timeout().toMillis(),
+                    "queued behind an earlier injection into process " + inj.target.pid()
+                            + (otherServer ? " by another thaw server" : "")));
+        }
+        if (turn == null) {
             synchronized (inj) {
                 inj.notes.add("An earlier injection into this process (by this or another thaw server) was still being"
                         + " delivered for the whole wait.");
@@ -273,7 +269,11 @@ public final class InjectionService implements AutoCloseable {
             return;
         }
         synchronized (inj) {
-            inj.lockHeld = true;
+            inj.turn = turn;
+            if (inj.ended()) {
+                releaseTurn(inj); // the server shut down while this one waited for its turn: nothing is armed
+                return;
+            }
             try {
                 if (waited && !inj.target.alive(proc)) {
                     end(inj, InjectionState.TARGET_EXITED, "the process exited before delivery");
@@ -312,7 +312,7 @@ public final class InjectionService implements AutoCloseable {
         while (true) {
             synchronized (inj) {
                 advance(inj);
-                if (inj.done || inj.state.isFinal()) {
+                if (inj.ended()) {
                     return;
                 }
                 long now = System.nanoTime();
@@ -320,7 +320,7 @@ public final class InjectionService implements AutoCloseable {
                     timeout(inj);
                     return;
                 }
-                if (!inj.claimed && inj.delivery != null && now >= nextRefresh) {
+                if (!inj.pickedUp() && inj.delivery != null && now >= nextRefresh) {
                     refresh(inj);
                     nextRefresh = now + REFRESH_NANOS;
                 }
@@ -335,7 +335,7 @@ public final class InjectionService implements AutoCloseable {
 
     /** Reads the target's news and moves the state machine. Caller holds the monitor. */
     private void advance(Injection inj) {
-        if (inj.done || inj.dir == null) {
+        if (inj.ended() || inj.dir == null) {
             return;
         }
         if (inj.dir.tampered() != null) {
@@ -351,7 +351,7 @@ public final class InjectionService implements AutoCloseable {
             Optional<TargetStatus> st = StatusFile.parse(raw.get());
             if (st.isPresent()) {
                 apply(inj, st.get());
-                if (inj.done) {
+                if (inj.ended()) {
                     return;
                 }
             }
@@ -360,14 +360,11 @@ public final class InjectionService implements AutoCloseable {
         long now = System.nanoTime();
         if (now - inj.aliveCheckedNanos >= ALIVE_CHECK_NANOS) {
             inj.aliveCheckedNanos = now;
-            if (!inj.claimed && inj.status == null && inj.dir.claimTaken()) {
+            if (!inj.pickedUp() && inj.status == null && inj.dir.claimTaken()) {
                 // Picked up, no status yet (the target writes none before its script runs): its
                 // script thread has not started, or is about to write 'running'.
-                inj.claimed = true;
                 afterClaim(inj);
-                if (inj.state == InjectionState.QUEUED) {
-                    transition(inj, InjectionState.DELIVERED, "picked up; the script has not started yet");
-                }
+                transition(inj, InjectionState.DELIVERED, "picked up; the script has not started yet");
             }
             if (!inj.target.alive(proc)) {
                 // One more look: it may have finished just before it exited.
@@ -376,7 +373,7 @@ public final class InjectionService implements AutoCloseable {
                 if (last.isPresent()) {
                     apply(inj, last.get());
                 }
-                if (!inj.done) {
+                if (!inj.ended()) {
                     targetExited(inj);
                 }
             }
@@ -387,7 +384,9 @@ public final class InjectionService implements AutoCloseable {
     private void tampered(Injection inj) {
         String what = inj.dir.tampered();
         LOG.warn("{}: injection directory {} tampered with: {}", inj.id, inj.dir.hostPath(), what);
-        inj.claimed = inj.claimed || !inj.dir.claim(); // taken back if nothing picked it up yet
+        if (!inj.pickedUp() && !inj.dir.claim()) { // taken back if nothing picked it up yet
+            transition(inj, InjectionState.DELIVERED, "picked up (its directory was then tampered with)");
+        }
         inj.status = TargetStatus.tampered(what, inj.status);
         inj.notes.add("thaw reads only regular files from an injection directory and never waits on one: a link, "
                 + "FIFO, socket or device there means someone (the script, the target, or another process of its "
@@ -399,16 +398,13 @@ public final class InjectionService implements AutoCloseable {
 
     private void apply(Injection inj, TargetStatus st) {
         inj.status = st;
-        if (!inj.claimed) {
-            inj.claimed = true;
+        if (!inj.pickedUp()) {
             afterClaim(inj);
-        }
-        if (inj.state == InjectionState.QUEUED) {
             transition(inj, InjectionState.DELIVERED, "picked up by thread " + st.armedTid() + mainHint(inj, st.armedTid()));
         }
         InjectionState to = st.state();
         boolean compileOrStartFailure = to == InjectionState.FAILED && st.phase() != null;
-        if (inj.state == InjectionState.DELIVERED && (to == InjectionState.RUNNING
+        if (inj.state() == InjectionState.DELIVERED && (to == InjectionState.RUNNING
                 || (to.isFinal() && !compileOrStartFailure))) {
             transition(inj, InjectionState.RUNNING, "script running on thread " + st.tid()
                     + (inj.request.mode() == InjectionMode.INLINE ? " (inline, the interrupted thread)" : " (its own thread)"));
@@ -436,7 +432,7 @@ public final class InjectionService implements AutoCloseable {
                 d.close();
             }
         }
-        releaseLock(inj);
+        releaseTurn(inj);
     }
 
     private void refresh(Injection inj) {
@@ -453,11 +449,11 @@ public final class InjectionService implements AutoCloseable {
     private void timeout(Injection inj) {
         inj.aliveCheckedNanos = 0; // a last full look, the target's life included
         advance(inj);
-        if (inj.done || inj.state.isFinal()) {
+        if (inj.ended()) {
             return;
         }
         String waited = seconds(inj.request.timeout());
-        if (!inj.claimed) {
+        if (!inj.pickedUp()) {
             PendingReport report = pendingReport(inj);
             if (inj.dir.claim()) {
                 // thaw holds the run-once guard now: the bootstrap can never run, even if a thread wakes.
@@ -468,14 +464,13 @@ public final class InjectionService implements AutoCloseable {
                         + "safe point); taken back, it will not run");
                 return;
             }
-            // The target took it a moment ago.
-            inj.claimed = true;
+            // The target took it a moment ago; its status, if already there, says by which thread.
             afterClaim(inj);
             advance(inj);
-            if (inj.done || inj.state.isFinal()) {
+            if (inj.ended()) {
                 return;
             }
-            if (inj.state == InjectionState.QUEUED) {
+            if (!inj.pickedUp()) {
                 transition(inj, InjectionState.DELIVERED, "picked up just before the wait ended");
             }
         }
@@ -487,7 +482,7 @@ public final class InjectionService implements AutoCloseable {
                 : " on its own daemon thread; the application's threads are not blocked by it")
                 + ". Its output is still collected if it ends: read_output with wait_s. Later injections work regardless.");
         transition(inj, InjectionState.TIMED_OUT, "still running after " + waited);
-        linger(inj);
+        reaper.watch();
     }
 
     private PendingReport pendingReport(Injection inj) {
@@ -499,13 +494,13 @@ public final class InjectionService implements AutoCloseable {
     }
 
     private void targetExited(Injection inj) {
-        if (inj.done) {
+        if (inj.ended()) {
             return;
         }
         closeDelivery(inj, false);
         collect(inj);
         end(inj, InjectionState.TARGET_EXITED, "process " + inj.target.pid() + " exited "
-                + (inj.claimed ? "while the script ran" : "before any thread picked the script up"));
+                + (inj.pickedUp() ? "while the script ran" : "before any thread picked the script up"));
     }
 
     /** Reads the output into memory and removes the directory. */
@@ -525,23 +520,30 @@ public final class InjectionService implements AutoCloseable {
         removeDir(inj);
         TargetStatus st = inj.status;
         // Announced by end(), after the state change it belongs to.
-        inj.finalOutput = new InjectionOutput(inj.id, st == null ? inj.state : st.state(), out, sha256(out),
+        inj.finalOutput = new InjectionOutput(inj.id, st == null ? inj.state() : st.state(), out, sha256(out),
                 st != null && st.truncated(), st == null ? 0 : st.droppedBytes(), st == null ? null : st.error(),
                 st == null ? null : st.traceback());
     }
 
-    /** Moves to a state from which nothing more will happen, cleaning up everything. */
+    /**
+     * Moves to a state from which nothing more will happen (a final one, or timed_out for a script
+     * never picked up), cleaning up everything first: armed threads, directory, turn.
+     */
     private void end(Injection inj, InjectionState to, String detail) {
         if (to == InjectionState.TARGET_EXITED) {
             inj.injector.forget(inj.target);
         }
         closeDelivery(inj, true);
         removeDir(inj);
-        releaseLock(inj);
-        inj.done = true;
-        inj.lingering = false;
-        if (inj.state != to) {
-            transition(inj, to, detail);
+        releaseTurn(inj);
+        if (inj.ended()) {
+            // Abandoned by the server's shut-down while a caller's thread still drove it: nothing more to record.
+            inj.notifyAll();
+            return;
+        }
+        transition(inj, to, detail);
+        if (!inj.ended()) {
+            throw new IllegalStateException("injection " + inj.id + ": " + to.wire() + " is not an end here");
         }
         InjectionOutput o = inj.finalOutput;
         if (o != null) {
@@ -553,11 +555,10 @@ public final class InjectionService implements AutoCloseable {
         inj.notifyAll();
     }
 
+    /** One move of the state machine, logged and told to the listener. Caller holds the monitor. */
     private void transition(Injection inj, InjectionState to, String detail) {
-        InjectionState from = inj.state;
-        inj.state = to;
-        StatusChange change = new StatusChange(inj.id, from, to, IsoInstant.now(), detail);
-        LOG.debug("{}: {} -> {} ({})", inj.id, from.wire(), to.wire(), detail);
+        StatusChange change = inj.moveTo(to, detail);
+        LOG.debug("{}: {} -> {} ({})", inj.id, change.from().wire(), to.wire(), detail);
         emit(() -> listener.statusChanged(change));
     }
 
@@ -579,7 +580,7 @@ public final class InjectionService implements AutoCloseable {
     }
 
     private void removeDir(Injection inj) {
-        if (inj.dir != null && inj.output == null && !inj.claimed) {
+        if (inj.dir != null && inj.output == null && !inj.pickedUp()) {
             inj.output = new byte[0];
         }
         if (inj.dir != null) {
@@ -588,49 +589,16 @@ public final class InjectionService implements AutoCloseable {
         }
     }
 
-    private void releaseLock(Injection inj) {
-        if (inj.lockHeld) {
-            inj.lockHeld = false;
-            targetLocks.release(inj.target);
+    private static void releaseTurn(Injection inj) {
+        TargetLocks.Turn t = inj.turn;
+        if (t != null) {
+            inj.turn = null;
+            t.close();
         }
-    }
-
-    // ---------------------------------------------------------------- late results
-
-    private void linger(Injection inj) {
-        inj.lingering = true;
-        synchronized (this) {
-            if (reaper == null) {
-                reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "thaw-inject-reaper");
-                    t.setDaemon(true);
-                    return t;
-                });
-                reaper.scheduleWithFixedDelay(this::reap, REAPER_PERIOD_MS, REAPER_PERIOD_MS, TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    /** Follows scripts that outlived their wait, so their late end is recorded and their directory removed. */
-    private void reap() {
-        List<Injection> lingering;
-        synchronized (this) {
-            lingering = injections.values().stream().filter(i -> i.lingering).toList();
-        }
-        for (Injection inj : lingering) {
-            try {
-                synchronized (inj) {
-                    advance(inj);
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("{}: reaper: {}", inj.id, e.toString());
-            }
-        }
-        targetLocks.prune();
     }
 
     private String describeWait(Injection inj) {
-        return switch (inj.state) {
+        return switch (inj.state()) {
             case QUEUED -> {
                 PendingReport p = pendingReport(inj);
                 yield p == null ? "waiting for delivery" : p.summary();
@@ -638,7 +606,7 @@ public final class InjectionService implements AutoCloseable {
             case DELIVERED -> "delivered; starting the script";
             case RUNNING -> "script running" + (inj.status != null && inj.status.tid() != null
                     ? " on thread " + inj.status.tid() : "");
-            default -> inj.state.wire();
+            default -> inj.state().wire();
         };
     }
 
@@ -655,39 +623,6 @@ public final class InjectionService implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- bookkeeping
-
-    private synchronized void register(Injection inj) {
-        injections.put(inj.id, inj);
-        if (injections.size() <= RETAINED && retainedBytes() <= RETAINED_BYTES) {
-            return;
-        }
-        Iterator<Injection> it = injections.values().iterator();
-        while (it.hasNext() && (injections.size() > RETAINED || retainedBytes() > RETAINED_BYTES)) {
-            Injection old = it.next();
-            if (old != inj && old.done) {
-                it.remove();
-            }
-        }
-    }
-
-    private long retainedBytes() {
-        long sum = 0;
-        for (Injection i : injections.values()) {
-            sum += i.outputSize();
-        }
-        return sum;
-    }
-
-    private synchronized Injection find(String id) {
-        Injection inj = injections.get(id);
-        if (inj == null) {
-            throw new ThawException(ErrorCode.UNKNOWN_INJECTION, "No injection " + id + " in this server session"
-                    + (id != null && id.endsWith("-" + salt) ? " (it is older than the last " + RETAINED
-                    + " injections, whose outputs are kept)" : "") + ".",
-                    "Use the injection_id that inject_script returned in this session.");
-        }
-        return inj;
-    }
 
     private void ensureOpen() {
         if (closed) {
@@ -718,15 +653,8 @@ public final class InjectionService implements AutoCloseable {
         } catch (IllegalStateException e) {
             // already shutting down: this is the hook
         }
-        ScheduledExecutorService r;
-        List<Injection> all;
-        synchronized (this) {
-            r = reaper;
-            all = new ArrayList<>(injections.values());
-        }
-        if (r != null) {
-            r.shutdownNow();
-        }
+        reaper.close();
+        List<Injection> all = injections.all();
         // On a thread of its own, waited for a bounded time: an injection whose thread is stuck in
         // the target's file system (a FUSE mount it controls, say) holds its monitor, and the
         // server's exit must not wait for it.
@@ -755,10 +683,10 @@ public final class InjectionService implements AutoCloseable {
     private void takeBackAll(List<Injection> all, List<InjectionDir> left) {
         for (Injection inj : all) {
             synchronized (inj) {
-                if (inj.done) {
+                if (inj.ended()) {
                     continue;
                 }
-                if (!inj.claimed && inj.dir != null && inj.dir.claim()) {
+                if (!inj.pickedUp() && inj.dir != null && inj.dir.claim()) {
                     closeDelivery(inj, true);
                     inj.notes.add("thaw shut down before any thread picked the script up; it will not run.");
                     if (inj.dir != null) {
@@ -773,8 +701,7 @@ public final class InjectionService implements AutoCloseable {
                     left.add(inj.dir);
                     inj.dir = null;
                 }
-                inj.lingering = false;
-                inj.done = true;
+                inj.abandon();
                 inj.notes.add("thaw shut down while the script ran; its later output is lost.");
             }
         }

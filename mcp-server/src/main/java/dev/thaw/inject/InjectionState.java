@@ -4,16 +4,23 @@ import java.util.Locale;
 
 /**
  * Where an injection is. The order is the happy path; every runtime (Python through PEP 768, the
- * JVM through injector-agent) reports the same states.
+ * JVM through injector-agent) reports the same states. The diagram is the transition table
+ * ({@link #canMoveTo}); an injection refuses any other move.
  *
  * <pre>
  * queued ─► delivered ─► running ─► completed | failed
- *    │          │           └─────► timed_out ─► completed | failed | target_exited  (it finished late)
- *    ├──────────┴─────────────────► timed_out  (never delivered: taken back, it will not run)
- *    ├──────────────────────────── ► cancelled  (not approved, or the server shut down first)
- *    ├──────────────────────────── ► undeliverable  (no thread can run it within the wait: never armed)
- *    └── any non-final state ─────► target_exited
+ *    │          │           │
+ *    │          ├───────────┴─────► timed_out ─► completed | failed | target_exited  (picked up: it may finish late)
+ *    │          └─────────────────► failed  (did not compile, could not start, or its directory was tampered with)
+ *    ├────────────────────────────► timed_out  (never picked up: taken back, it will not run; nothing follows)
+ *    ├────────────────────────────► failed  (its directory was tampered with before any thread picked it up)
+ *    ├────────────────────────────► cancelled  (not approved, refused at delivery, or the server shut down first)
+ *    ├────────────────────────────► undeliverable  (no thread can run it within the wait: never armed)
+ *    └── queued, delivered, running, a picked-up timed_out ─► target_exited
  * </pre>
+ *
+ * A picked-up script may report its end at once: queued moves to delivered, then to running or
+ * (a compile failure) failed, in the same look.
  */
 public enum InjectionState {
     /** Accepted and recorded; waiting for approval, for an earlier injection into the same process, or for the armed thread. */
@@ -51,6 +58,22 @@ public enum InjectionState {
     /** Nothing more will happen: the result is final. {@link #TIMED_OUT} is not final: a late finish is still recorded. */
     public boolean isFinal() {
         return this == COMPLETED || this == FAILED || this == TARGET_EXITED || this == CANCELLED || this == UNDELIVERABLE;
+    }
+
+    /**
+     * Whether the diagram above has an edge from this state to {@code next}. {@link #TIMED_OUT}'s
+     * onward edges are for a script that was picked up; one taken back has ended (the injection
+     * knows which).
+     */
+    boolean canMoveTo(InjectionState next) {
+        return switch (this) {
+            case QUEUED -> next == DELIVERED || next == TIMED_OUT || next == FAILED || next == CANCELLED
+                    || next == UNDELIVERABLE || next == TARGET_EXITED;
+            case DELIVERED -> next == RUNNING || next == FAILED || next == TIMED_OUT || next == TARGET_EXITED;
+            case RUNNING -> next == COMPLETED || next == FAILED || next == TIMED_OUT || next == TARGET_EXITED;
+            case TIMED_OUT -> next == COMPLETED || next == FAILED || next == TARGET_EXITED;
+            case COMPLETED, FAILED, TARGET_EXITED, CANCELLED, UNDELIVERABLE -> false;
+        };
     }
 
     /** The script has started (or ended) in the target: delivery is over. */

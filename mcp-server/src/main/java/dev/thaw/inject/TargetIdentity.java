@@ -2,6 +2,7 @@ package dev.thaw.inject;
 
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
+import dev.thaw.proc.ProcessKey;
 
 /**
  * The process an injection went into, identified so that a reused pid is never taken for it:
@@ -20,16 +21,21 @@ public record TargetIdentity(int pid, long startTicks, String executable, String
 
     /** Same pid, same start time, and not a zombie. */
     public boolean alive(ProcFs proc) {
+        return alive(proc, key());
+    }
+
+    /** Whether the process of {@code key} still lives: same pid, same start time, and not a zombie. */
+    static boolean alive(ProcFs proc, ProcessKey key) {
         try {
-            ProcStat s = proc.stat(pid);
-            return s.startTimeTicks() == startTicks && s.state() != 'Z' && s.state() != 'X';
+            ProcStat s = proc.stat(key.pid());
+            return s.startTimeTicks() == key.startTicks() && s.state() != 'Z' && s.state() != 'X';
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    /** Key for per-process serialization. */
-    public String key() {
-        return pid + "@" + startTicks;
+    /** The process, for anything kept or serialized per process. */
+    public ProcessKey key() {
+        return new ProcessKey(pid, startTicks);
     }
 }

@@ -1,6 +1,7 @@
 package dev.thaw.inject;
 
 import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * an fcntl lock on {@code <pid>@<startTicks>.lock} in a run directory only this user can write
  * ({@code /run/thaw} for root, {@code $XDG_RUNTIME_DIR/thaw} otherwise), polled until the caller's
  * deadline. The kernel drops the lock of a server that dies, so a crash never blocks the next one.
+ *
+ * <p>One instance per server process, owned by its {@link InjectionService}: on Linux, closing any
+ * channel of a file drops every fcntl lock the process holds on it, so the lock files this process
+ * holds are known to exactly one owner, which never opens a second channel on one of them. What it
+ * keeps per process is dropped on release (the lock file's channel) or once the process is gone
+ * ({@link #prune}, also run whenever more than {@value #PRUNE_ABOVE} processes are known).
  */
 final class TargetLocks {
 
@@ -32,18 +39,13 @@ final class TargetLocks {
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long POLL_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    static final int PRUNE_ABOVE = 64;
 
     private final ProcFs proc;
     private final Path runDir;
-    private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
-    /**
-     * The lock files this JVM holds, whichever TargetLocks took them: on Linux, closing any channel
-     * of a file drops every fcntl lock the process holds on it, so a second channel on a held file
-     * must never even be opened (and closed) here.
-     */
-    private static final Map<String, FileChannel> HELD = new ConcurrentHashMap<>();
-    /** The keys whose lock file this instance holds. */
-    private final java.util.Set<String> mine = ConcurrentHashMap.newKeySet();
+    private final Map<ProcessKey, Semaphore> locks = new ConcurrentHashMap<>();
+    /** The lock files held now, each through its only channel (removed and closed on release). */
+    private final Map<ProcessKey, FileChannel> held = new ConcurrentHashMap<>();
 
     TargetLocks(ProcFs proc) {
         this(proc, standardRunDir());
@@ -96,34 +98,63 @@ final class TargetLocks {
         }
     }
 
-    /** Takes the process's turn if it is free now, without waiting. */
-    boolean tryAcquire(TargetIdentity target) {
-        Semaphore s = locks.computeIfAbsent(target.key(), k -> new Semaphore(1, true));
-        if (!s.tryAcquire()) {
-            return false;
+    /**
+     * A process's turn, held until {@link #close()} (which may be called more than once; only the
+     * first releases).
+     */
+    final class Turn implements AutoCloseable {
+        private final ProcessKey key;
+        private boolean released;
+
+        private Turn(ProcessKey key) {
+            this.key = key;
         }
-        if (tryFileLock(target)) {
-            return true;
+
+        @Override
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                release(key);
+            }
+        }
+    }
+
+    /** Takes the process's turn if it is free now, without waiting; null when it is not. */
+    Turn tryAcquire(TargetIdentity target) {
+        Semaphore s = semaphore(target.key());
+        if (!s.tryAcquire()) {
+            return null;
+        }
+        if (tryFileLock(target.key())) {
+            return new Turn(target.key());
         }
         s.release();
-        return false;
+        return null;
+    }
+
+    private Semaphore semaphore(ProcessKey key) {
+        if (locks.size() > PRUNE_ABOVE) {
+            prune();
+        }
+        return locks.computeIfAbsent(key, k -> new Semaphore(1, true));
     }
 
     /**
      * Waits for the process's turn until {@code deadline}, calling {@code waiting} about once a
      * second meanwhile with whether another server holds it.
      *
-     * @return false when the deadline passed first
+     * @return the turn, or null when the deadline passed first
      */
-    boolean acquire(TargetIdentity target, long deadline, java.util.function.Consumer<Boolean> waiting) {
-        Semaphore lock = locks.computeIfAbsent(target.key(), k -> new Semaphore(1, true));
+    Turn acquire(TargetIdentity target, long deadline, java.util.function.Consumer<Boolean> waiting) {
+        ProcessKey key = target.key();
+        Semaphore lock = semaphore(key);
         try {
             long nextProgress = System.nanoTime() + PROGRESS_NANOS;
             if (!lock.tryAcquire()) {
                 while (true) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        return false;
+                        return null;
                     }
                     if (lock.tryAcquire(Math.min(left, PROGRESS_NANOS), TimeUnit.NANOSECONDS)) {
                         break;
@@ -133,11 +164,11 @@ final class TargetLocks {
                 }
             }
             long pause = POLL_MIN_NANOS;
-            while (!tryFileLock(target)) {
+            while (!tryFileLock(key)) {
                 long now = System.nanoTime();
                 if (now >= deadline) {
                     lock.release();
-                    return false;
+                    return null;
                 }
                 if (now >= nextProgress) {
                     waiting.accept(true);
@@ -146,38 +177,37 @@ final class TargetLocks {
                 TimeUnit.NANOSECONDS.sleep(Math.min(pause, deadline - now));
                 pause = Math.min(pause * 2, POLL_MAX_NANOS);
             }
-            return true;
+            return new Turn(key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
     }
 
     /** The cross-server lock; true at once without a run directory. Caller holds the semaphore. */
-    private boolean tryFileLock(TargetIdentity target) {
+    private boolean tryFileLock(ProcessKey key) {
         if (runDir == null) {
             return true;
         }
-        synchronized (HELD) {
-            return HELD.containsKey(target.key()) ? false : openAndLock(target);
+        synchronized (held) {
+            return held.containsKey(key) ? false : openAndLock(key);
         }
     }
 
-    private boolean openAndLock(TargetIdentity target) {
+    private boolean openAndLock(ProcessKey key) {
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(runDir.resolve(target.key() + ".lock"), StandardOpenOption.CREATE,
+            ch = FileChannel.open(runDir.resolve(key + ".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             FileLock l = ch.tryLock();
             if (l == null) {
                 ch.close();
                 return false;
             }
-            HELD.put(target.key(), ch);
-            mine.add(target.key());
+            held.put(key, ch);
             return true;
         } catch (IOException | OverlappingFileLockException e) {
-            LOG.debug("lock for {}: {}", target.key(), e.toString());
+            LOG.debug("lock for {}: {}", key, e.toString());
             if (ch != null) {
                 try {
                     ch.close();
@@ -189,16 +219,16 @@ final class TargetLocks {
         }
     }
 
-    void release(TargetIdentity target) {
-        FileChannel ch = mine.remove(target.key()) ? HELD.remove(target.key()) : null;
+    private void release(ProcessKey key) {
+        FileChannel ch = held.remove(key);
         if (ch != null) {
             try {
                 ch.close(); // releases the fcntl lock
             } catch (IOException e) {
-                LOG.debug("unlock {}: {}", target.key(), e.toString());
+                LOG.debug("unlock {}: {}", key, e.toString());
             }
         }
-        Semaphore s = locks.get(target.key());
+        Semaphore s = locks.get(key);
         if (s != null) {
             s.release();
         }
@@ -210,10 +240,8 @@ final class TargetLocks {
      */
     void prune() {
         locks.entrySet().removeIf(e -> {
-            String key = e.getKey();
-            int pid = Integer.parseInt(key.substring(0, key.indexOf('@')));
-            long ticks = Long.parseLong(key.substring(key.indexOf('@') + 1));
-            boolean gone = !new TargetIdentity(pid, ticks, null, null, null, 0, 0).alive(proc)
+            ProcessKey key = e.getKey();
+            boolean gone = !TargetIdentity.alive(proc, key)
                     && e.getValue().availablePermits() == 1 && !e.getValue().hasQueuedThreads();
             if (gone && runDir != null) {
                 try {

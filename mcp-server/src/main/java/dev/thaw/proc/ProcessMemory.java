@@ -26,7 +26,7 @@ public final class ProcessMemory implements AutoCloseable {
     /** How the memory file is opened. READ_WRITE is for PEP 768 delivery only (a few bytes of thread state). */
     public enum Mode {
         READ(StandardOpenOption.READ),
-        // READ+WRITE without CREATE: /proc/PID/mem must never be created or truncated (reference §3.1.6).
+        // READ+WRITE without CREATE: /proc/PID/mem must never be created or truncated.
         READ_WRITE(StandardOpenOption.READ, StandardOpenOption.WRITE);
 
         private final OpenOption[] options;

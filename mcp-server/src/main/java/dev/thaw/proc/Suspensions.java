@@ -199,30 +199,14 @@ public final class Suspensions {
         if (info == null) {
             return mounts;
         }
-        for (String line : info.split("\n")) {
-            // id parent major:minor root mount-point options [optional fields] - fstype source super-options
-            int dash = line.indexOf(" - ");
-            if (dash < 0) {
-                continue;
-            }
-            String[] pre = line.substring(0, dash).split(" ");
-            String[] post = line.substring(dash + 3).split(" ");
-            if (pre.length < 5 || post.length < 3) {
-                continue;
-            }
-            String fstype = post[0];
-            if (fstype.equals("cgroup2")) {
-                mounts.add(new Mount(Path.of(unescape(pre[4])), unescape(pre[3]), true, false));
-            } else if (fstype.equals("cgroup") && List.of(post[2].split(",")).contains("freezer")) {
-                mounts.add(new Mount(Path.of(unescape(pre[4])), unescape(pre[3]), false, true));
+        for (MountInfo.Mount m : MountInfo.parse(info)) {
+            if (m.fsType().equals("cgroup2")) {
+                mounts.add(new Mount(Path.of(m.mountPoint()), m.root(), true, false));
+            } else if (m.fsType().equals("cgroup") && m.superOptions().contains("freezer")) {
+                mounts.add(new Mount(Path.of(m.mountPoint()), m.root(), false, true));
             }
         }
         return mounts;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    private static String unescape(String s) {
-        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 
     /** A small regular file's text, or null when it is missing, unreadable or not a regular file. */

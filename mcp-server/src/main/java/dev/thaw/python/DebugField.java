@@ -6,7 +6,7 @@ package dev.thaw.python;
  * <p>The struct is all {@code uint64_t} after the 8-byte cookie, in declaration order without
  * padding; 3.15 inserted fields (thread_state, err_stackitem, heap_type_object, ...) so every
  * position after {@code interpreter_state} moves. Positions come from the 3.14.10 headers
- * (reference §3.2) and from the 3.15.2 binary's {@code .PyRuntime} contents checked against a live
+ * ({@code Include/internal/pycore_debug_offsets.h}) and from the 3.15.2 binary's {@code .PyRuntime} contents checked against a live
  * 3.15.2 process (thread ids, frame chain); the object fields (tuple..long, heap type) were matched value by value
  * against the 3.14 dump and checked on live 3.14.10 and 3.15.2 processes. The <em>values</em> at these positions are read from
  * the target, never hard-coded. -1 marks a field the version does not have.

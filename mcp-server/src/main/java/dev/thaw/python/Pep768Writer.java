@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * PEP 768 delivery written in Java: arms a thread of a live CPython 3.14/3.15 so that it runs a
- * script file at its next safe point (reference §3.3). No ptrace, no signal, no pause: three small
+ * script file at its next safe point (what sys.remote_exec does). No ptrace, no signal, no pause: three small
  * writes into the thread's state through {@code /proc/PID/mem}, in CPython's own order:
  * the path, then {@code debugger_pending_call = 1}, then the please-stop bit in the LOW BYTE of
  * {@code eval_breaker} (the target updates the whole word atomically and its upper bits carry the

@@ -24,7 +24,7 @@ import java.util.Optional;
 
 /**
  * Finds {@code _PyRuntime} in a live process the way CPython's own remote debugger does
- * (reference §3.1): every mapped file whose name contains "python" (the binary or libpython),
+ * (Python/remote_debug.h): every mapped file whose name contains "python" (the binary or libpython),
  * its {@code .PyRuntime} section relocated by the load base, validated by the {@code "xdebugpy"}
  * cookie in memory. Additions over CPython: the main executable is tried last even when its name
  * lacks "python" (embedders), the ELF is opened through {@code /proc/PID/map_files} or

@@ -13,6 +13,7 @@ import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.python.inject.PythonInjector;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import dev.thaw.testing.ToolResults;
@@ -24,8 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -530,12 +529,7 @@ class PythonCatalogIT {
     // ---- helpers ----
 
     static String program(String name) {
-        try (InputStream in = PythonCatalogIT.class.getResourceAsStream("/catalog-targets/python/" + name + ".py")) {
-            assertThat(in).as("target program " + name).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PythonProgram.of("catalog-targets/python/" + name + ".py").text();
     }
 
     static TestPythons.Target start(String version, String name) {

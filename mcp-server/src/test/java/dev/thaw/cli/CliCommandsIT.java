@@ -1,5 +1,6 @@
 package dev.thaw.cli;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawCli;
@@ -17,16 +18,7 @@ class CliCommandsIT {
     @TempDir
     Path state;
 
-    private static final String PYTHON_TARGET = """
-            import threading, time
-            def poll_inbox(token='s3cret'):
-                while True:
-                    time.sleep(0.05)
-            threading.Thread(target=poll_inbox, name='inbox-poller', daemon=True).start()
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    private static final String PYTHON_TARGET = PythonProgram.of("python/cli/inbox_poller.py").text();
 
     @Test
     void stacksPrintsTheWholeTextForPythonAndJvmTargets() throws Exception {

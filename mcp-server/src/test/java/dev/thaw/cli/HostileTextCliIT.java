@@ -1,5 +1,6 @@
 package dev.thaw.cli;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawCli;
 import dev.thaw.testing.ThawCli.Result;
@@ -17,17 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileTextCliIT {
 
     /** OSC 0 (retitle the window), CSI 2J (clear the screen), a CR that would overwrite the line, a C1 CSI. */
-    private static final String TARGET = """
-            import threading, time, sys
-            EVIL = '\\x1b]0;owned\\x07\\x1b[2J\\rfake\\x9b1m'
-            def worker():
-                while True:
-                    time.sleep(0.05)
-            threading.Thread(target=worker, name='t' + EVIL, daemon=True).start()
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    private static final String TARGET = PythonProgram.of("python/cli/hostile_thread_name.py").text();
 
     @Test
     void threadNamesCommandLinesAndScriptOutputAreEscaped() throws Exception {

@@ -1,5 +1,6 @@
 package dev.thaw.cli;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawCli;
 import dev.thaw.testing.ThawCli.Result;
@@ -24,7 +25,7 @@ class InjectCliIT {
 
     @Test
     void injectsFromAFileOrInlineCodeAndExitsWithTheOutcome() throws Exception {
-        try (TestPythons.Target t = TestPythons.start("3.14", "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)")) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/inject/sleep_loop.py"))) {
             Path script = state.resolve("s.py");
             Files.writeString(script, "print('from file', params['n'] * 2, params['s'])\n");
             Result ok = thaw("inject", Integer.toString(t.pid()), "--file", script.toString(), "-p", "n=21", "-p", "s=hi");

@@ -1,5 +1,6 @@
 package dev.thaw.containers;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestContainers;
 import dev.thaw.testing.TestContainers.Shape;
 import dev.thaw.testing.ThawServerProcess;
@@ -11,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,11 +43,7 @@ class ContainerTargetsIT {
     }
 
     static String resource(String name) {
-        try (InputStream in = ContainerTargetsIT.class.getResourceAsStream("/containers/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return PythonProgram.of("containers/" + name).text();
     }
 
     @ParameterizedTest

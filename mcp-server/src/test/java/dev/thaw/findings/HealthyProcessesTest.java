@@ -7,6 +7,7 @@ import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
 import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.snapshot.StackGroup;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.jvm.HealthyJvm;
@@ -16,9 +17,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,10 +79,6 @@ class HealthyProcessesTest {
     }
 
     static String resource(String path) {
-        try (InputStream in = HealthyProcessesTest.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return PythonProgram.of(path.substring(1)).text();
     }
 }

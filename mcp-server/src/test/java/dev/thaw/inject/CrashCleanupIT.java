@@ -1,6 +1,7 @@
 package dev.thaw.inject;
 
 import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class CrashCleanupIT {
 
     @Test
     void aCrashedThawsDirectoriesAreRemovedByTheNextOne() throws Exception {
-        try (TestPythons.Target t = TestPythons.start("3.14", "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)")) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/inject/sleep_loop.py"))) {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", ThawServerProcess.jar().toString(), "inject", Integer.toString(t.pid()),
                     "--code", "import time\ntime.sleep(2)\nprint('late')", "--timeout", "60")

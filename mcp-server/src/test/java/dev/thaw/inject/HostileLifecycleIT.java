@@ -3,6 +3,7 @@ package dev.thaw.inject;
 import tools.jackson.databind.JsonNode;
 import dev.thaw.Json;
 import dev.thaw.testing.HostileUser;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -39,16 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileLifecycleIT {
 
     private static final String VERSION = "3.14";
-    private static final String BUSY = """
-            import threading, time
-            def beat():
-                while True:
-                    time.sleep(0.01)
-            threading.Thread(target=beat, name='beat', daemon=True).start()
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    private static final String BUSY = PythonProgram.of("python/inject/beat_and_sleep_loop.py").text();
     private static final String FIFO_SCRIPT = """
             import glob, os, time
             d = [p for t in ('/dev/shm', '/tmp', '/var/tmp') for p in glob.glob(t + '/thaw-inj-*-' + injection_id)][0]

@@ -109,26 +109,4 @@ class InjectionDirsTest {
         Files.writeString(procRoot.resolve("cgroup"), "4:memory:/x\n"); // cgroup v1 only: no v2 limit to read
         assertThat(InjectionDirs.cgroupHasRoom(proc, 4242, cap, top)).isTrue();
     }
-
-    @Test
-    void theMountHoldingDevShmIsFoundInMountinfo() throws Exception {
-        String info = String.join("\n",
-                "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
-                "43 27 0:6 / /dev rw,relatime - devtmpfs devtmpfs rw,size=12334432k,mode=755",
-                "44 43 0:23 / /dev/shm rw,relatime - tmpfs tmpfs rw,size=24683656k",
-                "45 44 0:27 / /dev/shm rw,relatime shared:7 master:3 - tmpfs tmpfs rw,size=64k",
-                "46 43 0:24 / /dev/pts rw,relatime - devpts devpts rw,mode=600",
-                "47 27 0:30 / /dev/shm\\040x rw - ext4 /dev/vdb rw");
-        assertThat(InjectionDirs.mountAt(info, "/dev/shm")).isEqualTo(new InjectionDirs.Mount("/dev/shm", "tmpfs", false));
-        assertThat(InjectionDirs.mountAt(info, "/dev/shm x")).isEqualTo(new InjectionDirs.Mount("/dev/shm x", "ext4", false));
-        assertThat(InjectionDirs.mountAt(info, "/dev/null")).isEqualTo(new InjectionDirs.Mount("/dev", "devtmpfs", false));
-        assertThat(InjectionDirs.mountAt(info, "/tmp").fsType()).isEqualTo("ext4");
-        assertThat(InjectionDirs.mountAt(info + "\n48 44 0:31 / /dev/shm ro,relatime - tmpfs tmpfs rw", "/dev/shm").readOnly())
-                .as("mounted read-only on top").isTrue();
-        assertThat(InjectionDirs.mountAt(info + "\n48 44 0:31 / /dev/shm rw - tmpfs tmpfs ro,size=1k", "/dev/shm").readOnly())
-                .as("a read-only super block").isTrue();
-        assertThat(InjectionDirs.mountAt("", "/dev/shm")).isNull();
-        // This process's own view parses too.
-        assertThat(InjectionDirs.mountAt(Files.readString(Path.of("/proc/self/mountinfo")), "/proc").fsType()).isEqualTo("proc");
-    }
 }

@@ -4,6 +4,7 @@ import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.python.inject.PythonInjector;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,13 +20,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the session log hears (issue 7), and the approval gate consulted before delivery. */
+/** What the session log hears, and the approval gate consulted before delivery. */
 class ListenerAndApprovalTest {
 
     @TempDir
     Path journal;
 
-    static final String TARGET = "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)";
+    static final String TARGET = PythonProgram.of("python/inject/sleep_loop.py").text();
 
     @Test
     void theListenerHearsTheWriteAheadRecordEveryStateChangeAndTheOutput() {

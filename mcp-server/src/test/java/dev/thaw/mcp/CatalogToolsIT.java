@@ -2,6 +2,7 @@ package dev.thaw.mcp;
 
 import dev.thaw.Json;
 import dev.thaw.catalog.Catalog;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import dev.thaw.testing.ToolResults;
@@ -24,16 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CatalogToolsIT {
 
-    private static final String TARGET = """
-            import threading, time
-            def fetch_report(password='hunter2', report_id=42):
-                while True:
-                    time.sleep(0.05)
-            threading.Thread(target=fetch_report, name='report-worker', daemon=True).start()
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    private static final String TARGET = PythonProgram.of("python/mcp/report_worker.py").text();
 
     private static TestPythons.Target target;
     private static ThawServerProcess server;

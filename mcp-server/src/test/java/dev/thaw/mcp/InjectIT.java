@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import dev.thaw.testing.ToolResults;
@@ -32,14 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InjectIT {
 
-    private static final String TARGET = """
-            import time
-            def loop():
-                while True:
-                    time.sleep(0.01)
-            print('ready', flush=True)
-            loop()
-            """;
+    private static final String TARGET = PythonProgram.of("python/mcp/sleep_loop_in_function.py").text();
 
     private Path state;
     private McpSyncClient client;

@@ -2,6 +2,7 @@ package dev.thaw.mcp;
 
 import dev.thaw.Json;
 import dev.thaw.mcp.view.ViewParity;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -103,9 +103,7 @@ class ModelViewBudgetIT {
     @Test
     void aThreeHundredThreadPythonSnapshotFitsEightKilobytesAndDiagnosticsFitTheProcess() throws Exception {
         String code;
-        try (InputStream in = getClass().getResourceAsStream("/view/many_threads.py")) {
-            code = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        code = PythonProgram.of("view/many_threads.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", code)) {
             McpSchema.CallToolResult r = server.call("snapshot", Map.of("pid", t.pid(), "samples", 3, "interval_ms", 100));
             assertThat(r.isError()).as(ToolResults.text(r)).isFalse();
@@ -150,12 +148,7 @@ class ModelViewBudgetIT {
         McpSchema.CallToolResult all = server.call("list_diagnostics", Map.of());
         System.out.println("list_diagnostics: " + modelBytes(all) + " bytes to the model");
         assertThat(modelBytes(all)).isLessThanOrEqualTo(2_500);
-        try (TestPythons.Target t = TestPythons.start("3.14", """
-                import gevent
-                print('ready', flush=True)
-                while True:
-                    gevent.sleep(1)
-                """)) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/mcp/gevent_imported.py"))) {
             McpSchema.CallToolResult list = server.call("list_diagnostics", Map.of("pid", t.pid()));
             assertThat(list.isError()).as(ToolResults.text(list)).isFalse();
             List<Map<String, Object>> entries = ToolResults.list(ToolResults.structured(list), "entries");

@@ -1,6 +1,7 @@
 package dev.thaw.mcp;
 
 import dev.thaw.testing.Chromium;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawCli;
 import dev.thaw.testing.ThawServerProcess;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,9 +32,7 @@ class ReplayIT {
     @BeforeAll
     static void recordASession() throws Exception {
         String code;
-        try (InputStream in = ReplayIT.class.getResourceAsStream("/scenarios/python/lock_ordering.py")) {
-            code = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        code = PythonProgram.of("scenarios/python/lock_ordering.py").text();
         hung = TestPythons.start("3.14", code);
         int pid = (int) hung.pid();
         state = Files.createTempDirectory("thaw-replay-it");

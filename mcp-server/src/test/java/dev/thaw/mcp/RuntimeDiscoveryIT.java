@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
@@ -24,15 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RuntimeDiscoveryIT {
 
     /** Prints the exact version as the interpreter knows it, then idles. */
-    static final String PY_IDLE = """
-            import sys, time
-            v = sys.version_info
-            level = {'alpha': 'a', 'beta': 'b', 'candidate': 'rc', 'final': ''}[v.releaselevel]
-            print(f"READY {v.major}.{v.minor}.{v.micro}{level}{v.serial if level else ''}", flush=True)
-            while True:  # short sleeps: a thread that wakes by itself, so an injection could be delivered
-                time.sleep(0.1)
-            # marker: %s
-            """;
+    static final String PY_IDLE = PythonProgram.of("python/mcp/prints_version_then_idles.py").text();
 
     static final String MARKER = "thaw-it-" + UUID.randomUUID();
 

@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import dev.thaw.testing.ToolResults;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -27,9 +26,7 @@ class SnapshotIT {
     @BeforeAll
     static void start() throws Exception {
         String script;
-        try (InputStream in = SnapshotIT.class.getResourceAsStream("/scenarios/python/lock_ordering.py")) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        script = PythonProgram.of("scenarios/python/lock_ordering.py").text();
         deadlock = TestPythons.start("3.14", script);
         server = ThawServerProcess.start();
         server.client().initialize();

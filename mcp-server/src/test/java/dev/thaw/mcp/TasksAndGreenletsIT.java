@@ -1,6 +1,6 @@
 package dev.thaw.mcp;
 
-import dev.thaw.python.TargetSource;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import dev.thaw.testing.ToolResults;
@@ -21,8 +21,8 @@ class TasksAndGreenletsIT {
 
     @Test
     void frozenHubAndBlockedLoopsOverMcp() throws Exception {
-        TargetSource gevent = TargetSource.of("gevent_frozen_hub.py");
-        TargetSource asyncio = TargetSource.of("asyncio_blocked_loops.py");
+        PythonProgram gevent = PythonProgram.of("python/targets/gevent_frozen_hub.py");
+        PythonProgram asyncio = PythonProgram.of("python/targets/asyncio_blocked_loops.py");
         try (TestPythons.Target hub = TestPythons.start("3.14", gevent.text());
              TestPythons.Target loops = TestPythons.start("3.15", asyncio.text());
              ThawServerProcess server = ThawServerProcess.start()) {

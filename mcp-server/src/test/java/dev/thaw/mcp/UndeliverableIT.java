@@ -1,5 +1,6 @@
 package dev.thaw.mcp;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawServerProcess;
 import dev.thaw.testing.ToolResults;
@@ -18,14 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UndeliverableIT {
 
-    static final String ALL_BLOCKED = """
-            import sys, threading
-            lock = threading.Lock()
-            lock.acquire()
-            threading.Thread(target=sys.stdin.readline, name='stdin-waiter').start()
-            print('ready', flush=True)
-            lock.acquire()
-            """;
+    static final String ALL_BLOCKED = PythonProgram.of("python/inject/all_blocked_stdin.py").text();
 
     @Test
     void answersAtOnceWithReasonsAndDoctorAgrees() throws Exception {

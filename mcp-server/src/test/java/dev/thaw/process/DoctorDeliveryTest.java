@@ -1,6 +1,7 @@
 package dev.thaw.process;
 
 import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +18,7 @@ class DoctorDeliveryTest {
     final Doctor doctor = new Doctor(proc, new ProcessLister(proc, detectors), detectors, new PythonDeliveryOutlook(proc));
 
     /** Main in Lock.acquire(), a worker in a read of stdin: every thread blocked without a timeout. */
-    static final String ALL_BLOCKED = """
-            import sys, threading
-            lock = threading.Lock()
-            lock.acquire()
-            threading.Thread(target=sys.stdin.readline, name='stdin-waiter').start()
-            print('ready', flush=True)
-            lock.acquire()
-            """;
+    static final String ALL_BLOCKED = PythonProgram.of("python/inject/all_blocked_stdin.py").text();
 
     static void awaitAllSleeping(int pid) {
         for (int i = 0; i < 500; i++) {
@@ -64,7 +58,7 @@ class DoctorDeliveryTest {
 
     @Test
     void aProcessWithARunningThreadIsDeliverable() {
-        try (TestPythons.Target t = TestPythons.start("3.14", "import time\nprint('ready', flush=True)\nwhile True:\n    time.sleep(0.01)\n")) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/inject/sleep_loop.py"))) {
             DoctorReport r = doctor.check(t.pid());
             Check c = r.targetChecks().stream().filter(x -> x.id().equals("injection_delivery")).findFirst().orElseThrow();
             assertThat(c.failed()).as(c.toString()).isFalse();

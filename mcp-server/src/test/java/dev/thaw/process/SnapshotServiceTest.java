@@ -6,6 +6,7 @@ import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +24,7 @@ class SnapshotServiceTest {
     void rememberedPythonThenExecIntoSomethingElse() throws Exception {
         ProcFs proc = ProcFs.system();
         SnapshotService service = new SnapshotService(proc, new JvmProbe(proc));
-        String program = String.join("\n",
-                "import os, sys",
-                "print('ready', flush=True)",
-                "sys.stdin.readline()",
-                "os.execv('/bin/sleep', ['sleep', '60'])");
+        String program = PythonProgram.of("process/execs_sleep_on_stdin.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", program)) {
             Snapshot first = service.snapshot(t.pid(), SnapshotRequest.defaults());
             Snapshot second = service.snapshot(t.pid(), SnapshotRequest.defaults());

@@ -6,6 +6,7 @@ import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestInjections;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,7 @@ class StoppedPythonTest {
     void snapshotWorksAndSaysStoppedInjectionIsRefused() throws Exception {
         ProcFs proc = ProcFs.system();
         SnapshotService snapshots = new SnapshotService(proc, new JvmProbe(proc));
-        String program = String.join("\n",
-                "import threading, time",
-                "def parked():",
-                "    threading.Event().wait()",
-                "threading.Thread(target=parked, name='parked').start()",
-                "print('ready', flush=True)",
-                "while True: time.sleep(0.01)");
+        String program = PythonProgram.of("process/parked_worker_busy_main.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", program); TestInjections injections = new TestInjections()) {
             Snapshot running = snapshots.snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(running.notes()).noneMatch(n -> n.contains("stopped"));

@@ -5,6 +5,7 @@ import dev.thaw.proc.ProcessMemory;
 import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -47,19 +48,9 @@ class CodeCacheTest {
     /** exec() of the same interpreter keeps pid and start time: names decoded before must not be reused after. */
     @Test
     void execOfTheSameInterpreterStartsAFreshCache() throws Exception {
-        String second = String.join("\n",
-                "import threading",
-                "def after_exec(): threading.Event().wait()",
-                "print('ready', flush=True)",
-                "after_exec()");
-        String first = String.join("\n",
-                "import os, sys, threading",
-                "def before_exec(): sys.stdin.readline()",
-                "print('ready', flush=True)",
-                "before_exec()",
-                "os.execv(sys.executable, [sys.executable, '-c', " + pyString(second) + "])");
+        String second = PythonProgram.of("python/code_cache/after_exec.py").text();
         ProcFs proc = ProcFs.system();
-        try (TestPythons.Target t = TestPythons.start("3.14", first)) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/code_cache/execs_itself.py"), second)) {
             byte[] before;
             try (ProcessMemory mem = ProcessMemory.open(t.pid())) {
                 before = PythonStackReader.execFingerprint(proc, t.pid(), mem);
@@ -90,9 +81,5 @@ class CodeCacheTest {
     private static java.util.List<String> functions(int pid) {
         Snapshot s = PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
         return s.groups().stream().flatMap(g -> g.frames().stream()).map(f -> f.function()).toList();
-    }
-
-    private static String pyString(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
     }
 }

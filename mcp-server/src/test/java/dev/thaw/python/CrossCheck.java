@@ -1,6 +1,7 @@
 package dev.thaw.python;
 
 import dev.thaw.snapshot.Frame;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 
 import java.time.Duration;
@@ -18,8 +19,8 @@ import static org.assertj.core.api.Assertions.fail;
  */
 final class CrossCheck {
 
-    /** What one cross-check saw, for further assertions. */
-    record Result(int pid, Map<Long, List<Frame>> ours, Map<Long, List<Frame>> truth, StackOracle.Unwound unwound,
+    /** What one cross-check saw, for further assertions; {@code ran} is the text the target ran (prelude and program). */
+    record Result(PythonProgram ran, int pid, Map<Long, List<Frame>> ours, Map<Long, List<Frame>> truth, StackOracle.Unwound unwound,
                   List<PyThreadStack> threads, PythonStackReader.Interpreters interpreters) {
     }
 
@@ -44,13 +45,14 @@ final class CrossCheck {
         return version.equals("3.14") ? Unwinder.PREFIX : Unwinder.EXACT;
     }
 
-    static Result run(String version, Map<String, String> env, String program, Unwinder mode) throws Exception {
-        try (TestPythons.Target t = TestPythons.start(version, env, StackOracle.TRUTH_PRELUDE + program)) {
-            return run(version, t, mode);
+    static Result run(String version, Map<String, String> env, PythonProgram program, Unwinder mode) throws Exception {
+        PythonProgram ran = program.after(StackOracle.TRUTH_PRELUDE);
+        try (TestPythons.Target t = TestPythons.start(version, env, ran.text())) {
+            return run(version, ran, t, mode);
         }
     }
 
-    static Result run(String version, TestPythons.Target t, Unwinder mode) throws Exception {
+    private static Result run(String version, PythonProgram ran, TestPythons.Target t, Unwinder mode) throws Exception {
         Map<Long, List<Frame>> truth = StackOracle.truth(t.readyLine());
         try (PythonStackReader reader = PythonStackReader.open(t.pid())) {
             awaitSettled(reader, truth);
@@ -68,7 +70,7 @@ final class CrossCheck {
             assertThat(threads).allMatch(PyThreadStack::complete);
             assertThat(ours).as("our stacks vs the target's own sys._current_frames()").isEqualTo(truth);
             compare(ours, unwound, mode);
-            return new Result(t.pid(), ours, truth, unwound, threads, reader.interpreters());
+            return new Result(ran, t.pid(), ours, truth, unwound, threads, reader.interpreters());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.thaw.python;
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class Pep768WriterTest {
 
     @Test
     void aPathOver511BytesIsRefusedBeforeAnythingIsWritten() {
-        try (TestPythons.Target t = TestPythons.start("3.14", "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)");
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/inject/sleep_loop.py"));
              Pep768Writer w = Pep768Writer.open(ProcFs.system(), t.pid())) {
             assertThat(w.maxPathBytes()).isEqualTo(511);
             var threads = w.threads();

@@ -56,7 +56,7 @@ class PythonProbeTest {
     void remoteDebuggingDisabledByXOptionOn315() {
         try (TestPythons.Target t = TestPythons.start("3.15", Map.of(),
                 "import sys,time; print(sys.is_remote_debug_enabled(), flush=True); time.sleep(120)")) {
-            // -X cannot be passed through start(version, code); the env switch is equivalent (reference §1.5)
+            // -X cannot be passed through start(version, code); PYTHON_DISABLE_REMOTE_DEBUG is equivalent (unless -E/-I)
             assertThat(PythonProbe.identify(t.pid()).orElseThrow().remoteDebugEnabled())
                     .isEqualTo(Boolean.parseBoolean(t.readyLine().toLowerCase()));
         }

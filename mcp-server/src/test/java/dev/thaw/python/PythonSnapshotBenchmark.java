@@ -8,6 +8,7 @@ import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The benchmark of issue 3 ("Performance"), not a timed test: it only runs with
+ * The Python snapshot benchmark (docs/benchmarks.md), not a timed test: it only runs with
  * {@code -Dthaw.bench=true} (see scripts/bench-python-snapshot.sh) and writes a Markdown report to
  * {@code mcp-server/target/benchmarks/python-snapshot.md}.
  *
@@ -55,7 +56,7 @@ class PythonSnapshotBenchmark {
         double[] tool100;
         double[] stacks100;
         double[] sub100;
-        try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(100, 18))) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/snapshots/parked_threads.py"), "100", "18")) {
             int pid = t.pid();
             Snapshot s = PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
             String text = SnapshotRenderer.text(s);
@@ -86,7 +87,7 @@ class PythonSnapshotBenchmark {
                 + "the tool's call with text rendering **%.1fx**%n",
                 median(sub100) / median(stacks100), median(sub100) / median(full100), median(sub100) / median(tool100)));
         md.append("\n| target | measurement | median ms | p90 ms | n |\n|---|---|---:|---:|---:|\n");
-        try (TestPythons.Target t = TestPythons.start("3.14", TargetPrograms.parkedThreads(1000, 18))) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/snapshots/parked_threads.py"), "1000", "18")) {
             int pid = t.pid();
             measure(md, "1000 threads", "snapshot() in-process, whole operation", warm / 5, iters / 5,
                     () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));

@@ -12,6 +12,7 @@ import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
 import dev.thaw.snapshot.WaitClassifier;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PythonSnapshotterTest {
 
     /** Ready once every thread had time to park (0.3 s); the main thread parks right after. */
-    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.replace("_thaw_truth()",
+    static final String BLOCKED = PythonStackReaderTest.BLOCKED_IN_C.text().replace("_thaw_truth()",
             "time.sleep(0.3); print('ready', flush=True)");
 
     static StackGroup groupAt(Snapshot s, String innermost) {
@@ -97,23 +98,7 @@ class PythonSnapshotterTest {
 
     @Test
     void samplingMarksStuckThreadsAndRanksTheGilHolderAndLockWaiters() {
-        String program = String.join("\n",
-                "import threading",
-                "lock = threading.Lock(); lock.acquire()",
-                "def waiter(): lock.acquire()",
-                "def spin():",
-                "    x = 0",
-                "    while True:",
-                "        x += 1",
-                "import time",
-                "for i in range(3):",
-                "    threading.Thread(target=waiter, name='waiter', daemon=True).start()",
-                "time.sleep(0.3)  # all waiters parked before the spinner starts hogging the GIL",
-                "threading.Thread(target=spin, name='spinner', daemon=True).start()",
-                "# 'ready' comes from a timer once the main thread is surely parked below",
-                "threading.Timer(0.5, lambda: print('ready', flush=True)).start()",
-                "lock2 = threading.Lock(); lock2.acquire(); lock2.acquire()",
-                "");
+        String program = PythonProgram.of("python/snapshots/gil_hog_and_lock_waiters.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", program)) {
             Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(3, 50, null, null));
             assertThat(s.samples()).isEqualTo(3);
@@ -139,19 +124,7 @@ class PythonSnapshotterTest {
 
     @Test
     void threadFilterAndMaxFrames() {
-        String program = String.join("\n",
-                "import threading",
-                "ev = threading.Event()",
-                "def rec(n):",
-                "    if n == 0:",
-                "        ev.wait()",
-                "        return",
-                "    rec(n - 1)",
-                "threading.Thread(target=rec, args=(100,), name='deep', daemon=True).start()",
-                "threading.Thread(target=ev.wait, name='other', daemon=True).start()",
-                "print('ready', flush=True)",
-                "ev.wait()",
-                "");
+        String program = PythonProgram.of("python/snapshots/deep_and_other.py").text();
         try (TestPythons.Target t = TestPythons.start("3.15", program)) {
             Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(1, 100, "deep", 10));
             assertThat(s.totalThreads()).isEqualTo(3);
@@ -172,20 +145,7 @@ class PythonSnapshotterTest {
 
     @Test
     void fiveHundredThreadsRenderInAFewKilobytes() {
-        String program = String.join("\n",
-                "import threading",
-                "ev = threading.Event()",
-                "def rec(n):",
-                "    if n == 0:",
-                "        ev.wait()",
-                "        return",
-                "    rec(n - 1)",
-                "for i in range(500):",
-                "    threading.Thread(target=rec, args=(i % 7 if i < 450 else i,), daemon=True).start()",
-                "import time; time.sleep(0.5)",
-                "print('ready', flush=True)",
-                "ev.wait()",
-                "");
+        String program = PythonProgram.of("python/snapshots/five_hundred_threads.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", program)) {
             Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(s.totalThreads()).isEqualTo(501);

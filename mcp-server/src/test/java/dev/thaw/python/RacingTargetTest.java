@@ -4,6 +4,7 @@ import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,27 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RacingTargetTest {
 
-    static final String PROGRAM = String.join("\n",
-            "import threading, sys",
-            "def up(n):",
-            "    if n:",
-            "        return up(n - 1) + 1",
-            "    return down(30)",
-            "def down(n):",
-            "    s = 0",
-            "    for i in range(n):",
-            "        s += i",
-            "    return s",
-            "def churn():",
-            "    while True:",
-            "        up(40)",
-            "        f = lambda x: x + 1",
-            "        f(1)",
-            "for i in range(4):",
-            "    threading.Thread(target=churn, name='churn', daemon=True).start()",
-            "print('ready', flush=True)",
-            "churn()",
-            "");
+    static final PythonProgram PROGRAM = PythonProgram.of("python/racing/churn.py");
 
     static final Set<String> FUNCTIONS = Set.of("up", "down", "churn", "churn.<locals>.<lambda>", "<module>",
             "Thread.run", "Thread._bootstrap_inner", "Thread._bootstrap");
@@ -61,7 +42,7 @@ class RacingTargetTest {
                         for (Frame f : s.frames()) {
                             assertThat(f.function()).isIn(FUNCTIONS);
                             if (f.file().equals("<string>")) {
-                                assertThat(f.line()).isBetween(1, 19);
+                                assertThat(f.line()).isBetween(1, PROGRAM.lineCount());
                             }
                         }
                     }

@@ -7,6 +7,7 @@ import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
 import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.snapshot.ThreadSnapshot;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class RacingTasksAndGreenletsTest {
 
     @Test
     void churningTasksAndGreenletsNeverFailTheSnapshot() {
-        TargetSource src = TargetSource.of("churning_tasks_and_greenlets.py");
+        PythonProgram src = PythonProgram.of("python/targets/churning_tasks_and_greenlets.py");
         try (TestPythons.Target t = TestPythons.start("3.14", src.text())) {
             int sawTasks = 0;
             int sawGreenlets = 0;

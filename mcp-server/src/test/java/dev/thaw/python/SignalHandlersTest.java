@@ -1,6 +1,7 @@
 package dev.thaw.python;
 
 import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,32 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Signal handlers read from a real target's memory, checked against its own signal.getsignal. */
 class SignalHandlersTest {
 
-    static final String TARGET = """
-            import signal, sys, threading
-            def restart(signum, frame):
-                print('restarting')
-                sys.exit(3)
-            def ignore_it(signum, frame):
-                '''Does nothing.'''
-                pass
-            class Worker:
-                def on_term(self, signum, frame):
-                    return None
-            signal.signal(signal.SIGHUP, restart)
-            signal.signal(signal.SIGUSR1, ignore_it)
-            signal.signal(signal.SIGTERM, Worker().on_term)
-            signal.signal(signal.SIGUSR2, signal.SIG_IGN)
-            def name(h):
-                if h is None:
-                    return 'None'
-                if h in (signal.SIG_DFL, signal.SIG_IGN):
-                    return 'Handlers.' + signal.Handlers(h).name
-                if hasattr(h, '__func__'):
-                    h = h.__func__
-                return getattr(h, '__module__', None) + '.' + h.__qualname__ if hasattr(h, '__qualname__') else repr(h)
-            print(';'.join(f'{s}={name(signal.getsignal(s))}' for s in range(1, 32) if s not in (9, 19)), flush=True)
-            threading.Event().wait()
-            """;
+    static final String TARGET = PythonProgram.of("python/signals/handlers_of_every_kind.py").text();
 
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})

@@ -1,6 +1,7 @@
 package dev.thaw.python;
 
 import dev.thaw.snapshot.Frame;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,63 +28,13 @@ final class StackOracle {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * Python prelude: {@code _thaw_truth(delay)} starts a thread that, after {@code delay}
-     * seconds, prints one line "TRUTH [...]" with every other thread's stack (qualname, file,
-     * line; innermost first; keyed by native tid) and exits. Print nothing before it: the test
-     * takes the first line as the truth.
+     * Run before each cross-check program: {@code _thaw_truth(delay)} prints the target's own stacks
+     * as one line "TRUTH [...]" once every other thread is parked.
      */
-    static final String TRUTH_PRELUDE = String.join("\n",
-            "import sys as _sys, threading as _th, json as _json, time as _time",
-            "def _thaw_truth(delay=0.4):",
-            "    def run():",
-            "        _time.sleep(delay)",
-            "        me = _th.get_ident()",
-            "        ids = {t.ident: t.native_id for t in _th.enumerate()}",
-            "        out = []",
-            "        for ident, fr in _sys._current_frames().items():",
-            "            if ident == me:",
-            "                continue",
-            "            st = []",
-            "            while fr is not None:",
-            "                st.append([fr.f_code.co_qualname, fr.f_code.co_filename, fr.f_lineno])",
-            "                fr = fr.f_back",
-            "            out.append({'tid': ids.get(ident), 'frames': st})",
-            "        print('TRUTH ' + _json.dumps(out), flush=True)",
-            "    _th.Thread(target=run, name='thaw-truth').start()",
-            "");
+    static final PythonProgram TRUTH_PRELUDE = PythonProgram.of("python/stacks/truth_prelude.py");
 
-    static final String UNWINDER = String.join("\n",
-            "import _remote_debugging, json, sys",
-            "pid = int(sys.argv[1])",
-            "err = None",
-            "for attempt in range(5):",
-            "    try:",
-            "        r = _remote_debugging.RemoteUnwinder(pid, all_threads=True).get_stack_trace()",
-            "        break",
-            "    except Exception as e:",
-            "        err = e",
-            "else:",
-            "    print(json.dumps({'error': repr(err)}))",
-            "    sys.exit(0)",
-            "threads = []",
-            "for item in r:",
-            "    if hasattr(item, 'threads'):",
-            "        if item.interpreter_id != 0:",
-            "            continue",
-            "        ts = item.threads",
-            "    else:",
-            "        ts = [item]",
-            "    for t in ts:",
-            "        frames = []",
-            "        for f in t.frame_info:",
-            "            if hasattr(f, 'lineno'):",
-            "                line = f.lineno",
-            "            else:",
-            "                line = f.location.lineno if f.location is not None else None",
-            "            frames.append([f.funcname, f.filename, line])",
-            "        threads.append({'tid': t.thread_id, 'frames': frames})",
-            "print(json.dumps({'threads': threads}))",
-            "");
+    /** CPython's RemoteUnwinder on the pid given as argument, printed as one JSON line. */
+    static final PythonProgram UNWINDER = PythonProgram.of("python/stacks/remote_unwinder.py");
 
     private StackOracle() {
     }
@@ -101,7 +52,7 @@ final class StackOracle {
     }
 
     static Unwound remoteUnwinder(String version, int pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(TestPythons.require(version).toString(), "-c", UNWINDER, Integer.toString(pid))
+        Process p = new ProcessBuilder(TestPythons.require(version).toString(), "-c", UNWINDER.text(), Integer.toString(pid))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

@@ -8,6 +8,7 @@ import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.AsyncLoop;
 import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -47,7 +48,7 @@ class TasksAndGreenletsBenchmark {
         md.append("| target | measurement | median ms | p90 ms | n | CPU ms of the reading thread (median) |\n|---|---|---:|---:|---:|---:|\n");
         double[] tasks;
         double[] pstree;
-        TargetSource asyncio = TargetSource.of("asyncio_many_tasks.py");
+        PythonProgram asyncio = PythonProgram.of("python/targets/asyncio_many_tasks.py");
         try (TestPythons.Target t = TestPythons.start(List.of(TestPythons.require("3.15").toString(), "-c",
                 asyncio.text(), "1000"), Map.of());
              PythonStackReader reader = PythonStackReader.open(t.pid())) {
@@ -70,7 +71,7 @@ class TasksAndGreenletsBenchmark {
             pstree = pstree(md, t.pid(), Integer.getInteger("thaw.bench.subprocesses", 20));
         }
         double[] greenlets;
-        TargetSource gevent = TargetSource.of("gevent_many_greenlets.py");
+        PythonProgram gevent = PythonProgram.of("python/targets/gevent_many_greenlets.py");
         try (TestPythons.Target t = TestPythons.start(List.of(TestPythons.require("3.14").toString(), "-c",
                 gevent.text(), "1000"), Map.of());
              PythonStackReader reader = PythonStackReader.open(t.pid())) {

@@ -59,6 +59,14 @@ public final class HostileUser {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** A target program run as this user in the sid root, with arguments, in the background. */
+    public static Process python(String version, PythonProgram program, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python" + version, "-c", program.text()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(inSid(cmd.toArray(String[]::new)))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     private static boolean isRoot() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;

@@ -91,6 +91,13 @@ public final class TestPythons {
         return start(List.of(require(version).toString(), "-c", code), env);
     }
 
+    /** Starts {@code python -c program args...}: the target's frames say {@code <string>}, at the program's lines. */
+    public static Target start(String version, PythonProgram program, String... args) {
+        List<String> command = new ArrayList<>(List.of(require(version).toString(), "-c", program.text()));
+        command.addAll(List.of(args));
+        return start(command, Map.of());
+    }
+
     /** Starts any command that prints a ready line on stdout. */
     public static Target start(List<String> command, Map<String, String> env) {
         try {
@@ -100,7 +107,12 @@ public final class TestPythons {
             pb.environment().put("PYTHONUNBUFFERED", "1");
             Process p = pb.start();
             Target t = new Target(p, err);
-            t.ready = t.nextLine(Duration.ofSeconds(30));
+            try {
+                t.ready = t.nextLine(Duration.ofSeconds(30));
+            } catch (RuntimeException | Error e) {
+                t.close(); // no ready line: the failing test must not leave its target running
+                throw e;
+            }
             return t;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + command, e);

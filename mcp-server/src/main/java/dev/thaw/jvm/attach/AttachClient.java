@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pure-Java HotSpot attach client (reference §3.3): jcmd-style diagnostics with no agent, no
+ * A pure-Java HotSpot attach client (the protocol of OpenJDK's VirtualMachineImpl): jcmd-style diagnostics with no agent, no
  * {@code jdk.attach} and no JEP 451 warning, working across PID and mount namespaces.
  *
  * <p>Every operation: refuses at once when {@link JvmProbe} says attach cannot work (disabled,
@@ -293,7 +293,7 @@ public final class AttachClient {
 
     /**
      * HotSpot accepts a connection only from its own euid and egid, or root, and otherwise just
-     * closes it (reference §4); saying so up front beats a "broken pipe".
+     * closes it (the client sees a "broken pipe"); saying so up front beats that.
      */
     private void checkCredentials(ProcStatus target, JvmIdentity id) {
         ProcStatus self = proc.status(Math.toIntExact(ProcessHandle.current().pid()));

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * sees itself as (the last NSpid entry) and puts them in its own {@code /tmp}, so for a JVM in
  * another PID or mount namespace both the name and the directory differ from the naive
  * {@code /tmp/.java_pid<pid>}; {@code /proc/PID/root} and {@code /proc/PID/cwd} reach them
- * whatever the namespaces (reference §3.3, §4).
+ * whatever the namespaces (jcmd reaches them the same way).
  *
  * @param pid         the pid in our namespace (the one to signal)
  * @param nsPid       the pid as the JVM sees itself

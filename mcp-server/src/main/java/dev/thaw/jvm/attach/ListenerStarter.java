@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a JVM's attach listener the way jcmd does (reference §3.3): create the trigger file
+ * Starts a JVM's attach listener the way jcmd does (OpenJDK's VirtualMachineImpl): create the trigger file
  * {@code .attach_pid<nspid>} in its cwd (or its /tmp), send SIGQUIT, and poll for the socket.
  * The JVM's signal handler sees the trigger and starts the listener instead of printing a
  * thread dump; it needs about a millisecond, so we poll every 2 ms instead of jcmd's 100 ms.

@@ -8,7 +8,7 @@ import dev.thaw.jvm.attach.AttachReply;
 /**
  * Loads injector-agent into a JVM with the raw attach {@code load} operation ({@code instrument},
  * not absolute, {@code <jar>=<agent id> <request>}), through thaw's own attach client, which works across PID
- * and mount namespaces where byte-buddy-agent's emulated client cannot (reference §1.3, §4). Both
+ * and mount namespaces where byte-buddy-agent's emulated client cannot (it uses the host's /tmp and pid). Both
  * paths are the target's view; the v1 limit of 1024 bytes per argument applies to the pair.
  *
  * <p>HotSpot answers status 0 when the operation ran, then the JPLIS result: {@code 0} (JDK 17:

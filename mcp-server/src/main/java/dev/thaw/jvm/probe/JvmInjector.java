@@ -10,6 +10,7 @@ import dev.thaw.inject.PendingReport;
 import dev.thaw.inject.RuntimeInjector;
 import dev.thaw.inject.TargetIdentity;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessKey;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class JvmInjector implements RuntimeInjector {
     static final long RELOAD_AFTER_NANOS = 1_500_000_000L;
 
     private final JvmProbeEngine engine;
-    private final Map<String, JvmTarget> targets = new ConcurrentHashMap<>();
+    private final Map<ProcessKey, JvmTarget> targets = new ConcurrentHashMap<>();
     private final Map<Path, JvmProbeEngine.Prepared> prepared = new ConcurrentHashMap<>();
 
     public JvmInjector(ProcFs proc) {
@@ -49,7 +50,7 @@ public final class JvmInjector implements RuntimeInjector {
     @Override
     public Optional<TargetIdentity> identify(int pid) {
         return engine.identify(pid).map(t -> {
-            targets.put(t.pid() + "@" + t.startTicks(), t);
+            targets.put(new ProcessKey(t.pid(), t.startTicks()), t);
             return new TargetIdentity(t.pid(), t.startTicks(), t.executable(), runtime(), t.javaVersion(), t.uid(), t.gid());
         });
     }

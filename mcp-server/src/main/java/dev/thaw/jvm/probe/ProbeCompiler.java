@@ -43,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compiles probes in the server with {@code javax.tools} (reference §6): in memory, against the
+ * Compiles probes in the server with {@code javax.tools} (the JDK's compiler API): in memory, against the
  * target's class path plus the agent jar (for {@code Probe}), with {@code --release} = the target's
  * {@code java.specification.version}, so the class files load there and a call to an API the
  * target lacks is a compile error, not a NoSuchMethodError at run time.

@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Virtual threads (JDK 21+), which {@code Thread.print} leaves out (reference §3.6): HotSpot's
+ * Virtual threads (JDK 21+), which {@code Thread.print} leaves out (deadlocks among them too): HotSpot's
  * {@code Thread.dump_to_file -format=json} writes them into a file, which the target resolves in
  * its own mount namespace, so thaw names a fresh file in the target's /tmp, reads it through
  * /proc/PID/root and removes it at once, whatever happens.

@@ -9,6 +9,7 @@ import dev.thaw.inject.RuntimeInjector;
 import dev.thaw.inject.TargetIdentity;
 import dev.thaw.inject.TargetStatus;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.python.Pep768Writer;
 
@@ -38,9 +39,9 @@ public final class PythonInjector implements RuntimeInjector {
     private final ProcFs proc;
     private final StackPeek stacks;
     /** Where each recent target's runtime is: saves the maps and ELF lookups on later injections. */
-    private final Map<String, Pep768Writer.Location> locations = lru(64);
+    private final Map<ProcessKey, Pep768Writer.Location> locations = lru(64);
     /** Targets identified before (pid + start time): a second look needs only their user. */
-    private final Map<String, TargetIdentity> identities = lru(64);
+    private final Map<ProcessKey, TargetIdentity> identities = lru(64);
     /**
      * The library compiled by a target, by Python version and uid. Keyed by uid so that code one
      * user's process produced is only ever handed to that same user's processes (which that user
@@ -78,7 +79,7 @@ public final class PythonInjector implements RuntimeInjector {
             }
         }
         long start = proc.stat(pid).startTimeTicks();
-        String key = pid + "@" + start;
+        ProcessKey key = new ProcessKey(pid, start);
         TargetIdentity known = identities.get(key);
         if (known != null && sameExecutable(pid, known)) {
             // Same process as before: its version, layout and remote-debug setting cannot have changed
@@ -225,10 +226,10 @@ public final class PythonInjector implements RuntimeInjector {
                 }
             });
 
-    private static <V> Map<String, V> lru(int max) {
+    private static <K, V> Map<K, V> lru(int max) {
         return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> e) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> e) {
                 return size() > max;
             }
         });

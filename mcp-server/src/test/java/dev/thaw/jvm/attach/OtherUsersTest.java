@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Targets and clients under different users (made with setpriv, so the tests need root): the
- * JVM's euid/egid rules from reference §4, for real.
+ * JVM accepts only its own euid and egid, or root, for real.
  */
 class OtherUsersTest {
 

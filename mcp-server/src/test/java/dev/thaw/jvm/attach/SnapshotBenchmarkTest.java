@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Issue 5's snapshot number: a 1000-thread JDK 17 JVM with its attach socket already up;
+ * The JVM snapshot benchmark: a 1000-thread JDK 17 JVM with its attach socket already up;
  * in-process snapshot (Thread.print -l -e over the socket, parse, wait-for graph) median versus
  * {@code jstack -l PID} as a whole process, in the same run. Opt-in, it takes ~30 s:
  * {@code ./mvnw -o -pl mcp-server test -Dtest=SnapshotBenchmarkTest -Dthaw.bench=true}.

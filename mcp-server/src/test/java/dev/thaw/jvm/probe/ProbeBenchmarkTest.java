@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Issue 5's probe numbers, server side: wall time of {@code InjectionService.inject} (what
+ * The Java probe round trip, server side: wall time of {@code InjectionService.inject} (what
  * inject_script runs) from the call to the completed result with its output, Java probes through
  * {@link JvmInjector}. Opt-in: {@code ./mvnw -o -pl mcp-server -am test -Dtest=ProbeBenchmarkTest
  * -Dthaw.bench=true -Dsurefire.failIfNoSpecifiedTests=false}; results in

@@ -8,6 +8,7 @@ import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.jvm.LockScenarios;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -62,9 +61,7 @@ class SnapshotModelTest {
     @Test
     void threeHundredPythonThreadsFit() throws Exception {
         String code;
-        try (InputStream in = getClass().getResourceAsStream("/view/many_threads.py")) {
-            code = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        code = PythonProgram.of("view/many_threads.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", code)) {
             Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(3, 100, null, null));
             assertThat(s.totalThreads()).isGreaterThanOrEqualTo(300);

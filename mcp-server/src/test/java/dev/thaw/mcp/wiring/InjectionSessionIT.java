@@ -3,6 +3,7 @@ package dev.thaw.mcp.wiring;
 import dev.thaw.replay.LogReader;
 import dev.thaw.replay.ReplayBuilder;
 import dev.thaw.replay.SessionReplay;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawCli;
 import dev.thaw.testing.ThawServerProcess;
@@ -24,12 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InjectionSessionIT {
 
-    static final String TARGET = """
-            import time
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    static final String TARGET = PythonProgram.of("python/inject/sleep_loop.py").text();
 
     @Test
     void anAcceptedScriptRunsAndEverythingIsRecordedADeclinedOneNeverRuns() throws Exception {

@@ -1,5 +1,6 @@
 package dev.thaw.mcp.wiring;
 
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import dev.thaw.testing.ThawCli;
 import dev.thaw.testing.ThawServerProcess;
@@ -21,27 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RerunIT {
 
     /** FIXED=1 takes the locks in one order (the fix); otherwise the two workers deadlock. */
-    static final String PROGRAM = """
-            import os, threading, time
-            accounts, ledger = threading.Lock(), threading.Lock()
-            both = threading.Barrier(2)
-            fixed = os.environ.get('FIXED') == '1'
-            def transfer():
-                with accounts:
-                    if not fixed: both.wait()
-                    with ledger: pass
-            def audit():
-                first, second = (accounts, ledger) if fixed else (ledger, accounts)
-                with first:
-                    if not fixed: both.wait()
-                    with second: pass
-            threading.Thread(target=transfer, name='transfer-worker').start()
-            threading.Thread(target=audit, name='audit-worker').start()
-            time.sleep(0.5)
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    static final String PROGRAM = PythonProgram.of("python/rerun/transfer_audit_deadlock.py").text();
 
     static final String WORKERS = """
             import sys, threading

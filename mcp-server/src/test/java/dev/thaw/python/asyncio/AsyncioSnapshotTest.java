@@ -1,7 +1,7 @@
 package dev.thaw.python.asyncio;
 
 import dev.thaw.python.snapshot.PythonSnapshotter;
-import dev.thaw.python.TargetSource;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.python.SnapshotSchemaCheck;
 import dev.thaw.snapshot.AsyncLoop;
 import dev.thaw.snapshot.AsyncTask;
@@ -37,7 +37,7 @@ class AsyncioSnapshotTest {
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void tasksOfEveryLoopEqualWhatAsyncioReported(String version) throws Exception {
-        TargetSource src = TargetSource.of("asyncio_blocked_loops.py");
+        PythonProgram src = PythonProgram.of("python/targets/asyncio_blocked_loops.py");
         try (TestPythons.Target t = TestPythons.start(version, src.text())) {
             List<JsonNode> oracles = List.of(JSON.readTree(t.readyLine()), JSON.readTree(t.nextLine(Duration.ofSeconds(20))));
             Thread.sleep(300); // both loop threads are now inside never.acquire()

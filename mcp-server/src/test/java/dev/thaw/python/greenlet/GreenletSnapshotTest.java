@@ -2,7 +2,7 @@ package dev.thaw.python.greenlet;
 
 import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.python.SnapshotSchemaCheck;
-import dev.thaw.python.TargetSource;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.Snapshot;
@@ -32,7 +32,7 @@ class GreenletSnapshotTest {
 
     @Test
     void frozenGeventHubShowsEveryGreenletWithItsFrames() throws Exception {
-        TargetSource src = TargetSource.of("gevent_frozen_hub.py");
+        PythonProgram src = PythonProgram.of("python/targets/gevent_frozen_hub.py");
         try (TestPythons.Target t = TestPythons.start("3.14", src.text())) {
             JsonNode oracle = JSON.readTree(t.readyLine());
             List<String> chunks = new ArrayList<>();

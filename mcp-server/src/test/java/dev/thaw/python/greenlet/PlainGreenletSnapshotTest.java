@@ -2,7 +2,7 @@ package dev.thaw.python.greenlet;
 
 import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.python.SnapshotSchemaCheck;
-import dev.thaw.python.TargetSource;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.Snapshot;
@@ -31,7 +31,7 @@ class PlainGreenletSnapshotTest {
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void everyGreenletOfAFrozenThread(String version) throws Exception {
-        TargetSource src = TargetSource.of("greenlet_frozen_thread.py");
+        PythonProgram src = PythonProgram.of("python/targets/greenlet_frozen_thread.py");
         try (TestPythons.Target t = TestPythons.start(version, src.text())) {
             JsonNode oracle = JsonMapper.builder().build().readTree(t.readyLine());
             GreenletSnapshotTest.waitUntilBlocked(t);

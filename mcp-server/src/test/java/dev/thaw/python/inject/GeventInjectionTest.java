@@ -3,6 +3,7 @@ package dev.thaw.python.inject;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.ThreadChoice;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,23 +22,7 @@ class GeventInjectionTest {
 
     static Injections injections;
 
-    static final String TARGET = """
-            from gevent import monkey
-            monkey.patch_all()
-            import gevent, time
-            def worker(i):
-                while True:
-                    gevent.sleep(0.02)
-            def beat():
-                n = 0
-                while True:
-                    n += 1
-                    print('hb', n, flush=True)
-                    time.sleep(0.05)
-            greenlets = [gevent.spawn(worker, i) for i in range(7)] + [gevent.spawn(beat)]
-            print('ready', flush=True)
-            gevent.joinall(greenlets)
-            """;
+    static final String TARGET = PythonProgram.of("python/inject/gevent_workers.py").text();
 
     @BeforeAll
     static void start() {

@@ -7,6 +7,7 @@ import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.HostileUser;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,26 +101,8 @@ class HostileTargetTest {
                 chownTree(d, id);
                 Files.setOwner(d.resolve(".thaw"), Files.getOwner(Path.of("/")));
                 String in = area + "/" + name;
-                attackers.add(HostileUser.python(VERSION, """
-                        import os, time
-                        d, victim = %s, %s
-                        end = time.time() + 3
-                        while time.time() < end:
-                            for a, b in ((d + '/sub', d + '/sub.x'), (d, d + '.away')):
-                                try:
-                                    os.rename(a, b)
-                                    os.symlink(victim, a)
-                                    time.sleep(0.0005)
-                                    os.unlink(a)
-                                    os.rename(b, a)
-                                except OSError:
-                                    pass
-                            try:
-                                os.symlink(victim + '/precious0', d + '/l.tmp')
-                                os.replace(d + '/l.tmp', d + '/status.json')
-                            except OSError:
-                                pass
-                        """.formatted(py(in), py(victim.toString()))));
+                attackers.add(HostileUser.python(VERSION, PythonProgram.of("python/hostile/swap_stale_dir_for_links.py"),
+                        in, victim.toString()));
                 litter.add(sidTmp.resolve(name + ".away"));
                 long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 while (System.nanoTime() < end) {
@@ -183,25 +166,8 @@ class HostileTargetTest {
         try (TestPythons.Target t = TestPythons.start(HostileUser.inSid("/usr/bin/python" + VERSION, "-c",
                 PythonInjectionTest.BUSY_TARGET), Map.of());
              Injections injections = new Injections()) {
-            attackers.add(HostileUser.python(VERSION, """
-                    import os, time
-                    victim = %s
-                    end = time.time() + 120
-                    while time.time() < end:
-                        for t in ('/dev/shm', '/tmp', '/var/tmp'):
-                            try:
-                                names = os.listdir(t)
-                            except OSError:
-                                continue
-                            for n in names:
-                                if (n.startswith('thaw-inj-') or n.startswith('.thaw-new-')) and not n.endswith('.moved'):
-                                    p = t + '/' + n
-                                    try:
-                                        os.rename(p, p + '.moved')
-                                        os.symlink(victim, p)
-                                    except OSError:
-                                        pass
-                    """.formatted(py(victim.toString()))));
+            attackers.add(HostileUser.python(VERSION, PythonProgram.of("python/hostile/swap_new_dirs_for_links.py"),
+                    victim.toString()));
             int delivered = 0;
             int refused = 0;
             for (int i = 0; i < 25; i++) {

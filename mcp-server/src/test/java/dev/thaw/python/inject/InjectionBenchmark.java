@@ -7,6 +7,7 @@ import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -30,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 4's performance check: inject-to-completed round trip into a target whose main thread runs
+ * The injection benchmark: inject-to-completed round trip into a target whose main thread runs
  * a 10 ms sleep loop, thaw (in-process, server side) against the hand-made workflow done by machine
  * ({@code python3.14 -c "import sys; sys.remote_exec(PID, path)"} through the sid launcher, then
  * polling for the script's output file), interleaved in the same run against the same target.
@@ -59,12 +60,7 @@ class InjectionBenchmark {
     private static final boolean RANDOM_PHASE = !Boolean.getBoolean("thaw.bench.backToBack")
             && Boolean.parseBoolean(System.getProperty("thaw.bench.randomPhase", "true"));
     private static final long SLICE_NANOS = 10_000_000L;
-    private static final String TARGET = """
-            import time
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    private static final String TARGET = PythonProgram.of("python/inject/sleep_loop.py").text();
 
     @TempDir
     Path journal;

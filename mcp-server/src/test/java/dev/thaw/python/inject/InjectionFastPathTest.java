@@ -11,6 +11,7 @@ import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.TargetIdentity;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,12 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InjectionFastPathTest {
 
-    static final String SLEEPER = """
-            import time
-            print('ready', flush=True)
-            while True:
-                time.sleep(0.01)
-            """;
+    static final String SLEEPER = PythonProgram.of("python/inject/sleep_loop.py").text();
     static final String WHERE = """
             import glob
             print(*(glob.glob('/dev/shm/thaw-inj-*-' + injection_id) + glob.glob('/tmp/thaw-inj-*-' + injection_id)))
@@ -128,21 +124,7 @@ class InjectionFastPathTest {
      */
     @Test
     void aScriptWhoseThreadNeverRunsIsStillReportedDelivered() {
-        String hog = """
-                import _thread, sys, time
-                sys.setswitchinterval(100)
-                started = []
-                real = _thread.start_new_thread
-                def start(*a, **k):
-                    started.append(1)
-                    return real(*a, **k)
-                _thread.start_new_thread = start
-                print('ready', flush=True)
-                while True:
-                    time.sleep(0.01)
-                    if started:
-                        sum(range(10 ** 12))
-                """;
+        String hog = PythonProgram.of("python/inject/hogs_gil_once_a_thread_starts.py").text();
         List<StatusChange> changes = new CopyOnWriteArrayList<>();
         service.setListener(new InjectionListener() {
             @Override

@@ -2,6 +2,7 @@ package dev.thaw.python.inject;
 
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -12,18 +13,7 @@ class KernelThreadsTest {
 
     @Test
     void aSleepingMainThreadWakesWithinItsTimeoutAndALockWaitDoesNot() throws Exception {
-        String target = """
-                import threading, time
-                lock = threading.Lock()
-                lock.acquire()
-                def blocked():
-                    lock.acquire()
-                t = threading.Thread(target=blocked)
-                t.start()
-                print(t.native_id, flush=True)
-                while True:
-                    time.sleep(5)
-                """;
+        String target = PythonProgram.of("python/inject/sleeping_main_blocked_worker.py").text();
         try (TestPythons.Target t = TestPythons.start("3.14", target);
              ProcessMemory mem = ProcessMemory.open(ProcFs.system(), t.pid(), ProcessMemory.Mode.READ)) {
             long worker = Long.parseLong(t.readyLine().trim());

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Issue 4's bad inputs, each against real targets: the answer says what happened, the target is fine. */
+/** Bad inputs to injection, each against real targets: the answer says what happened, the target is fine. */
 class PythonInjectionBadInputTest {
 
     static Injections injections;

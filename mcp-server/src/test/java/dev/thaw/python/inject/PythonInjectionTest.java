@@ -7,6 +7,7 @@ import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ThreadChoice;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,37 +35,10 @@ class PythonInjectionTest {
     static Injections injections;
 
     /** Main loop in a function (so an inline script sees a named frame), and a heartbeat thread on stdout. */
-    static final String BUSY_TARGET = """
-            import threading, time
-            def beat():
-                i = 0
-                while True:
-                    i += 1
-                    print('hb', i, flush=True)
-                    time.sleep(0.02)
-            def loop():
-                while True:
-                    time.sleep(0.01)
-            print('ready', flush=True)
-            threading.Thread(target=beat, daemon=True).start()
-            loop()
-            """;
+    static final String BUSY_TARGET = PythonProgram.of("python/inject/busy_target.py").text();
 
     /** The main thread blocks forever in Lock.acquire() while a worker keeps running bytecode. */
-    static final String MAIN_BLOCKED_WORKER_RUNS = """
-            import threading, time
-            lock = threading.Lock()
-            lock.acquire()
-            def work():
-                n = 0
-                while True:
-                    n += 1
-                    if n % 50000 == 0:
-                        time.sleep(0.001)
-            threading.Thread(target=work, daemon=True, name='worker').start()
-            print('ready', flush=True)
-            lock.acquire()
-            """;
+    static final String MAIN_BLOCKED_WORKER_RUNS = PythonProgram.of("python/inject/main_blocked_worker_runs.py").text();
 
     @BeforeAll
     static void start() {
@@ -218,17 +192,8 @@ class PythonInjectionTest {
     @org.junit.jupiter.api.Test
     void aProcessThatExecsAnotherPythonIsIdentifiedAfresh() throws Exception {
         TestPythons.require("3.15");
-        String second = "import time\nprint('ready2', flush=True)\nwhile True:\n    time.sleep(0.01)\n";
-        String target = """
-                import os, time
-                flag = '/tmp/thaw-test-exec-%d' % os.getpid()
-                print('ready', flush=True)
-                while not os.path.exists(flag):
-                    time.sleep(0.01)
-                os.unlink(flag)
-                os.execv('/usr/bin/python3.15', ['python3.15', '-c', SECOND])
-                """.replace("SECOND", "'" + second.replace("\\", "\\\\").replace("\n", "\\n").replace("'", "\\'") + "'");
-        try (TestPythons.Target t = TestPythons.start("3.14", target)) {
+        try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/inject/execs_python_3_15.py"),
+                PythonProgram.of("python/inject/after_exec.py").text())) {
             InjectionResult first = injections.inject(t.pid(), "import sys\nprint(sys.version_info[:2])",
                     Duration.ofSeconds(10));
             assertThat(first.output()).as(first.toString()).isEqualTo("(3, 14)\n");
@@ -247,20 +212,7 @@ class PythonInjectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void severalArmedThreadsRunTheScriptOnce(String version) throws Exception {
-        String target = """
-                import threading, time
-                def spin():
-                    n = 0
-                    while True:
-                        n += 1
-                        if n % 20000 == 0:
-                            time.sleep(0)
-                for i in range(4):
-                    threading.Thread(target=spin, daemon=True).start()
-                print('ready', flush=True)
-                while True:
-                    time.sleep(0.001)
-                """;
+        PythonProgram target = PythonProgram.of("python/inject/four_spinners.py");
         String markers = "/tmp/thaw-test-once-" + version + "-" + ProcessHandle.current().pid();
         try (TestPythons.Target t = TestPythons.start(version, target)) {
             // auto arms a thread that could end by itself only once it has lived a second (ThreadPlanner.SETTLED_MS).
@@ -300,20 +252,7 @@ class PythonInjectionTest {
     @ValueSource(strings = {"3.14", "3.15"})
     void mainThreadChoiceOnABlockedMainIsUndeliverableExplainsAndNeverRuns(String version) throws Exception {
         Path marker = Path.of("/tmp/thaw-test-never-" + version + "-" + ProcessHandle.current().pid());
-        String target = """
-                import threading, time
-                lock = threading.Lock()
-                lock.acquire()
-                def release():
-                    time.sleep(2.5)
-                    lock.release()
-                threading.Thread(target=release, daemon=True).start()
-                print('ready', flush=True)
-                lock.acquire()
-                print('main woke', flush=True)
-                while True:
-                    time.sleep(0.05)
-                """;
+        PythonProgram target = PythonProgram.of("python/inject/main_blocked_then_released.py");
         try (TestPythons.Target t = TestPythons.start(version, target)) {
             awaitBlockedInFutex(t.pid());
             Path markerInTarget = injections.proc.inTargetRoot(t.pid(), marker.toString());
@@ -330,7 +269,7 @@ class PythonInjectionTest {
                 assertThat(a.waitKind()).isEqualTo("unbounded");
                 // its Python stack, read from memory like snapshot does: the module-level lock.acquire() line
                 assertThat(a.frames()).isNotEmpty();
-                assertThat(a.frames().get(0)).isEqualTo("<module> (<string>:9)");
+                assertThat(a.frames().get(0)).isEqualTo("<module> (<string>:" + target.line("main-blocks") + ")");
             });
             assertThat(r.pending().summary()).contains("without timeout");
             assertThat(String.join(" ", r.pending().advice())).contains("will never run");
@@ -348,14 +287,7 @@ class PythonInjectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
     void mainScriptReturnedWithNonDaemonThreadsAlive(String version) throws Exception {
-        String target = """
-                import threading, time
-                def keep():
-                    while True:
-                        time.sleep(0.01)
-                threading.Thread(target=keep, name='keeper').start()
-                print('ready', flush=True)
-                """;
+        PythonProgram target = PythonProgram.of("python/inject/main_returned_keeper_alive.py");
         try (TestPythons.Target t = TestPythons.start(version, target)) {
             Thread.sleep(300); // let the main script return into threading._shutdown()
             assertThatThrownBy(() -> injections.inject(t.pid(), "print(1)", ThreadChoice.MAIN, InjectionMode.THREAD,

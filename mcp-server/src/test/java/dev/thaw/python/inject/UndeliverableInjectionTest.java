@@ -3,6 +3,7 @@ package dev.thaw.python.inject;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.ThreadChoice;
+import dev.thaw.testing.PythonProgram;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,20 +32,7 @@ class UndeliverableInjectionTest {
     static Injections injections;
 
     /** Every thread blocked without a timeout: main in Lock.acquire(), a worker in a read of stdin that releases it. */
-    static final String ALL_BLOCKED = """
-            import sys, threading, time
-            lock = threading.Lock()
-            lock.acquire()
-            def wait_for_stdin():
-                sys.stdin.readline()
-                lock.release()
-            threading.Thread(target=wait_for_stdin, name='stdin-waiter').start()
-            print('ready', flush=True)
-            lock.acquire()
-            for i in range(40):
-                print('released', i, flush=True)
-                time.sleep(0.05)
-            """;
+    static final String ALL_BLOCKED = PythonProgram.of("python/inject/all_blocked_until_stdin.py").text();
 
     /** The script, if it ever ran, would write straight to the target's stdout. */
     static final String MARKER_SCRIPT = "import os\nos.write(1, b'INJECTED\\n')\nprint('ran')\n";
@@ -132,24 +120,10 @@ class UndeliverableInjectionTest {
     }
 
     /** A SIGHUP handler that would restart the program: never proposed, and the injection fails fast. */
-    static final String RESTART_ON_HUP = """
-            import signal, threading
-            def restart(signum, frame):
-                print('RESTARTING', flush=True)
-            signal.signal(signal.SIGHUP, restart)
-            print('ready', flush=True)
-            lock = threading.Lock(); lock.acquire(); lock.acquire()
-            """;
+    static final String RESTART_ON_HUP = PythonProgram.of("python/inject/restart_on_hup.py").text();
 
     /** A do-nothing SIGUSR1 handler: a harmless way to wake the main thread, so thaw arms it and proposes it. */
-    static final String NOOP_ON_USR1 = """
-            import signal, threading
-            def ignore_it(signum, frame):
-                pass
-            signal.signal(signal.SIGUSR1, ignore_it)
-            print('ready', flush=True)
-            lock = threading.Lock(); lock.acquire(); lock.acquire()
-            """;
+    static final String NOOP_ON_USR1 = PythonProgram.of("python/inject/noop_on_usr1.py").text();
 
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
@@ -185,15 +159,7 @@ class UndeliverableInjectionTest {
     }
 
     /** asyncio's signal handling: a do-nothing Python handler, the real work done by the loop through the wakeup fd. */
-    static final String ASYNCIO_SIGNALS = """
-            import asyncio, signal
-            async def main():
-                loop = asyncio.get_running_loop()
-                loop.add_signal_handler(signal.SIGUSR1, lambda: print('RELOADING', flush=True))
-                print('ready', flush=True)
-                await asyncio.Event().wait()
-            asyncio.run(main())
-            """;
+    static final String ASYNCIO_SIGNALS = PythonProgram.of("python/inject/asyncio_signals.py").text();
 
     @ParameterizedTest
     @ValueSource(strings = {"3.14", "3.15"})
