@@ -3,6 +3,7 @@ package dev.thaw.app;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.jvm.JvmProbe;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.jvm.probe.JvmInjector;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
@@ -24,6 +25,8 @@ import java.util.List;
 public final class Services {
 
     private final ProcFs proc = ProcFs.system();
+    /** What attach operations learnt about each JVM: one for the server, shared by snapshot, diagnostics and probes. */
+    private final AttachClients attach = new AttachClients(proc);
     private final ProcessLister lister;
     private final Doctor doctor;
     private final SnapshotService snapshots;
@@ -36,7 +39,7 @@ public final class Services {
                 List.of(new PythonDetector(proc), new JvmDetector(jvmProbe, self)));
         this.lister = new ProcessLister(proc, detectors);
         this.doctor = new Doctor(proc, lister, detectors, new PythonDeliveryOutlook(proc));
-        this.snapshots = new SnapshotService(proc, jvmProbe);
+        this.snapshots = new SnapshotService(proc, jvmProbe, attach);
     }
 
     public SnapshotService snapshots() {
@@ -55,10 +58,14 @@ public final class Services {
         return lister;
     }
 
+    public AttachClients attach() {
+        return attach;
+    }
+
     /** Created on first use: it sweeps what a crashed thaw left in targets and cleans up at exit. */
     public synchronized InjectionService injections() {
         if (injections == null) {
-            injections = InjectionService.start(proc, List.of(new PythonInjector(proc), new JvmInjector(proc)),
+            injections = InjectionService.start(proc, List.of(new PythonInjector(proc), new JvmInjector(attach)),
                     InjectionDirs.standard(proc));
         }
         return injections;

@@ -1,10 +1,10 @@
 package dev.thaw.cli;
 
 import dev.thaw.Json;
+import dev.thaw.app.Services;
 import dev.thaw.jvm.diag.JvmDiagnostic;
 import dev.thaw.jvm.diag.JvmDiagnosticText;
 import dev.thaw.jvm.diag.JvmDiagnostics;
-import dev.thaw.proc.ProcFs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +35,7 @@ public final class JvmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JvmDiagnostic d = new JvmDiagnostics(ProcFs.system()).run(pid, command, live, top);
+        JvmDiagnostic d = new JvmDiagnostics(new Services().attach()).run(pid, command, live, top);
         Stdout.stream().print(json ? Json.write(d) + "\n" : JvmDiagnosticText.render(d));
         return 0;
     }

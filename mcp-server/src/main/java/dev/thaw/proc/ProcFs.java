@@ -26,9 +26,35 @@ public final class ProcFs {
     private static final ProcFs SYSTEM = new ProcFs(Path.of("/proc"));
 
     private final Path root;
+    /**
+     * The handles kept open on this /proc's per-thread files, made on first use. They belong to the
+     * ProcFs because every reader of these files shares them: the server has one ProcFs (the system
+     * one), so a snapshot finds the handles the one before it opened.
+     */
+    private volatile TaskFiles taskFiles;
+    /** The cgroup mounts seen from this server, kept for the same reason (see CgroupMounts). */
+    private final CgroupMounts cgroupMounts;
 
     public ProcFs(Path root) {
         this.root = root;
+        this.cgroupMounts = new CgroupMounts(root);
+    }
+
+    CgroupMounts cgroupMounts() {
+        return cgroupMounts;
+    }
+
+    TaskFiles taskFiles() {
+        TaskFiles t = taskFiles;
+        if (t == null) {
+            synchronized (this) {
+                if (taskFiles == null) {
+                    taskFiles = new TaskFiles(TaskFiles.defaultBudget());
+                }
+                t = taskFiles;
+            }
+        }
+        return t;
     }
 
     public static ProcFs system() {

@@ -1,11 +1,6 @@
 package dev.thaw.proc;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,17 +22,12 @@ import java.util.Optional;
  * {@code cgroup.events} ("frozen 1", which counts frozen ancestors too), for cgroup v1 the freezer
  * controller's {@code freezer.state} (FROZEN or FREEZING). Mount points come from
  * {@code /proc/self/mountinfo}; the paths in {@code /proc/PID/cgroup} are the kernel's and cgroupfs
- * holds no symbolic links, and the files read are a few bytes that never block.
+ * holds no symbolic links, and the files read are a few bytes that never block. Mount points are read
+ * at most every few seconds ({@link CgroupMounts}, one per {@link ProcFs}).
  */
 public final class Suspensions {
 
-    /** cgroup mounts change rarely (a container runtime starting); re-read them at most this often. */
-    private static final long MOUNTS_TTL_NANOS = 5_000_000_000L;
-
     private final ProcFs proc;
-    /** Mounts seen from this server (its own /proc/self/mountinfo): one list for the whole process. */
-    private static volatile List<Mount> mounts;
-    private static volatile long mountsReadAt;
 
     public Suspensions(ProcFs proc) {
         this.proc = proc;
@@ -119,7 +109,7 @@ public final class Suspensions {
     }
 
     private Optional<Suspension> byFreezer(int pid) {
-        List<Mount> shown = null;
+        List<CgroupMounts.Mount> shown = null;
         for (String line : proc.readString(pid, "cgroup").split("\n")) {
             // hierarchy-id:controllers:path; cgroup v2 is "0::/path"
             int c1 = line.indexOf(':');
@@ -135,10 +125,10 @@ public final class Suspensions {
                 continue;
             }
             if (shown == null) {
-                shown = cachedMounts();
+                shown = proc.cgroupMounts().current();
             }
-            for (Mount m : shown) {
-                if (m.v2 != v2 || (!v2 && !m.freezer)) {
+            for (CgroupMounts.Mount m : shown) {
+                if (m.v2() != v2 || (!v2 && !m.freezer())) {
                     continue;
                 }
                 Path dir = m.dirOf(path);
@@ -146,7 +136,7 @@ public final class Suspensions {
                     continue;
                 }
                 Path file = dir.resolve(v2 ? "cgroup.events" : "freezer.state");
-                String content = readSmall(file);
+                String content = CgroupMounts.readSmall(file);
                 if (content == null) {
                     continue;
                 }
@@ -160,65 +150,5 @@ public final class Suspensions {
             }
         }
         return Optional.empty();
-    }
-
-    /** A cgroup file system as thaw sees it mounted: where, and which part of the hierarchy it shows. */
-    private record Mount(Path mountPoint, String root, boolean v2, boolean freezer) {
-        /** The directory of cgroup {@code path} under this mount, or null when the mount does not show it. */
-        Path dirOf(String path) {
-            if (path.contains("/../") || path.endsWith("/..") || !path.startsWith("/")) {
-                return null;
-            }
-            String rel;
-            if (root.equals("/")) {
-                rel = path;
-            } else if (path.equals(root) || path.startsWith(root + "/")) {
-                rel = path.substring(root.length());
-            } else {
-                return null;
-            }
-            rel = rel.replaceFirst("^/+", "");
-            return rel.isEmpty() ? mountPoint : mountPoint.resolve(rel);
-        }
-    }
-
-    private List<Mount> cachedMounts() {
-        List<Mount> m = mounts;
-        long now = System.nanoTime();
-        if (m == null || now - mountsReadAt > MOUNTS_TTL_NANOS) {
-            m = cgroupMounts();
-            mounts = m;
-            mountsReadAt = now;
-        }
-        return m;
-    }
-
-    private List<Mount> cgroupMounts() {
-        List<Mount> mounts = new ArrayList<>();
-        String info = readSmall(proc.root().resolve("self/mountinfo"));
-        if (info == null) {
-            return mounts;
-        }
-        for (MountInfo.Mount m : MountInfo.parse(info)) {
-            if (m.fsType().equals("cgroup2")) {
-                mounts.add(new Mount(Path.of(m.mountPoint()), m.root(), true, false));
-            } else if (m.fsType().equals("cgroup") && m.superOptions().contains("freezer")) {
-                mounts.add(new Mount(Path.of(m.mountPoint()), m.root(), false, true));
-            }
-        }
-        return mounts;
-    }
-
-    /** A small regular file's text, or null when it is missing, unreadable or not a regular file. */
-    private static String readSmall(Path file) {
-        try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * open-read-close for the rest. Handles of threads that are no longer listed are closed on the
  * next full pass ({@link #retainOnly}); those of a process not read for {@link #IDLE_NANOS} are
  * closed the next time any process is read.
+ *
+ * <p>One instance per {@link ProcFs} ({@link ProcFs#taskFiles()}), shared by all its readers.
  */
 final class TaskFiles {
 
@@ -48,8 +50,6 @@ final class TaskFiles {
             this.file = file;
         }
     }
-
-    static final TaskFiles SHARED = new TaskFiles(defaultBudget());
 
     private static final long IDLE_NANOS = 5L * 60 * 1_000_000_000L;
     private static final long SWEEP_NANOS = 30L * 1_000_000_000L;
@@ -279,7 +279,7 @@ final class TaskFiles {
     }
 
     /** A quarter of the open-file limit (soft), at most 8192; 1024 when the limit is unknown. */
-    private static int defaultBudget() {
+    static int defaultBudget() {
         Integer prop = Integer.getInteger("thaw.taskFiles.budget");
         if (prop != null) {
             return Math.max(0, prop);

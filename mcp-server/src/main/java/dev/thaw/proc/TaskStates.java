@@ -44,7 +44,7 @@ public final class TaskStates {
     private TaskFiles.Proc proc;
 
     public TaskStates(ProcFs procFs) {
-        this(procFs, TaskFiles.SHARED);
+        this(procFs, procFs.taskFiles());
     }
 
     TaskStates(ProcFs procFs, TaskFiles files) {
@@ -198,7 +198,7 @@ public final class TaskStates {
      * {@link #retainOnly}), ascending; empty when none. A hint of which threads to read, not a listing.
      */
     public static List<Integer> known(ProcFs procFs, int pid) {
-        return TaskFiles.SHARED.known(procFs, pid);
+        return procFs.taskFiles().known(procFs, pid);
     }
 
     /**
@@ -206,12 +206,12 @@ public final class TaskStates {
      * have exited, or that the caller does not need any more).
      */
     public static void retainOnly(ProcFs procFs, int pid, Collection<Integer> tids) {
-        TaskFiles.SHARED.retainOnly(procFs, pid, tids);
+        procFs.taskFiles().retainOnly(procFs, pid, tids);
     }
 
     /** Closes every file kept open for the threads of {@code pid} (the next read opens them again). */
     public static void forget(ProcFs procFs, int pid) {
-        TaskFiles.SHARED.retainOnly(procFs, pid, Set.of());
+        procFs.taskFiles().retainOnly(procFs, pid, Set.of());
     }
 
     /**
@@ -312,7 +312,7 @@ public final class TaskStates {
                 }
             }
             if (given == null) {
-                TaskFiles.SHARED.retainOnly(procFs, pid, tids); // a full listing: the others have exited
+                procFs.taskFiles().retainOnly(procFs, pid, tids); // a full listing: the others have exited
             }
             return states;
         }
@@ -327,7 +327,7 @@ public final class TaskStates {
     public static Map<Integer, TaskState> readAll(ProcFs procFs, int pid) {
         List<Integer> tids = procFs.tids(pid);
         Map<Integer, TaskState> out = readAll(procFs, pid, tids);
-        TaskFiles.SHARED.retainOnly(procFs, pid, tids);
+        procFs.taskFiles().retainOnly(procFs, pid, tids);
         return out;
     }
 

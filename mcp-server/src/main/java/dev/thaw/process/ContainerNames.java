@@ -1,6 +1,7 @@
 package dev.thaw.process;
 
 import dev.thaw.Json;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.CgroupContainers;
 import tools.jackson.databind.JsonNode;
 
@@ -13,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names a container: Docker's record of it ({@code /var/lib/docker/containers/ID/config.v2.json}:
@@ -34,8 +33,8 @@ public final class ContainerNames {
     private static final int MAX_CONFIG = 4 << 20;
 
     private final Path dockerContainers;
-    /** Names by container id: a container keeps its name for its life. */
-    private final Map<String, Optional<JsonNode>> configs = new ConcurrentHashMap<>();
+    /** Configs by container id (empty: none readable): a container keeps its name for its life. */
+    private final BoundedCache<String, Optional<JsonNode>> configs = new BoundedCache<>(1024);
 
     public ContainerNames() {
         this(DOCKER_CONTAINERS);
@@ -48,9 +47,6 @@ public final class ContainerNames {
     public ContainerRef name(CgroupContainers.Parsed parsed, List<String> environ) {
         ContainerRef ref = new ContainerRef(parsed.engine(), parsed.id(), null, null, null);
         Optional<JsonNode> config = configs.computeIfAbsent(parsed.id(), this::dockerConfig);
-        if (configs.size() > 1024) {
-            configs.clear();
-        }
         if (config.isPresent()) {
             JsonNode c = config.get();
             String n = c.path("Name").asString("");

@@ -5,8 +5,11 @@ import dev.thaw.ThawException;
 import dev.thaw.findings.Findings;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.jvm.snapshot.JvmSnapshotter;
+import dev.thaw.jvm.attach.AttachClients;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.TargetGuard;
@@ -15,13 +18,7 @@ import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code snapshot}: every thread's stack, read from outside, for whichever runtime the process runs.
@@ -37,25 +34,27 @@ public final class SnapshotService {
 
     private final ProcFs proc;
     private final JvmProbe jvmProbe;
+    private final JvmSnapshotter jvm;
     private final Suspensions suspensions;
     private final TargetGuard guard;
-    /** pid@start ticks of processes last read as CPython. */
-    private final Set<String> python = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
-                    return size() > 256;
-                }
-            }));
+    /** Processes last read as CPython: a set, so the value is always TRUE. */
+    private final BoundedCache<ProcessKey, Boolean> python = new BoundedCache<>(256);
 
     private final Namespaces namespaces;
 
-    public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
+    /** @param attach the server's attach clients, shared with every other JVM operation */
+    public SnapshotService(ProcFs proc, JvmProbe jvmProbe, AttachClients attach) {
         this.proc = proc;
         this.suspensions = new Suspensions(proc);
         this.guard = new TargetGuard(proc);
         this.jvmProbe = jvmProbe;
+        this.jvm = new JvmSnapshotter(attach);
         this.namespaces = new Namespaces(proc);
+    }
+
+    /** A service with attach clients of its own (tests; the server shares one set through Services). */
+    public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
+        this(proc, jvmProbe, new AttachClients(proc));
     }
 
     /**
@@ -102,8 +101,8 @@ public final class SnapshotService {
                     + proc.stat(pid).ppid() + ") to reap it, and nothing of it is left to read.",
                     "If the parent never reaps it, the parent is the process to look at: snapshot pid " + proc.stat(pid).ppid() + ".");
         }
-        String key = pid + "@" + proc.stat(pid).startTimeTicks();
-        if (python.contains(key)) {
+        ProcessKey key = ProcessKey.of(proc, pid);
+        if (python.get(key) != null) {
             try {
                 return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request));
             } catch (ThawException e) {
@@ -115,11 +114,11 @@ public final class SnapshotService {
         }
         if (PythonProbe.identify(proc, pid).isPresent()) {
             Snapshot s = PythonSnapshotter.snapshot(proc, pid, request);
-            python.add(key);
+            python.put(key, Boolean.TRUE);
             return noteSuspension(s);
         }
         if (jvmProbe.inspect(pid).isPresent()) {
-            return JvmSnapshotter.snapshot(proc, pid, request);
+            return jvm.snapshot(pid, request);
         }
         // A JVM is read through its attach listener, which a stopped JVM cannot run: the attach client
         // refuses it at once, saying so.

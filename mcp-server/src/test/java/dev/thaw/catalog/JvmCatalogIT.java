@@ -11,6 +11,7 @@ import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.jvm.probe.JvmInjector;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
@@ -71,7 +72,7 @@ class JvmCatalogIT {
 
     JvmCatalogIT() throws Exception {
         dirs = new InjectionDirs(proc, Files.createTempDirectory("thaw-jvm-catalog"));
-        service = InjectionService.start(proc, List.of(new JvmInjector(proc)), dirs);
+        service = InjectionService.start(proc, List.of(new JvmInjector(new AttachClients(proc))), dirs);
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.inject.Verdict;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.jvm.probe.JvmInjector;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
@@ -37,7 +38,7 @@ class JvmSynchronizersIT {
 
     JvmSynchronizersIT() throws Exception {
         ProcFs proc = ProcFs.system();
-        service = InjectionService.start(proc, List.of(new JvmInjector(proc)),
+        service = InjectionService.start(proc, List.of(new JvmInjector(new AttachClients(proc))),
                 new InjectionDirs(proc, Files.createTempDirectory("thaw-jvm-sync")));
     }
 

@@ -189,6 +189,24 @@ class TaskStatesTest {
         assertThat(all.get(pid).name()).isNotEmpty();
     }
 
+    @Test
+    void keptHandlesBelongToTheirProcFsAndAreSharedByItsReaders() {
+        int pid = (int) ProcessHandle.current().pid();
+        ProcFs proc = new ProcFs(Path.of("/proc"));
+        List<Integer> tids = proc.tids(pid);
+        TaskStates.readAll(proc, pid);
+
+        // a later reader of the same ProcFs (the next snapshot) finds the handles the first one kept
+        assertThat(TaskStates.known(proc, pid)).isNotEmpty().isSubsetOf(tids);
+        assertThat(new TaskStates(proc).read(pid, pid)).isNotNull();
+        // another ProcFs keeps its own, so nothing is shared through a static
+        assertThat(TaskStates.known(new ProcFs(Path.of("/proc")), pid)).isEmpty();
+
+        TaskStates.forget(proc, pid);
+        assertThat(TaskStates.known(proc, pid)).isEmpty();
+        assertThat(proc.taskFiles().openHandles()).isZero();
+    }
+
     /** The calling thread's kernel tid, from /proc/thread-self. */
     private static int gettid() {
         try {

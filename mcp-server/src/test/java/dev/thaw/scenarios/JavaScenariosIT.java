@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thaw.demo.AnswerKey;
 import dev.thaw.jvm.snapshot.JvmSnapshotter;
+import dev.thaw.jvm.attach.AttachClients;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.samples.Scenarios;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.JvmLocks;
@@ -39,6 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class JavaScenariosIT {
 
+    private final JvmSnapshotter jvm = new JvmSnapshotter(new AttachClients(ProcFs.system()));
+
     static final int RUNS = 3;
     static final Duration HANG_WITHIN = Duration.ofSeconds(2);
     /** Only to collect the pid line of a slow start; the assertion is {@link #HANG_WITHIN}. */
@@ -71,7 +75,7 @@ class JavaScenariosIT {
                 millis.add(p.timeToHang().toMillis());
                 assertThat(p.pidLine()).isEqualTo("pid=" + p.pid() + " scenario=" + scenario);
                 assertThat(p.timeToHang()).as(where + ": time from JVM start to the pid line").isLessThan(HANG_WITHIN);
-                Snapshot s = JvmSnapshotter.snapshot(p.pid(), SnapshotRequest.defaults());
+                Snapshot s = jvm.snapshot(p.pid(), SnapshotRequest.defaults());
                 assertThat(s.runtime()).isEqualTo("hotspot");
                 assertMatchesKey(where, key, s);
                 assertThat(p.isAlive()).as(where + ": still hung after the snapshot").isTrue();

@@ -8,6 +8,7 @@ import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.TargetGuard;
 
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,35 +33,24 @@ import org.slf4j.LoggerFactory;
  * v1; and finishes within {@link AttachOptions#operationTimeout()} or fails saying why. Failures
  * are {@link ThawException}s with a fix; nothing else escapes.
  *
- * <p>Instances are cheap and hold no connection (HotSpot uses one connection per operation).
+ * <p>Instances are cheap and hold no connection (HotSpot uses one connection per operation); they
+ * come from an {@link AttachClients}, which keeps what operations learnt about each JVM.
  */
 public final class AttachClient {
 
     private static final Logger log = LoggerFactory.getLogger(AttachClient.class);
 
-    /** Protocol per process (pid + start time), learnt once with {@code getversion}. */
-    private static final Map<String, Protocol> PROTOCOLS = new ConcurrentHashMap<>();
-
-    private record Protocol(int version, boolean streamingOption) {
-        static final Protocol V1 = new Protocol(1, false);
-    }
-
     private final int pid;
     private final AttachOptions options;
     private final ProcFs proc;
+    /** What earlier operations of this server learnt about each JVM; shared by all its clients. */
+    private final AttachClients learnt;
 
-    private AttachClient(int pid, AttachOptions options, ProcFs proc) {
+    AttachClient(int pid, AttachOptions options, AttachClients learnt) {
         this.pid = pid;
         this.options = options;
-        this.proc = proc;
-    }
-
-    public static AttachClient to(int pid) {
-        return new AttachClient(pid, AttachOptions.DEFAULT, ProcFs.system());
-    }
-
-    public static AttachClient to(int pid, AttachOptions options) {
-        return new AttachClient(pid, options, ProcFs.system());
+        this.proc = learnt.proc();
+        this.learnt = learnt;
     }
 
     public int pid() {
@@ -78,8 +67,8 @@ public final class AttachClient {
      * plus HotSpot's own deadlock report. Falls back to {@code -l} where {@code -e} is unknown.
      */
     public String threadDump() {
-        String key = processKey();
-        if (!NO_EXTENDED_DUMP.contains(key)) {
+        ProcessKey key = processKey();
+        if (key == null || learnt.noExtendedDump.get(key) == null) {
             AttachReply r = execute("jcmd", "Thread.print -l -e");
             if (r.ok() && !isDcmdError(r.text())) {
                 return r.text();
@@ -89,21 +78,19 @@ public final class AttachClient {
             boolean unknownArgument = r.text() != null && r.text().contains("argument");
             log.debug("pid {}: Thread.print -e refused ({}){}", pid, firstLine(r.text()),
                     unknownArgument ? ", using -l from now on" : "");
-            if (unknownArgument) {
-                NO_EXTENDED_DUMP.add(key);
+            if (unknownArgument && key != null) {
+                learnt.noExtendedDump.put(key, Boolean.TRUE);
             }
         }
         return jcmd("Thread.print -l");
     }
 
-    /** JVMs (pid and start time) whose Thread.print refused {@code -e}. */
-    private static final java.util.Set<String> NO_EXTENDED_DUMP = ConcurrentHashMap.newKeySet();
-
-    private String processKey() {
+    /** The key of the process now at {@code pid}, or null when it is gone (the operation then says so). */
+    private ProcessKey processKey() {
         try {
-            return pid + "@" + proc.stat(pid).startTimeTicks();
+            return ProcessKey.of(proc, pid);
         } catch (RuntimeException e) {
-            return pid + "@?"; // gone: execute will say so
+            return null;
         }
     }
 
@@ -184,7 +171,7 @@ public final class AttachClient {
 
     /** The protocol version used with this JVM: 2 on JDK 24+, else 1. Attaches if needed. */
     public int protocolVersion() {
-        try (AttachLocks.Held held = AttachLocks.acquire(pid, Deadline.in(options.operationTimeout()), "getversion")) {
+        try (AttachLocks.Held held = learnt.locks.acquire(pid, Deadline.in(options.operationTimeout()), "getversion")) {
             AttachTarget target = prepare();
             return protocol(target, "getversion").version();
         }
@@ -196,9 +183,9 @@ public final class AttachClient {
      */
     public AttachReply execute(String op, String... args) {
         String what = args.length == 0 ? op : op + " " + String.join(" ", args);
-        try (AttachLocks.Held held = AttachLocks.acquire(pid, Deadline.in(options.operationTimeout()), what)) {
+        try (AttachLocks.Held held = learnt.locks.acquire(pid, Deadline.in(options.operationTimeout()), what)) {
             AttachTarget target = prepare();
-            Protocol protocol = protocol(target, what);
+            AttachClients.Protocol protocol = protocol(target, what);
             byte[] request = protocol.version() == 2
                     ? AttachRequest.v2(op, protocol.streamingOption() ? "streaming=0" : "", List.of(args))
                     : AttachRequest.v1(op, List.of(args));
@@ -211,8 +198,8 @@ public final class AttachClient {
     }
 
     /**
-     * Refuses what cannot work, then makes sure the attach socket is up. A JVM this client class
-     * already talked to (same pid and start time) whose socket is still there skips the
+     * Refuses what cannot work, then makes sure the attach socket is up. A JVM a client of the same
+     * {@link AttachClients} already talked to (same pid and start time) whose socket is still there skips the
      * identification: its attach state cannot have become a refusal, and identifying means
      * reading /proc/PID/maps, which the kernel builds line by line for each of a busy JVM's
      * thousands of mappings (milliseconds, repeated for every operation otherwise).
@@ -225,13 +212,11 @@ public final class AttachClient {
         // A stopped, traced or frozen JVM answers nothing, and a SIGQUIT sent now would fire on resume;
         // thaw's own JVM is never a target.
         new TargetGuard(proc).checkRunnable(pid, "attach to JVM");
-        long startTicks = proc.stat(pid).startTimeTicks();
-        String key = pid + "@" + startTicks;
-        AttachTarget known = TALKED_TO.get(key);
-        JvmIdentity knownId = IDENTITIES.get(key);
-        if (known != null && knownId != null && ListenerStarter.socketExists(known.socket())) {
-            checkCredentials(status, knownId);
-            return known;
+        ProcessKey key = ProcessKey.of(proc, pid);
+        AttachClients.Known known = learnt.known.get(key);
+        if (known != null && ListenerStarter.socketExists(known.target().socket())) {
+            checkCredentials(status, known.identity());
+            return known.target();
         }
         JvmIdentity id = new JvmProbe(proc).inspect(pid).orElseThrow(() -> proc.exists(pid) && !exiting()
                 ? new ThawException(ErrorCode.NOT_A_JVM, "Process " + pid + " is not a HotSpot JVM.",
@@ -253,31 +238,20 @@ public final class AttachClient {
                 // LISTENING or ON_DEMAND
             }
         }
-        AttachTarget target = AttachTarget.of(proc, status, startTicks);
-        ListenerStarter.ensureListening(proc, target, Deadline.in(options.listenerTimeout()));
-        if (TALKED_TO.size() > 1024) { // pids of JVMs long gone: start over
-            TALKED_TO.clear();
-            IDENTITIES.clear();
-        }
-        IDENTITIES.put(key, id);
-        TALKED_TO.put(key, target);
+        AttachTarget target = AttachTarget.of(proc, status, key.startTicks());
+        learnt.listeners.ensureListening(target, Deadline.in(options.listenerTimeout()));
+        learnt.known.put(key, new AttachClients.Known(target, id));
         return target;
     }
 
-    /** JVMs whose attach socket we found or started, and their identity, by pid and start time. */
-    private static final Map<String, AttachTarget> TALKED_TO = new ConcurrentHashMap<>();
-    private static final Map<String, JvmIdentity> IDENTITIES = new ConcurrentHashMap<>();
-
     /**
-     * What {@link JvmProbe} said about this JVM when this client class first prepared it (the
-     * probe's answer, without reading /proc again), or empty before the first operation.
+     * What {@link JvmProbe} said about this JVM when a client of the same {@link AttachClients}
+     * first prepared it (the probe's answer, without reading /proc again), or empty before the
+     * first operation.
      */
     public Optional<JvmIdentity> knownIdentity() {
-        try {
-            return Optional.ofNullable(IDENTITIES.get(pid + "@" + proc.stat(pid).startTimeTicks()));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        ProcessKey key = processKey();
+        return key == null ? Optional.empty() : learnt.identity(key);
     }
 
     /** A process being killed has no mappings left a moment before it turns zombie. */
@@ -317,21 +291,21 @@ public final class AttachClient {
         }
     }
 
-    private Protocol protocol(AttachTarget target, String what) {
-        Protocol known = PROTOCOLS.get(target.key());
+    private AttachClients.Protocol protocol(AttachTarget target, String what) {
+        AttachClients.Protocol known = learnt.protocols.get(target.key());
         if (known != null) {
             return known;
         }
         // JDK 24+ answers "2 streaming"; older JVMs answer -1 "Operation getversion not recognized!".
         AttachReply r = exchange(target, AttachRequest.v1("getversion", List.of("options")), what);
-        Protocol p = Protocol.V1;
+        AttachClients.Protocol p = AttachClients.Protocol.V1;
         if (r.ok()) {
             String[] parts = r.text().trim().split("\\s+", 2);
             if (parts[0].equals("2")) {
-                p = new Protocol(2, parts.length > 1 && List.of(parts[1].split(",")).contains("streaming"));
+                p = new AttachClients.Protocol(2, parts.length > 1 && List.of(parts[1].split(",")).contains("streaming"));
             }
         }
-        PROTOCOLS.put(target.key(), p);
+        learnt.protocols.put(target.key(), p);
         return p;
     }
 
@@ -340,7 +314,7 @@ public final class AttachClient {
             AttachReply reply = AttachSocket.exchange(target.socket(), request,
                     Deadline.in(options.operationTimeout()), options.maxReplyBytes());
             if (reply.status() == AttachReply.BAD_VERSION && request[0] == '2') {
-                PROTOCOLS.remove(target.key());
+                learnt.protocols.remove(target.key());
             }
             return reply;
         } catch (AttachSocket.ExchangeException e) {
@@ -350,7 +324,7 @@ public final class AttachClient {
 
     private ThawException explain(AttachTarget target, String what, AttachSocket.ExchangeException e) {
         if (!sameProcess(target)) {
-            PROTOCOLS.remove(target.key());
+            learnt.protocols.remove(target.key());
             return new ThawException(ErrorCode.PROCESS_GONE, "JVM " + pid + " exited while thaw was running `" + what
                     + "` (" + phaseWords(e.phase) + ").",
                     "List the live processes with list_processes (CLI: thaw ps) and use a current pid.", e);
@@ -394,7 +368,7 @@ public final class AttachClient {
 
     private boolean goneOrExiting(AttachTarget target) {
         try {
-            return proc.stat(target.pid()).startTimeTicks() != target.startTicks()
+            return !ProcessKey.of(proc, target.pid()).equals(target.key())
                     || proc.status(target.pid()).isZombie()
                     || proc.readString(target.pid(), "maps").isEmpty(); // address space already torn down
         } catch (ProcessGoneException gone) {

@@ -2,6 +2,7 @@ package dev.thaw.jvm.attach;
 
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.ProcessKey;
 
 import java.nio.file.Path;
 
@@ -56,7 +57,7 @@ record AttachTarget(int pid, int nsPid, long startTicks, Path socket, Path cwdTr
     }
 
     /** Identifies this process across pid reuse (for per-target caches). */
-    String key() {
-        return pid + "@" + startTicks;
+    ProcessKey key() {
+        return new ProcessKey(pid, startTicks);
     }
 }

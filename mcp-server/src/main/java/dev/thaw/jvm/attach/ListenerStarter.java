@@ -2,9 +2,11 @@ package dev.thaw.jvm.attach;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
 
@@ -14,8 +16,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * sending: the signal would stay pending and, on resume, print a thread dump into the application's
  * stdout. Should the JVM be stopped in the moment between that check and the signal, the wait ends as
  * soon as that is seen and the trigger file stays: the pending SIGQUIT then starts the attach listener
- * on resume instead of printing a dump. Such a trigger is removed by the next attach to that JVM.
+ * on resume instead of printing a dump. Such a trigger is removed by the next attach to that JVM
+ * through the same {@link AttachClients} (one per server).
  */
 final class ListenerStarter {
 
@@ -43,10 +44,17 @@ final class ListenerStarter {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How often the wait for the socket looks whether the JVM was stopped meanwhile. */
     private static final long HELD_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** Triggers left for a pending SIGQUIT (see the class comment), by path; removed by the next attach. */
-    private static final Set<Path> LEFT_TRIGGERS = ConcurrentHashMap.newKeySet();
+    /**
+     * The trigger left for a pending SIGQUIT (see the class comment) per JVM, removed by the next
+     * attach. Keyed by process, so a JVM reusing the pid never has a file of its own taken for ours.
+     * Bounded like the other attach caches; a trigger forgotten that way stays in the JVM's
+     * directory, as one left by an interrupted jcmd would.
+     */
+    private final BoundedCache<ProcessKey, Path> leftTriggers = new BoundedCache<>(AttachClients.CAPACITY);
+    private final ProcFs proc;
 
-    private ListenerStarter() {
+    ListenerStarter(ProcFs proc) {
+        this.proc = proc;
     }
 
     static boolean socketExists(Path socket) {
@@ -58,14 +66,14 @@ final class ListenerStarter {
     }
 
     /** Returns when the socket exists; throws a {@link ThawException} saying why it does not. */
-    static void ensureListening(ProcFs proc, AttachTarget t, Deadline deadline) {
+    void ensureListening(AttachTarget t, Deadline deadline) {
         if (socketExists(t.socket())) {
             removeLeftTriggers(t);
             return;
         }
         Suspensions held = new Suspensions(proc);
         held.refuseIfHeld(t.pid(), "attach to JVM");
-        Path trigger = createTrigger(proc, t);
+        Path trigger = createTrigger(t);
         boolean leaveTrigger = false;
         try {
             ProcStatus status = proc.status(t.pid());
@@ -76,7 +84,7 @@ final class ListenerStarter {
                         "Restart the JVM with -XX:+StartAttachListener so its attach socket exists from startup.");
             }
             held.refuseIfHeld(t.pid(), "attach to JVM");
-            sigquit(t.pid(), deadline);
+            sigquit(proc, t.pid(), deadline);
             long start = System.nanoTime();
             long nextHeldCheck = start + HELD_CHECK_NANOS;
             while (!socketExists(t.socket())) {
@@ -104,7 +112,7 @@ final class ListenerStarter {
             removeLeftTriggers(t);
         } finally {
             if (leaveTrigger) {
-                LEFT_TRIGGERS.add(trigger);
+                leftTriggers.put(t.key(), trigger);
                 log.info("pid {}: stopped right after thaw's SIGQUIT; {} stays until the next attach so that the"
                         + " pending signal starts the attach listener instead of printing a thread dump", t.pid(), trigger);
             } else if (trigger != null) {
@@ -118,23 +126,22 @@ final class ListenerStarter {
     }
 
     /** Removes the triggers an earlier attach left for a pending SIGQUIT to this JVM: the listener is up now. */
-    private static void removeLeftTriggers(AttachTarget t) {
-        if (LEFT_TRIGGERS.isEmpty()) {
+    private void removeLeftTriggers(AttachTarget t) {
+        if (leftTriggers.size() == 0) {
             return;
         }
-        for (Path p : new Path[] {t.cwdTrigger(), t.tmpTrigger()}) {
-            if (LEFT_TRIGGERS.remove(p)) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.debug("pid {}: could not remove {}: {}", t.pid(), p, e.toString());
-                }
+        Path p = leftTriggers.remove(t.key());
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                log.debug("pid {}: could not remove {}: {}", t.pid(), p, e.toString());
             }
         }
     }
 
     /** The trigger we created (to delete afterwards), or null if one was already there. */
-    private static Path createTrigger(ProcFs proc, AttachTarget t) {
+    private Path createTrigger(AttachTarget t) {
         for (Path p : new Path[] {t.cwdTrigger(), t.tmpTrigger()}) {
             try {
                 // Never chowned to the JVM's user: root handing a path in a directory that user
@@ -146,7 +153,7 @@ final class ListenerStarter {
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // Ours from an attach that found the JVM stopped: ours to remove again. Otherwise another
                 // client is attaching, and its trigger serves us too.
-                return LEFT_TRIGGERS.remove(p) ? p : null;
+                return takeLeftTrigger(t, p) ? p : null;
             } catch (IOException e) {
                 log.debug("pid {}: cannot create trigger {}: {}", t.pid(), p, e.toString());
             }
@@ -161,6 +168,16 @@ final class ListenerStarter {
                 "Run thaw as the JVM's user or as root (with CAP_SYS_PTRACE for /proc/PID/cwd).");
     }
 
+    /** Whether {@code p} is the trigger an earlier attach left for this JVM; it is ours again if so. */
+    private boolean takeLeftTrigger(AttachTarget t, Path p) {
+        Path left = leftTriggers.get(t.key());
+        if (p.equals(left)) {
+            leftTriggers.remove(t.key());
+            return true;
+        }
+        return false;
+    }
+
     private static boolean dying(ProcFs proc, int pid) {
         try {
             return !proc.exists(pid) || proc.status(pid).isZombie() || proc.readString(pid, "maps").isEmpty();
@@ -172,7 +189,7 @@ final class ListenerStarter {
     }
 
     /** kill -QUIT through kill(1): Java 17 has no API for sending a signal. */
-    private static void sigquit(int pid, Deadline deadline) {
+    private static void sigquit(ProcFs proc, int pid, Deadline deadline) {
         try {
             Process kill = new ProcessBuilder("kill", "-QUIT", Integer.toString(pid))
                     .redirectErrorStream(true).start();
@@ -181,7 +198,7 @@ final class ListenerStarter {
                 throw new ThawException(ErrorCode.ATTACH_TIMEOUT, "kill -QUIT " + pid + " did not finish in time.", null);
             }
             if (kill.exitValue() != 0) {
-                if (!ProcFs.system().exists(pid)) {
+                if (!proc.exists(pid)) {
                     throw new ProcessGoneException(pid);
                 }
                 String out = new String(kill.getInputStream().readAllBytes()).trim();

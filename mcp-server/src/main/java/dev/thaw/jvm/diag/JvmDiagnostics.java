@@ -3,6 +3,7 @@ package dev.thaw.jvm.diag;
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.attach.AttachClient;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 
@@ -25,9 +26,11 @@ public final class JvmDiagnostics {
     static final int MAX_TEXT = 64 * 1024;
 
     private final ProcFs proc;
+    private final AttachClients attach;
 
-    public JvmDiagnostics(ProcFs proc) {
-        this.proc = proc;
+    public JvmDiagnostics(AttachClients attach) {
+        this.proc = attach.proc();
+        this.attach = attach;
     }
 
     public JvmDiagnostic run(int pid, String command, boolean live, Integer top) {
@@ -48,7 +51,7 @@ public final class JvmDiagnostics {
         if (!proc.exists(pid)) {
             throw new ProcessGoneException(pid);
         }
-        AttachClient c = AttachClient.to(pid);
+        AttachClient c = attach.to(pid);
         long t0 = System.nanoTime();
         return switch (cmd) {
             case "class_histogram" -> {

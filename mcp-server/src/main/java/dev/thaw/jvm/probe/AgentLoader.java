@@ -2,7 +2,7 @@ package dev.thaw.jvm.probe;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
-import dev.thaw.jvm.attach.AttachClient;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.jvm.attach.AttachReply;
 
 /**
@@ -25,8 +25,8 @@ final class AgentLoader {
      * @param agentId          the id the agent answers to (see {@code AgentMarker})
      * @param requestInTarget  the request the agent waits for; it may not exist yet
      */
-    static void load(int pid, String jarInTarget, String agentId, String requestInTarget) {
-        AttachReply r = AttachClient.to(pid).execute("load", "instrument", "false",
+    static void load(AttachClients attach, int pid, String jarInTarget, String agentId, String requestInTarget) {
+        AttachReply r = attach.to(pid).execute("load", "instrument", "false",
                 jarInTarget + "=" + agentId + " " + requestInTarget);
         String text = r.text().strip();
         if (text.contains("Dynamic agent loading is not enabled")) {

@@ -9,15 +9,14 @@ import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.PendingReport;
 import dev.thaw.inject.RuntimeInjector;
 import dev.thaw.inject.TargetIdentity;
-import dev.thaw.proc.ProcFs;
+import dev.thaw.jvm.attach.AttachClients;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcessKey;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HotSpot JVMs in the injection lifecycle: Java probes compiled by thaw and run by injector-agent
@@ -30,11 +29,16 @@ public final class JvmInjector implements RuntimeInjector {
     static final long RELOAD_AFTER_NANOS = 1_500_000_000L;
 
     private final JvmProbeEngine engine;
-    private final Map<ProcessKey, JvmTarget> targets = new ConcurrentHashMap<>();
-    private final Map<Path, JvmProbeEngine.Prepared> prepared = new ConcurrentHashMap<>();
+    /** JVMs identified for an injection, by process; one forgotten is identified again. */
+    private final BoundedCache<ProcessKey, JvmTarget> targets = new BoundedCache<>(JvmProbeEngine.MAX_TARGETS);
+    /**
+     * Payloads written and not yet delivered, by directory: deliver takes each out. One whose delivery
+     * never comes (the lifecycle failed between the two calls) is pushed out by newer ones.
+     */
+    private final BoundedCache<Path, JvmProbeEngine.Prepared> prepared = new BoundedCache<>(JvmProbeEngine.MAX_TARGETS);
 
-    public JvmInjector(ProcFs proc) {
-        this.engine = new JvmProbeEngine(proc, new ProbeCompiler());
+    public JvmInjector(AttachClients attach) {
+        this.engine = new JvmProbeEngine(attach, new ProbeCompiler());
         engine.compiler().warmUp(); // javac's first compilation is slow: do it long before the first probe
     }
 
@@ -50,7 +54,7 @@ public final class JvmInjector implements RuntimeInjector {
     @Override
     public Optional<TargetIdentity> identify(int pid) {
         return engine.identify(pid).map(t -> {
-            targets.put(new ProcessKey(t.pid(), t.startTicks()), t);
+            targets.put(t.key(), t);
             return new TargetIdentity(t.pid(), t.startTicks(), t.executable(), runtime(), t.javaVersion(), t.uid(), t.gid());
         });
     }
@@ -88,11 +92,12 @@ public final class JvmInjector implements RuntimeInjector {
     }
 
     private JvmTarget jvm(TargetIdentity t) {
-        JvmTarget j = targets.get(t.key());
+        ProcessKey key = new ProcessKey(t.pid(), t.startTicks());
+        JvmTarget j = targets.get(key);
         if (j == null) {
-            j = engine.identify(t.pid()).orElseThrow(() -> new ThawException(ErrorCode.PROCESS_GONE, "JVM " + t.pid()
-                    + " is gone.", "List the live processes with list_processes."));
-            targets.put(t.key(), j);
+            j = engine.identify(t.pid()).filter(found -> found.key().equals(key)).orElseThrow(() -> new ThawException(
+                    ErrorCode.PROCESS_GONE, "JVM " + t.pid() + " is gone.", "List the live processes with list_processes."));
+            targets.put(key, j);
         }
         return j;
     }

@@ -6,9 +6,11 @@ import dev.thaw.jvm.JvmIdentity;
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.jvm.JvmThread;
 import dev.thaw.jvm.ThreadDumpParser;
-import dev.thaw.jvm.attach.AttachClient;
+import dev.thaw.jvm.attach.AttachClients;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
+import dev.thaw.proc.ProcessKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -52,9 +53,14 @@ public final class JvmProbeEngine {
             + " is printed once: later probes reuse the loaded agent. Start the JVM with"
             + " -XX:+EnableDynamicAgentLoading to silence it.";
 
+    /** JVMs whose agent state is remembered; one forgotten is asked again (its agent marker says it is loaded). */
+    static final int MAX_TARGETS = 256;
+
     private final ProcFs proc;
     private final ProbeCompiler compiler;
-    private final Map<String, TargetState> targets = new ConcurrentHashMap<>();
+    private final AttachClients attach;
+    /** Per JVM; guarded by itself, so that two probes into one JVM share one state. */
+    private final BoundedCache<ProcessKey, TargetState> targets = new BoundedCache<>(MAX_TARGETS);
 
     /** What thaw knows about the agent in one JVM. */
     private static final class TargetState {
@@ -78,9 +84,10 @@ public final class JvmProbeEngine {
                            CompletableFuture<List<String>> loading) {
     }
 
-    public JvmProbeEngine(ProcFs proc, ProbeCompiler compiler) {
-        this.proc = proc;
+    public JvmProbeEngine(AttachClients attach, ProbeCompiler compiler) {
+        this.proc = attach.proc();
         this.compiler = compiler;
+        this.attach = attach;
     }
 
     public ProbeCompiler compiler() {
@@ -260,7 +267,7 @@ public final class JvmProbeEngine {
 
     private List<String> load(JvmTarget target, ProbeDir dir, String agentId) {
         TargetState state = state(target);
-        AgentLoader.load(target.pid(), dir.inRoot(AGENT_JAR), agentId, dir.inRoot(RequestFile.NAME));
+        AgentLoader.load(attach, target.pid(), dir.inRoot(AGENT_JAR), agentId, dir.inRoot(RequestFile.NAME));
         boolean quiet = target.feature() >= 21 && explicitlyEnabled(target.pid());
         synchronized (state) {
             state.loaded = true;
@@ -278,17 +285,25 @@ public final class JvmProbeEngine {
     }
 
     /** -XX:+EnableDynamicAgentLoading on the command line silences the JEP 451 warning. */
-    private static boolean explicitlyEnabled(int pid) {
+    private boolean explicitlyEnabled(int pid) {
         try {
-            return AttachClient.to(pid).vmFlags().contains("-XX:+EnableDynamicAgentLoading");
+            return attach.to(pid).vmFlags().contains("-XX:+EnableDynamicAgentLoading");
         } catch (ThawException e) {
             return false;
         }
     }
 
     private TargetState state(JvmTarget target) {
-        targets.keySet().removeIf(k -> k.startsWith(target.pid() + "@") && !k.equals(target.key())); // pid reused
-        return targets.computeIfAbsent(target.key(), k -> new TargetState());
+        ProcessKey key = target.key();
+        synchronized (targets) {
+            targets.removeKeys(k -> k.samePid(key) && !k.equals(key)); // the pid was reused: that JVM is gone
+            TargetState s = targets.get(key);
+            if (s == null) {
+                s = new TargetState();
+                targets.put(key, s);
+            }
+            return s;
+        }
     }
 
     /**
@@ -298,7 +313,7 @@ public final class JvmProbeEngine {
     private JvmTargetInfo info(JvmTarget target, TargetState state) {
         synchronized (state) {
             if (state.info == null) {
-                state.info = JvmTargetInfo.of(AttachClient.to(target.pid()).systemProperties());
+                state.info = JvmTargetInfo.of(attach.to(target.pid()).systemProperties());
                 Optional<AgentMarker> m = state.info.agent();
                 if (m.isPresent()) {
                     if (!m.get().compatible()) {
@@ -317,11 +332,11 @@ public final class JvmProbeEngine {
     }
 
     /** {@code auto} → -1 (system loader); {@code main} or a native tid → that thread's Thread.getId(). */
-    private static long loaderThread(JvmTarget target, String choice) {
+    private long loaderThread(JvmTarget target, String choice) {
         if (choice.equals("auto")) {
             return -1;
         }
-        List<JvmThread> threads = ThreadDumpParser.parse(AttachClient.to(target.pid()).threadDump()).threads();
+        List<JvmThread> threads = ThreadDumpParser.parse(attach.to(target.pid()).threadDump()).threads();
         for (JvmThread t : threads) {
             boolean match = choice.equals("main") ? t.name().equals("main")
                     : choice.matches("\\d+") && t.nid() == Long.parseLong(choice);

@@ -1,5 +1,7 @@
 package dev.thaw.jvm.probe;
 
+import dev.thaw.proc.ProcessKey;
+
 /**
  * A JVM that can take a probe, identified so that a reused pid is never taken for it.
  *
@@ -15,7 +17,7 @@ package dev.thaw.jvm.probe;
 public record JvmTarget(int pid, long startTicks, int nsPid, int uid, int gid, String javaVersion, int feature,
                         String executable) {
 
-    public String key() {
-        return pid + "@" + startTicks;
+    public ProcessKey key() {
+        return new ProcessKey(pid, startTicks);
     }
 }

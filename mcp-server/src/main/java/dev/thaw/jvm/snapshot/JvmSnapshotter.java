@@ -13,6 +13,7 @@ import dev.thaw.jvm.ReportedDeadlock;
 import dev.thaw.jvm.ThreadDumpParser;
 import dev.thaw.jvm.WaitForGraph;
 import dev.thaw.jvm.attach.AttachClient;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.TaskState;
@@ -48,20 +49,23 @@ import org.slf4j.LoggerFactory;
  * <p>Thread ids: a platform thread's {@code tid} is its native id (the dump's nid, as the JVM sees
  * it; the same as thaw's when the JVM shares thaw's PID namespace, and then the kernel's view of
  * each thread is added). A virtual thread has no kernel thread: its {@code tid} is its Java id.
+ *
+ * <p>One instance per server: its {@link AttachClients} remembers each JVM's socket, identity and
+ * protocol, so a later snapshot of the same JVM is one exchange.
  */
 public final class JvmSnapshotter {
 
     private static final Logger LOG = LoggerFactory.getLogger(JvmSnapshotter.class);
 
-    private JvmSnapshotter() {
+    private final AttachClients attach;
+
+    public JvmSnapshotter(AttachClients attach) {
+        this.attach = attach;
     }
 
-    public static Snapshot snapshot(int pid, SnapshotRequest request) {
-        return snapshot(ProcFs.system(), pid, request);
-    }
-
-    public static Snapshot snapshot(ProcFs proc, int pid, SnapshotRequest request) {
-        AttachClient client = AttachClient.to(pid);
+    public Snapshot snapshot(int pid, SnapshotRequest request) {
+        ProcFs proc = attach.proc();
+        AttachClient client = attach.to(pid);
         // A JVM already attached to is not identified again (that reads its /proc/PID/maps)
         JvmIdentity id = client.knownIdentity().or(() -> new JvmProbe(proc).inspect(pid)).orElseThrow(() -> proc.exists(pid)
                 ? new ThawException(ErrorCode.NOT_A_JVM, "Process " + pid + " is not a HotSpot JVM.",

@@ -109,7 +109,7 @@ public final class ThawServer {
 
     static List<ThawTool> tools(Services services) {
         return List.of(new ListProcessesTool(services.lister()), new DoctorTool(services.doctor()),
-                new SnapshotTool(services.snapshots()), new JvmDiagnosticTool(new JvmDiagnostics(services.proc())),
+                new SnapshotTool(services.snapshots()), new JvmDiagnosticTool(new JvmDiagnostics(services.attach())),
                 new ListDiagnosticsTool(Catalog::system, services.lister()),
                 new InjectScriptTool(services.injections()), new ReadOutputTool(services.injections()));
     }

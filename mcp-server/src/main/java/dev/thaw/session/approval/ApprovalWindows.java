@@ -31,7 +31,15 @@ public final class ApprovalWindows {
      * shortens it with the system property {@code thaw.approvalWindowMinuteMs}.
      */
     private final Duration minute;
-    private final Map<String, Window> open = new HashMap<>();
+    /** Windows that may still be open: all expired ones go when a window is opened, each when looked up. */
+    private final Map<Target, Window> open = new HashMap<>();
+
+    /**
+     * A process as the session records it: its start is the instant, not the clock ticks of
+     * {@code ProcessKey}, which the session log does not keep.
+     */
+    private record Target(int pid, String startTime) {
+    }
 
     public ApprovalWindows() {
         this(Clock.systemUTC(), Duration.ofMillis(Math.max(1, Long.getLong("thaw.approvalWindowMinuteMs", 60_000))));
@@ -45,7 +53,9 @@ public final class ApprovalWindows {
     /** Opens (or extends) the window for this process for {@code length} (whole minutes); returns when it ends. */
     public synchronized Instant allow(RecordedTarget target, Duration length, String grantedBy) {
         long minutes = Math.min(length.toMinutes(), MAX.toMinutes());
-        Instant until = clock.instant().plus(minute.multipliedBy(minutes));
+        Instant now = clock.instant();
+        open.values().removeIf(w -> !now.isBefore(w.until())); // processes long gone among them
+        Instant until = now.plus(minute.multipliedBy(minutes));
         Window before = open.get(key(target));
         if (before == null || before.until().isBefore(until)) {
             open.put(key(target), new Window(until, grantedBy));
@@ -66,7 +76,12 @@ public final class ApprovalWindows {
         return w;
     }
 
-    private static String key(RecordedTarget t) {
-        return t.pid() + "@" + t.startTime();
+    /** Windows held, expired ones not yet dropped included (for tests). */
+    synchronized int held() {
+        return open.size();
+    }
+
+    private static Target key(RecordedTarget t) {
+        return new Target(t.pid(), t.startTime());
     }
 }

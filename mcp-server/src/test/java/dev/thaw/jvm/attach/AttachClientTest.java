@@ -9,6 +9,8 @@ import dev.thaw.ThawException;
 import dev.thaw.jvm.JvmThreadDump;
 import dev.thaw.jvm.ThreadDumpParser;
 import dev.thaw.jvm.WaitForGraph;
+import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
 import dev.thaw.testing.jvm.IdleTarget;
@@ -30,11 +32,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The attach client against real JDK 17 and 25 JVMs. */
 class AttachClientTest {
 
+    private final AttachClients attach = new AttachClients(ProcFs.system());
+
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {8, 11, 17, 21, 25})
     void diagnosticsOnAnIdleJvm(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
-            AttachClient c = AttachClient.to(t.pid());
+            AttachClient c = attach.to(t.pid());
             assertThat(c.protocolVersion()).isEqualTo(feature >= 24 ? 2 : 1);
             // VM.version says "JDK 8.0_504" for 1.8.0_504 and "JDK 21.0.13" for 21.0.13.0.3
             assertThat(c.vmVersion()).contains("JDK " + feature + ".");
@@ -71,7 +75,7 @@ class AttachClientTest {
     @ValueSource(ints = {8, 11, 17, 21, 25})
     void unknownCommandIsAClearRefusal(int feature) {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
-            assertThatThrownBy(() -> AttachClient.to(t.pid()).jcmd("No.such_command"))
+            assertThatThrownBy(() -> attach.to(t.pid()).jcmd("No.such_command"))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_OPERATION_FAILED);
                         assertThat(e.getMessage()).contains("Unknown diagnostic command");
@@ -85,7 +89,7 @@ class AttachClientTest {
     void monitorAndReentrantLockDeadlocks(int feature) {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "waiter").start()) {
-            JvmThreadDump dump = ThreadDumpParser.parse(AttachClient.to(t.pid()).threadDump());
+            JvmThreadDump dump = ThreadDumpParser.parse(attach.to(t.pid()).threadDump());
             WaitForGraph g = dump.waitForGraph();
             assertThat(g.cycles()).extracting(WaitForGraph.Cycle::threadNames)
                     .containsExactly(List.of("T-A", "T-B"), List.of("T-C", "T-D"));
@@ -99,7 +103,7 @@ class AttachClientTest {
     void everyApplicationThreadDeadlockedStillAttaches(int feature) {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "main-joins").start()) {
-            AttachClient c = AttachClient.to(t.pid());
+            AttachClient c = attach.to(t.pid());
             JvmThreadDump dump = ThreadDumpParser.parse(c.threadDump());
             assertThat(dump.thread("main").orElseThrow().state()).isIn(Thread.State.WAITING, Thread.State.BLOCKED);
             assertThat(dump.waitForGraph().cycles()).hasSize(2);
@@ -113,7 +117,7 @@ class AttachClientTest {
     void thousandThreads(int feature) {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "idle=1000").start()) {
-            AttachClient c = AttachClient.to(t.pid());
+            AttachClient c = attach.to(t.pid());
             String text = c.threadDump();
             JvmThreadDump dump = ThreadDumpParser.parse(text);
             assertThat(dump.threads().stream().filter(th -> th.name().startsWith("idle-"))).hasSize(1000);
@@ -130,7 +134,7 @@ class AttachClientTest {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class).args("monitor")
                 .wrapper("unshare", "--mount", "--fork", "sh", "-c",
                         "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"").start()) {
-            JvmThreadDump dump = ThreadDumpParser.parse(AttachClient.to(t.pid()).threadDump());
+            JvmThreadDump dump = ThreadDumpParser.parse(attach.to(t.pid()).threadDump());
             assertThat(dump.waitForGraph().cycles()).hasSize(1);
             Path inTarget = Path.of("/proc/" + t.pid() + "/root/tmp/.java_pid" + t.pid());
             assertThat(Files.exists(inTarget)).isTrue();
@@ -151,7 +155,7 @@ class AttachClientTest {
                 .wrapper("unshare", "--pid", "--mount", "--fork", "sh", "-c",
                         "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"").start()) {
             assertThat(t.ready("pid")).isEqualTo("1");
-            JvmThreadDump dump = ThreadDumpParser.parse(AttachClient.to(t.pid()).threadDump());
+            JvmThreadDump dump = ThreadDumpParser.parse(attach.to(t.pid()).threadDump());
             assertThat(dump.waitForGraph().cycles()).hasSize(1);
             assertThat(Files.exists(Path.of("/proc/" + t.pid() + "/root/tmp/.java_pid1"))).isTrue();
             assertThat(t.stdout()).doesNotContain("Full thread dump");
@@ -163,7 +167,7 @@ class AttachClientTest {
     void disabledAttachIsRefusedAtOnceWithoutASignal(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class, "-XX:+DisableAttachMechanism")) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> AttachClient.to(t.pid()).threadDump())
+            assertThatThrownBy(() -> attach.to(t.pid()).threadDump())
                     .isInstanceOfSatisfying(ThawException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_DISABLED);
                         assertThat(e.getMessage()).contains("DisableAttachMechanism");
@@ -181,7 +185,7 @@ class AttachClientTest {
     void disabledWithoutPerfDataIsStillRefusedAtOnce(int feature) throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(feature), IdleTarget.class).flags("-XX:-UsePerfData")
                 .env("JAVA_TOOL_OPTIONS", "-XX:+DisableAttachMechanism").start()) {
-            assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion())
+            assertThatThrownBy(() -> attach.to(t.pid()).vmVersion())
                     .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_DISABLED));
             Thread.sleep(200);
             assertThat(t.stdout()).doesNotContain("Full thread dump");
@@ -193,7 +197,7 @@ class AttachClientTest {
     void noSignalIsSentToAJvmThatDoesNotCatchSigquit(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class, "-Xrs")) {
             Files.delete(Path.of("/proc/" + t.pid() + "/root/tmp/.java_pid" + t.ready("pid")));
-            assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion())
+            assertThatThrownBy(() -> attach.to(t.pid()).vmVersion())
                     .isInstanceOfSatisfying(ThawException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_NO_SIGNAL);
                         assertThat(e.fix()).contains("StartAttachListener");
@@ -207,7 +211,7 @@ class AttachClientTest {
     @ValueSource(ints = {8, 11, 17, 21, 25})
     void aJvmThatExitsMidOperationGivesAClearError(int feature) throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class).args("idle=1000").start()) {
-            AttachClient c = AttachClient.to(t.pid());
+            AttachClient c = attach.to(t.pid());
             c.vmVersion(); // listener up
             Thread killer = new Thread(() -> {
                 try {
@@ -244,7 +248,7 @@ class AttachClientTest {
     @ValueSource(ints = {8, 11, 17, 21, 25})
     void aStoppedJvmIsRefusedWithoutWaitingForTheDeadline(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
-            AttachClient c = AttachClient.to(t.pid(),
+            AttachClient c = attach.to(t.pid(),
                     AttachOptions.DEFAULT.withOperationTimeout(Duration.ofMillis(700)));
             c.vmVersion(); // listener up
             signal("STOP", t.pid());
@@ -271,7 +275,7 @@ class AttachClientTest {
             try {
                 List<Future<String>> results = new ArrayList<>();
                 for (int i = 0; i < 12; i++) {
-                    results.add(pool.submit(() -> AttachClient.to(t.pid()).threadDump()));
+                    results.add(pool.submit(() -> attach.to(t.pid()).threadDump()));
                 }
                 for (Future<String> f : results) {
                     assertThat(ThreadDumpParser.parse(f.get()).threads()).hasSizeGreaterThan(200);
@@ -279,6 +283,30 @@ class AttachClientTest {
             } finally {
                 pool.shutdownNow();
             }
+            assertThat(attach.locks.size()).as("locks of finished operations").isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {8, 17, 25})
+    void whatOneClientLearntServesTheNextOfTheSameOwnerOnly(int feature) {
+        try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
+            assertThat(attach.to(t.pid()).knownIdentity()).isEmpty();
+            attach.to(t.pid()).threadDump();
+
+            ProcessKey key = ProcessKey.of(ProcFs.system(), t.pid());
+            assertThat(attach.known.get(key).target().socket()).exists();
+            assertThat(attach.protocols.get(key).version()).isEqualTo(feature >= 24 ? 2 : 1);
+            // JDK 8's Thread.print has no -e: learnt once, so each later dump is one exchange
+            assertThat(attach.noExtendedDump.get(key)).isEqualTo(feature == 8 ? Boolean.TRUE : null);
+            assertThat(attach.to(t.pid()).knownIdentity()).hasValueSatisfying(
+                    id -> assertThat(id.featureVersion()).isEqualTo(feature));
+            assertThat(ThreadDumpParser.parse(attach.to(t.pid()).threadDump()).thread("main")).isPresent();
+
+            // another server's clients start from nothing
+            AttachClients other = new AttachClients(ProcFs.system());
+            assertThat(other.to(t.pid()).knownIdentity()).isEmpty();
+            assertThat(other.protocols.get(key)).isNull();
         }
     }
 
@@ -286,7 +314,7 @@ class AttachClientTest {
     @ValueSource(ints = {8, 11, 17, 21, 25})
     void argumentLimits(int feature) {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
-            AttachClient c = AttachClient.to(t.pid());
+            AttachClient c = attach.to(t.pid());
             String longArg = "VM.version " + "x".repeat(2000);
             if (feature < 24) {
                 assertThatThrownBy(() -> c.jcmd(longArg)).isInstanceOfSatisfying(ThawException.class, e -> {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.PortableClasspath;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Jdk;
@@ -32,6 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * JVM accepts only its own euid and egid, or root, for real.
  */
 class OtherUsersTest {
+
+    private final AttachClients attach = new AttachClients(ProcFs.system());
 
     static final String NOBODY = "65534";
     static final String DAEMON = "1";
@@ -80,10 +83,10 @@ class OtherUsersTest {
     void rootAttachesToAnotherUsersJvm(int feature) {
         try (Target t = TestJdks.launch(TestJdks.require(feature), IdleTarget.class).asUser(NOBODY, NOBODY).start()) {
             if (feature >= 9) {
-                assertThat(AttachClient.to(t.pid()).vmVersion()).contains("JDK " + feature + ".");
+                assertThat(attach.to(t.pid()).vmVersion()).contains("JDK " + feature + ".");
             } else {
                 // JDK 8's listener accepts only its own uid and gid, not root: refused before any signal
-                assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion()).isInstanceOfSatisfying(
+                assertThatThrownBy(() -> attach.to(t.pid()).vmVersion()).isInstanceOfSatisfying(
                         ThawException.class, e -> {
                             assertThat(e.code()).isEqualTo(ErrorCode.ATTACH_NEEDS_JVM_USER);
                             assertThat(e.getMessage()).contains("uid 65534 gid 65534").contains("not from root");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thaw.jvm.JvmThreadDump;
 import dev.thaw.jvm.ThreadDumpParser;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Jdk;
 import dev.thaw.testing.TestJdks.Target;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
 class SnapshotBenchmarkTest {
 
+    private final AttachClients clients = new AttachClients(ProcFs.system());
+
     private static final int WARMUP = 10;
     private static final int RUNS = 30;
     private static final int JSTACK_RUNS = 7;
@@ -37,7 +40,7 @@ class SnapshotBenchmarkTest {
     void snapshotOfAThousandThreadJdk17() throws Exception {
         Jdk jdk = TestJdks.require(17);
         try (Target t = TestJdks.launch(jdk, LockScenarios.class).args("monitor", "juc", "idle=1000").start()) {
-            AttachClient c = AttachClient.to(t.pid());
+            AttachClient c = clients.to(t.pid());
             c.vmVersion(); // socket up, protocol known: the benchmark's precondition
             for (int i = 0; i < WARMUP; i++) {
                 snapshot(c);
@@ -62,9 +65,10 @@ class SnapshotBenchmarkTest {
             // The whole snapshot tool, one sample: identification (cached after the first), the dump,
             // the kernel view of 1000 threads, assembly, ranking.
             List<Double> tool = new ArrayList<>();
+            dev.thaw.jvm.snapshot.JvmSnapshotter snapshotter = new dev.thaw.jvm.snapshot.JvmSnapshotter(clients);
             for (int i = 0; i < RUNS; i++) {
                 long t0 = System.nanoTime();
-                dev.thaw.jvm.snapshot.JvmSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.of(1, null, null, null));
+                snapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.of(1, null, null, null));
                 tool.add((System.nanoTime() - t0) / 1e6);
             }
             List<Double> jstack = new ArrayList<>();

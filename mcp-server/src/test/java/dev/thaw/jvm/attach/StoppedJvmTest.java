@@ -2,6 +2,7 @@ package dev.thaw.jvm.attach;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
 import dev.thaw.testing.jvm.IdleTarget;
@@ -20,13 +21,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StoppedJvmTest {
 
+    private final AttachClients attach = new AttachClients(ProcFs.system());
+
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {17, 25})
     void aStoppedJvmIsRefusedAndPrintsNoDumpWhenResumed(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
             signal("STOP", t.pid());
             awaitState(t.pid(), 'T');
-            assertThatThrownBy(() -> AttachClient.to(t.pid()).threadDump())
+            assertThatThrownBy(() -> attach.to(t.pid()).threadDump())
                     .isInstanceOfSatisfying(ThawException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED);
                         assertThat(e.getMessage()).contains("state T");
@@ -36,7 +39,7 @@ class StoppedJvmTest {
             signal("CONT", t.pid());
             Thread.sleep(1000); // a pending SIGQUIT would print its dump now
             assertThat(t.stdout()).doesNotContain("Full thread dump");
-            assertThat(AttachClient.to(t.pid()).threadDump()).contains("Attach Listener");
+            assertThat(attach.to(t.pid()).threadDump()).contains("Attach Listener");
         }
     }
 
@@ -44,13 +47,13 @@ class StoppedJvmTest {
     @ValueSource(ints = {17})
     void aStoppedJvmWhoseListenerIsUpIsRefusedToo(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), IdleTarget.class)) {
-            AttachClient.to(t.pid()).vmVersion(); // the socket is up from here on
+            attach.to(t.pid()).vmVersion(); // the socket is up from here on
             signal("STOP", t.pid());
             awaitState(t.pid(), 'T');
-            assertThatThrownBy(() -> AttachClient.to(t.pid()).vmVersion())
+            assertThatThrownBy(() -> attach.to(t.pid()).vmVersion())
                     .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STOPPED));
             signal("CONT", t.pid());
-            assertThat(AttachClient.to(t.pid()).vmVersion()).contains("JDK " + feature);
+            assertThat(attach.to(t.pid()).vmVersion()).contains("JDK " + feature);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Agent-less diagnostics against real JDK 17 and 25 JVMs. */
 class JvmDiagnosticsTest {
 
-    private final JvmDiagnostics diag = new JvmDiagnostics(ProcFs.system());
+    private final JvmDiagnostics diag = new JvmDiagnostics(new AttachClients(ProcFs.system()));
 
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {8, 11, 17, 21, 25})

@@ -12,6 +12,7 @@ import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.OutputPage;
 import dev.thaw.inject.ProgressSink;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
@@ -44,7 +45,7 @@ class JvmInjectionTest {
 
     JvmInjectionTest() throws Exception {
         dirs = new InjectionDirs(proc, Files.createTempDirectory("thaw-jvm-journal"));
-        service = InjectionService.start(proc, List.of(new JvmInjector(proc)), dirs);
+        service = InjectionService.start(proc, List.of(new JvmInjector(new AttachClients(proc))), dirs);
     }
 
     @AfterAll

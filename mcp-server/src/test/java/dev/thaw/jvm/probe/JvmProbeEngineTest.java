@@ -6,7 +6,7 @@ import dev.thaw.jvm.JvmThread;
 import dev.thaw.jvm.JvmThreadDump;
 import dev.thaw.jvm.ThreadDumpParser;
 import dev.thaw.jvm.WaitForGraph;
-import dev.thaw.jvm.attach.AttachClient;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
@@ -37,7 +37,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JvmProbeEngineTest {
 
-    private final JvmProbeEngine engine = new JvmProbeEngine(ProcFs.system(), new ProbeCompiler());
+    private final AttachClients attach = new AttachClients(ProcFs.system());
+
+    private final JvmProbeEngine engine = new JvmProbeEngine(attach, new ProbeCompiler());
     private final Map<Integer, Target> targets = new HashMap<>();
 
     private Target target(int feature) {
@@ -212,7 +214,7 @@ class JvmProbeEngineTest {
                         + "|" + i.getLockedMonitors().length + "|" + i.getLockedSynchronizers().length);
                 }""");
         assertThat(r.state()).as("%s", r.status()).isEqualTo("completed");
-        JvmThreadDump dump = ThreadDumpParser.parse(AttachClient.to(t.pid()).threadDump());
+        JvmThreadDump dump = ThreadDumpParser.parse(attach.to(t.pid()).threadDump());
         WaitForGraph graph = dump.waitForGraph();
         Map<String, String[]> mx = new HashMap<>();
         for (String line : r.output().split("\n")) {
@@ -285,7 +287,7 @@ class JvmProbeEngineTest {
         assertThat(t.stderr().lines().filter(l -> !l.startsWith("WARNING:")).toList()).isEmpty();
         assertThat(t.stdout().lines().toList()).hasSize(1); // only READY: the agent never printed
         assertThat(thawFiles(t)).isEmpty();
-        assertThat(AttachClient.to(t.pid()).systemProperties().get("dev.thaw.agent")).startsWith("1 ").endsWith(" /tmp");
+        assertThat(attach.to(t.pid()).systemProperties().get("dev.thaw.agent")).startsWith("1 ").endsWith(" /tmp");
         assertThat(t.isAlive()).isTrue();
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.jvm.snapshot.JvmSnapshotter;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.snapshot.Snapshot;
@@ -28,7 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Probes where the target is isolated from thaw (own namespaces) or refuses agents. */
 class JvmProbeIsolationTest {
 
-    private final JvmProbeEngine engine = new JvmProbeEngine(ProcFs.system(), new ProbeCompiler());
+    private final AttachClients attach = new AttachClients(ProcFs.system());
+
+    private final JvmProbeEngine engine = new JvmProbeEngine(attach, new ProbeCompiler());
 
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {8, 11, 17, 21, 25})
@@ -41,7 +44,7 @@ class JvmProbeIsolationTest {
                 .wrapper("unshare", "--pid", "--mount", "--fork", "sh", "-c",
                         "mount -t tmpfs tmpfs " + jdk.root().resolve("tmp") + " && exec \"$0\" \"$@\"").start()) {
             assertThat(t.ready("pid")).isEqualTo("1");
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            Snapshot s = new JvmSnapshotter(attach).snapshot(t.pid(), SnapshotRequest.defaults());
             ThreadSnapshot blocked = thread(s, "blocked");
             assertThat(blocked.owner()).isEqualTo(thread(s, "holder").tid());
             assertThat(s.notes()).anyMatch(n -> n.contains("another PID namespace"));
@@ -76,12 +79,12 @@ class JvmProbeIsolationTest {
             // Had the flag gone unnoticed (e.g. in an options file), the JVM's own refusal says the same.
             try (ProbeHarness.Run dir = new ProbeHarness.Run(t.pid())) {
                 dir.writeFile(JvmProbeEngine.AGENT_JAR, AgentJar.bytes());
-                assertThatThrownBy(() -> AgentLoader.load(t.pid(), dir.inRoot(JvmProbeEngine.AGENT_JAR), "x", dir.inRoot("request")))
+                assertThatThrownBy(() -> AgentLoader.load(attach, t.pid(), dir.inRoot(JvmProbeEngine.AGENT_JAR), "x", dir.inRoot("request")))
                         .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_LOADING_DISABLED));
             }
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            Snapshot s = new JvmSnapshotter(attach).snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(thread(s, "blocked").owner()).isEqualTo(thread(s, "holder").tid());
-            assertThat(new JvmDiagnostics(ProcFs.system()).run(t.pid(), "vm_flags", false, null).flags())
+            assertThat(new JvmDiagnostics(attach).run(t.pid(), "vm_flags", false, null).flags())
                     .contains("-XX:-EnableDynamicAgentLoading");
             assertThat(t.stderr()).doesNotContain("WARNING");
             assertThat(t.isAlive()).isTrue();

@@ -7,6 +7,7 @@ import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
 import dev.thaw.inject.ProgressSink;
+import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.TestJdks;
 import dev.thaw.testing.TestJdks.Target;
@@ -50,7 +51,7 @@ class ProbeBenchmarkTest {
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "loadavg %s%n", Files.readString(Path.of("/proc/loadavg")).trim()));
         for (int feature : new int[] {17, 25}) {
-          JvmInjector injector = new JvmInjector(ProcFs.system());
+          JvmInjector injector = new JvmInjector(new AttachClients(ProcFs.system()));
           try (InjectionService engine = InjectionService.start(ProcFs.system(), List.of(injector),
                   new InjectionDirs(ProcFs.system(), Files.createTempDirectory("thaw-bench-journal")))) {
             double cold;

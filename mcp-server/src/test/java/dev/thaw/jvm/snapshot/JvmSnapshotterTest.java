@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.thaw.jvm.attach.AttachClients;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.snapshot.JvmLocks;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
@@ -32,12 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
 /** JVM snapshots in the shared snapshot model, against real JDK 17 and 25 JVMs. */
 class JvmSnapshotterTest {
 
+    private final JvmSnapshotter jvm = new JvmSnapshotter(new AttachClients(ProcFs.system()));
+
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {8, 11, 17, 21, 25})
     void deadlocksRankFirstWithLocksOwnersAndCycles(int feature) throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "waiter").start()) {
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.of(2, 50, null, 20));
+            Snapshot s = jvm.snapshot(t.pid(), SnapshotRequest.of(2, 50, null, 20));
             assertThat(s.runtime()).isEqualTo("hotspot");
             assertThat(s.runtimeVersion()).isEqualTo(t.ready("version"));
             JvmLocks locks = s.jvm();
@@ -85,7 +89,7 @@ class JvmSnapshotterTest {
         try (Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "idle=1000", "main-joins").start()) {
             long t0 = System.nanoTime();
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            Snapshot s = jvm.snapshot(t.pid(), SnapshotRequest.defaults());
             double ms = (System.nanoTime() - t0) / 1e6;
             assertThat(s.totalThreads()).isGreaterThan(1000);
             assertThat(s.jvm().deadlocks()).hasSize(2);
@@ -103,7 +107,7 @@ class JvmSnapshotterTest {
     void virtualThreadsAreMergedInWithTheirDeadlock(int feature) throws Exception {
         try (Target t = TestJdks.launch(TestJdks.require(feature), ProbeTarget.class).args("virtual=50", "virtual-deadlock")
                 .start()) {
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            Snapshot s = jvm.snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(s.jvm().virtualThreads()).isEqualTo(52);
             List<ThreadSnapshot> vts = s.groups().stream().flatMap(g -> g.threads().stream())
                     .filter(x -> x.jvm().virtual()).toList();
@@ -143,12 +147,12 @@ class JvmSnapshotterTest {
     @ValueSource(ints = {8, 11, 17})
     void beforeJdk21NoVirtualThreadsAndNoNote(int feature) throws Exception {
         try (Target t = TestJdks.start(TestJdks.require(feature), ProbeTarget.class)) {
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.of(1, 10, "block", 64));
+            Snapshot s = jvm.snapshot(t.pid(), SnapshotRequest.of(1, 10, "block", 64));
             assertThat(s.jvm().virtualThreads()).isZero();
             assertThat(s.shownThreads()).isEqualTo(1);
             ThreadSnapshot blocked = s.groups().get(0).threads().get(0);
             assertThat(blocked.name()).isEqualTo("blocked");
-            assertThat(blocked.owner()).isEqualTo(thread(JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults()),
+            assertThat(blocked.owner()).isEqualTo(thread(jvm.snapshot(t.pid(), SnapshotRequest.defaults()),
                     "holder").tid());
             assertThat(s.notes()).noneMatch(n -> n.contains("Virtual"));
         }

@@ -5,6 +5,8 @@ import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.NextCall;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.jvm.snapshot.JvmSnapshotter;
+import dev.thaw.jvm.attach.AttachClients;
+import dev.thaw.proc.ProcFs;
 import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
@@ -24,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The model's view of real snapshots: conclusions and groups within budget, the text saying the same. */
 class SnapshotModelTest {
 
+    private final JvmSnapshotter jvm = new JvmSnapshotter(new AttachClients(ProcFs.system()));
+
     @Test
     void idsAndNamesCompress() {
         assertThat(IdRanges.of(List.of(12L, 13L, 14L, 51L))).isEqualTo("12-14,51");
@@ -38,7 +42,7 @@ class SnapshotModelTest {
     void aThousandThreadJvmFitsAndNamesItsDeadlocks(int feature) throws Exception {
         try (TestJdks.Target t = TestJdks.launch(TestJdks.require(feature), LockScenarios.class)
                 .args("monitor", "juc", "idle=1000").start()) {
-            Snapshot s = JvmSnapshotter.snapshot(t.pid(), SnapshotRequest.of(1, null, null, null));
+            Snapshot s = jvm.snapshot(t.pid(), SnapshotRequest.of(1, null, null, null));
             ViewMap v = SnapshotModel.of(s, "s1", 0);
             String json = Json.write(v);
             String text = SnapshotModelText.render(v);
