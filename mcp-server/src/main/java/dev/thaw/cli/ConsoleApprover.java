@@ -1,7 +1,7 @@
 package dev.thaw.cli;
 
-import dev.thaw.session.ApprovalDecision;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedApproval;
+import dev.thaw.session.RecordedInjectionRequest;
 import dev.thaw.session.approval.Approver;
 
 import java.io.Console;
@@ -21,17 +21,17 @@ final class ConsoleApprover implements Approver {
     }
 
     @Override
-    public Answer ask(InjectionRequest request, String message) {
+    public Answer ask(RecordedInjectionRequest request, String message) {
         long t0 = System.nanoTime();
         console.writer().println();
         console.writer().println(message);
         String line = console.readLine("Run it? Type yes to run, anything else to skip: ");
         long waited = (System.nanoTime() - t0) / 1_000_000;
         if (line == null) {
-            return new Answer(false, ApprovalDecision.HOW_USER_CANCELLED, "end of input on the terminal", waited);
+            return new Answer(false, RecordedApproval.HOW_USER_CANCELLED, "end of input on the terminal", waited);
         }
         return "yes".equalsIgnoreCase(line.trim())
-                ? new Answer(true, ApprovalDecision.HOW_USER_ACCEPTED, "confirmed on the terminal", waited)
-                : new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "declined on the terminal", waited);
+                ? new Answer(true, RecordedApproval.HOW_USER_ACCEPTED, "confirmed on the terminal", waited)
+                : new Answer(false, RecordedApproval.HOW_USER_DECLINED, "declined on the terminal", waited);
     }
 }

@@ -2,7 +2,7 @@ package dev.thaw.cli;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.Json;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.ThawException;
 import dev.thaw.catalog.Catalog;
 import dev.thaw.catalog.ScriptSource;

@@ -1,7 +1,7 @@
 package dev.thaw.cli;
 
 import dev.thaw.Json;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.jvm.diag.JvmDiagnostic;
 import dev.thaw.jvm.diag.JvmDiagnosticText;
 import dev.thaw.jvm.diag.JvmDiagnostics;

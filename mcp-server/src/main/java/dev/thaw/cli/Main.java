@@ -1,6 +1,6 @@
 package dev.thaw.cli;
 
-import dev.thaw.session.StateDirs;
+import dev.thaw.StateDirs;
 import picocli.CommandLine;
 
 /**

@@ -2,7 +2,7 @@ package dev.thaw.cli;
 
 import dev.thaw.BuildInfo;
 import dev.thaw.ErrorCode;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.ThawException;
 import dev.thaw.process.ProcessInfo;
 import dev.thaw.replay.LogReader;
@@ -20,7 +20,7 @@ import dev.thaw.session.ClientFacts;
 import dev.thaw.session.SessionFiles;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.SessionRecorder;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 import dev.thaw.session.approval.ApprovalPolicy;
 import dev.thaw.session.approval.InjectionGate;
 import picocli.CommandLine.Command;
@@ -94,7 +94,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private int rerun(SessionReplay replay) {
         Services services = new Services();
         ProcessInfo info = services.lister().describe(rerunPid);
-        TargetIdentity target = TargetIdentity.of(info, services.proc().exe(rerunPid).orElse(null));
+        RecordedTarget target = RecordedTarget.of(info, services.proc().exe(rerunPid).orElse(null));
         Rerun.check(replay, target);
         InjectionRunner runner = ServiceLoader.load(InjectionRunnerProvider.class).findFirst()
                 .map(p -> p.create(services))

@@ -1,7 +1,7 @@
 package dev.thaw.cli;
 
-import dev.thaw.Services;
-import dev.thaw.mcp.ThawServer;
+import dev.thaw.app.Services;
+import dev.thaw.mcp.wiring.ThawServer;
 import dev.thaw.session.approval.ApprovalPolicy;
 import dev.thaw.session.approval.ApprovalSettings;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.thaw.cli;
 
 import dev.thaw.Json;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
 import dev.thaw.snapshot.SnapshotRequest;

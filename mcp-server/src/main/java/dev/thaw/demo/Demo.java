@@ -192,7 +192,7 @@ public final class Demo {
     }
 
     private static String latestSessionLog() {
-        Path dir = dev.thaw.session.StateDirs.sessions();
+        Path dir = dev.thaw.StateDirs.sessions();
         try (var files = java.nio.file.Files.list(dir)) {
             List<Path> logs = files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
             return logs.isEmpty() ? dir.toString() : logs.get(logs.size() - 1).toString();

@@ -1,5 +1,7 @@
 package dev.thaw.findings;
 
+import dev.thaw.snapshot.Finding;
+
 import java.util.List;
 
 /**

@@ -2,6 +2,7 @@ package dev.thaw.findings;
 
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.RelatedProcesses;
+import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.StackGroup;
 

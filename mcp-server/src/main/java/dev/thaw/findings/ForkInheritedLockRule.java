@@ -1,6 +1,7 @@
 package dev.thaw.findings;
 
 import dev.thaw.proc.RelatedProcesses;
+import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.StackGroup;

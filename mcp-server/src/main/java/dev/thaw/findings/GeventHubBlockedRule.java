@@ -1,6 +1,8 @@
 package dev.thaw.findings;
 
+import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.Frame;
+import dev.thaw.snapshot.NextCall;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
 import dev.thaw.snapshot.WaitClassifier;

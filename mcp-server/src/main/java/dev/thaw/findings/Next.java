@@ -1,5 +1,7 @@
 package dev.thaw.findings;
 
+import dev.thaw.snapshot.NextCall;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -129,7 +129,7 @@ public final class InjectionDirs implements AutoCloseable {
 
     /** The directories of this user's thaw, journalled under {@code $XDG_STATE_HOME/thaw/injections}. */
     public static InjectionDirs standard(ProcFs proc) {
-        return new InjectionDirs(proc, dev.thaw.session.StateDirs.base().resolve("injections"));
+        return new InjectionDirs(proc, dev.thaw.StateDirs.base().resolve("injections"));
     }
 
     /** {@code <pid>.<startTicks>} of this process: what makes its directories recognisable. */

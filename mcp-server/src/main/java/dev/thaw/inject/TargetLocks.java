@@ -67,7 +67,7 @@ final class TargetLocks {
             // not Linux-like: fall through
         }
         String xdg = System.getenv("XDG_RUNTIME_DIR");
-        return xdg != null && xdg.startsWith("/") ? Path.of(xdg, "thaw") : dev.thaw.session.StateDirs.base().resolve("run");
+        return xdg != null && xdg.startsWith("/") ? Path.of(xdg, "thaw") : dev.thaw.StateDirs.base().resolve("run");
     }
 
     /** The run directory, created 0700 if needed; null (with a warning) when it is not ours alone. */

@@ -1,7 +1,7 @@
 package dev.thaw.mcp;
 
-import dev.thaw.session.ApprovalDecision;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedApproval;
+import dev.thaw.session.RecordedInjectionRequest;
 import dev.thaw.session.approval.ApprovalWindows;
 import dev.thaw.session.approval.Approver;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -50,7 +50,7 @@ public final class ElicitationApprover implements Approver {
     }
 
     @Override
-    public Answer ask(InjectionRequest request, String message) {
+    public Answer ask(RecordedInjectionRequest request, String message) {
         String pid = request.target() == null ? "?" : Integer.toString(request.target().pid());
         List<String> choices = new java.util.ArrayList<>(List.of(ONCE));
         for (int m : ApprovalWindows.MINUTES) {
@@ -79,24 +79,24 @@ public final class ElicitationApprover implements Approver {
             long waited = (System.nanoTime() - t0) / 1_000_000;
             String who = McpClients.facts(exchange).label();
             if (r == null || r.action() == null) {
-                return new Answer(false, ApprovalDecision.HOW_ASK_FAILED, "the client returned no answer", waited);
+                return new Answer(false, RecordedApproval.HOW_ASK_FAILED, "the client returned no answer", waited);
             }
             return switch (r.action()) {
                 case ACCEPT -> r.content() != null && Boolean.TRUE.equals(r.content().get(FIELD))
-                        ? new Answer(true, ApprovalDecision.HOW_USER_ACCEPTED, "confirmed in " + who, waited,
+                        ? new Answer(true, RecordedApproval.HOW_USER_ACCEPTED, "confirmed in " + who, waited,
                                 window(r.content().get(ALLOW)))
-                        : new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "accepted in " + who
+                        : new Answer(false, RecordedApproval.HOW_USER_DECLINED, "accepted in " + who
                                 + " without ticking '" + FIELD + "'", waited);
-                case DECLINE -> new Answer(false, ApprovalDecision.HOW_USER_DECLINED, "declined in " + who, waited);
-                case CANCEL -> new Answer(false, ApprovalDecision.HOW_USER_CANCELLED, "dismissed in " + who, waited);
+                case DECLINE -> new Answer(false, RecordedApproval.HOW_USER_DECLINED, "declined in " + who, waited);
+                case CANCEL -> new Answer(false, RecordedApproval.HOW_USER_CANCELLED, "dismissed in " + who, waited);
             };
         } catch (RuntimeException e) {
             long waited = (System.nanoTime() - t0) / 1_000_000;
             if (causedByTimeout(e)) {
-                return new Answer(false, ApprovalDecision.HOW_TIMED_OUT, "no answer within " + human(timeout), waited);
+                return new Answer(false, RecordedApproval.HOW_TIMED_OUT, "no answer within " + human(timeout), waited);
             }
             LOG.warn("elicitation failed", e);
-            return new Answer(false, ApprovalDecision.HOW_ASK_FAILED, rootMessage(e), waited);
+            return new Answer(false, RecordedApproval.HOW_ASK_FAILED, rootMessage(e), waited);
         }
     }
 
@@ -115,7 +115,7 @@ public final class ElicitationApprover implements Approver {
     }
 
     @Override
-    public void announce(InjectionRequest request, ApprovalDecision decision) {
+    public void announce(RecordedInjectionRequest request, RecordedApproval decision) {
         Notices.send(exchange, decision.approved() ? McpSchema.LoggingLevel.NOTICE : McpSchema.LoggingLevel.WARNING,
                 "approval", "injection " + request.injectionId() + " (" + request.describe() + ", sha256 "
                         + request.sha256().substring(0, 12) + "…) into pid "

@@ -1,7 +1,7 @@
 package dev.thaw.mcp;
 
-import dev.thaw.session.ApprovalDecision;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedApproval;
+import dev.thaw.session.RecordedInjectionRequest;
 import dev.thaw.session.approval.ApprovalPolicy;
 import dev.thaw.session.approval.InjectionGate;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -37,7 +37,7 @@ public final class McpApprovals {
         return timeout;
     }
 
-    public ApprovalDecision admit(InjectionRequest request, McpSyncServerExchange exchange) {
+    public RecordedApproval admit(RecordedInjectionRequest request, McpSyncServerExchange exchange) {
         return gate.admit(request, new ElicitationApprover(exchange, timeout));
     }
 }

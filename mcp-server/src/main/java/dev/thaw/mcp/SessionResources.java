@@ -9,7 +9,7 @@ import dev.thaw.report.MarkdownReport;
 import dev.thaw.report.ReportOptions;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.SessionRecorder;
-import dev.thaw.session.StateDirs;
+import dev.thaw.StateDirs;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceTemplateSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;

@@ -1,6 +1,6 @@
 package dev.thaw.mcp;
 
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.session.SessionRecorder;
 
 import java.util.List;

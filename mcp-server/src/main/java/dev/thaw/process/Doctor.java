@@ -10,7 +10,7 @@ import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.PtraceAccess;
 import dev.thaw.proc.PtraceVerdict;
-import dev.thaw.session.StateDirs;
+import dev.thaw.StateDirs;
 
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.findings.Findings;
 import dev.thaw.jvm.JvmProbe;
-import dev.thaw.jvm.JvmSnapshotter;
+import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcFs;
@@ -14,7 +14,7 @@ import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.TargetGuard;
 import dev.thaw.python.PythonProbe;
-import dev.thaw.python.PythonSnapshotter;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 

@@ -29,7 +29,7 @@ import java.util.Map;
  * line. Each part fails on its own: a part that cannot be read is left out (null) with a note,
  * never failing the snapshot; a torn read is retried a few times first.
  */
-final class PythonDetails {
+public final class PythonDetails {
 
     static final int ATTEMPTS = 3;
 
@@ -39,7 +39,7 @@ final class PythonDetails {
     private Map<String, Long> modules;
     private String modulesProblem;
 
-    PythonDetails(PythonStackReader reader, SnapshotRequest request) {
+    public PythonDetails(PythonStackReader reader, SnapshotRequest request) {
         this.reader = reader;
         this.o = reader.objects();
         this.request = request;
@@ -64,7 +64,7 @@ final class PythonDetails {
         return modules;
     }
 
-    LoadedModules loaded() {
+    public LoadedModules loaded() {
         Map<String, Long> m = modules();
         if (m == null) {
             return null;
@@ -73,7 +73,7 @@ final class PythonDetails {
     }
 
     /** A note for the snapshot when sys.modules could not be read (names and modules are then absent). */
-    String modulesProblem() {
+    public String modulesProblem() {
         return modulesProblem;
     }
 
@@ -81,7 +81,7 @@ final class PythonDetails {
      * Reads the Python detail of each thread (by thread state address): its Thread name, what it
      * waits on (for the threads {@code waitsWanted} accepts), its locals when asked.
      */
-    Map<Long, PythonThreadDetail> read(List<PyThreadStack> raw, java.util.function.Predicate<PyThreadStack> waitsWanted,
+    public Map<Long, PythonThreadDetail> read(List<PyThreadStack> raw, java.util.function.Predicate<PyThreadStack> waitsWanted,
                                        int ownPid) {
         Map<Long, PythonThreadNames.PyThread> names = Map.of();
         String namesProblem = null;
@@ -139,7 +139,7 @@ final class PythonDetails {
      * The sample with each thread's detail. A thread the kernel saw running keeps no waited-on
      * objects (read while the target was paused, its innermost call is no wait).
      */
-    static List<ThreadStack> attach(List<ThreadStack> sample, List<PyThreadStack> raw,
+    public static List<ThreadStack> attach(List<ThreadStack> sample, List<PyThreadStack> raw,
                                     Map<Long, PythonThreadDetail> details) {
         List<ThreadStack> out = new ArrayList<>(sample.size());
         for (int i = 0; i < sample.size(); i++) {
@@ -171,7 +171,7 @@ final class PythonDetails {
     }
 
     /** Not running Python code: a blocked or sleeping thread, whose innermost frame sits in a call. */
-    static boolean blocked(ThreadSnapshot t) {
+    public static boolean blocked(ThreadSnapshot t) {
         return t.state() != null && !WaitClassifier.RUNNING.equals(t.state()) && !WaitClassifier.UNKNOWN.equals(t.state());
     }
 
@@ -193,7 +193,7 @@ final class PythonDetails {
     }
 
     /** The groups with each frame's source line (frames are shared: each distinct frame gets its source once). */
-    static List<StackGroup> withSources(ProcFs procFs, int pid, List<StackGroup> groups, String mode) {
+    public static List<StackGroup> withSources(ProcFs procFs, int pid, List<StackGroup> groups, String mode) {
         if (SnapshotRequest.SOURCE_NONE.equals(mode)) {
             return groups;
         }

@@ -154,7 +154,7 @@ public final class PythonStackReader implements AutoCloseable {
      * auxiliary vector, on the initial stack): they differ after every exec, even of the same
      * binary at the same addresses. Null when unreadable.
      */
-    static byte[] execFingerprint(ProcFs procFs, int pid, ProcessMemory mem) {
+    public static byte[] execFingerprint(ProcFs procFs, int pid, ProcessMemory mem) {
         try {
             ByteBuffer auxv = ByteBuffer.wrap(procFs.readBytes(pid, "auxv")).order(ByteOrder.LITTLE_ENDIAN);
             while (auxv.remaining() >= 16) {

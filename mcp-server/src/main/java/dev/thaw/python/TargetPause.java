@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * WCONTINUED is told; a system call with a timeout may return EINTR, which Python retries). A
  * process that is already stopped is left alone (thaw would otherwise continue it).
  */
-final class TargetPause {
+public final class TargetPause {
 
     static final double MAX_PAUSE_SECONDS = 0.5;
     /** How long to wait for every thread to reach the stop (a thread in an uninterruptible sleep stops later). */
@@ -43,13 +43,13 @@ final class TargetPause {
     static final String WATCHDOG = "kill -STOP \"$1\" || exit 1; read -r -t " + MAX_PAUSE_SECONDS + " _; kill -CONT \"$1\"";
 
     /** What the read returned, and how the pause went. */
-    record Result<T>(T value, Double pausedMs, String note) {
+    public record Result<T>(T value, Double pausedMs, String note) {
     }
 
     private TargetPause() {
     }
 
-    static <T> Result<T> during(ProcFs procFs, int pid, Supplier<T> read) {
+    public static <T> Result<T> during(ProcFs procFs, int pid, Supplier<T> read) {
         if (!Files.isExecutable(SETSID) || !Files.isExecutable(BASH)) {
             return new Result<>(read.get(), null, "consistent read unavailable (" + SETSID + " or " + BASH
                     + " missing): read while the target runs");

@@ -1,6 +1,6 @@
 package dev.thaw.replay;
 
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import java.util.Map;
  * @param statuses    status changes in order
  * @param output      the assembled output, or null when none was recorded
  */
-public record InjectionHistory(String id, Long queuedSeq, String queuedAt, TargetIdentity target, String language,
+public record InjectionHistory(String id, Long queuedSeq, String queuedAt, RecordedTarget target, String language,
                                String catalogId, Map<String, Object> params, String script, String sha256,
                                boolean hashMatches, String hypothesis, String thread, String mode, Integer timeoutS,
                                Decision decision, List<StatusChange> statuses, Output output) {

@@ -1,11 +1,10 @@
 package dev.thaw.replay;
 
 import dev.thaw.replay.snapshot.SnapshotView;
-import dev.thaw.replay.snapshot.SnapshotViews;
 import dev.thaw.session.RecordTypes;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.Sha256;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -194,7 +193,7 @@ public final class ReplayBuilder {
         InjectionHistory build() {
             Fields q = queued == null ? Fields.of(null) : queued.f();
             Fields t = q.obj("target");
-            TargetIdentity target = q.has("target") ? new TargetIdentity(t.num("pid") == null ? 0 : t.num("pid").intValue(),
+            RecordedTarget target = q.has("target") ? new RecordedTarget(t.num("pid") == null ? 0 : t.num("pid").intValue(),
                     t.str("startTime"), t.str("executable"), t.str("command"), t.str("runtime"), t.str("runtimeVersion"))
                     : null;
             String script = q.str("script");

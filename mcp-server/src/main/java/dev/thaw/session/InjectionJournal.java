@@ -13,10 +13,10 @@ import java.util.Map;
 public interface InjectionJournal {
 
     /** Before approval and before anything touches the target: the full script, its hash, the target. */
-    void queued(InjectionRequest request);
+    void queued(RecordedInjectionRequest request);
 
     /** The approval decision, before delivery (or instead of it). */
-    void decided(ApprovalDecision decision);
+    void decided(RecordedApproval decision);
 
     /**
      * A status change: {@code queued}, {@code delivered}, {@code running}, {@code completed},

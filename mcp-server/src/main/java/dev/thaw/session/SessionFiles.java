@@ -1,6 +1,7 @@
 package dev.thaw.session;
 
 import dev.thaw.ErrorCode;
+import dev.thaw.StateDirs;
 import dev.thaw.ThawException;
 
 import java.io.IOException;

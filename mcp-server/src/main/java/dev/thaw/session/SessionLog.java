@@ -2,6 +2,7 @@ package dev.thaw.session;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.Json;
+import dev.thaw.StateDirs;
 import dev.thaw.ThawException;
 
 import java.io.IOException;

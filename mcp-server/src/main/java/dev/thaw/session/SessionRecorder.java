@@ -121,12 +121,12 @@ public final class SessionRecorder implements InjectionJournal {
     }
 
     @Override
-    public void queued(InjectionRequest request) {
+    public void queued(RecordedInjectionRequest request) {
         log.appendRecord(RecordTypes.INJECTION_QUEUED, request);
     }
 
     @Override
-    public void decided(ApprovalDecision decision) {
+    public void decided(RecordedApproval decision) {
         log.appendRecord(RecordTypes.APPROVAL, decision);
     }
 

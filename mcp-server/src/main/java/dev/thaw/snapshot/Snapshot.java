@@ -1,7 +1,5 @@
 package dev.thaw.snapshot;
 
-import dev.thaw.findings.Finding;
-
 import java.util.List;
 
 /**

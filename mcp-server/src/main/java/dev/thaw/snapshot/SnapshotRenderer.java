@@ -135,16 +135,16 @@ public final class SnapshotRenderer {
      * What the snapshot means, before the stacks: each finding's sentence, its confidence, the fix, the
      * first next call and what could not be checked. Evidence stays in the structured output.
      */
-    private static void findings(StringBuilder sb, List<dev.thaw.findings.Finding> findings) {
+    private static void findings(StringBuilder sb, List<Finding> findings) {
         if (findings.isEmpty()) {
             return;
         }
         sb.append("FINDINGS:\n");
-        for (dev.thaw.findings.Finding f : findings) {
+        for (Finding f : findings) {
             sb.append("* [").append(f.kind()).append(", ").append(f.confidence()).append("] ").append(f.summary()).append('\n');
             sb.append("  fix: ").append(f.fix()).append('\n');
             if (!f.next().isEmpty()) {
-                dev.thaw.findings.NextCall n = f.next().get(0);
+                NextCall n = f.next().get(0);
                 sb.append("  next: ").append(n.tool()).append(' ').append(dev.thaw.Json.write(n.arguments()))
                         .append(" (").append(n.why()).append(")\n");
             }

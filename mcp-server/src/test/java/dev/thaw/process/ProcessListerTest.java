@@ -1,6 +1,6 @@
 package dev.thaw.process;
 
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;

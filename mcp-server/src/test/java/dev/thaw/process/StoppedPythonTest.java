@@ -35,7 +35,7 @@ class StoppedPythonTest {
             Snapshot stopped = snapshots.snapshot(t.pid(), SnapshotRequest.defaults());
             assertThat(stopped.totalThreads()).isEqualTo(2);
             assertThat(stopped.notes().get(0)).contains("stopped (state T").contains("kill -CONT " + t.pid());
-            Check state = new dev.thaw.Services().doctor().check(t.pid()).targetChecks().stream()
+            Check state = new dev.thaw.app.Services().doctor().check(t.pid()).targetChecks().stream()
                     .filter(c -> c.id().equals("process_state")).findFirst().orElseThrow();
             assertThat(state.detail()).contains("stopped (state T");
             assertThat(state.fix()).contains("kill -CONT " + t.pid());

@@ -2,6 +2,7 @@ package dev.thaw.python;
 
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.testing.PythonProgram;

@@ -1,6 +1,7 @@
 package dev.thaw.python;
 
 import dev.thaw.proc.ProcFs;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.snapshot.ThreadSnapshot;

@@ -4,6 +4,7 @@ import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.TaskStates;
 import dev.thaw.process.SnapshotService;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;
 import dev.thaw.snapshot.SnapshotRequest;

@@ -3,6 +3,7 @@ package dev.thaw.python;
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Assumptions;

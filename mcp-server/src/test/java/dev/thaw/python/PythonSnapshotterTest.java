@@ -4,6 +4,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRenderer;

@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.FrameSource;
 import dev.thaw.snapshot.Snapshot;

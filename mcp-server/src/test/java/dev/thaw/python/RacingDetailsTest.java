@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.FrameLocals;
 import dev.thaw.snapshot.LocalValue;
 import dev.thaw.snapshot.Snapshot;

@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.AsyncTask;
 import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.Snapshot;

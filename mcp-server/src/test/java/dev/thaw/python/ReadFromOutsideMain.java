@@ -1,6 +1,7 @@
 package dev.thaw.python;
 
 import dev.thaw.ThawException;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.SnapshotRequest;
 
 /**

@@ -4,6 +4,7 @@ import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.python.asyncio.AsyncioReader;
 import dev.thaw.python.greenlet.GreenletReader;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.AsyncLoop;
 import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.SnapshotRequest;

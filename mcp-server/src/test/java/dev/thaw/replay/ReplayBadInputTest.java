@@ -65,9 +65,9 @@ class ReplayBadInputTest {
     void aMissingOrDamagedSidecarIsReportedAndTheRestRenders() throws Exception {
         SessionRecorder rec = SessionFixtures.recorder(dir, "auto");
         rec.ensureStarted(dev.thaw.session.ClientFacts.unknown());
-        rec.queued(dev.thaw.session.InjectionRequest.of("big", SessionFixtures.TARGET, "python", null, Map.of(),
+        rec.queued(dev.thaw.session.RecordedInjectionRequest.of("big", SessionFixtures.TARGET, "python", null, Map.of(),
                 "print('x' * 100000)\n", null, null, null, null));
-        rec.decided(new dev.thaw.session.ApprovalDecision("big", true, "auto_policy", "auto", null, null));
+        rec.decided(new dev.thaw.session.RecordedApproval("big", true, "auto_policy", "auto", null, null));
         byte[] out = "y".repeat(70_000).getBytes(StandardCharsets.UTF_8);
         rec.output("big", 0, out, false);
         rec.status("big", "completed", Map.of());

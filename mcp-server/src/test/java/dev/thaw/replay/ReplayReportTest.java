@@ -65,9 +65,9 @@ class ReplayReportTest {
     void aFailedScriptShowsItsErrorAndTraceback() {
         dev.thaw.session.SessionRecorder rec = SessionFixtures.recorder(dir, "auto");
         rec.ensureStarted(dev.thaw.session.ClientFacts.unknown());
-        rec.queued(dev.thaw.session.InjectionRequest.of("f", SessionFixtures.TARGET, "python", null, java.util.Map.of(),
+        rec.queued(dev.thaw.session.RecordedInjectionRequest.of("f", SessionFixtures.TARGET, "python", null, java.util.Map.of(),
                 "1/0\n", null, null, null, null));
-        rec.decided(new dev.thaw.session.ApprovalDecision("f", true, "auto_policy", "auto", null, null));
+        rec.decided(new dev.thaw.session.RecordedApproval("f", true, "auto_policy", "auto", null, null));
         rec.status("f", "failed", java.util.Map.of());
         rec.output("f", 0, new byte[0], false, java.util.Map.of("error", "ZeroDivisionError: division by zero",
                 "traceback", "Traceback (most recent call last):\n  File \"<thaw>\", line 1\nZeroDivisionError"));

@@ -1,11 +1,11 @@
 package dev.thaw.replay;
 
-import dev.thaw.session.ApprovalDecision;
+import dev.thaw.session.RecordedApproval;
 import dev.thaw.session.ClientFacts;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.SessionRecorder;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class SessionFixtures {
 
-    static final TargetIdentity TARGET = new TargetIdentity(4242, "2025-11-25T10:00:00Z", "/usr/bin/java",
+    static final RecordedTarget TARGET = new RecordedTarget(4242, "2025-11-25T10:00:00Z", "/usr/bin/java",
             "java -cp app.jar dev.thaw.samples.java.MonitorLockOrdering", "hotspot", "17.0.15");
 
     static final String SCRIPT = """
@@ -53,18 +53,18 @@ final class SessionFixtures {
         rec.toolCallFinished(c2, "snapshot", Map.of("pid", 4242, "samples", 3), "2 stuck threads", null, deadlockSnapshot(), 52_000);
         rec.note("finding", "worker-1 holds lockA and waits for lockB; worker-2 holds lockB and waits for lockA.");
 
-        InjectionRequest ok = InjectionRequest.of("inj-1", TARGET, "python", null, Map.of("depth", 3), SCRIPT, "auto",
+        RecordedInjectionRequest ok = RecordedInjectionRequest.of("inj-1", TARGET, "python", null, Map.of("depth", 3), SCRIPT, "auto",
                 "thread", 10, "see every thread");
         rec.queued(ok);
-        rec.decided(new ApprovalDecision("inj-1", true, ApprovalDecision.HOW_USER_ACCEPTED, "custom", "confirmed in claude-code", 3100L));
+        rec.decided(new RecordedApproval("inj-1", true, RecordedApproval.HOW_USER_ACCEPTED, "custom", "confirmed in claude-code", 3100L));
         rec.status("inj-1", "delivered", Map.of());
         rec.status("inj-1", "completed", Map.of("elapsedMs", 14));
         rec.output("inj-1", 0, "MainThread 1\nworker-1 2\nworker-2 3\n".getBytes(StandardCharsets.UTF_8), false);
 
-        InjectionRequest no = InjectionRequest.of("inj-2", TARGET, "python", null, Map.of(), "import os; os._exit(1)\n",
+        RecordedInjectionRequest no = RecordedInjectionRequest.of("inj-2", TARGET, "python", null, Map.of(), "import os; os._exit(1)\n",
                 null, null, null, null);
         rec.queued(no);
-        rec.decided(new ApprovalDecision("inj-2", false, ApprovalDecision.HOW_USER_DECLINED, "custom", null, 900L));
+        rec.decided(new RecordedApproval("inj-2", false, RecordedApproval.HOW_USER_DECLINED, "custom", null, 900L));
         rec.note("conclusion", "Lock-ordering deadlock between worker-1 and worker-2; fix: one global lock order.");
         rec.end("stdin closed");
         return rec.log().file();

@@ -3,7 +3,7 @@ package dev.thaw.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thaw.demo.AnswerKey;
-import dev.thaw.jvm.JvmSnapshotter;
+import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.samples.Scenarios;
@@ -155,7 +155,7 @@ class JavaScenariosIT {
         }
 
         // JDK 21's virtual-thread dump has no locks: the snapshot must say so instead (JDK 25 shows them)
-        boolean virtualLocksUnknown = s.notes().contains(dev.thaw.jvm.JvmSnapshotter.NO_VTHREAD_STATES);
+        boolean virtualLocksUnknown = s.notes().contains(dev.thaw.jvm.snapshot.JvmSnapshotter.NO_VTHREAD_STATES);
         if (key.visible("locks", "snapshot") && virtualLocksUnknown) {
             assertThat(all.stream().filter(x -> x.runs(key)))
                     .as(where + ": the key's threads are virtual threads, whose locks JDK 21 does not report" + dump)

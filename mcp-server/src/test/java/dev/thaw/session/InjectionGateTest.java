@@ -26,7 +26,7 @@ class InjectionGateTest {
     @TempDir
     Path dir;
 
-    static final TargetIdentity TARGET = new TargetIdentity(77, "2025-11-25T10:00:00Z", "/usr/bin/python3.14",
+    static final RecordedTarget TARGET = new RecordedTarget(77, "2025-11-25T10:00:00Z", "/usr/bin/python3.14",
             "python3.14 app.py", "cpython", "3.14.0");
 
     /** A person who answers as told and remembers what they were shown. */
@@ -46,18 +46,18 @@ class InjectionGateTest {
         }
 
         @Override
-        public Answer ask(InjectionRequest request, String message) {
+        public Answer ask(RecordedInjectionRequest request, String message) {
             shown.add(message);
             return answer;
         }
     }
 
     static Person yes() {
-        return new Person(null, new Approver.Answer(true, ApprovalDecision.HOW_USER_ACCEPTED, "ok", 5));
+        return new Person(null, new Approver.Answer(true, RecordedApproval.HOW_USER_ACCEPTED, "ok", 5));
     }
 
     static Person no() {
-        return new Person(null, new Approver.Answer(false, ApprovalDecision.HOW_USER_DECLINED, "no", 5));
+        return new Person(null, new Approver.Answer(false, RecordedApproval.HOW_USER_DECLINED, "no", 5));
     }
 
     static Person nobody() {
@@ -68,12 +68,12 @@ class InjectionGateTest {
         return new SessionRecorder(SessionLog.open(dir.resolve("g.jsonl")), Map.of("policy", "x"));
     }
 
-    static InjectionRequest custom() {
-        return InjectionRequest.of("i1", TARGET, "python", null, Map.of(), "print('hi')\n", "auto", null, 5, "look");
+    static RecordedInjectionRequest custom() {
+        return RecordedInjectionRequest.of("i1", TARGET, "python", null, Map.of(), "print('hi')\n", "auto", null, 5, "look");
     }
 
-    static InjectionRequest catalog() {
-        return InjectionRequest.of("i2", TARGET, "python", "py.threads", Map.of("depth", 2), "print('threads')\n", null,
+    static RecordedInjectionRequest catalog() {
+        return RecordedInjectionRequest.of("i2", TARGET, "python", "py.threads", Map.of("depth", 2), "print('threads')\n", null,
                 null, null, null);
     }
 
@@ -90,9 +90,9 @@ class InjectionGateTest {
     void customAsksForCustomScriptsOnlyAndRecordsBeforeDeciding() throws Exception {
         InjectionGate gate = new InjectionGate(ApprovalPolicy.CUSTOM, recorder());
         Person p = yes();
-        assertThat(gate.admit(catalog(), p).how()).isEqualTo(ApprovalDecision.HOW_CATALOG);
+        assertThat(gate.admit(catalog(), p).how()).isEqualTo(RecordedApproval.HOW_CATALOG);
         assertThat(p.shown).isEmpty();
-        assertThat(gate.admit(custom(), p).how()).isEqualTo(ApprovalDecision.HOW_USER_ACCEPTED);
+        assertThat(gate.admit(custom(), p).how()).isEqualTo(RecordedApproval.HOW_USER_ACCEPTED);
         assertThat(p.shown).singleElement().satisfies(m -> assertThat(m)
                 .contains("pid 77", "cpython 3.14.0", "python3.14 app.py", custom().sha256(), "print('hi')", "custom"));
         List<Map<String, Object>> r = records();
@@ -150,13 +150,13 @@ class InjectionGateTest {
     void autoAsksNobodyButStillRecords() throws Exception {
         InjectionGate gate = new InjectionGate(ApprovalPolicy.AUTO, recorder());
         Person p = nobody();
-        assertThat(gate.admit(custom(), p).how()).isEqualTo(ApprovalDecision.HOW_AUTO);
+        assertThat(gate.admit(custom(), p).how()).isEqualTo(RecordedApproval.HOW_AUTO);
         assertThat(records()).extracting(m -> m.get("type")).containsExactly("injection_queued", "approval");
     }
 
     @Test
     void aRequestWhoseHashDoesNotMatchItsTextCannotBeBuilt() {
-        assertThatThrownBy(() -> new InjectionRequest("x", TARGET, "python", null, Map.of(), "a", "00", null, null, null, null))
+        assertThatThrownBy(() -> new RecordedInjectionRequest("x", TARGET, "python", null, Map.of(), "a", "00", null, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -6,9 +6,9 @@ import dev.thaw.mcp.ToolContext;
 import dev.thaw.mcp.ToolExtension;
 import dev.thaw.mcp.ToolOutcome;
 import dev.thaw.process.ProcessInfo;
-import dev.thaw.session.ApprovalDecision;
-import dev.thaw.session.InjectionRequest;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedApproval;
+import dev.thaw.session.RecordedInjectionRequest;
+import dev.thaw.session.RecordedTarget;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.nio.charset.StandardCharsets;
@@ -69,12 +69,12 @@ public final class GateProbeExtension implements ToolExtension {
         public ToolOutcome call(ToolArguments args, ToolContext context) {
             int pid = args.requireInt("pid");
             ProcessInfo info = ctx.services().lister().describe(pid);
-            TargetIdentity target = TargetIdentity.of(info, ctx.services().proc().exe(pid).orElse(null));
+            RecordedTarget target = RecordedTarget.of(info, ctx.services().proc().exe(pid).orElse(null));
             Map<String, Object> params = args.raw().get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             String id = "probe-" + ids.incrementAndGet();
-            InjectionRequest request = InjectionRequest.of(id, target, "python", args.optionalString("catalog_id", null),
+            RecordedInjectionRequest request = RecordedInjectionRequest.of(id, target, "python", args.optionalString("catalog_id", null),
                     params, args.optionalString("code", ""), "auto", "thread", 5, args.optionalString("hypothesis", null));
-            ApprovalDecision d = ctx.approvals().admit(request, context.exchange());
+            RecordedApproval d = ctx.approvals().admit(request, context.exchange());
             String status = args.optionalString("status", "completed");
             ctx.recorder().status(id, "delivered", Map.of());
             ctx.recorder().status(id, status, Map.of());

@@ -171,7 +171,7 @@ public final class AttachClient {
 
     /** The protocol version used with this JVM: 2 on JDK 24+, else 1. Attaches if needed. */
     public int protocolVersion() {
-        try (TargetLocks.Held held = learnt.locks.acquire(pid, Deadline.in(options.operationTimeout()), "getversion")) {
+        try (AttachLocks.Held held = learnt.locks.acquire(pid, Deadline.in(options.operationTimeout()), "getversion")) {
             AttachTarget target = prepare();
             return protocol(target, "getversion").version();
         }
@@ -183,7 +183,7 @@ public final class AttachClient {
      */
     public AttachReply execute(String op, String... args) {
         String what = args.length == 0 ? op : op + " " + String.join(" ", args);
-        try (TargetLocks.Held held = learnt.locks.acquire(pid, Deadline.in(options.operationTimeout()), what)) {
+        try (AttachLocks.Held held = learnt.locks.acquire(pid, Deadline.in(options.operationTimeout()), what)) {
             AttachTarget target = prepare();
             AttachClients.Protocol protocol = protocol(target, what);
             byte[] request = protocol.version() == 2

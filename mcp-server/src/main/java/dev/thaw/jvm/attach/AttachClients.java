@@ -38,7 +38,7 @@ public final class AttachClients {
     final BoundedCache<ProcessKey, Protocol> protocols = new BoundedCache<>(CAPACITY);
     /** JVMs whose {@code Thread.print} refused {@code -e} (JDK 8): a set, so the value is always TRUE. */
     final BoundedCache<ProcessKey, Boolean> noExtendedDump = new BoundedCache<>(CAPACITY);
-    final TargetLocks locks = new TargetLocks();
+    final AttachLocks locks = new AttachLocks();
     final ListenerStarter listeners;
 
     public AttachClients(ProcFs proc) {

@@ -1,6 +1,6 @@
 package dev.thaw.jvm.probe;
 
-import dev.thaw.session.StateDirs;
+import dev.thaw.StateDirs;
 
 import java.io.IOException;
 import java.io.InputStream;

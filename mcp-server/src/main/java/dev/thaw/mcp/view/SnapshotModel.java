@@ -1,7 +1,7 @@
 package dev.thaw.mcp.view;
 
 import dev.thaw.Json;
-import dev.thaw.findings.Finding;
+import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.JvmLocks;
 import dev.thaw.snapshot.Snapshot;

@@ -1,6 +1,6 @@
 package dev.thaw.mcp.wiring;
 
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.InjectionResult;
 import dev.thaw.inject.InjectionService;
@@ -9,7 +9,7 @@ import dev.thaw.inject.ProgressSink;
 import dev.thaw.inject.ThreadChoice;
 import dev.thaw.replay.rerun.InjectionRunner;
 import dev.thaw.replay.rerun.InjectionRunnerProvider;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ public final class EngineInjectionRunner implements InjectionRunner {
     }
 
     @Override
-    public Result run(InjectionRequest r) {
+    public Result run(RecordedInjectionRequest r) {
         Duration timeout = Duration.ofSeconds(r.timeoutS() == null ? 30 : Math.max(1, r.timeoutS()));
         dev.thaw.inject.InjectionRequest req = new dev.thaw.inject.InjectionRequest(r.target().pid(), r.script(), r.params(),
                 ThreadChoice.parse(r.thread()), InjectionMode.parse(r.mode()), timeout, r.hypothesis(),

@@ -14,8 +14,8 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.process.BootClock;
 import dev.thaw.process.ProcessInfo;
 import dev.thaw.session.InjectionJournal;
-import dev.thaw.session.InjectionRequest;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedInjectionRequest;
+import dev.thaw.session.RecordedTarget;
 import dev.thaw.session.approval.InjectionGate;
 
 import java.time.Duration;
@@ -40,7 +40,7 @@ public final class SessionInjectionBridge implements InjectionListener, Approval
     private final ProcFs proc;
     private final BootClock clock = new BootClock();
     /** Injections whose write-ahead record is on disk, until their output is recorded. */
-    private final Map<String, InjectionRequest> recorded = new ConcurrentHashMap<>();
+    private final Map<String, RecordedInjectionRequest> recorded = new ConcurrentHashMap<>();
 
     public SessionInjectionBridge(InjectionJournal journal, InjectionGate gate, Duration elicitationTimeout, ProcFs proc) {
         this.journal = journal;
@@ -51,20 +51,20 @@ public final class SessionInjectionBridge implements InjectionListener, Approval
 
     @Override
     public void queued(QueuedInjection q) {
-        InjectionRequest r = request(q);
+        RecordedInjectionRequest r = request(q);
         journal.queued(r);
         recorded.put(q.id(), r);
     }
 
     @Override
     public ApprovalDecision review(QueuedInjection q) {
-        InjectionRequest r = recorded.get(q.id());
+        RecordedInjectionRequest r = recorded.get(q.id());
         if (r == null) {
             throw new ThawException(ErrorCode.SESSION_LOG_UNWRITABLE, "Injection " + q.id() + " was not run: its script could not "
                     + "be recorded in the session log first, and nothing is injected that is not in the log.",
                     "Check free disk space and permissions of the session log directory (see thaw://sessions).");
         }
-        dev.thaw.session.ApprovalDecision d = gate.decide(r, new ElicitationApprover(CurrentCall.exchange(), elicitationTimeout));
+        dev.thaw.session.RecordedApproval d = gate.decide(r, new ElicitationApprover(CurrentCall.exchange(), elicitationTimeout));
         if (!d.approved()) {
             // The engine records nothing more and turns this into the tool error: our text has the fix.
             throw gate.refusal(r, d);
@@ -105,7 +105,7 @@ public final class SessionInjectionBridge implements InjectionListener, Approval
         recorded.remove(o.id());
     }
 
-    private InjectionRequest request(QueuedInjection q) {
+    private RecordedInjectionRequest request(QueuedInjection q) {
         dev.thaw.inject.TargetIdentity t = q.target();
         String command = null;
         try {
@@ -116,11 +116,11 @@ public final class SessionInjectionBridge implements InjectionListener, Approval
         } catch (RuntimeException ignored) {
             // gone already: the identity still has pid, start time and executable
         }
-        TargetIdentity target = new TargetIdentity(t.pid(), clock.toInstant(t.startTicks()).toString(), t.executable(),
+        RecordedTarget target = new RecordedTarget(t.pid(), clock.toInstant(t.startTicks()).toString(), t.executable(),
                 command, t.runtime(), t.runtimeVersion());
         String language = "hotspot".equals(t.runtime()) ? "java" : "python";
         int timeoutS = (int) Math.max(1, Math.ceil(q.timeoutMs() / 1000.0));
-        return new InjectionRequest(q.id(), target, language, q.catalogId(), q.params(), q.code(), q.sha256(), q.thread(), q.mode(),
+        return new RecordedInjectionRequest(q.id(), target, language, q.catalogId(), q.params(), q.code(), q.sha256(), q.thread(), q.mode(),
                 timeoutS, q.hypothesis());
     }
 }

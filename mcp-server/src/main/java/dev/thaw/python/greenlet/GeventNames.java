@@ -20,26 +20,26 @@ final class GeventNames {
     }
 
     static boolean isGeventGreenlet(PythonMemory py, long type) {
-        return PyObjects.inherits(py, type, GREENLET_TYPE);
+        return GreenletObjectReads.inherits(py, type, GREENLET_TYPE);
     }
 
     static boolean isHub(PythonMemory py, long type) {
         String n = py.typeName(type);
-        return n != null && (n.equals("Hub") || n.endsWith(".Hub")) || PyObjects.inherits(py, type, "gevent.hub.Hub");
+        return n != null && (n.equals("Hub") || n.endsWith(".Hub")) || GreenletObjectReads.inherits(py, type, "gevent.hub.Hub");
     }
 
     /** {@code name: what}, either part may be missing; null when neither is known. */
     static String name(PythonMemory py, long greenlet) {
         long dict = py.readPointer(greenlet + DICT);
-        String name = PyObjects.strOrNull(py, PyObjects.dictGet(py, dict, "name"));
+        String name = GreenletObjectReads.strOrNull(py, GreenletObjectReads.dictGet(py, dict, "name"));
         if (name == null) {
-            Long ident = PyObjects.smallInt(py, py.readPointer(greenlet + IDENT));
+            Long ident = GreenletObjectReads.smallInt(py, py.readPointer(greenlet + IDENT));
             name = ident == null ? null : "Greenlet-" + ident;
         }
-        String what = PyObjects.strOrNull(py, py.readPointer(greenlet + FORMATTED_INFO));
+        String what = GreenletObjectReads.strOrNull(py, py.readPointer(greenlet + FORMATTED_INFO));
         if (what == null) {
-            long run = PyObjects.dictGet(py, dict, "_run");
-            what = run == 0 ? null : PyObjects.callableName(py, run);
+            long run = GreenletObjectReads.dictGet(py, dict, "_run");
+            what = run == 0 ? null : GreenletObjectReads.callableName(py, run);
         }
         String shown = name == null ? what : what == null ? name : name + ": " + what;
         return shown == null ? null : PythonMemory.printable(shown);

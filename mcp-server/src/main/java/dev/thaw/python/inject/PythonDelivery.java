@@ -225,7 +225,7 @@ final class PythonDelivery implements Delivery {
         List<ArmedThread> threads = considered.stream().map(c -> armedThread(c, frames.getOrDefault(
                 c.thread().nativeTid(), List.of()))).toList();
         return PendingAdvice.undeliverable(pid, choice, timeoutMs, considered, everyone, threads, signals,
-                RelatedProcesses.of(proc, pid));
+                RelatedProcessNames.of(proc, pid));
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.thaw.replay.rerun;
 
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 
 /**
  * Runs one approved injection to its end and returns what happened: the seam between the replay
@@ -10,7 +10,7 @@ import dev.thaw.session.InjectionRequest;
 public interface InjectionRunner {
 
     /** Delivers {@code request} to its target and waits for a final status (at most its timeout). */
-    Result run(InjectionRequest request);
+    Result run(RecordedInjectionRequest request);
 
     /**
      * @param status the final status ({@code completed}, {@code failed}, {@code timed_out}, ...)

@@ -1,6 +1,6 @@
 package dev.thaw.replay.rerun;
 
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 
 /**
  * Found through {@link java.util.ServiceLoader}: the injection engine registers one, so

@@ -4,9 +4,9 @@ import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.replay.InjectionHistory;
 import dev.thaw.replay.SessionReplay;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 import dev.thaw.session.SessionRecorder;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 import dev.thaw.session.approval.Approver;
 import dev.thaw.session.approval.InjectionGate;
 
@@ -36,7 +36,7 @@ public final class Rerun {
         this.recorder = recorder;
     }
 
-    public RerunReport run(SessionReplay replay, TargetIdentity target) {
+    public RerunReport run(SessionReplay replay, RecordedTarget target) {
         List<InjectionHistory> originals = replay.injections();
         check(replay, target);
         List<RerunReport.Item> items = new ArrayList<>();
@@ -55,7 +55,7 @@ public final class Rerun {
             Map<String, Object> params = h.params() == null ? Map.of() : new LinkedHashMap<>(h.params());
             // A thread id means nothing in another process: such a choice falls back to "auto".
             String thread = h.thread() != null && h.thread().matches("\\d+") ? "auto" : h.thread();
-            InjectionRequest request = InjectionRequest.of(id, target, h.language(), h.catalogId(), params, h.script(),
+            RecordedInjectionRequest request = RecordedInjectionRequest.of(id, target, h.language(), h.catalogId(), params, h.script(),
                     thread, h.mode(), h.timeoutS(), "re-run of " + h.id() + " from session " + replay.info().name());
             try {
                 gate.admit(request, approver);
@@ -85,7 +85,7 @@ public final class Rerun {
      * Refuses up front (before anything is recorded or asked) a re-run that cannot mean anything: the
      * very process the session diagnosed, or a session without injections.
      */
-    public static void check(SessionReplay replay, TargetIdentity target) {
+    public static void check(SessionReplay replay, RecordedTarget target) {
         List<InjectionHistory> originals = replay.injections();
         for (InjectionHistory h : originals) {
             if (h.target() != null && h.target().sameProcessAs(target)) {
@@ -100,7 +100,7 @@ public final class Rerun {
         }
     }
 
-    private static String skipReason(InjectionHistory h, TargetIdentity target) {
+    private static String skipReason(InjectionHistory h, RecordedTarget target) {
         if (h.script() == null) {
             return "its script is not in the log";
         }

@@ -1,6 +1,6 @@
 package dev.thaw.replay.rerun;
 
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.util.List;
 
@@ -12,7 +12,7 @@ import java.util.List;
  * @param policy  the approval policy applied
  * @param newLog  the session log of the re-run itself
  */
-public record RerunReport(String log, TargetIdentity target, String policy, String newLog, List<Item> items) {
+public record RerunReport(String log, RecordedTarget target, String policy, String newLog, List<Item> items) {
 
     /** What happened to one injection. */
     public enum Outcome { SAME, SAME_MODULO_IDS, CHANGED, SKIPPED, REFUSED }

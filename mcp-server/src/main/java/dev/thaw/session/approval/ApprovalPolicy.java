@@ -2,7 +2,7 @@ package dev.thaw.session.approval;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -43,7 +43,7 @@ public enum ApprovalPolicy {
         return meaning;
     }
 
-    public Requirement requirement(InjectionRequest request) {
+    public Requirement requirement(RecordedInjectionRequest request) {
         boolean catalog = request.isCatalogEntry();
         return switch (this) {
             case AUTO -> Requirement.RUN;

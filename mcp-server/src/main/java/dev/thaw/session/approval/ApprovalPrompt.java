@@ -1,8 +1,8 @@
 package dev.thaw.session.approval;
 
 import dev.thaw.Json;
-import dev.thaw.session.InjectionRequest;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedInjectionRequest;
+import dev.thaw.session.RecordedTarget;
 
 /**
  * The text a person reads before confirming an injection: the target, exactly what will run (or the
@@ -16,8 +16,8 @@ public final class ApprovalPrompt {
     private ApprovalPrompt() {
     }
 
-    public static String message(InjectionRequest r, ApprovalPolicy policy) {
-        TargetIdentity t = r.target();
+    public static String message(RecordedInjectionRequest r, ApprovalPolicy policy) {
+        RecordedTarget t = r.target();
         StringBuilder sb = new StringBuilder();
         sb.append("thaw wants to run a ").append(r.describe()).append(" inside a live process.\n\n");
         if (t != null) {

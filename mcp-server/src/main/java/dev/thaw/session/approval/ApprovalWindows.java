@@ -1,6 +1,6 @@
 package dev.thaw.session.approval;
 
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +51,7 @@ public final class ApprovalWindows {
     }
 
     /** Opens (or extends) the window for this process for {@code length} (whole minutes); returns when it ends. */
-    public synchronized Instant allow(TargetIdentity target, Duration length, String grantedBy) {
+    public synchronized Instant allow(RecordedTarget target, Duration length, String grantedBy) {
         long minutes = Math.min(length.toMinutes(), MAX.toMinutes());
         Instant now = clock.instant();
         open.values().removeIf(w -> !now.isBefore(w.until())); // processes long gone among them
@@ -64,7 +64,7 @@ public final class ApprovalWindows {
     }
 
     /** The open window covering this process now, or null (expired ones are dropped). */
-    public synchronized Window active(TargetIdentity target) {
+    public synchronized Window active(RecordedTarget target) {
         if (target == null) {
             return null;
         }
@@ -81,7 +81,7 @@ public final class ApprovalWindows {
         return open.size();
     }
 
-    private static Target key(TargetIdentity t) {
+    private static Target key(RecordedTarget t) {
         return new Target(t.pid(), t.startTime());
     }
 }

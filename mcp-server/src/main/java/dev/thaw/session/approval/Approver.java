@@ -1,6 +1,6 @@
 package dev.thaw.session.approval;
 
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 
 /**
  * Asks a person whether one injection may run: through MCP elicitation in {@code thaw serve}, on the
@@ -15,10 +15,10 @@ public interface Approver {
     String unavailableReason();
 
     /** Shows {@code message} for {@code request} and waits for the answer. Must not throw. */
-    Answer ask(InjectionRequest request, String message);
+    Answer ask(RecordedInjectionRequest request, String message);
 
     /** Tells the person (or client) about the decision, e.g. as an MCP logging notification. Must not throw. */
-    default void announce(InjectionRequest request, dev.thaw.session.ApprovalDecision decision) {
+    default void announce(RecordedInjectionRequest request, dev.thaw.session.RecordedApproval decision) {
     }
 
     /**

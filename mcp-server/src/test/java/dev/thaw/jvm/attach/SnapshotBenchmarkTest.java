@@ -65,7 +65,7 @@ class SnapshotBenchmarkTest {
             // The whole snapshot tool, one sample: identification (cached after the first), the dump,
             // the kernel view of 1000 threads, assembly, ranking.
             List<Double> tool = new ArrayList<>();
-            dev.thaw.jvm.JvmSnapshotter snapshotter = new dev.thaw.jvm.JvmSnapshotter(clients);
+            dev.thaw.jvm.snapshot.JvmSnapshotter snapshotter = new dev.thaw.jvm.snapshot.JvmSnapshotter(clients);
             for (int i = 0; i < RUNS; i++) {
                 long t0 = System.nanoTime();
                 snapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.of(1, null, null, null));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
-import dev.thaw.jvm.JvmSnapshotter;
+import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.jvm.diag.JvmDiagnostics;
 import dev.thaw.proc.ProcFs;

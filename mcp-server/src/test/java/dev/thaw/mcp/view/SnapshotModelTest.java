@@ -1,13 +1,13 @@
 package dev.thaw.mcp.view;
 
 import dev.thaw.Json;
-import dev.thaw.findings.Finding;
-import dev.thaw.findings.NextCall;
+import dev.thaw.snapshot.Finding;
+import dev.thaw.snapshot.NextCall;
 import dev.thaw.snapshot.StackGroup;
-import dev.thaw.jvm.JvmSnapshotter;
+import dev.thaw.jvm.snapshot.JvmSnapshotter;
 import dev.thaw.jvm.attach.AttachClients;
 import dev.thaw.proc.ProcFs;
-import dev.thaw.python.PythonSnapshotter;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
 import dev.thaw.snapshot.SnapshotRequest;
 import dev.thaw.testing.PythonProgram;

@@ -1,6 +1,6 @@
 package dev.thaw.python.greenlet;
 
-import dev.thaw.python.PythonSnapshotter;
+import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.python.SnapshotSchemaCheck;
 import dev.thaw.testing.PythonProgram;
 import dev.thaw.snapshot.Frame;

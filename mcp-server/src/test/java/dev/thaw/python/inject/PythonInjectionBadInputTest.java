@@ -192,7 +192,7 @@ class PythonInjectionBadInputTest {
                         assertThat(e.fix()).contains("3.14 or 3.15").doesNotContain("snapshot");
                     });
             // One condition, one code: reading the same process is refused the same way.
-            assertThatThrownBy(() -> dev.thaw.python.PythonSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.defaults()))
+            assertThatThrownBy(() -> dev.thaw.python.snapshot.PythonSnapshotter.snapshot(t.pid(), dev.thaw.snapshot.SnapshotRequest.defaults()))
                     .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION));
             assertThat(injections.leftovers(t.pid())).noneMatch(n -> n.contains(injections.dirs.owner()));
         }

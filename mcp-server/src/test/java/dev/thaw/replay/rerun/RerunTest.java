@@ -6,12 +6,12 @@ import dev.thaw.ThawException;
 import dev.thaw.replay.LogReader;
 import dev.thaw.replay.ReplayBuilder;
 import dev.thaw.replay.SessionReplay;
-import dev.thaw.session.ApprovalDecision;
+import dev.thaw.session.RecordedApproval;
 import dev.thaw.session.ClientFacts;
-import dev.thaw.session.InjectionRequest;
+import dev.thaw.session.RecordedInjectionRequest;
 import dev.thaw.session.SessionLog;
 import dev.thaw.session.SessionRecorder;
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 import dev.thaw.session.approval.ApprovalPolicy;
 import dev.thaw.session.approval.Approver;
 import dev.thaw.session.approval.InjectionGate;
@@ -38,9 +38,9 @@ class RerunTest {
     @TempDir
     Path dir;
 
-    static final TargetIdentity OLD = new TargetIdentity(100, "2025-11-25T10:00:00Z", "/usr/bin/python3.14", "python3.14 app.py",
+    static final RecordedTarget OLD = new RecordedTarget(100, "2025-11-25T10:00:00Z", "/usr/bin/python3.14", "python3.14 app.py",
             "cpython", "3.14.0");
-    static final TargetIdentity NEW = new TargetIdentity(200, "2025-11-25T11:00:00Z", "/usr/bin/python3.14", "python3.14 app.py",
+    static final RecordedTarget NEW = new RecordedTarget(200, "2025-11-25T11:00:00Z", "/usr/bin/python3.14", "python3.14 app.py",
             "cpython", "3.14.0");
 
     private SessionReplay original() {
@@ -48,16 +48,16 @@ class RerunTest {
         rec.ensureStarted(ClientFacts.unknown());
         ran(rec, "a", "print(find_deadlock())\n", "completed", "deadlock: worker-1 <-> worker-2 at 0x7f00aa\n");
         ran(rec, "b", "print(len(threads))\n", "completed", "threads: 3\n");
-        InjectionRequest declined = InjectionRequest.of("c", OLD, "python", null, Map.of(), "import os\n", null, null, null, null);
+        RecordedInjectionRequest declined = RecordedInjectionRequest.of("c", OLD, "python", null, Map.of(), "import os\n", null, null, null, null);
         rec.queued(declined);
-        rec.decided(new ApprovalDecision("c", false, ApprovalDecision.HOW_USER_DECLINED, "custom", null, 10L));
+        rec.decided(new RecordedApproval("c", false, RecordedApproval.HOW_USER_DECLINED, "custom", null, 10L));
         rec.end("done");
         return ReplayBuilder.build(LogReader.read(rec.log().file()));
     }
 
     private static void ran(SessionRecorder rec, String id, String script, String status, String out) {
-        rec.queued(InjectionRequest.of(id, OLD, "python", null, Map.of(), script, null, null, null, null));
-        rec.decided(new ApprovalDecision(id, true, ApprovalDecision.HOW_AUTO, "auto", null, null));
+        rec.queued(RecordedInjectionRequest.of(id, OLD, "python", null, Map.of(), script, null, null, null, null));
+        rec.decided(new RecordedApproval(id, true, RecordedApproval.HOW_AUTO, "auto", null, null));
         rec.status(id, status, Map.of());
         rec.output(id, 0, out.getBytes(StandardCharsets.UTF_8), false);
     }
@@ -79,8 +79,8 @@ class RerunTest {
             }
 
             @Override
-            public Answer ask(InjectionRequest request, String message) {
-                return new Answer(yes, yes ? ApprovalDecision.HOW_USER_ACCEPTED : ApprovalDecision.HOW_USER_DECLINED, null, 1);
+            public Answer ask(RecordedInjectionRequest request, String message) {
+                return new Answer(yes, yes ? RecordedApproval.HOW_USER_ACCEPTED : RecordedApproval.HOW_USER_DECLINED, null, 1);
             }
         };
     }
@@ -130,7 +130,7 @@ class RerunTest {
         SessionReplay original = original();
         assertThatThrownBy(() -> rerun.run(original, OLD)).isInstanceOf(ThawException.class)
                 .extracting(e -> ((ThawException) e).code()).isEqualTo(ErrorCode.RERUN_SAME_PROCESS);
-        TargetIdentity jvm = new TargetIdentity(300, "2025-11-25T12:00:00Z", "/usr/bin/java", "java App", "hotspot", "17");
+        RecordedTarget jvm = new RecordedTarget(300, "2025-11-25T12:00:00Z", "/usr/bin/java", "java App", "hotspot", "17");
         assertThat(rerun.run(original, jvm).items()).allSatisfy(i ->
                 assertThat(i.outcome()).isEqualTo(RerunReport.Outcome.SKIPPED));
     }

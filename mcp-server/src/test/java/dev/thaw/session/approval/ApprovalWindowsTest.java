@@ -2,7 +2,7 @@ package dev.thaw.session.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.thaw.session.TargetIdentity;
+import dev.thaw.session.RecordedTarget;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,13 +39,13 @@ class ApprovalWindowsTest {
     private final Hands clock = new Hands();
     private final ApprovalWindows windows = new ApprovalWindows(clock, Duration.ofMinutes(1));
 
-    private static TargetIdentity process(int pid, String started) {
-        return new TargetIdentity(pid, started, "/usr/bin/python3.14", "python3.14 app.py", "cpython", "3.14.0");
+    private static RecordedTarget process(int pid, String started) {
+        return new RecordedTarget(pid, started, "/usr/bin/python3.14", "python3.14 app.py", "cpython", "3.14.0");
     }
 
     @Test
     void aWindowCoversItsProcessOnlyAndEndsOnTime() {
-        TargetIdentity app = process(77, "2026-12-07T04:00:00Z");
+        RecordedTarget app = process(77, "2026-12-07T04:00:00Z");
         assertThat(windows.allow(app, Duration.ofMinutes(5), "inj-1")).isEqualTo(T0.plusSeconds(300));
 
         assertThat(windows.active(app)).isEqualTo(new ApprovalWindows.Window(T0.plusSeconds(300), "inj-1"));
@@ -59,7 +59,7 @@ class ApprovalWindowsTest {
 
     @Test
     void aShorterGrantDoesNotCutALongerWindow() {
-        TargetIdentity app = process(77, "2026-12-07T04:00:00Z");
+        RecordedTarget app = process(77, "2026-12-07T04:00:00Z");
         windows.allow(app, Duration.ofMinutes(15), "inj-1");
         assertThat(windows.allow(app, Duration.ofMinutes(5), "inj-2")).isEqualTo(T0.plusSeconds(900));
         assertThat(windows.active(app).grantedBy()).isEqualTo("inj-1");

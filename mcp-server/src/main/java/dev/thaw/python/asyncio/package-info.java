@@ -1,0 +1,7 @@
+/**
+ * Reads a CPython process's asyncio tasks and their await chains from memory, with the core
+ * reader's {@code PythonMemory}. May use {@code dev.thaw.python}, {@code dev.thaw.snapshot}, {@code
+ * dev.thaw.proc} and the base. The table in docs/architecture.md is the rule, and ArchitectureTest
+ * enforces it.
+ */
+package dev.thaw.python.asyncio;
