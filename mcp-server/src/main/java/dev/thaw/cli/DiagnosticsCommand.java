@@ -1,7 +1,7 @@
 package dev.thaw.cli;
 
 import dev.thaw.Json;
-import dev.thaw.Services;
+import dev.thaw.app.Services;
 import dev.thaw.catalog.Catalog;
 import dev.thaw.catalog.DiagnosticList;
 import dev.thaw.catalog.DiagnosticListText;
