@@ -35,7 +35,7 @@ final class ChildWaitRule implements FindingRule {
                 boolean childWait = WaitClassifier.CHILD_WAIT.equals(t.state())
                         || "wait4".equals(t.syscall()) || "waitid".equals(t.syscall());
                 // the JVM's "process reaper" waits for every child a JVM starts: that is its job, not a hang
-                boolean reaper = t.jvm() != null && (t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name()));
+                boolean reaper = Activity.housekeeping(t);
                 if (childWait && Facts.still(t) && !reaper) {
                     out.add(finding(facts, g, t));
                     return out; // one thread waiting for children says it; the others would repeat it

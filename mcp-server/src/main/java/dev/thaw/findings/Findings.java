@@ -89,9 +89,7 @@ public final class Findings {
             if (Activity.STUCK.equals(g.activity())) {
                 return;
             }
-            var t = g.threads().get(0);
-            boolean housekeeping = t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name());
-            others |= !housekeeping && (Activity.IDLE.equals(g.activity()) || Activity.RUNNING.equals(g.activity()));
+            others |= !Activity.housekeeping(g) && (Activity.IDLE.equals(g.activity()) || Activity.RUNNING.equals(g.activity()));
         }
         if (main >= 0 && others) {
             groups.set(main, groups.get(main).withActivity(Activity.IDLE));

@@ -66,8 +66,7 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         }
         for (StackGroup g : facts.groups()) {
             ThreadSnapshot t = g.threads().get(0);
-            boolean housekeeping = t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name());
-            if (!t.main() && !housekeeping && Activity.IDLE.equals(g.activity())) {
+            if (!t.main() && !Activity.housekeeping(g) && Activity.IDLE.equals(g.activity())) {
                 return true;
             }
         }
