@@ -31,16 +31,20 @@ public final class Findings {
             new PoolWorkersWaitRule(),
             new ChildWaitRule(),
             new ForkInheritedLockRule(),
+            new PythonLockCycleRule(),
+            new LostWakeupRule(),
             new ProcessFrozenRule(),
             // JVM
             new JvmDeadlockRule(),
             new JvmClassInitRule(),
+            new JvmUnownedLockCycleRule(),
             new JvmParkedSynchronizerRule(),
             new JvmExitedThreadsRule(),
             new JvmNeverFinishesRule());
 
     private static final Set<String> EXPLAINS_FROZEN = Set.of("gevent_hub_blocked",
-            "fork_inherited_lock", "pipe_deadlock", "event_loop_blocked");
+            "fork_inherited_lock", "pipe_deadlock", "event_loop_blocked", "lost_wakeup",
+            "lock_order_deadlock");
 
     private Findings() {
     }
