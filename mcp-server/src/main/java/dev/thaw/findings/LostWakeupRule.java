@@ -21,7 +21,7 @@ import java.util.Map;
  *   (what the reader found it waits through), unchanged, while another thread joins threads (the program
  *   expects it to finish, so this is not a consumer idling for work), and no other thread runs or waits on
  *   anything but a timed sleep or an idle wait;</li>
- *   <li>on a thread whose gevent hub idles (nothing to run), greenlets are suspended in application
+ *   <li>on a thread whose gevent hub has the thread (in its loop: no greenlet runs), greenlets are suspended in application
  *   frames: gevent's waits are compiled and leave no frame, so the application line is the call into an
  *   Event, AsyncResult, Queue, lock or join.</li>
  * </ul>
@@ -150,7 +150,8 @@ final class LostWakeupRule implements FindingRule {
     private static List<Finding> greenlets(Facts facts) {
         List<Finding> out = new ArrayList<>();
         for (StackGroup g : facts.groups()) {
-            if (!Activity.IDLE.equals(g.activity()) || !PythonStacks.idleGeventHub(g.frames())) {
+            // the hub has the thread (Hub.run innermost, idle or turning its loop for timers): no greenlet runs
+            if (!PythonStacks.idleGeventHub(g.frames())) {
                 continue;
             }
             for (ThreadSnapshot t : g.threads()) {
@@ -170,14 +171,14 @@ final class LostWakeupRule implements FindingRule {
                     }
                 }
                 if (!parked.isEmpty()) {
-                    out.add(greenletFinding(facts, t, parked, joiner));
+                    out.add(greenletFinding(facts, g, t, parked, joiner));
                 }
             }
         }
         return out;
     }
 
-    private static Finding greenletFinding(Facts facts, ThreadSnapshot t, List<Greenlet> parked, Greenlet joiner) {
+    private static Finding greenletFinding(Facts facts, StackGroup g, ThreadSnapshot t, List<Greenlet> parked, Greenlet joiner) {
         List<String> who = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
         for (Greenlet gl : parked.subList(0, Math.min(SHOWN, parked.size()))) {
@@ -185,7 +186,7 @@ final class LostWakeupRule implements FindingRule {
             who.add(name + " at " + PythonStacks.short_(gl.frames().get(0)));
             evidence.add("greenlet " + gl.id() + " " + name + " suspended with no gevent frame under its application line");
         }
-        evidence.add(Facts.who(t) + ": the hub idles in its loop (" + facts.stillness() + "): nothing is ready to run");
+        evidence.add(Facts.who(t) + ": the hub has the thread, in its loop (" + g.activity() + ", " + facts.stillness() + ")");
         if (joiner != null) {
             evidence.add("the main greenlet waits for greenlets to finish at " + PythonStacks.short_(joiner.frames().get(0))
                     + (joiner.frames().size() > 1 ? " from " + PythonStacks.short_(PythonStacks.firstApplicationFrame(joiner.frames())) : ""));
@@ -200,7 +201,7 @@ final class LostWakeupRule implements FindingRule {
             next.add(Next.snapshot(facts.pid(), 5, "the greenlets stay suspended at the same lines"));
         }
         String n = parked.size() == 1 ? "a greenlet" : parked.size() + " greenlets";
-        String summary = "Possible lost wake-up: on " + Facts.who(t) + " the gevent hub idles while " + n + " "
+        String summary = "Possible lost wake-up: on " + Facts.who(t) + " the gevent hub turns its loop while " + n + " "
                 + (parked.size() == 1 ? "is" : "are") + " suspended in application code at a gevent wait ("
                 + String.join("; ", who) + (parked.size() > SHOWN ? "; …" : "") + ")"
                 + (joiner != null ? " that the main greenlet waits to finish" : "")
