@@ -44,6 +44,7 @@ final class LostWakeupRule implements FindingRule {
         List<Finding> out = new ArrayList<>();
         threads(facts).ifPresent(out::add);
         out.addAll(greenlets(facts));
+        out.addAll(tasks(facts));
         return out;
     }
 
@@ -212,6 +213,78 @@ final class LostWakeupRule implements FindingRule {
                         + " gevent's threadpool (it propagates exceptions), and wait with a timeout.", next,
                 List.of("what each greenlet waits on and whether it has a timeout: gevent's waits are compiled, so the"
                         + " object is not on the stack (py.gevent_greenlets names it and its state)"));
+    }
+
+    // ---- asyncio tasks -------------------------------------------------------------------------------
+
+    /**
+     * On a thread whose event loop turns (idle in its selector, or running a callback): pending tasks that another task awaits (so the
+     * program expects them to finish) and that wait on something no task completes — a bare Future their
+     * own application frame awaits (no task is awaited by them), or an asyncio Event.
+     */
+    private static List<Finding> tasks(Facts facts) {
+        List<Finding> out = new ArrayList<>();
+        for (StackGroup g : facts.groups()) {
+            // the loop turns: idle in its selector, or caught running a callback (a heartbeat); a loop blocked
+            // outside its selector is event_loop_blocked's, and its pending tasks are only starved
+            boolean turning = PythonStacks.inSelector(g.frames()) || Activity.RUNNING.equals(g.activity());
+            if (!turning || !PythonStacks.eventLoopThread(g.frames())) {
+                continue;
+            }
+            for (ThreadSnapshot t : g.threads()) {
+                if (t.asyncio() == null || t.asyncio().tasks() == null) {
+                    continue;
+                }
+                java.util.Set<String> awaitingATask = new java.util.HashSet<>();
+                t.asyncio().tasks().forEach(task -> awaitingATask.addAll(task.awaitedBy()));
+                Map<String, String> names = new java.util.HashMap<>();
+                t.asyncio().tasks().forEach(task -> names.put(task.id(), task.name()));
+                List<dev.thaw.snapshot.AsyncTask> parked = new ArrayList<>();
+                for (dev.thaw.snapshot.AsyncTask task : t.asyncio().tasks()) {
+                    if (task.running() || !task.complete() || task.stack().isEmpty() || task.awaitedBy().isEmpty()) {
+                        continue;
+                    }
+                    Frame top = task.stack().get(0);
+                    boolean bareFuture = application(top) && !awaitingATask.contains(task.id());
+                    boolean event = "Event.wait".equals(top.function()) && PythonStacks.fileEndsWith(top, "asyncio/locks.py");
+                    if (bareFuture || event) {
+                        parked.add(task);
+                    }
+                }
+                if (!parked.isEmpty()) {
+                    out.add(taskFinding(facts, g, t, parked, names));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Finding taskFinding(Facts facts, StackGroup g, ThreadSnapshot t, List<dev.thaw.snapshot.AsyncTask> parked,
+                                       Map<String, String> names) {
+        List<String> who = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        for (dev.thaw.snapshot.AsyncTask task : parked.subList(0, Math.min(SHOWN, parked.size()))) {
+            Frame app = PythonStacks.firstApplicationFrame(task.stack());
+            String by = task.awaitedBy().stream().map(id -> "\"" + names.getOrDefault(id, id) + "\"").limit(2)
+                    .reduce((a, b) -> a + ", " + b).orElse("");
+            who.add("\"" + task.name() + "\" at " + PythonStacks.short_(app) + " (awaited by " + by + ")");
+            evidence.add("task \"" + task.name() + "\" " + task.id() + ": pending at " + PythonStacks.short_(task.stack().get(0))
+                    + (task.awaits() == null ? "" : ", awaiting " + task.awaits()) + ", awaited by " + by);
+        }
+        evidence.add(Facts.who(t) + ": the event loop turns (" + g.activity() + "), its other tasks run; " + facts.stillness());
+        List<NextCall> next = new ArrayList<>();
+        next.add(facts.pythonInjectable()
+                ? Next.diagnostic(facts.pid(), "py.asyncio_tasks", Map.of(), "every task, what it awaits and who could complete it")
+                : Next.snapshot(facts.pid(), 5, "the tasks stay pending at the same lines"));
+        String summary = "Possible lost wake-up: while the event loop on " + Facts.who(t) + " turns, "
+                + (parked.size() == 1 ? "task " : parked.size() + " tasks ") + String.join("; ", who)
+                + (parked.size() == 1 ? " waits" : " wait") + " on a future or event that no task completes: if a thread"
+                + " or callback that is gone was to set it (call_soon_threadsafe never called), "
+                + (parked.size() == 1 ? "it waits" : "they wait") + " forever, and so do " + (parked.size() == 1 ? "its awaiters" : "their awaiters") + ".";
+        return new Finding("lost_wakeup", summary, "low", evidence,
+                "Complete the future in a finally block (set_exception on failure) or use loop.run_in_executor /"
+                        + " asyncio.to_thread, which propagate exceptions; await with asyncio.timeout().", next,
+                List.of("who was to complete it and whether that can still happen (a thread that ended is in no snapshot)"));
     }
 
     /** Application code: neither gevent's, greenlet's nor the standard library's. */
