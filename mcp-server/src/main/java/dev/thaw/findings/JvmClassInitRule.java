@@ -56,8 +56,10 @@ final class JvmClassInitRule implements FindingRule {
         // With the awaited classes named (JDK 21+), a cycle is proven: each initialiser waits for the next.
         boolean cycle = named ? closesCycle(waitsFor) : classes.size() >= 2;
         String summary = cycle
-                ? "Class-initialization deadlock: " + String.join("; ", sites) + " each wait for a class another of"
-                        + " them is initialising; neither static initializer can finish, so these classes never become usable."
+                ? "Class-initialization deadlock: " + String.join("; ", sites) + (named
+                        ? ": each holds the initialization of its class while waiting for another's"
+                        : ": each waits for a class another of them is initialising")
+                        + "; no static initializer of the cycle can finish, so these classes never become usable."
                 : waiters.size() + (waiters.size() == 1 ? " thread waits" : " threads wait") + " for another thread to finish"
                         + " initialising a class (" + String.join("; ", sites) + "), and it does not finish.";
         List<String> evidence = new ArrayList<>();
