@@ -33,6 +33,8 @@ public final class Findings {
             new ForkInheritedLockRule(),
             new PythonLockCycleRule(),
             new LostWakeupRule(),
+            new GreenletLostWakeupRule(),
+            new TaskLostWakeupRule(),
             new ProcessFrozenRule(),
             // JVM
             new JvmDeadlockRule(),

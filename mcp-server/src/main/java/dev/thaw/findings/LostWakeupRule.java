@@ -1,7 +1,6 @@
 package dev.thaw.findings;
 
 import dev.thaw.snapshot.Frame;
-import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
 import dev.thaw.snapshot.WaitClassifier;
@@ -13,20 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A lost wake-up (Python): something waits without a timeout for a notify, a set or a put that nothing
- * alive is going to send — the thread or greenlet that was to send it ended (often with an exception
- * nobody saw) or skipped it. Two shapes, each on evidence:
- * <ul>
- *   <li>a thread waits without a timeout on a Condition, Event, Queue, Semaphore, Barrier or Future
- *   (what the reader found it waits through), unchanged, while another thread joins threads (the program
- *   expects it to finish, so this is not a consumer idling for work), and no other thread runs or waits on
- *   anything but a timed sleep or an idle wait;</li>
- *   <li>on a thread whose gevent hub has the thread (in its loop: no greenlet runs), greenlets are suspended in application
- *   frames: gevent's waits are compiled and leave no frame, so the application line is the call into an
- *   Event, AsyncResult, Queue, lock or join.</li>
- * </ul>
- * Who was meant to send the wake-up is gone, so no snapshot shows it: the rule says so, and proposes
- * the diagnostic that names the object and its state from inside.
+ * A lost wake-up among Python threads: something waits without a timeout for a notify, a set or a put
+ * that nothing alive is going to send — the thread that was to send it ended (often with an exception
+ * nobody saw) or skipped it. Fires when a thread waits without a timeout on a Condition, Event, Queue,
+ * Semaphore, Barrier or Future (what the reader found it waits through), unchanged, while another thread
+ * joins threads (the program expects it to finish, so this is not a consumer idling for work), and no
+ * other thread runs or waits on anything but a timed sleep. Who was meant to send the wake-up is gone,
+ * so no snapshot shows it: the rule says so, and proposes the diagnostic that reads it from inside.
+ * Greenlets and asyncio tasks have rules of their own ({@link GreenletLostWakeupRule},
+ * {@link TaskLostWakeupRule}), same kind.
  */
 final class LostWakeupRule implements FindingRule {
 
@@ -43,8 +37,6 @@ final class LostWakeupRule implements FindingRule {
         }
         List<Finding> out = new ArrayList<>();
         threads(facts).ifPresent(out::add);
-        out.addAll(greenlets(facts));
-        out.addAll(tasks(facts));
         return out;
     }
 
@@ -144,165 +136,5 @@ final class LostWakeupRule implements FindingRule {
         }
         int arrow = f.indexOf(" →");
         return arrow > 0 ? f.substring(0, arrow) : f;
-    }
-
-    // ---- greenlets -----------------------------------------------------------------------------------
-
-    private static List<Finding> greenlets(Facts facts) {
-        List<Finding> out = new ArrayList<>();
-        for (StackGroup g : facts.groups()) {
-            // the hub has the thread (Hub.run innermost, idle or turning its loop for timers): no greenlet runs
-            if (!PythonStacks.idleGeventHub(g.frames())) {
-                continue;
-            }
-            for (ThreadSnapshot t : g.threads()) {
-                if (t.greenlets() == null) {
-                    continue;
-                }
-                List<Greenlet> parked = new ArrayList<>();
-                Greenlet joiner = null;
-                for (Greenlet gl : t.greenlets()) {
-                    if (gl.hub() || gl.frames().isEmpty()) {
-                        continue;
-                    }
-                    if ("main".equals(gl.state())) {
-                        joiner = joins(gl.frames()) ? gl : joiner;
-                    } else if ("suspended".equals(gl.state()) && application(gl.frames().get(0))) {
-                        parked.add(gl);
-                    }
-                }
-                if (!parked.isEmpty()) {
-                    out.add(greenletFinding(facts, g, t, parked, joiner));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Finding greenletFinding(Facts facts, StackGroup g, ThreadSnapshot t, List<Greenlet> parked, Greenlet joiner) {
-        List<String> who = new ArrayList<>();
-        List<String> evidence = new ArrayList<>();
-        for (Greenlet gl : parked.subList(0, Math.min(SHOWN, parked.size()))) {
-            String name = gl.name() != null ? "\"" + gl.name() + "\"" : gl.type() + " " + gl.id();
-            who.add(name + " at " + PythonStacks.short_(gl.frames().get(0)));
-            evidence.add("greenlet " + gl.id() + " " + name + " suspended with no gevent frame under its application line");
-        }
-        evidence.add(Facts.who(t) + ": the hub has the thread, in its loop (" + g.activity() + ", " + facts.stillness() + ")");
-        if (joiner != null) {
-            evidence.add("the main greenlet waits for greenlets to finish at " + PythonStacks.short_(joiner.frames().get(0))
-                    + (joiner.frames().size() > 1 ? " from " + PythonStacks.short_(PythonStacks.firstApplicationFrame(joiner.frames())) : ""));
-        }
-        List<NextCall> next = new ArrayList<>();
-        if (facts.pythonInjectable()) {
-            next.add(Next.diagnostic(facts.pid(), "py.gevent_greenlets", Map.of("max_frames", 8),
-                    "what each greenlet waits on (the Event, AsyncResult or Queue and its state) and whether anything can set it"));
-            next.add(Next.diagnostic(facts.pid(), "py.threads", Map.of("max_threads", 50),
-                    "threads that ended, and whether their exceptions were hidden"));
-        } else {
-            next.add(Next.snapshot(facts.pid(), 5, "the greenlets stay suspended at the same lines"));
-        }
-        String n = parked.size() == 1 ? "a greenlet" : parked.size() + " greenlets";
-        String summary = "Possible lost wake-up: on " + Facts.who(t) + " the gevent hub turns its loop while " + n + " "
-                + (parked.size() == 1 ? "is" : "are") + " suspended in application code at a gevent wait ("
-                + String.join("; ", who) + (parked.size() > SHOWN ? "; …" : "") + ")"
-                + (joiner != null ? " that the main greenlet waits to finish" : "")
-                + ": one waiting on an Event or AsyncResult that a thread or greenlet that is gone was to set never"
-                + " wakes; one waiting on an empty Queue for work is only idle.";
-        return new Finding("lost_wakeup", summary, joiner != null ? "medium" : "low", evidence,
-                "Set the result in a finally block (AsyncResult.set_exception on failure), hand blocking work to"
-                        + " gevent's threadpool (it propagates exceptions), and wait with a timeout.", next,
-                List.of("what each greenlet waits on and whether it has a timeout: gevent's waits are compiled, so the"
-                        + " object is not on the stack (py.gevent_greenlets names it and its state)"));
-    }
-
-    // ---- asyncio tasks -------------------------------------------------------------------------------
-
-    /**
-     * On a thread whose event loop turns (idle in its selector, or running a callback): pending tasks that another task awaits (so the
-     * program expects them to finish) and that wait on something no task completes — a bare Future their
-     * own application frame awaits (no task is awaited by them), or an asyncio Event.
-     */
-    private static List<Finding> tasks(Facts facts) {
-        List<Finding> out = new ArrayList<>();
-        for (StackGroup g : facts.groups()) {
-            // the loop turns: idle in its selector, or caught running a callback (a heartbeat); a loop blocked
-            // outside its selector is event_loop_blocked's, and its pending tasks are only starved
-            boolean turning = PythonStacks.inSelector(g.frames()) || Activity.RUNNING.equals(g.activity());
-            if (!turning || !PythonStacks.eventLoopThread(g.frames())) {
-                continue;
-            }
-            for (ThreadSnapshot t : g.threads()) {
-                if (t.asyncio() == null || t.asyncio().tasks() == null) {
-                    continue;
-                }
-                java.util.Set<String> awaitingATask = new java.util.HashSet<>();
-                t.asyncio().tasks().forEach(task -> awaitingATask.addAll(task.awaitedBy()));
-                Map<String, String> names = new java.util.HashMap<>();
-                t.asyncio().tasks().forEach(task -> names.put(task.id(), task.name()));
-                List<dev.thaw.snapshot.AsyncTask> parked = new ArrayList<>();
-                for (dev.thaw.snapshot.AsyncTask task : t.asyncio().tasks()) {
-                    if (task.running() || !task.complete() || task.stack().isEmpty() || task.awaitedBy().isEmpty()) {
-                        continue;
-                    }
-                    Frame top = task.stack().get(0);
-                    boolean bareFuture = application(top) && !awaitingATask.contains(task.id());
-                    boolean event = "Event.wait".equals(top.function()) && PythonStacks.fileEndsWith(top, "asyncio/locks.py");
-                    if (bareFuture || event) {
-                        parked.add(task);
-                    }
-                }
-                if (!parked.isEmpty()) {
-                    out.add(taskFinding(facts, g, t, parked, names));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Finding taskFinding(Facts facts, StackGroup g, ThreadSnapshot t, List<dev.thaw.snapshot.AsyncTask> parked,
-                                       Map<String, String> names) {
-        List<String> who = new ArrayList<>();
-        List<String> evidence = new ArrayList<>();
-        for (dev.thaw.snapshot.AsyncTask task : parked.subList(0, Math.min(SHOWN, parked.size()))) {
-            Frame app = PythonStacks.firstApplicationFrame(task.stack());
-            String by = task.awaitedBy().stream().map(id -> "\"" + names.getOrDefault(id, id) + "\"").limit(2)
-                    .reduce((a, b) -> a + ", " + b).orElse("");
-            who.add("\"" + task.name() + "\" at " + PythonStacks.short_(app) + " (awaited by " + by + ")");
-            evidence.add("task \"" + task.name() + "\" " + task.id() + ": pending at " + PythonStacks.short_(task.stack().get(0))
-                    + (task.awaits() == null ? "" : ", awaiting " + task.awaits()) + ", awaited by " + by);
-        }
-        evidence.add(Facts.who(t) + ": the event loop turns (" + g.activity() + "), its other tasks run; " + facts.stillness());
-        List<NextCall> next = new ArrayList<>();
-        next.add(facts.pythonInjectable()
-                ? Next.diagnostic(facts.pid(), "py.asyncio_tasks", Map.of(), "every task, what it awaits and who could complete it")
-                : Next.snapshot(facts.pid(), 5, "the tasks stay pending at the same lines"));
-        String summary = "Possible lost wake-up: while the event loop on " + Facts.who(t) + " turns, "
-                + (parked.size() == 1 ? "task " : parked.size() + " tasks ") + String.join("; ", who)
-                + (parked.size() == 1 ? " waits" : " wait") + " on a future or event that no task completes: if a thread"
-                + " or callback that is gone was to set it (call_soon_threadsafe never called), "
-                + (parked.size() == 1 ? "it waits" : "they wait") + " forever, and so do " + (parked.size() == 1 ? "its awaiters" : "their awaiters") + ".";
-        return new Finding("lost_wakeup", summary, "low", evidence,
-                "Complete the future in a finally block (set_exception on failure) or use loop.run_in_executor /"
-                        + " asyncio.to_thread, which propagate exceptions; await with asyncio.timeout().", next,
-                List.of("who was to complete it and whether that can still happen (a thread that ended is in no snapshot)"));
-    }
-
-    /** Application code: neither gevent's, greenlet's nor the standard library's. */
-    private static boolean application(Frame f) {
-        String file = f.file() == null ? "" : f.file();
-        return !file.contains("/lib/python3") && !file.contains("/gevent/") && !file.contains("/greenlet/")
-                && !file.startsWith("<frozen");
-    }
-
-    /** The main greenlet waits for others: a join in gevent (Greenlet.join, joinall, Group/Pool.join, wait). */
-    private static boolean joins(List<Frame> frames) {
-        for (int i = 0; i < Math.min(frames.size(), 4); i++) {
-            String fn = frames.get(i).function();
-            if (fn != null && PythonStacks.gevent(frames.get(i)) && (fn.endsWith(".join") || fn.equals("joinall")
-                    || fn.endsWith("wait"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -228,6 +228,13 @@ final class PythonStacks {
         return f.function() + " (" + file + (f.line() == null ? "" : ":" + f.line()) + ")";
     }
 
+    /** Application code: neither gevent's, greenlet's nor the standard library's. */
+    static boolean application(Frame f) {
+        String file = f.file() == null ? "" : f.file();
+        return !file.contains("/lib/python3") && !file.contains("/gevent/") && !file.contains("/greenlet/")
+                && !file.startsWith("<frozen");
+    }
+
     /** The innermost frame of application code (not the standard library, not gevent), or the innermost frame. */
     static Frame firstApplicationFrame(List<Frame> frames) {
         for (Frame f : frames) {
