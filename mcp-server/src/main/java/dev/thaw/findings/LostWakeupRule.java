@@ -100,12 +100,14 @@ final class LostWakeupRule implements FindingRule {
                 + (sleepers.isEmpty() ? "" : " (the others only sleep)")
                 + ": the thread that was to send it most likely ended (an exception, or a path that skips it), so "
                 + (waiters.size() == 1 ? "it waits" : "they wait") + " forever.";
-        return java.util.Optional.of(new Finding("lost_wakeup", summary, sleepers.isEmpty() ? "high" : "medium", evidence,
+        // Never high: a signal handler (a shutdown Event set on SIGTERM) or another process can still send it.
+        return java.util.Optional.of(new Finding("lost_wakeup", summary, "medium", evidence,
                 "Send the wake-up in a finally block (put the result or the exception, set the event, notify), wait with"
                         + " a timeout, and let thread failures reach a log (threading.excepthook).", next,
                 List.of("which thread was to send it: a thread that ended is in no snapshot (py.threads lists finished"
                         + " Thread objects still referenced)",
-                        "whether a sleeping thread would send it after all")));
+                        "whether a sleeping thread, a signal handler (an Event set on SIGTERM) or another process would"
+                                + " send it after all")));
     }
 
     /** What a waiter waits through that another thread must notify, set or fill (outermost first: the Queue, not its Condition). */
