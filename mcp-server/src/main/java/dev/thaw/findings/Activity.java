@@ -27,7 +27,55 @@ public final class Activity {
     private static final Set<String> PY_UNTIMED = Set.of(WaitClassifier.LOCK_WAIT, WaitClassifier.CHILD_WAIT,
             WaitClassifier.WAITING, WaitClassifier.DISK);
 
+    /** JDK and VM threads by name prefix (the attach layer marks the exact JDK names; these add the VM's own). */
+    private static final List<String> JVM_HOUSEKEEPING_PREFIXES = List.of("C1 CompilerThread", "C2 CompilerThread",
+            "GC Thread", "G1 ", "VM Thread", "VM Periodic Task Thread", "JVMCI", "Attach Listener", "Common-Cleaner",
+            "Reference Handler", "Finalizer", "Signal Dispatcher", "Notification Thread", "Service Thread",
+            "Monitor Deflation Thread", "Sweeper thread", "process reaper", "DestroyJavaVM", "Keep-Alive-Timer",
+            "Java2D Disposer", "AWT-", "RMI ", "JFR ", "Cleaner-");
+
     private Activity() {
+    }
+
+    /**
+     * A JVM housekeeping thread: a JDK or VM thread that waits on its own queue in every healthy JVM
+     * (Reference Handler, Finalizer, compiler and GC threads, Attach Listener, process reaper, ...). Not
+     * when it is part of a hang: deadlocked, or blocked on a lock another thread owns (a finalizer stuck
+     * on an application's monitor is a cause, not housekeeping). The one test for every rule and view.
+     */
+    public static boolean housekeeping(ThreadSnapshot t) {
+        if (t.jvm() == null || t.jvm().deadlocked() || t.jvm().virtual() || t.owner() != null || "BLOCKED".equals(t.state())) {
+            return false;
+        }
+        if (t.jvm().housekeeping()) {
+            return true;
+        }
+        if (t.name() != null) {
+            for (String p : JVM_HOUSEKEEPING_PREFIXES) {
+                if (t.name().startsWith(p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A group of JVM housekeeping threads: each is {@link #housekeeping(ThreadSnapshot)}, or the group is
+     * VM-internal (no Java frames, waiting on nothing named: a compiler or GC thread under another name).
+     */
+    public static boolean housekeeping(StackGroup g) {
+        if (g.threads().isEmpty()) {
+            return false;
+        }
+        for (ThreadSnapshot t : g.threads()) {
+            boolean vmInternal = g.frames().isEmpty() && t.jvm() != null && !t.jvm().deadlocked() && !t.jvm().virtual()
+                    && t.lockWaitedOn() == null;
+            if (!vmInternal && !housekeeping(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String of(StackGroup g) {
@@ -35,7 +83,7 @@ public final class Activity {
         List<Frame> frames = g.frames();
         boolean jvm = t.jvm() != null;
         if (jvm) {
-            if (IdleWaits.jvm(t, frames)) {
+            if (housekeeping(g) || IdleWaits.jvm(t, frames)) {
                 return IDLE;
             }
             if ("RUNNABLE".equals(t.state()) && !kernelBlocked(t)) {

@@ -37,7 +37,7 @@ final class ChildWaitRule implements FindingRule {
                 boolean childWait = WaitClassifier.CHILD_WAIT.equals(t.state())
                         || "wait4".equals(t.syscall()) || "waitid".equals(t.syscall());
                 // the JVM's "process reaper" waits for every child a JVM starts: that is its job, not a hang
-                boolean reaper = t.jvm() != null && (t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name()));
+                boolean reaper = Activity.housekeeping(t);
                 if (childWait && Facts.still(t) && !reaper) {
                     out.add(finding(facts, g, t));
                     return out; // one thread waiting for children says it; the others would repeat it
@@ -91,6 +91,7 @@ final class ChildWaitRule implements FindingRule {
                 next.add(Next.snapshot(c.pid(), 3, "what the child " + c.pid() + " is doing"));
             }
         }
+        subprocesses(facts).ifPresent(n -> next.add(0, n));
         if (next.isEmpty()) {
             next.add(Next.snapshot(pid, 5, "whether the wait for the child ever ends"));
         }
@@ -135,7 +136,11 @@ final class ChildWaitRule implements FindingRule {
         if (facts.peek().apply(child.pid()).isPresent()) {
             next.add(Next.snapshot(child.pid(), 3, "the child's own stack at its write"));
         }
-        next.add(Next.snapshot(facts.pid(), 5, "the parent stays in its wait for the child"));
+        Optional<NextCall> popen = subprocesses(facts);
+        popen.ifPresent(next::add);
+        if (popen.isEmpty()) {
+            next.add(Next.snapshot(facts.pid(), 5, "the parent stays in its wait for the child"));
+        }
         dev.thaw.snapshot.Frame app = PythonStacks.firstApplicationFrame(g.frames());
         String summary = "Pipe deadlock: " + Facts.who(t) + (app == null ? "" : " in " + PythonStacks.short_(app)) + " waits for child " + child.pid() + " (" + child.comm()
                 + ") to exit, while the child is blocked writing to pipe:[" + end.inode() + "] (its fd " + end.fd()
@@ -144,6 +149,15 @@ final class ChildWaitRule implements FindingRule {
                 "Read the child's output while waiting (Popen.communicate(), or a reader thread), or send it to a"
                         + " file or DEVNULL instead of a pipe.", next,
                 someoneMayRead ? List.of("whether the thread of this process that is in a read/poll reads this pipe") : List.of());
+    }
+
+    /** From inside a Python parent that can run a script: each Popen, its pipes' unread bytes, who waits on it. */
+    private static Optional<NextCall> subprocesses(Facts facts) {
+        if (!facts.python() || !facts.pythonInjectable()) {
+            return Optional.empty();
+        }
+        return Optional.of(Next.diagnostic(facts.pid(), "py.subprocesses", java.util.Map.of("max_children", MAX_CHILDREN),
+                "each Popen, what its pipes hold unread and who waits on it (concludes pipe-deadlock)"));
     }
 
     private static String describe(RelatedProcesses.Process c) {

@@ -52,6 +52,8 @@ final class EventLoopBlockedRule implements FindingRule {
             }
         }
         String call = PythonStacks.where(frames);
+        String task = PythonStacks.runningTask(t);
+        dev.thaw.snapshot.WaitedObject on = PythonStacks.waitsOn(t);
         List<String> evidence = new ArrayList<>();
         evidence.add(Facts.who(t) + ": " + t.state() + (t.syscall() != null ? " in " + t.syscall() : "")
                 + ", " + facts.stillness());
@@ -59,6 +61,12 @@ final class EventLoopBlockedRule implements FindingRule {
         evidence.add("under " + PythonStacks.short_(frames.get(loop)));
         if (entry != null) {
             evidence.add("the loop called " + PythonStacks.short_(entry));
+        }
+        if (on != null) {
+            evidence.add("it waits on " + dev.thaw.snapshot.WaitedObjectText.of(on));
+        }
+        if (task != null) {
+            evidence.add("the loop's running task: \"" + task + "\" (" + t.asyncio().tasks().size() + " pending tasks on this thread)");
         }
         List<NextCall> next = new ArrayList<>();
         if (facts.pythonInjectable()) {
@@ -70,7 +78,8 @@ final class EventLoopBlockedRule implements FindingRule {
         boolean selfWait = PythonStacks.has(frames, "Future.result") && (PythonStacks.has(frames, "run_coroutine_threadsafe")
                 || frames.stream().anyMatch(f -> f.file() != null && f.file().endsWith("concurrent/futures/_base.py")));
         String summary = "The event loop on " + Facts.who(t) + " is blocked " + (timed ? "in a timed call" : "without a timeout")
-                + " at " + call + (entry != null ? ", called from " + entry.display() : "")
+                + " at " + call + PythonStacks.onObject(t)
+                + (task != null ? " in task \"" + task + "\"" : "") + (entry != null ? ", called from " + entry.display() : "")
                 + ": no other task or callback of this loop runs until it returns"
                 + (selfWait ? "; it waits on a concurrent future from the loop's own thread, which only this loop could complete" : "")
                 + ".";
@@ -78,6 +87,6 @@ final class EventLoopBlockedRule implements FindingRule {
                 "Never block in a coroutine or callback: await the coroutine instead of"
                         + " run_coroutine_threadsafe(...).result(), use asyncio locks/queues, or move blocking code to"
                         + " loop.run_in_executor / asyncio.to_thread.", next,
-                List.of("which task is running (needs the loop's task list)"));
+                task != null ? List.of() : List.of("which task is running (the loop's task list was not read)"));
     }
 }

@@ -32,16 +32,22 @@ public final class Findings {
             new PoolWorkersWaitRule(),
             new ChildWaitRule(),
             new ForkInheritedLockRule(),
+            new PythonLockCycleRule(),
+            new LostWakeupRule(),
+            new GreenletLostWakeupRule(),
+            new TaskLostWakeupRule(),
             new ProcessFrozenRule(),
             // JVM
             new JvmDeadlockRule(),
             new JvmClassInitRule(),
+            new JvmUnownedLockCycleRule(),
             new JvmParkedSynchronizerRule(),
             new JvmExitedThreadsRule(),
             new JvmNeverFinishesRule());
 
     private static final Set<String> EXPLAINS_FROZEN = Set.of("gevent_hub_blocked",
-            "fork_inherited_lock", "pipe_deadlock", "event_loop_blocked");
+            "fork_inherited_lock", "pipe_deadlock", "event_loop_blocked", "lost_wakeup",
+            "lock_order_deadlock");
 
     private Findings() {
     }
@@ -90,9 +96,7 @@ public final class Findings {
             if (Activity.STUCK.equals(g.activity())) {
                 return;
             }
-            var t = g.threads().get(0);
-            boolean housekeeping = t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name());
-            others |= !housekeeping && (Activity.IDLE.equals(g.activity()) || Activity.RUNNING.equals(g.activity()));
+            others |= !Activity.housekeeping(g) && (Activity.IDLE.equals(g.activity()) || Activity.RUNNING.equals(g.activity()));
         }
         if (main >= 0 && others) {
             groups.set(main, groups.get(main).withActivity(Activity.IDLE));

@@ -65,9 +65,7 @@ final class GeventHubBlockedRule implements FindingRule {
             evidence.add("threading is monkey-patched: a patched Thread's bootstrap runs as a greenlet on the main OS thread");
         }
         if (blockedOn != null) {
-            evidence.add("it blocks on " + blockedOn.type() + (blockedOn.address() == null ? "" : " at " + blockedOn.address())
-                    + (blockedOn.function() == null ? "" : " (in " + blockedOn.function() + ")")
-                    + (Boolean.TRUE.equals(blockedOn.held()) ? ", held" : ""));
+            evidence.add("it blocks on " + dev.thaw.snapshot.WaitedObjectText.of(blockedOn));
         }
         List<String> unchecked = new ArrayList<>();
         if (blockedOn == null) {

@@ -19,12 +19,6 @@ final class IdleWaits {
             "BaseSelectorEventLoop._run_once");
     private static final Set<String> SELECTOR_SYSCALLS = Set.of("epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",
             "ppoll", "select", "pselect6", "accept", "accept4", "io_uring_enter");
-    private static final Set<String> JVM_HOUSEKEEPING_PREFIXES = Set.of("C1 CompilerThread", "C2 CompilerThread",
-            "GC Thread", "G1 ", "VM Thread", "VM Periodic Task Thread", "JVMCI", "Attach Listener", "Common-Cleaner",
-            "Reference Handler", "Finalizer", "Signal Dispatcher", "Notification Thread", "Service Thread",
-            "Monitor Deflation Thread", "Sweeper thread", "process reaper", "DestroyJavaVM", "Keep-Alive-Timer",
-            "Java2D Disposer", "AWT-", "RMI ", "JFR ", "Cleaner-");
-
     private IdleWaits() {
     }
 
@@ -60,9 +54,6 @@ final class IdleWaits {
     }
 
     static boolean jvm(ThreadSnapshot t, List<Frame> frames) {
-        if (t.jvm() != null && t.jvm().housekeeping() || housekeepingName(t.name())) {
-            return true;
-        }
         if ("TIMED_WAITING".equals(t.state())) {
             return true;
         }
@@ -84,18 +75,6 @@ final class IdleWaits {
             }
             if (!f.startsWith("java.") && !f.startsWith("jdk.") && !f.startsWith("sun.")) {
                 return false; // application code is waiting: not a framework's idle wait
-            }
-        }
-        return false;
-    }
-
-    static boolean housekeepingName(String name) {
-        if (name == null) {
-            return false;
-        }
-        for (String p : JVM_HOUSEKEEPING_PREFIXES) {
-            if (name.startsWith(p)) {
-                return true;
             }
         }
         return false;

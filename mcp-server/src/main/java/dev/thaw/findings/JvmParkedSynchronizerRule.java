@@ -35,6 +35,9 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         if (locks != null) {
             locks.waitFor().forEach(e -> withOwner.add(e.waiter()));
         }
+        // threads of a suspected lock-order cycle are that finding's
+        List<JvmUnownedLockCycleRule.Suspect> cycles = JvmUnownedLockCycleRule.suspects(facts);
+        cycles.forEach(c -> c.threads().forEach(t -> withOwner.add(t.tid())));
         Map<String, List<Waiter>> byKind = new LinkedHashMap<>();
         for (StackGroup g : facts.groups()) {
             if (!Activity.blocked(g, facts.oneSample())) {
@@ -52,7 +55,7 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         List<Finding> out = new ArrayList<>();
         for (Map.Entry<String, List<Waiter>> e : byKind.entrySet()) {
             if (!keepAlive(facts, e.getValue())) {
-                out.add(finding(facts, e.getKey(), e.getValue()));
+                out.add(finding(facts, e.getKey(), e.getValue(), !cycles.isEmpty()));
             }
         }
         return out;
@@ -68,8 +71,7 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         }
         for (StackGroup g : facts.groups()) {
             ThreadSnapshot t = g.threads().get(0);
-            boolean housekeeping = t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name());
-            if (!t.main() && !housekeeping && Activity.IDLE.equals(g.activity())) {
+            if (!t.main() && !Activity.housekeeping(g) && Activity.IDLE.equals(g.activity())) {
                 return true;
             }
         }
@@ -79,7 +81,8 @@ final class JvmParkedSynchronizerRule implements FindingRule {
     private record Waiter(ThreadSnapshot t, StackGroup g, String lock) {
     }
 
-    private static Finding finding(Facts facts, String kind, List<Waiter> waiters) {
+    /** @param behindCycle other threads are stuck in a suspected lock-order deadlock: they may hold what these wait for */
+    private static Finding finding(Facts facts, String kind, List<Waiter> waiters, boolean behindCycle) {
         Set<String> blockers = new LinkedHashSet<>();
         waiters.forEach(w -> blockers.add(JvmStacks.lockAddress(w.lock())));
         Set<Long> waiting = new HashSet<>();
@@ -98,10 +101,11 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         String what = blockers.size() == 1 ? (waiters.size() > 1 ? "the same " : "") + kind + " " + blockers.iterator().next()
                 : blockers.size() + " " + kind + "s";
         List<String> evidence = new ArrayList<>();
-        for (Waiter w : waiters.subList(0, Math.min(3, waiters.size()))) {
+        boolean oneSite = sites(waiters).size() == 1; // then the summary names it once
+        for (Waiter w : waiters.subList(0, Math.min(2, waiters.size()))) {
             Frame a = JvmStacks.firstApplicationFrame(w.g().frames());
             evidence.add("tid " + w.t().tid() + " \"" + w.t().name() + "\" WAITING (parking) on " + w.lock()
-                    + (a == null ? "" : " at " + JvmStacks.short_(a)) + ", " + facts.stillness());
+                    + (a == null || oneSite ? "" : " at " + JvmStacks.short_(a)) + ", " + facts.stillness());
         }
         evidence.add("no thread owns it (no wait-for edge; " + kind + " has no owner in the dump)");
         evidence.add(releasers.isEmpty() ? "no other application thread is running or waiting outside an idle wait"
@@ -113,9 +117,10 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         String summary = who + " park" + (waiters.size() == 1 ? "s" : "") + " without a timeout on " + what
                 + " at " + String.join(", ", sites(waiters))
                 + (poolWorkers && kind.contains("Future") ? " while being a pool's own workers" : "")
-                + (releasers.isEmpty() ? "; no live application thread is running anything that could release " + it + ", so nothing ever will"
+                + (behindCycle ? "; its holders are most likely the threads of the lock-order deadlock: " + it + " is released"
+                + " only when they finish." : (releasers.isEmpty() ? "; no live application thread is running anything that could release " + it + ", so nothing ever will"
                 : "; " + it + " can be released only by one of " + String.join(", ", releasers.subList(0, Math.min(3, releasers.size()))))
-                + "." + hint(kind);
+                + "." + hint(kind));
         List<NextCall> next = new ArrayList<>();
         next.add(kind.contains("Future") || kind.equals("CompletableFuture")
                 ? Next.diagnostic(facts.pid(), "jvm.executors", "the pools, their queues and what every worker waits on")

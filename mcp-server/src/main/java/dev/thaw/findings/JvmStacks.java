@@ -33,8 +33,7 @@ final class JvmStacks {
 
     /** An application thread: has a frame outside the JDK, and is not housekeeping. */
     static boolean application(StackGroup g) {
-        ThreadSnapshot t = g.threads().get(0);
-        if (t.jvm() != null && t.jvm().housekeeping() || IdleWaits.housekeepingName(t.name())) {
+        if (Activity.housekeeping(g)) {
             return false;
         }
         for (Frame f : g.frames()) {

@@ -22,9 +22,17 @@ final class Next {
 
     /** {@code inject_script} of a catalog diagnostic (no params: its defaults). */
     static NextCall diagnostic(int pid, String id, String why) {
+        return diagnostic(pid, id, Map.of(), why);
+    }
+
+    /** {@code inject_script} of a catalog diagnostic with params (names and values as its metadata declares them). */
+    static NextCall diagnostic(int pid, String id, Map<String, Object> params, String why) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("pid", pid);
         a.put("diagnostic", id);
+        if (!params.isEmpty()) {
+            a.put("params", new LinkedHashMap<>(params));
+        }
         a.put("timeout_s", 30); // a first Java probe compiles and loads the agent: seconds on a busy machine
         return new NextCall("inject_script", a, why);
     }

@@ -58,7 +58,8 @@ final class PoolWorkersWaitRule implements FindingRule {
                 Frame app = PythonStacks.firstApplicationFrame(g.frames());
                 caller = caller == null ? app : caller;
                 evidence.add(g.count() + " thread(s) at " + PythonStacks.where(g.frames()) + " under Future.result in "
-                        + (app == null ? "?" : PythonStacks.short_(app)) + ", " + facts.stillness());
+                        + (app == null ? "?" : PythonStacks.short_(app)) + PythonStacks.onObject(g.threads().get(0))
+                        + ", " + facts.stillness());
             }
             int all = workers.get(e.getKey());
             boolean every = n == all;

@@ -36,7 +36,8 @@ final class ProcessFrozenRule implements FindingRule {
                 threads++;
                 if (who.size() < SHOWN && !IdleWaits.joinsOthers(g.frames())) {
                     Frame app = PythonStacks.firstApplicationFrame(g.frames());
-                    who.add(Facts.who(t) + " at " + (app == null ? "(no Python frames)" : PythonStacks.short_(app)));
+                    who.add(Facts.who(t) + " at " + (app == null ? "(no Python frames)" : PythonStacks.short_(app))
+                            + PythonStacks.onObject(t));
                 }
                 if (evidence.size() < SHOWN) {
                     evidence.add(Facts.who(t) + ": futex wait without timeout at " + PythonStacks.where(g.frames()));

@@ -176,6 +176,43 @@ final class PythonStacks {
         return false;
     }
 
+    /**
+     * What a blocked thread waits on, as a person would name it: the object another thread must notify,
+     * set or fill (the Queue rather than its Condition), else the object its innermost call blocks in;
+     * null when the reader found none.
+     */
+    static dev.thaw.snapshot.WaitedObject waitsOn(ThreadSnapshot t) {
+        dev.thaw.snapshot.WaitedObject notify = LostWakeupRule.notifyObject(t);
+        if (notify != null || t.python() == null || t.python().waitsOn() == null) {
+            return notify;
+        }
+        for (dev.thaw.snapshot.WaitedObject w : t.python().waitsOn()) {
+            if (!"call".equals(w.role()) && w.type() != null) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** {@code " on threading.Condition@0x…"}, or "" when the object is unknown. */
+    static String onObject(ThreadSnapshot t) {
+        dev.thaw.snapshot.WaitedObject w = waitsOn(t);
+        return w == null ? "" : " on " + dev.thaw.snapshot.WaitedObjectText.brief(w);
+    }
+
+    /** The name of the asyncio task the loop on this thread is running, or null. */
+    static String runningTask(ThreadSnapshot t) {
+        if (t.asyncio() == null || t.asyncio().runningTask() == null || t.asyncio().tasks() == null) {
+            return null;
+        }
+        for (dev.thaw.snapshot.AsyncTask task : t.asyncio().tasks()) {
+            if (task.id().equals(t.asyncio().runningTask())) {
+                return task.name();
+            }
+        }
+        return null;
+    }
+
     /** {@code function (file:line)} of the innermost frame, or "(no Python frames)". */
     static String where(List<Frame> frames) {
         return frames.isEmpty() ? "(no Python frames)" : short_(frames.get(0));
@@ -189,6 +226,13 @@ final class PythonStacks {
             file = file.substring(cut + 1);
         }
         return f.function() + " (" + file + (f.line() == null ? "" : ":" + f.line()) + ")";
+    }
+
+    /** Application code: neither gevent's, greenlet's nor the standard library's. */
+    static boolean application(Frame f) {
+        String file = f.file() == null ? "" : f.file();
+        return !file.contains("/lib/python3") && !file.contains("/gevent/") && !file.contains("/greenlet/")
+                && !file.startsWith("<frozen");
     }
 
     /** The innermost frame of application code (not the standard library, not gevent), or the innermost frame. */

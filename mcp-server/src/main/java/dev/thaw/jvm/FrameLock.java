@@ -20,11 +20,17 @@ public record FrameLock(Kind kind, LockRef lock) {
         /** {@code - parking to wait for  <..>}: parked on a java.util.concurrent synchronizer. */
         PARKING,
         /** {@code - eliminated <..>}: a lock the JIT removed; held logically. */
-        ELIMINATED;
+        ELIMINATED,
+        /**
+         * {@code - waiting on the Class initialization monitor for pkg.Cls} (JDK 21+): waits for another
+         * thread to finish initialising the class; the lock has no address, its class name is the class.
+         */
+        CLASS_INIT;
 
         /** True for the kinds that mean the thread cannot go on until someone else acts. */
         public boolean isWait() {
-            return this == WAITING_TO_LOCK || this == WAITING_ON || this == WAITING_TO_RELOCK || this == PARKING;
+            return this == WAITING_TO_LOCK || this == WAITING_ON || this == WAITING_TO_RELOCK || this == PARKING
+                    || this == CLASS_INIT;
         }
     }
 }

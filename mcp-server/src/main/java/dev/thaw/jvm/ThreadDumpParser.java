@@ -16,6 +16,7 @@ import java.util.List;
  *    java.lang.Thread.State: BLOCKED (on object monitor)
  * 	at pkg.Cls.m(File.java:73)
  * 	- waiting to lock | locked | waiting on | waiting to re-lock in wait() | parking to wait for | eliminated  &lt;0x..&gt; (a Cls)
+ * 	- waiting on the Class initialization monitor for pkg.Cls      (JDK 21+)
  *    Locked ownable synchronizers:
  * 	- &lt;0x..&gt; (a java.util.concurrent.locks.ReentrantLock$NonfairSync)   or   - None
  * Found one Java-level deadlock: ... which is held by "T-B" ... Java stack information ...
@@ -262,7 +263,12 @@ public final class ThreadDumpParser {
                 {"eliminated ", "ELIMINATED"},
         };
 
+        private static final String CLASS_INIT = "waiting on the Class initialization monitor for ";
+
         private static FrameLock frameLock(String s) {
+            if (s.startsWith(CLASS_INIT)) {
+                return new FrameLock(FrameLock.Kind.CLASS_INIT, new LockRef(null, s.substring(CLASS_INIT.length()).strip()));
+            }
             for (String[] k : KINDS) {
                 if (s.startsWith(k[0])) {
                     LockRef ref = lockRef(s.substring(k[0].length()).strip());

@@ -13,6 +13,7 @@ import java.util.Map;
 public record NextCall(String tool, Map<String, Object> arguments, String why) {
 
     public NextCall {
-        arguments = arguments == null ? Map.of() : Map.copyOf(arguments);
+        // the caller's order (pid first) is kept: a person reads these
+        arguments = arguments == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
     }
 }

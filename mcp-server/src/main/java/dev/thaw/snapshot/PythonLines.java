@@ -94,26 +94,7 @@ final class PythonLines {
     }
 
     private static String object(WaitedObject w) {
-        if ("call".equals(w.role())) {
-            return "a call without an object [" + w.function() + "]";
-        }
-        StringBuilder b = new StringBuilder();
-        b.append(w.type()).append('@').append(w.address());
-        if (Boolean.TRUE.equals(w.held())) {
-            b.append(" (held");
-            if (w.ownerTid() != null || w.ownerName() != null) {
-                b.append(" by ").append(w.ownerName() != null ? "\"" + w.ownerName() + "\" " : "")
-                        .append(w.ownerTid() != null ? "tid " + w.ownerTid() : "");
-            }
-            if (w.count() != null && w.count() > 1) {
-                b.append(", ").append(w.count()).append(" times");
-            }
-            b.append(')');
-        } else if (Boolean.FALSE.equals(w.held())) {
-            b.append(" (free)");
-        }
-        b.append(" [").append(w.role()).append(" in ").append(w.function()).append(']');
-        return b.toString();
+        return WaitedObjectText.of(w);
     }
 
     static void source(StringBuilder sb, Frame f) {

@@ -124,4 +124,24 @@ class ThreadDumpParserTest {
         // the "Java stack information" part must not create threads
         assertThat(d.threads().stream().filter(t -> t.name().equals("T-A"))).hasSize(1);
     }
+
+    /** Recorded from JDK 25.0.3 running sample-deadlock-app's java-class-init-deadlock. */
+    @org.junit.jupiter.api.Test
+    void classInitializationWaitNamesTheClass() throws IOException {
+        String text;
+        try (InputStream in = ThreadDumpParserTest.class.getResourceAsStream("/jvm/threaddump-jdk25-classinit.txt")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        JvmThreadDump d = ThreadDumpParser.parse(text);
+        JvmThread prices = d.thread("price-loader").orElseThrow();
+        assertThat(prices.state()).isEqualTo(Thread.State.RUNNABLE);
+        assertThat(prices.waitingFor()).get().satisfies(l -> {
+            assertThat(l.kind()).isEqualTo(Kind.CLASS_INIT);
+            assertThat(l.lock().className()).isEqualTo("dev.thaw.samples.java.ClassInitDeadlock$Rates");
+            assertThat(l.lock().hasAddress()).isFalse();
+        });
+        assertThat(d.thread("rate-loader").orElseThrow().waitingFor()).get()
+                .extracting(l -> l.lock().className()).isEqualTo("dev.thaw.samples.java.ClassInitDeadlock$Prices");
+        assertThat(WaitForGraph.of(d.threads()).edges()).isEmpty(); // no address: no monitor edge is invented
+    }
 }

@@ -82,7 +82,7 @@ class SnapshotIT {
                     .filter(x -> worker.equals(x.get("pyName")) || String.valueOf(x.get("differ")).contains(worker))
                     .findFirst().orElseThrow();
             String group = dev.thaw.Json.write(g);
-            assertThat(group).contains("_thread.lock@0x").contains(" held (receiver");
+            assertThat(group).contains("_thread.lock@0x").contains(" (held) [receiver");
             assertThat(group).contains("\"locals\"");
             // the scenario runs as python -c: its own code has no file, so no source line is shown for it;
             // the standard library's frames show theirs, read from the target's own files

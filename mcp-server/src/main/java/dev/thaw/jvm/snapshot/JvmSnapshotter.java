@@ -290,6 +290,7 @@ public final class JvmSnapshotter {
             case WAITING_TO_RELOCK -> "monitor (re-lock after wait) " + l.lock();
             case WAITING_ON -> "Object.wait() on " + l.lock();
             case PARKING -> "park on " + l.lock();
+            case CLASS_INIT -> "class initialization of " + l.lock().className();
             default -> l.lock().toString();
         };
     }

@@ -148,16 +148,7 @@ public final class SnapshotModel {
 
     /** The groups the view would list (neither idle nor housekeeping), for paging arithmetic. */
     static boolean housekeeping(StackGroup g) {
-        for (ThreadSnapshot t : g.threads()) {
-            if (t.jvm() == null || t.jvm().deadlocked() || t.jvm().virtual() || t.lockWaitedOn() != null) {
-                return false;
-            }
-            // Named JDK housekeeping, or a VM-internal thread (compiler, GC, VM Thread): no Java frames.
-            if (!t.jvm().housekeeping() && !g.frames().isEmpty()) {
-                return false;
-            }
-        }
-        return !g.threads().isEmpty();
+        return dev.thaw.findings.Activity.housekeeping(g);
     }
 
     private static ViewMap group(StackGroup g, Snapshot s, Locks locks) {
@@ -237,34 +228,14 @@ public final class SnapshotModel {
         return out;
     }
 
-    /** The objects a blocked thread waits on or through: {@code _thread.lock@0x… held (receiver in Condition.wait → acquire)}. */
+    /** The objects a blocked thread waits on or through, as {@link dev.thaw.snapshot.WaitedObjectText} writes them. */
     static List<String> waitedObjects(List<dev.thaw.snapshot.WaitedObject> objects) {
         if (objects == null || objects.isEmpty()) {
             return null;
         }
         List<String> out = new ArrayList<>(objects.size());
         for (dev.thaw.snapshot.WaitedObject o : objects) {
-            StringBuilder sb = new StringBuilder(o.type());
-            if (o.address() != null) {
-                sb.append('@').append(o.address());
-            }
-            if (o.held() != null) {
-                sb.append(o.held() ? " held" : " free");
-            }
-            if (o.ownerTid() != null) {
-                sb.append(" owner tid ").append(o.ownerTid());
-                if (o.ownerName() != null) {
-                    sb.append(" \"").append(o.ownerName()).append('"');
-                }
-                if (o.count() != null) {
-                    sb.append(" ×").append(o.count());
-                }
-            }
-            sb.append(" (").append(o.role());
-            if (o.function() != null) {
-                sb.append(" in ").append(o.function());
-            }
-            out.add(sb.append(')').toString());
+            out.add(dev.thaw.snapshot.WaitedObjectText.of(o));
         }
         return out;
     }
