@@ -1,5 +1,7 @@
 package dev.thaw.findings;
 
+import dev.thaw.snapshot.Finding;
+import dev.thaw.snapshot.NextCall;
 import dev.thaw.snapshot.Frame;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
