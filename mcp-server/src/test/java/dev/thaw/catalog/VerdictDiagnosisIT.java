@@ -83,12 +83,12 @@ class VerdictDiagnosisIT {
 
     @ParameterizedTest(name = "{0} {1}: {2} {3}")
     @CsvSource({
-        "py-subprocess-pipe-deadlock, subprocess_pipe_deadlock.py, py.subprocesses,     pipe-deadlock,          report-export,   false",
-        "py-thread-died-silently,     thread_died_silently.py,     py.threads,          swallowed-exception,    excepthook,      false",
-        "py-thread-died-silently,     thread_died_silently.py,     py.lock_waiters,     nothing-will-put,       __main__.results, false",
+        "py-subprocess-pipe-deadlock, subprocess_pipe_deadlock.py, py.subprocesses,     pipe-deadlock,          report-export,   true",
+        "py-thread-died-silently,     thread_died_silently.py,     py.threads,          swallowed-exception,    excepthook,      true",
+        "py-thread-died-silently,     thread_died_silently.py,     py.lock_waiters,     nothing-will-put,       __main__.results, true",
         "py-pool-starvation,          pool_starvation.py,          py.thread_pools,     pool-starvation,        render-pool,     true",
         "py-asyncio-self-block,       asyncio_self_block.py,       py.asyncio_tasks,    loop-blocked-by-itself, handle_request,  true",
-        "py-gevent-lost-wakeup,       gevent_lost_wakeup.py,       py.gevent_greenlets, nothing-will-complete,  fetch_report,    false",
+        "py-gevent-lost-wakeup,       gevent_lost_wakeup.py,       py.gevent_greenlets, nothing-will-complete,  fetch_report,    true",
         "java-monitor-lock-ordering,  ,                            jvm.deadlocks,       deadlock,               transfer-worker, true",
         "java-reentrantlock-ordering, ,                            jvm.deadlocks,       deadlock,               order-placer,    true",
         "java-pool-starvation,        ,                            jvm.executors,       pool-starvation,        report-worker-1, true",
