@@ -1,6 +1,7 @@
 package dev.thaw.python.asyncio;
 
 import dev.thaw.proc.MemoryMap;
+import dev.thaw.python.DebugOffsets;
 import dev.thaw.python.PythonMemory;
 import dev.thaw.snapshot.AsyncLoop;
 import dev.thaw.snapshot.AsyncTask;
@@ -72,14 +73,11 @@ public final class AsyncioReader {
             return new Result(Map.of(), List.of("asyncio tasks not shown: the _asyncio module's debug offsets are not "
                     + "what thaw expects (" + bad + ")"));
         }
-        // Positions inside _Py_DebugOffsets of set_object.table/.mask and long_object.lv_tag/.ob_digit:
-        // 3.14 from its headers, 3.15 from the 3.15.2 binary's .PyRuntime (the values read there:
-        // table 40, mask 32, lv_tag 16, ob_digit 24, as in 3.14). The values are the target's own.
-        boolean v315 = py.minor() >= 15;
-        setTable = py.debugOffset(v315 ? 608 : 512);
-        setMask = py.debugOffset(v315 ? 616 : 520);
-        lvTag = py.debugOffset(v315 ? 672 : 576);
-        obDigit = py.debugOffset(v315 ? 680 : 584);
+        DebugOffsets.Deep deep = py.offsets().deep();
+        setTable = deep.setTable();
+        setMask = deep.setMask();
+        lvTag = deep.longLvTag();
+        obDigit = deep.longObDigit();
         chains = new CoroutineChain(py);
 
         long interp = py.mainInterpreter();

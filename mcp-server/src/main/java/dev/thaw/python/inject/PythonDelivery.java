@@ -10,8 +10,7 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.TaskIds;
-import dev.thaw.python.Pep768Writer;
-import dev.thaw.python.Pep768Writer.PyThread;
+import dev.thaw.python.inject.Pep768Writer.PyThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -353,7 +352,7 @@ final class PythonDelivery implements Delivery {
     /** The program's Python signal handlers, read from memory (for advice only; never sent). */
     private SignalNudges.Reading signals() {
         try {
-            return SignalNudges.read(writer.memory(), writer.location().offsets(), writer.location().runtime());
+            return SignalNudges.read(writer.memory(), writer.offsets(), writer.runtime());
         } catch (RuntimeException e) {
             return SignalNudges.Reading.UNKNOWN;
         }

@@ -9,7 +9,6 @@ import dev.thaw.inject.TargetIdentity;
 import dev.thaw.inject.TargetStatus;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
-import dev.thaw.python.Pep768Writer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
