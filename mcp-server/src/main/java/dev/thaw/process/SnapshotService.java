@@ -9,6 +9,7 @@ import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.TargetGuard;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.PythonProbe;
 import dev.thaw.python.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
@@ -36,6 +37,7 @@ public final class SnapshotService {
 
     private final ProcFs proc;
     private final JvmProbe jvmProbe;
+    private final PythonCaches pythonCaches;
     private final Suspensions suspensions;
     private final TargetGuard guard;
     /** pid@start ticks of processes last read as CPython. */
@@ -50,6 +52,12 @@ public final class SnapshotService {
     private final Namespaces namespaces;
 
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
+        this(proc, jvmProbe, new PythonCaches());
+    }
+
+    /** @param pythonCaches what the Python engine keeps between calls, shared with the other Python services */
+    public SnapshotService(ProcFs proc, JvmProbe jvmProbe, PythonCaches pythonCaches) {
+        this.pythonCaches = pythonCaches;
         this.proc = proc;
         this.suspensions = new Suspensions(proc);
         this.guard = new TargetGuard(proc);
@@ -104,7 +112,7 @@ public final class SnapshotService {
         String key = pid + "@" + proc.stat(pid).startTimeTicks();
         if (python.contains(key)) {
             try {
-                return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request));
+                return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request, pythonCaches));
             } catch (ThawException e) {
                 if (!"not_python".equals(e.code())) {
                     throw e;
@@ -112,8 +120,8 @@ public final class SnapshotService {
                 python.remove(key); // it exec'd another program: look again
             }
         }
-        if (PythonProbe.identify(proc, pid).isPresent()) {
-            Snapshot s = PythonSnapshotter.snapshot(proc, pid, request);
+        if (PythonProbe.identify(proc, pid, pythonCaches).isPresent()) {
+            Snapshot s = PythonSnapshotter.snapshot(proc, pid, request, pythonCaches);
             python.add(key);
             return noteSuspension(s);
         }

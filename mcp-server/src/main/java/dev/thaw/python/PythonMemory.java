@@ -68,6 +68,11 @@ public final class PythonMemory {
         return target.procFs();
     }
 
+    /** What the owning service keeps between calls. */
+    public PythonCaches caches() {
+        return target.caches();
+    }
+
     public ProcessMemory mem() {
         return mem;
     }

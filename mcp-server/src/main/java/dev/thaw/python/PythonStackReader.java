@@ -6,6 +6,7 @@ import dev.thaw.proc.MemoryUnreadableException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.TaskIds;
 import dev.thaw.snapshot.Frame;
 
@@ -13,10 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -75,19 +73,20 @@ public final class PythonStackReader implements AutoCloseable {
      *                       {@code permission_denied}, {@code process_gone} (a {@link ProcessGoneException})
      */
     public static PythonStackReader open(int pid) {
-        return open(ProcFs.system(), pid);
+        return open(ProcFs.system(), pid, new PythonCaches());
     }
 
-    public static PythonStackReader open(ProcFs procFs, int pid) {
+    /** @param caches what is kept of the process between opens (its runtime, code objects, identity) */
+    public static PythonStackReader open(ProcFs procFs, int pid, PythonCaches caches) {
         // The runtime never moves during a process's life: remember it per (pid, start time), so
         // repeated snapshots skip /proc/PID/maps (about a millisecond for a process with many
         // thread stacks) and the ELF look-up. The offsets are compared with memory on every open.
         // The decoded code objects are kept with it (see RemoteObjects: valid while the code
         // generation holds).
-        String key = procFs.root() + "/" + pid + "@" + procFs.stat(pid).startTimeTicks();
-        Known known = KNOWN.get(key);
+        ProcessKey key = ProcessKey.of(procFs, pid);
+        Known known = caches.readers.get(key);
         PythonTarget target = PythonTarget.open(procFs, pid, ProcessMemory.Mode.READ, PythonTarget.Purpose.READ,
-                known == null ? null : known.location());
+                known == null ? null : known.location(), caches);
         try {
             // exec() keeps the pid and the start time but not the code objects: decoded ones are
             // reused only within one program image (same exec fingerprint).
@@ -103,7 +102,7 @@ public final class PythonStackReader implements AutoCloseable {
             boolean settled = image != null && identity.remoteDebugEnabled() != null;
             // A process's PID namespace is fixed at its start, like the rest of what is kept here.
             boolean pidNested = known != null ? known.pidNested() : procFs.status(pid).inOtherPidNamespace();
-            KNOWN.put(key, new Known(target.location(), image, codes, settled ? identity : null, pidNested));
+            caches.readers.put(key, new Known(target.location(), image, codes, settled ? identity : null, pidNested));
             return new PythonStackReader(target, identity, codes, pidNested);
         } catch (RuntimeException e) {
             target.close();
@@ -130,8 +129,12 @@ public final class PythonStackReader implements AutoCloseable {
      * and, for one program image ({@code image}: see {@link #execFingerprint}), its decoded code
      * objects and its identity (null identity: read it again).
      */
-    private record Known(PythonTarget.Location location, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes,
-                         PythonIdentity identity, boolean pidNested) {
+    record Known(PythonTarget.Location location, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes,
+                 PythonIdentity identity, boolean pidNested) {
+
+        Known withoutCodeObjects() {
+            return new Known(location, image, new AtomicReference<>(), identity, pidNested);
+        }
     }
 
     private static final int AT_RANDOM = 25;
@@ -160,22 +163,6 @@ public final class PythonStackReader implements AutoCloseable {
             // unreadable: no reuse
         }
         return null;
-    }
-
-    private static final Map<String, Known> KNOWN = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Known> e) {
-                    return size() > 64;
-                }
-            });
-
-    /** Drops the code objects decoded from {@code pid} so far (benchmarks: the cost of a first snapshot). */
-    static void forgetCodeObjects(ProcFs procFs, int pid) {
-        String prefix = procFs.root() + "/" + pid + "@";
-        synchronized (KNOWN) {
-            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.location(), v.image(), new AtomicReference<>(), v.identity(), v.pidNested()) : v);
-        }
     }
 
     public PythonIdentity identity() {
@@ -227,6 +214,11 @@ public final class PythonStackReader implements AutoCloseable {
 
     public DebugOffsets offsets() {
         return d;
+    }
+
+    /** What thaw keeps between calls, for the readers of this process's objects. */
+    public PythonCaches caches() {
+        return target.caches();
     }
 
     /** The memory reader, for statistics ({@link ProcessMemory#readCalls()}). */

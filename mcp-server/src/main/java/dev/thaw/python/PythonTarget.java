@@ -49,8 +49,10 @@ public final class PythonTarget implements AutoCloseable {
     private final int pid;
     private final ProcessMemory mem;
     private final Location location;
+    private final PythonCaches caches;
 
-    private PythonTarget(ProcFs procFs, int pid, ProcessMemory mem, Location location) {
+    private PythonTarget(ProcFs procFs, int pid, ProcessMemory mem, Location location, PythonCaches caches) {
+        this.caches = caches;
         this.procFs = procFs;
         this.pid = pid;
         this.mem = mem;
@@ -60,12 +62,14 @@ public final class PythonTarget implements AutoCloseable {
     /**
      * Opens the process and checks that thaw can work with it for {@code purpose}.
      *
-     * @param hint where the runtime was found before in this same process, or null
+     * @param hint   where the runtime was found before in this same process, or null
+     * @param caches what thaw keeps between calls (the ELF look-ups of mapped files)
      * @throws ThawException {@code not_python}, {@code unsupported_version}, {@code python_too_old} and
      *                       {@code free_threaded} (when injecting), {@code unsupported_layout},
      *                       {@code permission_denied}, {@code process_gone} (a {@link ProcessGoneException})
      */
-    public static PythonTarget open(ProcFs procFs, int pid, ProcessMemory.Mode mode, Purpose purpose, Location hint) {
+    public static PythonTarget open(ProcFs procFs, int pid, ProcessMemory.Mode mode, Purpose purpose, Location hint,
+                                    PythonCaches caches) {
         ProcessMemory mem = ProcessMemory.open(procFs, pid, mode);
         try {
             long runtime;
@@ -74,29 +78,29 @@ public final class PythonTarget implements AutoCloseable {
                 if (raw != null && Arrays.equals(raw, hint.raw())) {
                     // The same bytes as when the hint was made: the same offsets, already checked
                     // (decoding them again is most of the cost of reopening a known process).
-                    return new PythonTarget(procFs, pid, mem, hint);
+                    return new PythonTarget(procFs, pid, mem, hint, caches);
                 }
-                runtime = raw != null && DebugOffsets.hasCookie(raw) ? hint.runtime() : locate(procFs, pid, mem, purpose);
+                runtime = raw != null && DebugOffsets.hasCookie(raw) ? hint.runtime() : locate(procFs, pid, mem, purpose, caches);
             } else {
-                runtime = locate(procFs, pid, mem, purpose);
+                runtime = locate(procFs, pid, mem, purpose, caches);
             }
             DebugOffsets.Header header = DebugOffsets.header(mem.bytes(runtime, DebugOffsets.HEADER_SIZE));
             refuseUnsupported(pid, header, purpose);
             byte[] raw = mem.bytes(runtime, DebugField.structSize(header.version().minor()));
-            return new PythonTarget(procFs, pid, mem, new Location(runtime, raw, DebugOffsets.decode(raw)));
+            return new PythonTarget(procFs, pid, mem, new Location(runtime, raw, DebugOffsets.decode(raw)), caches);
         } catch (RuntimeException e) {
             mem.close();
             throw e;
         }
     }
 
-    private static long locate(ProcFs procFs, int pid, ProcessMemory mem, Purpose purpose) {
+    private static long locate(ProcFs procFs, int pid, ProcessMemory mem, Purpose purpose, PythonCaches caches) {
         List<MemoryMap> maps = MapsParser.read(procFs, pid);
-        PyRuntimeLocator.Found found = PythonProbe.pickInitialized(mem, PyRuntimeLocator.locate(procFs, pid, maps, mem));
+        PyRuntimeLocator.Found found = PythonProbe.pickInitialized(mem, PyRuntimeLocator.locate(procFs, pid, maps, mem, caches));
         if (found != null) {
             return found.address();
         }
-        boolean legacy = PyRuntimeLocator.locate(procFs, pid, maps, null).stream()
+        boolean legacy = PyRuntimeLocator.locate(procFs, pid, maps, null, caches).stream()
                 .anyMatch(PyRuntimeLocator.Found::legacy);
         if (legacy) {
             throw purpose == Purpose.INJECT ? tooOld(pid, "older than 3.13")
@@ -180,6 +184,11 @@ public final class PythonTarget implements AutoCloseable {
 
     public Location location() {
         return location;
+    }
+
+    /** What thaw keeps between calls, for the readers working on this target. */
+    public PythonCaches caches() {
+        return caches;
     }
 
     /** The main interpreter (id 0), or empty while the process starts up or shuts down. */

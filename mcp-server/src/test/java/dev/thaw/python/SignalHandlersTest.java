@@ -48,7 +48,7 @@ class SignalHandlersTest {
             ProcFs proc = ProcFs.system();
             try (Pep768Writer w = Pep768Writer.open(proc, t.pid())) {
                 SignalHandlers.Table table = SignalHandlers.read(w.memory(), w.offsets(),
-                        w.runtime()).orElseThrow();
+                        w.runtime(), w.caches()).orElseThrow();
                 Map<Integer, SignalHandlers.Handler> h = table.handlers();
                 assertThat(table.wakeupFd()).isEqualTo(-1);
                 for (String pair : t.readyLine().split(";")) {

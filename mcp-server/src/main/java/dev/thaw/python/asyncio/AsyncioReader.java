@@ -56,7 +56,7 @@ public final class AsyncioReader {
      * loaded (then no task can exist). It never moves once loaded: extension modules are not unloaded.
      */
     public static Optional<Long> locate(PythonMemory py, List<MemoryMap> maps) {
-        return AsyncioOffsets.locate(py.procFs(), py.pid(), maps);
+        return AsyncioOffsets.locate(py.procFs(), py.pid(), maps, py.caches().asyncioSections());
     }
 
     public Result read(List<MemoryMap> maps) {

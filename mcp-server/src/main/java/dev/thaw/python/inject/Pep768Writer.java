@@ -6,6 +6,7 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
 import dev.thaw.python.DebugOffsets;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.PythonTarget;
 import dev.thaw.python.PythonVersion;
 import dev.thaw.python.TornReadException;
@@ -73,14 +74,15 @@ public final class Pep768Writer implements AutoCloseable {
      *
      * @param hint where the runtime and main interpreter were found before in this same process (same
      *             pid and start time: the caller's business), or null
+     * @param caches what the owning service keeps between calls (the ELF look-ups of mapped files)
      * @throws ThawException with codes {@code not_python}, {@code python_too_old},
      *                       {@code unsupported_version}, {@code unsupported_layout}, {@code free_threaded},
      *                       {@code remote_debug_disabled}, {@code no_interpreter},
      *                       {@code permission_denied} or {@code process_gone}
      */
-    public static Pep768Writer open(ProcFs procFs, int pid, Location hint) {
+    public static Pep768Writer open(ProcFs procFs, int pid, Location hint, PythonCaches caches) {
         PythonTarget target = PythonTarget.open(procFs, pid, ProcessMemory.Mode.READ_WRITE,
-                PythonTarget.Purpose.INJECT, hint == null ? null : hint.runtime());
+                PythonTarget.Purpose.INJECT, hint == null ? null : hint.runtime(), caches);
         try {
             long interp = hint != null && hint.runtime() == target.location() && isMain(target, hint.interp())
                     ? hint.interp()
@@ -97,8 +99,9 @@ public final class Pep768Writer implements AutoCloseable {
         }
     }
 
+    /** Opens without anything known of the process from before (tests, one-off looks). */
     public static Pep768Writer open(ProcFs procFs, int pid) {
-        return open(procFs, pid, null);
+        return open(procFs, pid, null, new PythonCaches());
     }
 
     /** The interpreter found before is still the main one (id 0); an unreadable one is not. */
@@ -133,6 +136,11 @@ public final class Pep768Writer implements AutoCloseable {
     /** The address of the target's {@code _PyRuntime}. */
     public long runtime() {
         return target.runtime();
+    }
+
+    /** What the owning service keeps between calls. */
+    public PythonCaches caches() {
+        return target.caches();
     }
 
     public Location location() {
