@@ -93,7 +93,8 @@ public final class PythonMemory {
     public List<ThreadRef> threads(long interp) {
         List<ThreadRef> out = new ArrayList<>();
         try {
-            target.forEachThread(interp, readPointer(interp + d.interpreter().threadsHead()), blocks, (t, ts) ->
+            target.forEachThread(interp, readPointer(interp + d.interpreter().threadsHead()), (int) d.thread().size(),
+                    blocks::read, (t, ts) ->
                     out.add(new ThreadRef(t, ts.getLong(ts.position() + (int) d.thread().nativeThreadId()),
                             ts.getLong(ts.position() + (int) d.thread().threadId()))));
         } catch (TornReadException | MemoryUnreadableException e) {

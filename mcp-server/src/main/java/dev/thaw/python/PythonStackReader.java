@@ -266,7 +266,7 @@ public final class PythonStackReader implements AutoCloseable {
         MemoryBlockCache states = new MemoryBlockCache(mem, 16384);
         List<PyThreadStack> threads = new ArrayList<>();
         List<Long> currentFrames = new ArrayList<>();
-        target.forEachThread(interp, threadsHead, states, (t, ts) -> {
+        target.forEachThread(interp, threadsHead, (int) d.thread().size(), states::read, (t, ts) -> {
             currentFrames.add(ts.getLong(ts.position() + (int) d.thread().currentFrame()));
             threads.add(walk(t, ts, before.holds(t), t == threadsMain));
         });

@@ -206,11 +206,17 @@ public final class PythonTarget implements AutoCloseable {
         return mem.readInt(interp + offsets().debugger().remoteDebuggingEnabled()) == 1;
     }
 
+    /** How {@link #forEachThread} reads thread states: a buffer positioned at {@code address}. */
+    @FunctionalInterface
+    public interface ThreadStates {
+        ByteBuffer read(long address, int length);
+    }
+
     /** One thread state met by {@link #forEachThread}. */
     @FunctionalInterface
     public interface ThreadVisitor {
         /**
-         * @param state the thread state's {@code thread_state.size} bytes, from {@code state.position()} on
+         * @param state the thread state's first bytes (as many as asked), from {@code state.position()} on
          */
         void visit(long tstate, ByteBuffer state);
     }
@@ -220,12 +226,19 @@ public final class PythonTarget implements AutoCloseable {
      * {@code threads.head}), newest first: CPython's list order. The list changes while it is walked
      * (threads start and exit): a pointer that cannot be a thread state, a state of another
      * interpreter or a list longer than {@link #MAX_THREADS} is a {@link TornReadException}, for the
-     * caller to retry. Thread states tend to be allocated next to each other: {@code states} reads
-     * them in blocks.
+     * caller to retry.
+     *
+     * @param length how many bytes of each thread state the visitor needs (at most
+     *               {@code thread_state.size}; at least up to {@code next} and {@code interp})
+     * @param states how they are read: a {@link MemoryBlockCache} when the whole states are wanted
+     *               (they tend to be allocated next to each other), single reads for a few fields
      */
-    public void forEachThread(long interp, long head, MemoryBlockCache states, ThreadVisitor visitor) {
+    public void forEachThread(long interp, long head, int length, ThreadStates states, ThreadVisitor visitor) {
         DebugOffsets.Thread o = offsets().thread();
-        int size = (int) o.size();
+        int size = (int) Math.min(length, o.size());
+        if (Math.max(o.interp(), o.next()) + 8 > size) {
+            throw new IllegalArgumentException("read at least up to thread_state.next and .interp");
+        }
         long t = head;
         for (int i = 0; t != 0; i++) {
             if (i >= MAX_THREADS || t < 0x10000 || (t & 7) != 0) {

@@ -2,7 +2,6 @@ package dev.thaw.python;
 
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
-import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessKey;
 import dev.thaw.python.asyncio.AsyncioReader;

@@ -1,7 +1,6 @@
 package dev.thaw.python.inject;
 
 import dev.thaw.ThawException;
-import dev.thaw.proc.MemoryBlockCache;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
@@ -186,8 +185,10 @@ public final class Pep768Writer implements AutoCloseable {
         long main = mem.readPointer(interp + offsets.interpreter().threadsMain());
         List<PyThread> out = new ArrayList<>();
         DebugOffsets.Thread o = offsets.thread();
-        // A fresh block cache per walk: each walk sees the list as it is now.
-        target.forEachThread(interp, target.threadsHead(interp), new MemoryBlockCache(mem, 4096), (t, ts) -> {
+        // The four fields needed of each thread state come in one read of the span that holds them
+        // (a few hundred bytes): one pread per thread, of the list as it is now.
+        int span = (int) (Math.max(Math.max(o.interp(), o.nativeThreadId()), Math.max(o.currentFrame(), o.next())) + 8);
+        target.forEachThread(interp, target.threadsHead(interp), span, mem::view, (t, ts) -> {
             int base = ts.position();
             out.add(new PyThread(t, ts.getLong(base + (int) o.nativeThreadId()), t == main,
                     ts.getLong(base + (int) o.currentFrame()) != 0));
