@@ -215,9 +215,14 @@ public final class AsyncioReader {
         }
     }
 
-    /** {@code task_name}: a str, or an int N for the default name {@code Task-N} until it is asked for. */
+    /**
+     * {@code task_name}: a str, or an int N for the default name {@code Task-N} until it is asked for.
+     * CPython keeps nothing else there (a name given as another object is stored as its {@code str()}),
+     * so anything else means the task was freed and its memory reused while we read: a torn read,
+     * retried, never shown as a name.
+     */
     private String name(long object) {
-        long type = py.readPointer(object + 8);
+        long type = py.readPointer(object + py.offsets().objects().obType());
         long flags = py.typeFlags(type);
         if ((flags & UNICODE_SUBCLASS) != 0) {
             return PythonMemory.printable(py.string(object));
@@ -235,7 +240,7 @@ public final class AsyncioReader {
             }
             return "Task-" + v;
         }
-        return "<" + py.typeName(type) + ">";
+        throw new PythonMemory.Torn("task name of type " + py.typeName(type));
     }
 
     /** The keys of a set: its table of {@code {key, hash}} entries, empty slots skipped. */
