@@ -8,10 +8,7 @@ import dev.thaw.snapshot.Frame;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 
 /**
@@ -45,7 +42,6 @@ public final class PythonMemory {
      * a retry, so that a torn structure is read afresh.
      */
     private final MemoryBlockCache blocks;
-    private final Map<Long, String> typeNames = new HashMap<>();
 
     PythonMemory(PythonTarget target, RemoteObjects objects) {
         this.target = target;
@@ -200,32 +196,11 @@ public final class PythonMemory {
         if (type == 0 || (type & 7) != 0) {
             throw new Torn("bad type pointer");
         }
-        String name = typeNames.get(type);
-        if (name == null) {
-            long namePtr = readPointer(type + d.objects().tpName());
-            byte[] raw = readAtMost(namePtr, 128);
-            if (raw.length == 0) {
-                throw new Torn("unreadable type name");
-            }
-            int end = 0;
-            while (end < raw.length && raw[end] != 0) {
-                end++;
-            }
-            name = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
-            typeNames.put(type, name);
+        try {
+            return objects.typeName(type);
+        } catch (TornReadException | MemoryUnreadableException e) {
+            throw new Torn(e.getMessage());
         }
-        return name;
-    }
-
-    private byte[] readAtMost(long address, int length) {
-        if (address == 0) {
-            throw new Torn("null type name");
-        }
-        ByteBuffer b = ByteBuffer.allocate(length);
-        int n = mem.readAtMost(address, b);
-        byte[] out = new byte[n];
-        b.flip().get(out);
-        return out;
     }
 
     public long typeFlags(long type) {
