@@ -14,6 +14,7 @@ import dev.thaw.process.Doctor;
 import dev.thaw.process.ProcessLister;
 import dev.thaw.process.PythonDeliveryOutlook;
 import dev.thaw.process.RuntimeDetectors;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.inject.PythonInjector;
 
 import java.util.List;
@@ -27,6 +28,8 @@ public final class Services {
     private final ProcFs proc = ProcFs.system();
     /** What attach operations learnt about each JVM: one for the server, shared by snapshot, diagnostics and probes. */
     private final AttachClients attach = new AttachClients(proc);
+    /** What the Python engine keeps between calls: one instance, shared by listing, snapshot and injection. */
+    private final PythonCaches pythonCaches = new PythonCaches();
     private final ProcessLister lister;
     private final Doctor doctor;
     private final SnapshotService snapshots;
@@ -36,10 +39,10 @@ public final class Services {
         ProcStatus self = proc.status((int) ProcessHandle.current().pid());
         JvmProbe jvmProbe = new JvmProbe(proc);
         RuntimeDetectors detectors = new RuntimeDetectors(
-                List.of(new PythonDetector(proc), new JvmDetector(jvmProbe, self)));
+                List.of(new PythonDetector(proc, pythonCaches), new JvmDetector(jvmProbe, self)));
         this.lister = new ProcessLister(proc, detectors);
         this.doctor = new Doctor(proc, lister, detectors, new PythonDeliveryOutlook(proc));
-        this.snapshots = new SnapshotService(proc, jvmProbe, attach);
+        this.snapshots = new SnapshotService(proc, jvmProbe, attach, pythonCaches);
     }
 
     public SnapshotService snapshots() {
@@ -65,7 +68,7 @@ public final class Services {
     /** Created on first use: it sweeps what a crashed thaw left in targets and cleans up at exit. */
     public synchronized InjectionService injections() {
         if (injections == null) {
-            injections = InjectionService.start(proc, List.of(new PythonInjector(proc), new JvmInjector(attach)),
+            injections = InjectionService.start(proc, List.of(new PythonInjector(proc, pythonCaches), new JvmInjector(attach)),
                     InjectionDirs.standard(proc));
         }
         return injections;

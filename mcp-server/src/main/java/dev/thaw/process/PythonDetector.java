@@ -6,6 +6,7 @@ import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStatus;
 import dev.thaw.proc.PtraceAccess;
 import dev.thaw.proc.PtraceVerdict;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.PythonIdentity;
 import dev.thaw.python.PythonProbe;
 
@@ -20,14 +21,21 @@ import java.util.Optional;
 public final class PythonDetector implements RuntimeDetector {
 
     private final ProcFs proc;
+    private final PythonCaches caches;
 
     public PythonDetector(ProcFs proc) {
+        this(proc, new PythonCaches());
+    }
+
+    /** @param caches what the Python engine keeps between calls, shared with the other Python services */
+    public PythonDetector(ProcFs proc, PythonCaches caches) {
         this.proc = proc;
+        this.caches = caches;
     }
 
     @Override
     public Optional<Detection> detect(int pid, ProcStatus status) {
-        return PythonProbe.identify(pid).map(py -> {
+        return PythonProbe.identify(proc, pid, caches).map(py -> {
             RuntimeInfo runtime = new RuntimeInfo(RuntimeInfo.CPYTHON, py.version() == null ? null : py.version().toString(),
                     py.freeThreaded(), note(py));
             if (!py.supported()) {
@@ -45,7 +53,7 @@ public final class PythonDetector implements RuntimeDetector {
 
     @Override
     public RuntimeChecks checks(int pid, ProcStatus status, Detection detection) {
-        PythonIdentity py = PythonProbe.identify(pid).orElseThrow(() -> new ThawException(ErrorCode.NOT_PYTHON,
+        PythonIdentity py = PythonProbe.identify(proc, pid, caches).orElseThrow(() -> new ThawException(ErrorCode.NOT_PYTHON,
                 "Process " + pid + " no longer looks like a CPython process.", "Run doctor again."));
         List<Check> checks = new ArrayList<>();
         String version = py.version() == null ? "CPython older than 3.13" : "CPython " + py.version()

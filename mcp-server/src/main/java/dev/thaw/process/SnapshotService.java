@@ -13,6 +13,7 @@ import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.Suspension;
 import dev.thaw.proc.Suspensions;
 import dev.thaw.proc.TargetGuard;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.PythonProbe;
 import dev.thaw.python.snapshot.PythonSnapshotter;
 import dev.thaw.snapshot.Snapshot;
@@ -35,6 +36,7 @@ public final class SnapshotService {
     private final ProcFs proc;
     private final JvmProbe jvmProbe;
     private final JvmSnapshotter jvm;
+    private final PythonCaches pythonCaches;
     private final Suspensions suspensions;
     private final TargetGuard guard;
     /** Processes last read as CPython: a set, so the value is always TRUE. */
@@ -42,8 +44,12 @@ public final class SnapshotService {
 
     private final Namespaces namespaces;
 
-    /** @param attach the server's attach clients, shared with every other JVM operation */
-    public SnapshotService(ProcFs proc, JvmProbe jvmProbe, AttachClients attach) {
+    /**
+     * @param attach the server's attach clients, shared with every other JVM operation
+     * @param pythonCaches what the Python engine keeps between calls, shared with the other Python services
+     */
+    public SnapshotService(ProcFs proc, JvmProbe jvmProbe, AttachClients attach, PythonCaches pythonCaches) {
+        this.pythonCaches = pythonCaches;
         this.proc = proc;
         this.suspensions = new Suspensions(proc);
         this.guard = new TargetGuard(proc);
@@ -52,9 +58,14 @@ public final class SnapshotService {
         this.namespaces = new Namespaces(proc);
     }
 
-    /** A service with attach clients of its own (tests; the server shares one set through Services). */
+    /** A service with attach clients and Python caches of its own (tests; the server shares them through Services). */
     public SnapshotService(ProcFs proc, JvmProbe jvmProbe) {
-        this(proc, jvmProbe, new AttachClients(proc));
+        this(proc, jvmProbe, new AttachClients(proc), new PythonCaches());
+    }
+
+    /** A service with Python caches of its own. */
+    public SnapshotService(ProcFs proc, JvmProbe jvmProbe, AttachClients attach) {
+        this(proc, jvmProbe, attach, new PythonCaches());
     }
 
     /**
@@ -104,7 +115,7 @@ public final class SnapshotService {
         ProcessKey key = ProcessKey.of(proc, pid);
         if (python.get(key) != null) {
             try {
-                return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request));
+                return noteSuspension(PythonSnapshotter.snapshot(proc, pid, request, pythonCaches));
             } catch (ThawException e) {
                 if (e.code() != ErrorCode.NOT_PYTHON) {
                     throw e;
@@ -112,8 +123,8 @@ public final class SnapshotService {
                 python.remove(key); // it exec'd another program: look again
             }
         }
-        if (PythonProbe.identify(proc, pid).isPresent()) {
-            Snapshot s = PythonSnapshotter.snapshot(proc, pid, request);
+        if (PythonProbe.identify(proc, pid, pythonCaches).isPresent()) {
+            Snapshot s = PythonSnapshotter.snapshot(proc, pid, request, pythonCaches);
             python.put(key, Boolean.TRUE);
             return noteSuspension(s);
         }

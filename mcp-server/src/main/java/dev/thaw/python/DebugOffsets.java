@@ -59,7 +59,7 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
     public record Deep(long importsModules, long localsplus, long stackpointer, long argcount, long localsplusnames,
                        long localspluskinds, long htCachedKeys, long tupleObItem, long tupleObSize, long listObItem,
                        long listObSize, long setUsed, long dictMaKeys, long dictMaValues, long floatObFval,
-                       long longLvTag, long longObDigit) {
+                       long longLvTag, long longObDigit, long setTable, long setMask) {
     }
 
     public record Debugger(long evalBreaker, long remoteDebuggerSupport, long remoteDebuggingEnabled,
@@ -101,6 +101,7 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
         if (raw.length < DebugField.structSize(minor)) {
             throw new IllegalArgumentException("need " + DebugField.structSize(minor) + " bytes, got " + raw.length);
         }
+        DebugOffsetsCheck.check(raw, h.version());
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         Reader r = f -> {
             int pos = f.position(minor);
@@ -140,30 +141,8 @@ public record DebugOffsets(PythonVersion version, boolean freeThreaded,
                         r.get(DebugField.LIST_OB_ITEM), r.get(DebugField.LIST_OB_SIZE), r.get(DebugField.SET_USED),
                         r.get(DebugField.DICT_MA_KEYS), r.get(DebugField.DICT_MA_VALUES),
                         r.get(DebugField.FLOAT_OB_FVAL), r.get(DebugField.LONG_LV_TAG),
-                        r.get(DebugField.LONG_OB_DIGIT)));
-        d.checkSane();
+                        r.get(DebugField.LONG_OB_DIGIT), r.get(DebugField.SET_TABLE), r.get(DebugField.SET_MASK)));
         return d;
-    }
-
-    /**
-     * Rejects a layout whose values make no sense (a patch release that moved fields, or memory that
-     * changed under us): better a clear refusal than garbage stacks.
-     */
-    private void checkSane() {
-        boolean ok = debugger.scriptPathSize() == 512
-                && unicode.asciiSize() >= 24 && unicode.asciiSize() <= 64
-                && thread.size() > 64 && thread.size() < 65536
-                && frame.size() >= 40 && frame.size() < 1024
-                && frame.owner() < frame.size() && frame.previous() < frame.size()
-                && frame.instrPtr() < frame.size() && frame.executable() < frame.size()
-                && code.size() > 0 && code.coCodeAdaptive() >= code.qualname()
-                && objects.obType() == 8;
-        if (!ok) {
-            throw new ThawException(ErrorCode.UNSUPPORTED_LAYOUT, "The debug offsets of Python " + version
-                    + " do not match the layout thaw knows for 3." + version.minor() + ".",
-                    "This build lays out _Py_DebugOffsets differently (a patched or unusual build); report it "
-                            + "with `thaw doctor`.");
-        }
     }
 
     @FunctionalInterface

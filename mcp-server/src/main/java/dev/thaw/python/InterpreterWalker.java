@@ -27,4 +27,15 @@ final class InterpreterWalker {
         }
         return Optional.empty();
     }
+
+    /** How many interpreters the list holds (at most {@link #MAX_INTERPRETERS}). */
+    static int count(ProcessMemory mem, long runtime, DebugOffsets d) {
+        int n = 0;
+        long interp = mem.readPointer(runtime + d.runtime().interpretersHead());
+        while (interp != 0 && n < MAX_INTERPRETERS) {
+            n++;
+            interp = mem.readPointer(interp + d.interpreter().next());
+        }
+        return n;
+    }
 }

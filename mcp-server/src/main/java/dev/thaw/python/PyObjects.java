@@ -46,10 +46,10 @@ public final class PyObjects {
     static final long UNICODE_SUBCLASS = 1L << 28;
     static final long DICT_SUBCLASS = 1L << 29;
 
-    private static final int TP_BASICSIZE = 32;
-    private static final int TP_DICT = 264;
-    private static final int MD_DICT = 16;
-    private static final int MANAGED_DICT_OFFSET = -24;
+    private static final int TP_BASICSIZE = ObjectLayout.TP_BASICSIZE;
+    private static final int TP_DICT = ObjectLayout.TP_DICT;
+    private static final int MD_DICT = ObjectLayout.MD_DICT;
+    private static final int MANAGED_DICT_OFFSET = ObjectLayout.MANAGED_DICT_OFFSET;
     /** Entries read from one dict at most: sys.modules of a big application has a few thousand. */
     public static final int MAX_DICT_ENTRIES = 1 << 14;
     private static final int MAX_TYPE_NAME = 160;

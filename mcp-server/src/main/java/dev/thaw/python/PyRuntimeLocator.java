@@ -1,6 +1,7 @@
 package dev.thaw.python;
 
 import dev.thaw.ThawException;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ElfFile;
 import dev.thaw.proc.MappedFileRoutes;
 import dev.thaw.proc.MemoryMap;
@@ -16,8 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,14 +55,6 @@ public final class PyRuntimeLocator {
     public record Found(long address, MemoryMap mapping, String method, byte[] staticBytes, boolean legacy) {
     }
 
-    private static final Map<String, ElfInfo> CACHE = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, ElfInfo> e) {
-                    return size() > 256;
-                }
-            });
-
     private PyRuntimeLocator() {
     }
 
@@ -93,12 +84,14 @@ public final class PyRuntimeLocator {
     /**
      * Every plausible {@code _PyRuntime} of the process, best first. With {@code mem} each is
      * validated by the cookie in memory; without it (memory unreadable) the file's static bytes
-     * must carry the cookie and the file must be the very one mapped (same inode).
+     * must carry the cookie and the file must be the very one mapped (same inode). What each file's
+     * ELF headers say is kept in {@code caches} (files are keyed by inode, device, size, mtime).
      */
-    public static List<Found> locate(ProcFs procFs, int pid, List<MemoryMap> maps, ProcessMemory mem) {
+    public static List<Found> locate(ProcFs procFs, int pid, List<MemoryMap> maps, ProcessMemory mem,
+                                     PythonCaches caches) {
         List<Found> found = new ArrayList<>();
         for (MemoryMap m : candidates(maps, exeInode(procFs, pid))) {
-            Optional<ElfInfo> info = elfInfo(procFs, pid, m, mem != null);
+            Optional<ElfInfo> info = elfInfo(procFs, pid, m, mem != null, caches.elfFiles);
             if (info.isPresent() && info.get().hasSection()) {
                 long address = m.start() + info.get().sectionAddr() - info.get().loadBase();
                 if (mem == null || cookieAt(mem, address)) {
@@ -167,7 +160,8 @@ public final class PyRuntimeLocator {
      * path inside the target's root, then the path as we see it. The last two must have the mapped inode unless
      * memory is readable to validate the result anyway.
      */
-    static Optional<ElfInfo> elfInfo(ProcFs procFs, int pid, MemoryMap m, boolean canValidate) {
+    static Optional<ElfInfo> elfInfo(ProcFs procFs, int pid, MemoryMap m, boolean canValidate,
+                                     BoundedCache<String, ElfInfo> cache) {
         List<Path> routes = new ArrayList<>(MappedFileRoutes.of(procFs, pid, m));
         if (!m.deleted()) {
             routes.add(Path.of(m.path())); // the path as we see it, last (validated by the inode or memory)
@@ -184,24 +178,24 @@ public final class PyRuntimeLocator {
                 }
                 continue;
             }
-            return read(p, key);
+            return read(p, key, cache);
         }
         if (fallback != null) {
             Object[] key = fileKey(fallback);
-            return key == null ? Optional.empty() : read(fallback, key);
+            return key == null ? Optional.empty() : read(fallback, key, cache);
         }
         return Optional.empty();
     }
 
-    private static Optional<ElfInfo> read(Path p, Object[] key) {
+    private static Optional<ElfInfo> read(Path p, Object[] key, BoundedCache<String, ElfInfo> cache) {
         String cacheKey = key[0] + ":" + key[1] + ":" + key[2] + ":" + key[3];
-        ElfInfo cached = CACHE.get(cacheKey);
+        ElfInfo cached = cache.get(cacheKey);
         if (cached != null) {
             return Optional.of(cached);
         }
         try (ElfFile elf = ElfFile.open(p)) {
             ElfInfo info = describe(elf);
-            CACHE.put(cacheKey, info);
+            cache.put(cacheKey, info);
             return Optional.of(info);
         } catch (ThawException e) {
             log.debug("cannot read ELF {}: {}", p, e.getMessage());

@@ -193,12 +193,13 @@ public final class PythonDetails {
     }
 
     /** The groups with each frame's source line (frames are shared: each distinct frame gets its source once). */
-    public static List<StackGroup> withSources(ProcFs procFs, int pid, List<StackGroup> groups, String mode) {
+    public static List<StackGroup> withSources(ProcFs procFs, int pid, List<StackGroup> groups, String mode,
+                                        PythonCaches caches) {
         if (SnapshotRequest.SOURCE_NONE.equals(mode)) {
             return groups;
         }
         SourceLines lines = new SourceLines(procFs, pid, processStart(procFs, pid),
-                SnapshotRequest.SOURCE_CONTEXT.equals(mode));
+                SnapshotRequest.SOURCE_CONTEXT.equals(mode), caches);
         Map<Frame, Frame> done = new IdentityHashMap<>();
         List<StackGroup> out = new ArrayList<>(groups.size());
         for (StackGroup g : groups) {

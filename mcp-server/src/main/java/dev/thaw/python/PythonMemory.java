@@ -8,10 +8,7 @@ import dev.thaw.snapshot.Frame;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 
 /**
@@ -35,27 +32,21 @@ public final class PythonMemory {
     public record ThreadRef(long tstate, long tid, long threadId) {
     }
 
-    private final int pid;
-    private final ProcFs procFs;
+    private final PythonTarget target;
     private final ProcessMemory mem;
-    private final long runtime;
     private final DebugOffsets d;
     private final RemoteObjects objects;
-    private byte[] raw;
     /**
      * Reads go through 16 KiB blocks: tasks, coroutines and greenlets are small objects packed into
      * pymalloc pools, so one read serves dozens of them. Readers {@link #forget()} the blocks before
      * a retry, so that a torn structure is read afresh.
      */
     private final MemoryBlockCache blocks;
-    private final Map<Long, String> typeNames = new HashMap<>();
 
-    PythonMemory(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d, RemoteObjects objects) {
-        this.pid = pid;
-        this.procFs = procFs;
-        this.mem = mem;
-        this.runtime = runtime;
-        this.d = d;
+    PythonMemory(PythonTarget target, RemoteObjects objects) {
+        this.target = target;
+        this.mem = target.memory();
+        this.d = target.offsets();
         this.objects = objects;
         this.blocks = new MemoryBlockCache(mem, 16384);
     }
@@ -66,11 +57,16 @@ public final class PythonMemory {
     }
 
     public int pid() {
-        return pid;
+        return target.pid();
     }
 
     public ProcFs procFs() {
-        return procFs;
+        return target.procFs();
+    }
+
+    /** What the owning service keeps between calls. */
+    public PythonCaches caches() {
+        return target.caches();
     }
 
     public ProcessMemory mem() {
@@ -85,31 +81,20 @@ public final class PythonMemory {
         return d.version().minor();
     }
 
-    /**
-     * The {@code uint64} at {@code position} of the target's {@code _Py_DebugOffsets} (positions
-     * differ per minor version; the caller picks the one for {@link #minor()}).
-     */
-    public long debugOffset(int position) {
-        if (raw == null) {
-            raw = mem.bytes(runtime, DebugField.structSize(minor()));
-        }
-        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(position);
-    }
-
     public long mainInterpreter() {
-        return InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new Torn("no main interpreter"));
+        return target.mainInterpreter().orElseThrow(() -> new Torn("no main interpreter"));
     }
 
     /** The main interpreter's thread states, newest first ({@code threads_head}, not {@code threads_main}). */
     public List<ThreadRef> threads(long interp) {
         List<ThreadRef> out = new ArrayList<>();
-        long t = readPointer(interp + d.interpreter().threadsHead());
-        for (int i = 0; t != 0; i++) {
-            if (i >= 100_000 || (t & 7) != 0) {
-                throw new Torn("thread list");
-            }
-            out.add(new ThreadRef(t, readLong(t + d.thread().nativeThreadId()), readLong(t + d.thread().threadId())));
-            t = readPointer(t + d.thread().next());
+        try {
+            target.forEachThread(interp, readPointer(interp + d.interpreter().threadsHead()), (int) d.thread().size(),
+                    blocks::read, (t, ts) ->
+                    out.add(new ThreadRef(t, ts.getLong(ts.position() + (int) d.thread().nativeThreadId()),
+                            ts.getLong(ts.position() + (int) d.thread().threadId()))));
+        } catch (TornReadException | MemoryUnreadableException e) {
+            throw new Torn(e.getMessage());
         }
         return out;
     }
@@ -211,32 +196,11 @@ public final class PythonMemory {
         if (type == 0 || (type & 7) != 0) {
             throw new Torn("bad type pointer");
         }
-        String name = typeNames.get(type);
-        if (name == null) {
-            long namePtr = readPointer(type + d.objects().tpName());
-            byte[] raw = readAtMost(namePtr, 128);
-            if (raw.length == 0) {
-                throw new Torn("unreadable type name");
-            }
-            int end = 0;
-            while (end < raw.length && raw[end] != 0) {
-                end++;
-            }
-            name = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
-            typeNames.put(type, name);
+        try {
+            return objects.typeName(type);
+        } catch (TornReadException | MemoryUnreadableException e) {
+            throw new Torn(e.getMessage());
         }
-        return name;
-    }
-
-    private byte[] readAtMost(long address, int length) {
-        if (address == 0) {
-            throw new Torn("null type name");
-        }
-        ByteBuffer b = ByteBuffer.allocate(length);
-        int n = mem.readAtMost(address, b);
-        byte[] out = new byte[n];
-        b.flip().get(out);
-        return out;
     }
 
     public long typeFlags(long type) {

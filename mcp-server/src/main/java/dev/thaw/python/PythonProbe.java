@@ -30,13 +30,14 @@ public final class PythonProbe {
      * @throws ThawException        {@code permission_denied} when even its memory map is unreadable
      */
     public static Optional<PythonIdentity> identify(int pid) {
-        return identify(ProcFs.system(), pid);
+        return identify(ProcFs.system(), pid, new PythonCaches());
     }
 
-    public static Optional<PythonIdentity> identify(ProcFs procFs, int pid) {
+    /** @param caches where what was read of the process's files is kept for next time */
+    public static Optional<PythonIdentity> identify(ProcFs procFs, int pid, PythonCaches caches) {
         List<MemoryMap> maps = MapsParser.read(procFs, pid);
         // Static look first (files only): most processes are not Python and never get their memory opened.
-        List<PyRuntimeLocator.Found> onDisk = PyRuntimeLocator.locate(procFs, pid, maps, null);
+        List<PyRuntimeLocator.Found> onDisk = PyRuntimeLocator.locate(procFs, pid, maps, null, caches);
         // A python file we could not open (deleted, or in a mount namespace we cannot see without
         // CAP_SYS_ADMIN) still gets a look at memory, where the cookie scan can find the runtime.
         boolean unopenedPython = onDisk.isEmpty()
@@ -56,7 +57,7 @@ public final class PythonProbe {
             return onDisk.stream().filter(f -> !f.legacy()).findFirst().map(PythonProbe::fromDisk);
         }
         try (mem) {
-            List<PyRuntimeLocator.Found> live = PyRuntimeLocator.locate(procFs, pid, maps, mem);
+            List<PyRuntimeLocator.Found> live = PyRuntimeLocator.locate(procFs, pid, maps, mem, caches);
             PyRuntimeLocator.Found best = pickInitialized(mem, live);
             if (best == null) {
                 return live.stream().filter(PyRuntimeLocator.Found::legacy).findFirst().map(f -> legacy());

@@ -2,13 +2,12 @@ package dev.thaw.python;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
-import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryBlockCache;
-import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.MemoryUnreadableException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.TaskIds;
 import dev.thaw.snapshot.Frame;
 
@@ -16,10 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,12 +35,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PythonStackReader implements AutoCloseable {
 
     static final int ATTEMPTS = 5;
-    private static final int MAX_THREADS = 100_000;
 
+    private final PythonTarget target;
     private final int pid;
     private final ProcFs procFs;
     private final ProcessMemory mem;
-    private final long runtime;
     private final DebugOffsets d;
     private final PythonIdentity identity;
     private final RemoteObjects objects;
@@ -59,14 +54,14 @@ public final class PythonStackReader implements AutoCloseable {
 
     private Interpreters lastInterpreters;
 
-    private PythonStackReader(int pid, ProcFs procFs, ProcessMemory mem, long runtime, DebugOffsets d,
-                              PythonIdentity identity, AtomicReference<RemoteObjects.CodeCache> codes, boolean pidNested) {
-        this.pid = pid;
+    private PythonStackReader(PythonTarget target, PythonIdentity identity,
+                              AtomicReference<RemoteObjects.CodeCache> codes, boolean pidNested) {
+        this.target = target;
+        this.pid = target.pid();
         this.pidNested = pidNested;
-        this.procFs = procFs;
-        this.mem = mem;
-        this.runtime = runtime;
-        this.d = d;
+        this.procFs = target.procFs();
+        this.mem = target.memory();
+        this.d = target.offsets();
         this.identity = identity;
         this.objects = new RemoteObjects(mem, d, codes);
         this.walker = new FrameWalker(mem, d, objects);
@@ -75,76 +70,72 @@ public final class PythonStackReader implements AutoCloseable {
     /**
      * Opens the process and checks that thaw can read it.
      *
-     * @throws ThawException {@code not_python}, {@code unsupported_version}, {@code permission_denied},
-     *                       {@code process_gone} (a {@link ProcessGoneException})
+     * @throws ThawException {@code not_python}, {@code unsupported_version}, {@code unsupported_layout},
+     *                       {@code permission_denied}, {@code process_gone} (a {@link ProcessGoneException})
      */
     public static PythonStackReader open(int pid) {
-        return open(ProcFs.system(), pid);
+        return open(ProcFs.system(), pid, new PythonCaches());
     }
 
-    public static PythonStackReader open(ProcFs procFs, int pid) {
+    /** @param caches what is kept of the process between opens (its runtime, code objects, identity) */
+    public static PythonStackReader open(ProcFs procFs, int pid, PythonCaches caches) {
         // The runtime never moves during a process's life: remember it per (pid, start time), so
         // repeated snapshots skip /proc/PID/maps (about a millisecond for a process with many
-        // thread stacks) and the ELF look-up. The cookie is re-checked on every open. The decoded
-        // code objects are kept with it (see RemoteObjects: valid while the code generation holds).
-        String key = procFs.root() + "/" + pid + "@" + procFs.stat(pid).startTimeTicks();
-        ProcessMemory mem = ProcessMemory.open(procFs, pid, ProcessMemory.Mode.READ);
+        // thread stacks) and the ELF look-up. The offsets are compared with memory on every open.
+        // The decoded code objects are kept with it (see RemoteObjects: valid while the code
+        // generation holds).
+        ProcessKey key = ProcessKey.of(procFs, pid);
+        Known known = caches.readers.get(key);
+        PythonTarget target = PythonTarget.open(procFs, pid, ProcessMemory.Mode.READ, PythonTarget.Purpose.READ,
+                known == null ? null : known.location(), caches);
         try {
-            Known known = KNOWN.get(key);
-            if (known != null && known.identity() != null) {
-                // Seen before: one read of the debug offsets (the cookie is their first bytes) and
-                // the exec fingerprint tell whether everything decoded from them still holds.
-                byte[] raw = bytesQuietly(mem, known.runtime(), known.offsets().length);
-                if (raw != null && Arrays.equals(raw, known.offsets())) {
-                    byte[] image = execFingerprint(procFs, pid, mem);
-                    if (image != null && Arrays.equals(image, known.image())) {
-                        return new PythonStackReader(pid, procFs, mem, known.runtime(), known.d(), known.identity(),
-                                known.codes(), known.pidNested());
-                    }
-                }
-            }
-            boolean valid = known != null && hasCookie(mem, known.runtime());
-            long runtime = valid ? known.runtime() : locate(procFs, pid, mem);
-            PythonIdentity identity = PythonProbe.fromMemory(mem, runtime);
-            if (!identity.supported()) {
-                throw unsupported(pid, identity.unsupportedReason());
-            }
-            byte[] raw = mem.bytes(runtime, DebugField.structSize(identity.version().minor()));
-            DebugOffsets d = DebugOffsets.decode(raw);
             // exec() keeps the pid and the start time but not the code objects: decoded ones are
             // reused only within one program image (same exec fingerprint).
-            byte[] image = execFingerprint(procFs, pid, mem);
-            boolean sameImage = valid && known.runtime() == runtime && image != null && Arrays.equals(image, known.image());
+            byte[] image = execFingerprint(procFs, pid, target.memory());
+            boolean sameImage = known != null && known.location() == target.location() && image != null
+                    && Arrays.equals(image, known.image());
+            if (sameImage && known.identity() != null) {
+                return new PythonStackReader(target, known.identity(), known.codes(), known.pidNested());
+            }
             AtomicReference<RemoteObjects.CodeCache> codes = sameImage ? known.codes() : new AtomicReference<>();
+            PythonIdentity identity = identity(target);
             // The remote-debug flag is fixed at start; until the main interpreter exists it is unknown (null).
             boolean settled = image != null && identity.remoteDebugEnabled() != null;
             // A process's PID namespace is fixed at its start, like the rest of what is kept here.
             boolean pidNested = known != null ? known.pidNested() : procFs.status(pid).inOtherPidNamespace();
-            KNOWN.put(key, new Known(runtime, image, codes, settled ? identity : null, d, raw, pidNested));
-            return new PythonStackReader(pid, procFs, mem, runtime, d, identity, codes, pidNested);
+            caches.readers.put(key, new Known(target.location(), image, codes, settled ? identity : null, pidNested));
+            return new PythonStackReader(target, identity, codes, pidNested);
         } catch (RuntimeException e) {
-            mem.close();
+            target.close();
             throw e;
         }
     }
 
-    private static byte[] bytesQuietly(ProcessMemory mem, long address, int length) {
+    /** What the listing says of a process, from the target opened: its version and remote-debug flag. */
+    private static PythonIdentity identity(PythonTarget target) {
+        Boolean remoteDebug;
         try {
-            return mem.bytes(address, length);
+            remoteDebug = target.mainInterpreter().map(target::remoteDebuggingEnabled).orElse(null);
         } catch (ProcessGoneException e) {
             throw e;
         } catch (ThawException e) {
-            return null;
+            remoteDebug = null;
         }
+        DebugOffsets d = target.offsets();
+        return new PythonIdentity(d.version(), d.freeThreaded(), target.runtime(), remoteDebug, true, null);
     }
 
     /**
-     * What stays true of one process between snapshots: where its runtime is and, for one program
-     * image ({@code image}: see {@link #execFingerprint}), its decoded code objects, and its
-     * identity and debug offsets as decoded from {@code offsets} (null identity: decode again).
+     * What stays true of one process between snapshots: where its runtime is and its debug offsets
+     * and, for one program image ({@code image}: see {@link #execFingerprint}), its decoded code
+     * objects and its identity (null identity: read it again).
      */
-    private record Known(long runtime, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes,
-                         PythonIdentity identity, DebugOffsets d, byte[] offsets, boolean pidNested) {
+    record Known(PythonTarget.Location location, byte[] image, AtomicReference<RemoteObjects.CodeCache> codes,
+                 PythonIdentity identity, boolean pidNested) {
+
+        Known withoutCodeObjects() {
+            return new Known(location, image, new AtomicReference<>(), identity, pidNested);
+        }
     }
 
     private static final int AT_RANDOM = 25;
@@ -173,54 +164,6 @@ public final class PythonStackReader implements AutoCloseable {
             // unreadable: no reuse
         }
         return null;
-    }
-
-    private static final Map<String, Known> KNOWN = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Known> e) {
-                    return size() > 64;
-                }
-            });
-
-    /** Drops the code objects decoded from {@code pid} so far (benchmarks: the cost of a first snapshot). */
-    static void forgetCodeObjects(ProcFs procFs, int pid) {
-        String prefix = procFs.root() + "/" + pid + "@";
-        synchronized (KNOWN) {
-            KNOWN.replaceAll((k, v) -> k.startsWith(prefix) ? new Known(v.runtime(), v.image(), new AtomicReference<>(), v.identity(), v.d(), v.offsets(), v.pidNested()) : v);
-        }
-    }
-
-    private static boolean hasCookie(ProcessMemory mem, long address) {
-        try {
-            return DebugOffsets.hasCookie(mem.bytes(address, 8));
-        } catch (ProcessGoneException e) {
-            throw e;
-        } catch (ThawException e) {
-            return false;
-        }
-    }
-
-    private static long locate(ProcFs procFs, int pid, ProcessMemory mem) {
-        List<MemoryMap> maps = MapsParser.read(procFs, pid);
-        PyRuntimeLocator.Found found = PythonProbe.pickInitialized(mem, PyRuntimeLocator.locate(procFs, pid, maps, mem));
-        if (found != null) {
-            return found.address();
-        }
-        boolean legacy = PyRuntimeLocator.locate(procFs, pid, maps, null).stream()
-                .anyMatch(PyRuntimeLocator.Found::legacy);
-        if (legacy) {
-            throw unsupported(pid, "CPython older than 3.13 (no _Py_DebugOffsets in the binary)");
-        }
-        throw new ThawException(ErrorCode.NOT_PYTHON, "Process " + pid + " is not a CPython process: no python "
-                + "binary or libpython with a _PyRuntime section is mapped.",
-                "Pick a Python process from list_processes (CLI: thaw ps).");
-    }
-
-    private static ThawException unsupported(int pid, String reason) {
-        return new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Cannot read the stacks of process " + pid + ": " + reason,
-                "Run the program under CPython 3.14 or 3.15 (final release, default GIL build). For other "
-                        + "versions, py-spy or the interpreter's own faulthandler can dump stacks.");
     }
 
     public PythonIdentity identity() {
@@ -274,6 +217,11 @@ public final class PythonStackReader implements AutoCloseable {
         return d;
     }
 
+    /** What thaw keeps between calls, for the readers of this process's objects. */
+    public PythonCaches caches() {
+        return target.caches();
+    }
+
     /** The memory reader, for statistics ({@link ProcessMemory#readCalls()}). */
     public ProcessMemory memory() {
         return mem;
@@ -281,7 +229,7 @@ public final class PythonStackReader implements AutoCloseable {
 
     /** Object-level access for the readers of asyncio tasks and greenlets (same memory and caches). */
     public PythonMemory pythonMemory() {
-        return new PythonMemory(pid, procFs, mem, runtime, d, objects);
+        return new PythonMemory(target, objects);
     }
 
     /** Interpreter facts of the last {@link #read()}, or null before the first. */
@@ -319,21 +267,10 @@ public final class PythonStackReader implements AutoCloseable {
         MemoryBlockCache states = new MemoryBlockCache(mem, 16384);
         List<PyThreadStack> threads = new ArrayList<>();
         List<Long> currentFrames = new ArrayList<>();
-        long t = threadsHead;
-        for (int i = 0; t != 0; i++) {
-            if (i >= MAX_THREADS || (t & 7) != 0) {
-                throw new TornReadException("thread list");
-            }
-            ByteBuffer ts = states.read(t, (int) d.thread().size());
-            int base = ts.position();
-            if (ts.getLong(base + (int) d.thread().interp()) != interp) {
-                throw new TornReadException("thread state of another interpreter");
-            }
-            long current = ts.getLong(base + (int) d.thread().currentFrame());
+        target.forEachThread(interp, threadsHead, (int) d.thread().size(), states::read, (t, ts) -> {
+            currentFrames.add(ts.getLong(ts.position() + (int) d.thread().currentFrame()));
             threads.add(walk(t, ts, before.holds(t), t == threadsMain));
-            currentFrames.add(current);
-            t = ts.getLong(base + (int) d.thread().next());
-        }
+        });
 
         // In a GIL build only the GIL holder runs Python code. If no other thread took the GIL
         // while we read (same holder, same switch count), only the holder's stack can have moved.
@@ -349,7 +286,7 @@ public final class PythonStackReader implements AutoCloseable {
                 threads.set(i, reread(interp, s.tstate(), after.holds(s.tstate()), s.main()));
             }
         }
-        lastInterpreters = new Interpreters(interp, threadsMain == 0, countInterpreters() - 1);
+        lastInterpreters = new Interpreters(interp, threadsMain == 0, target.interpreterCount() - 1);
         return threads;
     }
 
@@ -430,23 +367,13 @@ public final class PythonStackReader implements AutoCloseable {
     }
 
     private long mainInterpreter() {
-        return InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new ThawException(
+        return target.mainInterpreter().orElseThrow(() -> new ThawException(
                 ErrorCode.NO_INTERPRETER, "Process " + pid + " has no main interpreter (it is starting up or shutting "
                 + "down).", "Retry in a moment."));
     }
 
-    private int countInterpreters() {
-        int n = 0;
-        long interp = mem.readPointer(runtime + d.runtime().interpretersHead());
-        while (interp != 0 && n < 4096) {
-            n++;
-            interp = mem.readPointer(interp + d.interpreter().next());
-        }
-        return n;
-    }
-
     @Override
     public void close() {
-        mem.close();
+        target.close();
     }
 }

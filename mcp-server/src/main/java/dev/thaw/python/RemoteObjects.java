@@ -230,7 +230,13 @@ final class RemoteObjects {
         }
     }
 
-    /** {@code tp_name} of a type object, cached: types do not move. */
+    /** The longest {@code tp_name} read: Cython types carry their module path in it. */
+    static final int MAX_TP_NAME = 128;
+
+    /**
+     * {@code tp_name} of a type object (up to {@value #MAX_TP_NAME} bytes, less where the mapping
+     * ends), cached: types do not move.
+     */
     String typeName(long type) {
         if (type == 0) {
             return null;
@@ -238,9 +244,17 @@ final class RemoteObjects {
         String name = typeNames.get(type);
         if (name == null) {
             long namePtr = mem.readPointer(type + d.objects().tpName());
-            byte[] raw = mem.bytes(namePtr, 32);
+            if (namePtr == 0) {
+                throw new TornReadException("null type name");
+            }
+            ByteBuffer b = ByteBuffer.allocate(MAX_TP_NAME);
+            int n = mem.readAtMost(namePtr, b);
+            if (n == 0) {
+                throw new TornReadException("unreadable type name");
+            }
+            byte[] raw = b.array();
             int end = 0;
-            while (end < raw.length && raw[end] != 0) {
+            while (end < n && raw[end] != 0) {
                 end++;
             }
             name = new String(raw, 0, end, StandardCharsets.ISO_8859_1);

@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcessMemory;
 
 import java.nio.ByteBuffer;
@@ -44,17 +45,11 @@ public final class SignalHandlers {
     private static final int SEARCH_BYTES = 1 << 20;
     private static final int CHUNK = 64 * 1024;
 
-    /** {@code PyFunctionObject}: {@code func_qualname}, {@code func_code}, {@code func_module} (the same in 3.14 and 3.15). */
-    private static final int FUNC_QUALNAME = 40;
-    private static final int FUNC_CODE = 48;
-    private static final int FUNC_MODULE = 104;
-    /** {@code PyMethodObject.im_func}. */
-    private static final int METHOD_FUNC = 16;
-    /** {@code PyCFunctionObject.m_ml}; {@code PyMethodDef.ml_name} is its first field. */
-    private static final int CFUNC_ML = 16;
-    /** {@code PyLongObject}: {@code lv_tag} then the first digit. */
-    private static final int LONG_TAG = 16;
-    private static final int LONG_DIGIT = 24;
+    private static final int FUNC_QUALNAME = ObjectLayout.FUNC_QUALNAME;
+    private static final int FUNC_CODE = ObjectLayout.FUNC_CODE;
+    private static final int FUNC_MODULE = ObjectLayout.FUNC_MODULE;
+    private static final int METHOD_FUNC = ObjectLayout.METHOD_FUNC;
+    private static final int CFUNC_ML = ObjectLayout.CFUNC_ML;
 
     /** What a signal's Python-level handler is. */
     public enum Kind {
@@ -97,10 +92,10 @@ public final class SignalHandlers {
      *
      * @param runtime the address of {@code _PyRuntime}
      */
-    public static Optional<Table> read(ProcessMemory mem, DebugOffsets d, long runtime) {
+    public static Optional<Table> read(ProcessMemory mem, DebugOffsets d, long runtime, PythonCaches caches) {
         try {
             RemoteObjects objects = new RemoteObjects(mem, d);
-            Long table = located(mem, objects, d, runtime);
+            Long table = located(mem, objects, d, runtime, caches.signalTables);
             if (table == null) {
                 return Optional.empty();
             }
@@ -120,28 +115,28 @@ public final class SignalHandlers {
      * Where the table sat in the runtime of earlier processes of the same build (the same
      * {@code _Py_DebugOffsets}): a fixed offset per binary, so later reads check it instead of searching.
      */
-    private static final Map<DebugOffsets, Integer> KNOWN_OFFSETS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Long located(ProcessMemory mem, RemoteObjects objects, DebugOffsets d, long runtime) {
-        Integer known = KNOWN_OFFSETS.get(d);
+    private static Long located(ProcessMemory mem, RemoteObjects objects, DebugOffsets d, long runtime,
+                                BoundedCache<DebugOffsets, Integer> knownOffsets) {
+        Integer known = knownOffsets.get(d);
         if (known != null) {
             ByteBuffer b = ByteBuffer.wrap(mem.bytes(runtime + known, ARRAY)).order(ByteOrder.LITTLE_ENDIAN);
-            if (shaped(b, 0) && isZero(mem, objects, mostCommon(b))) {
+            if (shaped(b, 0) && isZero(mem, d, objects, mostCommon(b))) {
                 return runtime + known;
             }
         }
-        Long found = locate(mem, objects, runtime);
-        if (found != null && KNOWN_OFFSETS.size() < 64) {
-            KNOWN_OFFSETS.put(d, (int) (found - runtime));
+        Long found = locate(mem, d, objects, runtime);
+        if (found != null) {
+            knownOffsets.put(d, (int) (found - runtime));
         }
         return found;
     }
 
-    private static boolean isZero(ProcessMemory mem, RemoteObjects objects, long object) {
-        return "int".equals(objects.typeName(mem.readPointer(object + 8))) && longValue(mem, object) == 0;
+    private static boolean isZero(ProcessMemory mem, DebugOffsets d, RemoteObjects objects, long object) {
+        return "int".equals(objects.typeName(mem.readPointer(object + d.objects().obType())))
+                && longValue(mem, d, object) == 0;
     }
 
-    private static Long locate(ProcessMemory mem, RemoteObjects objects, long runtime) {
+    private static Long locate(ProcessMemory mem, DebugOffsets d, RemoteObjects objects, long runtime) {
         // One read of the searched region (chunked reads stop at the first unreadable page).
         ByteBuffer all = ByteBuffer.allocate(SEARCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int off = 0; off < SEARCH_BYTES; off += CHUNK) {
@@ -157,7 +152,7 @@ public final class SignalHandlers {
             if (shaped(all, p)) {
                 ByteBuffer b = all.slice(p, ARRAY).order(ByteOrder.LITTLE_ENDIAN);
                 long dfl = mostCommon(b);
-                if (isZero(mem, objects, dfl)) {
+                if (isZero(mem, d, objects, dfl)) {
                     return runtime + p;
                 }
             }
@@ -203,9 +198,10 @@ public final class SignalHandlers {
     }
 
     /** A small non-negative int's value (one digit), or -1. */
-    private static long longValue(ProcessMemory mem, long address) {
-        ByteBuffer b = ByteBuffer.wrap(mem.bytes(address, 32)).order(ByteOrder.LITTLE_ENDIAN);
-        long tag = b.getLong(LONG_TAG);
+    private static long longValue(ProcessMemory mem, DebugOffsets d, long address) {
+        int digit = (int) d.deep().longObDigit();
+        ByteBuffer b = ByteBuffer.wrap(mem.bytes(address, digit + 4)).order(ByteOrder.LITTLE_ENDIAN);
+        long tag = b.getLong((int) d.deep().longLvTag());
         long digits = tag >>> 3;
         int sign = (int) (tag & 3); // 0 positive, 1 zero, 2 negative
         if (sign == 1) {
@@ -214,14 +210,14 @@ public final class SignalHandlers {
         if (sign != 0 || digits != 1) {
             return -1;
         }
-        return b.getInt(LONG_DIGIT) & 0x3fffffffL;
+        return b.getInt(digit) & 0x3fffffffL;
     }
 
     private static Handler describe(ProcessMemory mem, DebugOffsets d, RemoteObjects objects, int sig, long func,
                                     long dfl) {
         String type = objects.typeName(mem.readPointer(func + d.objects().obType()));
         if ("int".equals(type)) {
-            long v = func == dfl ? 0 : longValue(mem, func);
+            long v = func == dfl ? 0 : longValue(mem, d, func);
             return new Handler(sig, v == 0 ? Kind.DEFAULT : v == 1 ? Kind.IGNORE : Kind.CALLABLE,
                     v == 0 || v == 1 ? null : "int");
         }

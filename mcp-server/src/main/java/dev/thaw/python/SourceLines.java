@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.snapshot.FrameSource;
 
@@ -12,9 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,19 +39,15 @@ final class SourceLines {
     static final int MAX_LINE_CHARS = 240;
     static final int CONTEXT = 2;
 
-    private record Key(Object dev, Object ino, long mtimeNanos, long size) {
+    /** A source file as it is on disk now: another size or mtime is another key. */
+    record Key(Object dev, Object ino, long mtimeNanos, long size) {
     }
 
-    private record Text(List<String> lines, Instant modified) {
+    record Text(List<String> lines, Instant modified) {
     }
 
-    private static final Map<Key, Text> FILES = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Text> e) {
-            return size() > 256;
-        }
-    });
-
+    /** The text of files read before, by any snapshot of the owning service. */
+    private final BoundedCache<Key, Text> files;
     private final ProcFs procFs;
     private final int pid;
     private final Instant processStart;
@@ -63,7 +58,8 @@ final class SourceLines {
     /**
      * @param processStart when the process started (null when unknown: no stale check)
      */
-    SourceLines(ProcFs procFs, int pid, Instant processStart, boolean context) {
+    SourceLines(ProcFs procFs, int pid, Instant processStart, boolean context, PythonCaches caches) {
+        this.files = caches.sourceFiles;
         this.procFs = procFs;
         this.pid = pid;
         this.processStart = processStart;
@@ -128,7 +124,7 @@ final class SourceLines {
             }
             java.nio.file.attribute.FileTime mtime = (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
             Key key = new Key(a.get("dev"), a.get("ino"), mtime.to(java.util.concurrent.TimeUnit.NANOSECONDS), size);
-            Text t = FILES.get(key);
+            Text t = files.get(key);
             if (t == null) {
                 byte[] raw;
                 try (var ch = Files.newByteChannel(p, java.util.Set.of(java.nio.file.StandardOpenOption.READ,
@@ -140,7 +136,7 @@ final class SourceLines {
                     raw = java.util.Arrays.copyOf(b.array(), b.position());
                 }
                 t = new Text(lines(raw), mtime.toInstant());
-                FILES.put(key, t);
+                files.put(key, t);
             }
             return t;
         } catch (NoSuchFileException e) {

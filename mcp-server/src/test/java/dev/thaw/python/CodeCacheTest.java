@@ -23,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CodeCacheTest {
 
+    private static final PythonCaches CACHES = new PythonCaches();
+
+
     @Test
     void sharedPerGenerationAndNeverRolledBack() {
         AtomicReference<RemoteObjects.CodeCache> shared = new AtomicReference<>();
@@ -79,7 +82,8 @@ class CodeCacheTest {
     }
 
     private static java.util.List<String> functions(int pid) {
-        Snapshot s = PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
+        // One set of caches across the exec, as the server keeps: what was decoded before must not be reused.
+        Snapshot s = PythonSnapshotter.snapshot(ProcFs.system(), pid, SnapshotRequest.defaults(), CACHES);
         return s.groups().stream().flatMap(g -> g.frames().stream()).map(f -> f.function()).toList();
     }
 }

@@ -50,7 +50,14 @@ class PythonDeepReadTest {
         try (DeepTargets dir = new DeepTargets();
              var t = dir.run(version, "blocked_objects.py", dir.target("truth.json"))) {
             JsonNode truth = JsonMapper.builder().build().readTree(Files.readString(dir.host("truth.json")));
-            Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(null, null, null, null, null, true, null));
+            // The main thread prints "ready" and then enters select(): look until it is in there.
+            Snapshot s = null;
+            for (int i = 0; i < 100 && (s == null || thread(s, "MainThread").python().waitsOn() == null); i++) {
+                if (s != null) {
+                    Thread.sleep(20);
+                }
+                s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.of(null, null, null, null, null, true, null));
+            }
             String text = SnapshotRenderer.text(s, Integer.MAX_VALUE);
 
             // thread names beside the OS names (15 characters at most there)

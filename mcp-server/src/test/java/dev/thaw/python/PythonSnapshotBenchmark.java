@@ -2,6 +2,7 @@ package dev.thaw.python;
 
 import dev.thaw.jvm.JvmProbe;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.proc.TaskStates;
 import dev.thaw.process.SnapshotService;
 import dev.thaw.python.snapshot.PythonSnapshotter;
@@ -39,6 +40,10 @@ import java.util.function.Supplier;
 @EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
 class PythonSnapshotBenchmark {
 
+    /** What a service would keep between snapshots: one for the whole benchmark, as in the server. */
+    private static final PythonCaches CACHES = new PythonCaches();
+
+
     static final String UNWINDER = "import _remote_debugging, sys\n"
             + "_remote_debugging.RemoteUnwinder(int(sys.argv[1]), all_threads=True).get_stack_trace()\n";
 
@@ -58,7 +63,7 @@ class PythonSnapshotBenchmark {
         double[] sub100;
         try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/snapshots/parked_threads.py"), "100", "18")) {
             int pid = t.pid();
-            Snapshot s = PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
+            Snapshot s = PythonSnapshotter.snapshot(ProcFs.system(), pid, SnapshotRequest.defaults(), CACHES);
             String text = SnapshotRenderer.text(s);
             // Warm the whole path (engine choice, snapshot, rendering) before the first row, so that
             // the first row measured does not pay for the JIT compilations the later ones inherit.
@@ -67,13 +72,13 @@ class PythonSnapshotBenchmark {
                 SnapshotRenderer.text(warmService.snapshot(pid, SnapshotRequest.defaults()));
             }
             full100 = measure(md, "100 threads", "snapshot() in-process, whole operation", warm, iters,
-                    () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+                    () -> PythonSnapshotter.snapshot(ProcFs.system(), pid, SnapshotRequest.defaults(), CACHES));
             SnapshotRequest bare = SnapshotRequest.of(null, null, null, null, "none", false, false);
             measure(md, "100 threads", "snapshot(), source none: stacks, kernel states, Python names, waited-on objects, modules",
-                    warm, iters, () -> PythonSnapshotter.snapshot(pid, bare));
+                    warm, iters, () -> PythonSnapshotter.snapshot(ProcFs.system(), pid, bare, CACHES));
             SnapshotRequest withLocals = SnapshotRequest.of(null, null, null, null, null, true, false);
             measure(md, "100 threads", "snapshot(), locals: true (and source lines)", warm, iters,
-                    () -> PythonSnapshotter.snapshot(pid, withLocals));
+                    () -> PythonSnapshotter.snapshot(ProcFs.system(), pid, withLocals, CACHES));
             tool100 = tool(md, "100 threads", pid, warm, iters);
             first(md, "100 threads", pid, iters / 5);
             stacks100 = parts(md, "100 threads", pid, warm, iters);
@@ -90,7 +95,7 @@ class PythonSnapshotBenchmark {
         try (TestPythons.Target t = TestPythons.start("3.14", PythonProgram.of("python/snapshots/parked_threads.py"), "1000", "18")) {
             int pid = t.pid();
             measure(md, "1000 threads", "snapshot() in-process, whole operation", warm / 5, iters / 5,
-                    () -> PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults()));
+                    () -> PythonSnapshotter.snapshot(ProcFs.system(), pid, SnapshotRequest.defaults(), CACHES));
             tool(md, "1000 threads", pid, warm / 5, iters / 5);
             first(md, "1000 threads", pid, iters / 20);
             parts(md, "1000 threads", pid, warm / 5, iters / 5);
@@ -107,15 +112,15 @@ class PythonSnapshotBenchmark {
     private static double[] parts(StringBuilder md, String target, int pid, int warm, int iters) {
         double[] stacks = measure(md, target, "stacks of all threads: open() + read() + close(), no kernel states",
                 warm, iters, () -> {
-                    try (PythonStackReader r = PythonStackReader.open(pid)) {
+                    try (PythonStackReader r = PythonStackReader.open(ProcFs.system(), pid, CACHES)) {
                         return r.read();
                     }
                 });
-        try (PythonStackReader r = PythonStackReader.open(pid)) {
+        try (PythonStackReader r = PythonStackReader.open(ProcFs.system(), pid, CACHES)) {
             measure(md, target, "stacks only: PythonStackReader.read() on an open reader", warm, iters, r::read);
         }
         measure(md, target, "PythonStackReader.open() (cached runtime address)", warm, iters, () -> {
-            PythonStackReader.open(pid).close();
+            PythonStackReader.open(ProcFs.system(), pid, CACHES).close();
             return null;
         });
         List<Integer> tids = ProcFs.system().tids(pid);
@@ -144,8 +149,8 @@ class PythonSnapshotBenchmark {
         measure(md, target, "snapshot() of a process not read before (no kept /proc files, no decoded code objects)",
                 0, iters, () -> {
                     TaskStates.forget(ProcFs.system(), pid);
-                    PythonStackReader.forgetCodeObjects(ProcFs.system(), pid);
-                    return PythonSnapshotter.snapshot(pid, SnapshotRequest.defaults());
+                    CACHES.forgetCodeObjects(ProcessKey.of(ProcFs.system(), pid));
+                    return PythonSnapshotter.snapshot(ProcFs.system(), pid, SnapshotRequest.defaults(), CACHES);
                 });
     }
 

@@ -79,10 +79,22 @@ class PythonSourceAndModulesTest {
      * The hub's thread is blocked by a greenlet in a C queue wait: nothing can be injected, and
      * everything must come from memory.
      */
+    private static ThreadSnapshot mainOf(Snapshot s) {
+        return s.groups().stream().flatMap(g -> g.threads().stream()).filter(ThreadSnapshot::main).findFirst()
+                .orElseThrow();
+    }
+
     @Test
-    void aFrozenGeventHubNamesGeventPatchingAndTheQueueItsThreadIsBlockedOn() {
+    void aFrozenGeventHubNamesGeventPatchingAndTheQueueItsThreadIsBlockedOn() throws Exception {
         try (DeepTargets dir = new DeepTargets(); var t = dir.run("3.14", "frozen_gevent_hub.py")) {
-            Snapshot s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            // The worker prints "ready" and then blocks in the queue: look until the hub's thread is in there.
+            Snapshot s = null;
+            for (int i = 0; i < 100 && (s == null || mainOf(s).python().waitsOn() == null); i++) {
+                if (s != null) {
+                    Thread.sleep(20);
+                }
+                s = PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults());
+            }
             assertThat(s.python().modules().notable()).contains("gevent", "greenlet", "threading");
             assertThat(s.python().modules().geventPatched()).contains("socket", "threading", "time", "select");
             ThreadSnapshot main = s.groups().stream().flatMap(g -> g.threads().stream()).filter(ThreadSnapshot::main)

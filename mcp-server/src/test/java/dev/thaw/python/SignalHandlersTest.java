@@ -2,6 +2,7 @@ package dev.thaw.python;
 
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.PythonProgram;
+import dev.thaw.python.inject.Pep768Writer;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,8 +23,8 @@ class SignalHandlersTest {
         try (TestPythons.Target t = TestPythons.start(version, TARGET)) {
             ProcFs proc = ProcFs.system();
             try (Pep768Writer w = Pep768Writer.open(proc, t.pid())) {
-                SignalHandlers.Table table = SignalHandlers.read(w.memory(), w.location().offsets(),
-                        w.location().runtime()).orElseThrow();
+                SignalHandlers.Table table = SignalHandlers.read(w.memory(), w.offsets(),
+                        w.runtime(), w.caches()).orElseThrow();
                 Map<Integer, SignalHandlers.Handler> h = table.handlers();
                 assertThat(table.wakeupFd()).isEqualTo(-1);
                 for (String pair : t.readyLine().split(";")) {

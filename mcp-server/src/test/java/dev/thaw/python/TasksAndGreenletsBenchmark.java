@@ -1,5 +1,6 @@
 package dev.thaw.python;
 
+import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.python.asyncio.AsyncioReader;
@@ -37,6 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledIfSystemProperty(named = "thaw.bench", matches = "true")
 class TasksAndGreenletsBenchmark {
 
+    /** What a service would keep between snapshots: one for the whole benchmark, as in the server. */
+    private static final PythonCaches CACHES = new PythonCaches();
+
+
     @Test
     void benchmark() throws Exception {
         int warm = Integer.getInteger("thaw.bench.warmup", 300);
@@ -51,7 +56,7 @@ class TasksAndGreenletsBenchmark {
         PythonProgram asyncio = PythonProgram.of("python/targets/asyncio_many_tasks.py");
         try (TestPythons.Target t = TestPythons.start(List.of(TestPythons.require("3.15").toString(), "-c",
                 asyncio.text(), "1000"), Map.of());
-             PythonStackReader reader = PythonStackReader.open(t.pid())) {
+             PythonStackReader reader = PythonStackReader.open(ProcFs.system(), t.pid(), CACHES)) {
             Thread.sleep(200);
             reader.read();
             PythonMemory py = reader.pythonMemory();
@@ -67,14 +72,14 @@ class TasksAndGreenletsBenchmark {
             tasks = measure(md, "1000 tasks, 3.15", "asyncio tasks alone (maps, locate, walk)",
                     warm, iters, () -> new AsyncioReader(py).read(MapsParser.read(py.procFs(), py.pid())));
             measure(md, "1000 tasks, 3.15", "whole snapshot() with stacks and tasks", warm,
-                    iters, () -> PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults()));
+                    iters, () -> PythonSnapshotter.snapshot(ProcFs.system(), t.pid(), SnapshotRequest.defaults(), CACHES));
             pstree = pstree(md, t.pid(), Integer.getInteger("thaw.bench.subprocesses", 20));
         }
         double[] greenlets;
         PythonProgram gevent = PythonProgram.of("python/targets/gevent_many_greenlets.py");
         try (TestPythons.Target t = TestPythons.start(List.of(TestPythons.require("3.14").toString(), "-c",
                 gevent.text(), "1000"), Map.of());
-             PythonStackReader reader = PythonStackReader.open(t.pid())) {
+             PythonStackReader reader = PythonStackReader.open(ProcFs.system(), t.pid(), CACHES)) {
             Thread.sleep(200);
             reader.read();
             PythonMemory py = reader.pythonMemory();
@@ -93,7 +98,7 @@ class TasksAndGreenletsBenchmark {
             greenlets = measure(md, "1000 greenlets, 3.14", "greenlets alone (maps, scan, walk)",
                     warm, iters, () -> new GreenletReader(py).read(MapsParser.read(py.procFs(), py.pid()), t.pid()));
             measure(md, "1000 greenlets, 3.14", "whole snapshot() with stacks and greenlets",
-                    warm, iters, () -> PythonSnapshotter.snapshot(t.pid(), SnapshotRequest.defaults()));
+                    warm, iters, () -> PythonSnapshotter.snapshot(ProcFs.system(), t.pid(), SnapshotRequest.defaults(), CACHES));
             md.append("\nanonymous writable memory of the greenlet target (before skipping untouched pages and thread stacks): ")
                     .append(maps.stream().filter(m -> m.readable() && m.writable()
                             && (m.path().isEmpty() || m.path().equals("[heap]"))).mapToLong(MemoryMap::size).sum() >> 20)

@@ -1,6 +1,7 @@
 package dev.thaw.python.asyncio;
 
 import dev.thaw.ThawException;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ElfFile;
 import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcFs;
@@ -10,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,14 +31,6 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
     static final String SECTION = ".AsyncioDebug";
     static final int SIZE = 13 * 8;
 
-    /** Where the section is in memory, per mapped file (keyed by device, inode, size, mtime): files do not change. */
-    private static final Map<String, Optional<Long>> SECTION_OFFSETS = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Optional<Long>> e) {
-                    return size() > 256;
-                }
-            });
 
     static AsyncioOffsets decode(ByteBuffer b) {
         long[] w = new long[13];
@@ -69,7 +60,7 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
     }
 
     /** The address of {@code .AsyncioDebug} in the process, or empty when {@code _asyncio} is not loaded. */
-    static Optional<Long> locate(ProcFs procFs, int pid, List<MemoryMap> maps) {
+    static Optional<Long> locate(ProcFs procFs, int pid, List<MemoryMap> maps, BoundedCache<String, Optional<Long>> known) {
         for (MemoryMap m : maps) {
             if (!m.isFile() || m.offset() != 0) {
                 continue;
@@ -78,7 +69,7 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
             if (!base.contains("python") && !base.startsWith("_asyncio")) {
                 continue;
             }
-            Optional<Long> rel = sectionOffset(procFs, pid, m);
+            Optional<Long> rel = sectionOffset(procFs, pid, m, known);
             if (rel.isPresent()) {
                 return Optional.of(m.start() + rel.get());
             }
@@ -86,14 +77,18 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
         return Optional.empty();
     }
 
-    /** {@code sh_addr - first PT_LOAD's page-aligned vaddr} of the section in the mapped file. */
-    private static Optional<Long> sectionOffset(ProcFs procFs, int pid, MemoryMap m) {
+    /**
+     * {@code sh_addr - first PT_LOAD's page-aligned vaddr} of the section in the mapped file, kept in
+     * {@code sectionOffsets} by device, inode, size and mtime (a file that changes is another key).
+     */
+    private static Optional<Long> sectionOffset(ProcFs procFs, int pid, MemoryMap m,
+                                                BoundedCache<String, Optional<Long>> sectionOffsets) {
         for (Path p : dev.thaw.proc.MappedFileRoutes.of(procFs, pid, m)) {
             Object key = fileKey(p, m.inode());
             if (key == null) {
                 continue;
             }
-            Optional<Long> known = SECTION_OFFSETS.get(key.toString());
+            Optional<Long> known = sectionOffsets.get(key.toString());
             if (known != null) {
                 return known;
             }
@@ -102,7 +97,7 @@ record AsyncioOffsets(long taskSize, long taskName, long taskAwaitedBy, long tas
                 Optional<ElfFile.ProgramHeader> load = elf.firstLoad();
                 Optional<Long> rel = s.isPresent() && load.isPresent() && s.get().size() >= SIZE
                         ? Optional.of(s.get().addr() - load.get().alignedVaddr()) : Optional.empty();
-                SECTION_OFFSETS.put(key.toString(), rel);
+                sectionOffsets.put(key.toString(), rel);
                 return rel;
             } catch (ThawException e) {
                 // next route

@@ -1,6 +1,7 @@
 package dev.thaw.python.asyncio;
 
 import dev.thaw.proc.MemoryMap;
+import dev.thaw.python.DebugOffsets;
 import dev.thaw.python.PythonMemory;
 import dev.thaw.snapshot.AsyncLoop;
 import dev.thaw.snapshot.AsyncTask;
@@ -55,7 +56,7 @@ public final class AsyncioReader {
      * loaded (then no task can exist). It never moves once loaded: extension modules are not unloaded.
      */
     public static Optional<Long> locate(PythonMemory py, List<MemoryMap> maps) {
-        return AsyncioOffsets.locate(py.procFs(), py.pid(), maps);
+        return AsyncioOffsets.locate(py.procFs(), py.pid(), maps, py.caches().asyncioSections());
     }
 
     public Result read(List<MemoryMap> maps) {
@@ -72,14 +73,11 @@ public final class AsyncioReader {
             return new Result(Map.of(), List.of("asyncio tasks not shown: the _asyncio module's debug offsets are not "
                     + "what thaw expects (" + bad + ")"));
         }
-        // Positions inside _Py_DebugOffsets of set_object.table/.mask and long_object.lv_tag/.ob_digit:
-        // 3.14 from its headers, 3.15 from the 3.15.2 binary's .PyRuntime (the values read there:
-        // table 40, mask 32, lv_tag 16, ob_digit 24, as in 3.14). The values are the target's own.
-        boolean v315 = py.minor() >= 15;
-        setTable = py.debugOffset(v315 ? 608 : 512);
-        setMask = py.debugOffset(v315 ? 616 : 520);
-        lvTag = py.debugOffset(v315 ? 672 : 576);
-        obDigit = py.debugOffset(v315 ? 680 : 584);
+        DebugOffsets.Deep deep = py.offsets().deep();
+        setTable = deep.setTable();
+        setMask = deep.setMask();
+        lvTag = deep.longLvTag();
+        obDigit = deep.longObDigit();
         chains = new CoroutineChain(py);
 
         long interp = py.mainInterpreter();
@@ -217,9 +215,14 @@ public final class AsyncioReader {
         }
     }
 
-    /** {@code task_name}: a str, or an int N for the default name {@code Task-N} until it is asked for. */
+    /**
+     * {@code task_name}: a str, or an int N for the default name {@code Task-N} until it is asked for.
+     * CPython keeps nothing else there (a name given as another object is stored as its {@code str()}),
+     * so anything else means the task was freed and its memory reused while we read: a torn read,
+     * retried, never shown as a name.
+     */
     private String name(long object) {
-        long type = py.readPointer(object + 8);
+        long type = py.readPointer(object + py.offsets().objects().obType());
         long flags = py.typeFlags(type);
         if ((flags & UNICODE_SUBCLASS) != 0) {
             return PythonMemory.printable(py.string(object));
@@ -237,7 +240,7 @@ public final class AsyncioReader {
             }
             return "Task-" + v;
         }
-        return "<" + py.typeName(type) + ">";
+        throw new PythonMemory.Torn("task name of type " + py.typeName(type));
     }
 
     /** The keys of a set: its table of {@code {key, hash}} entries, empty slots skipped. */

@@ -39,9 +39,7 @@ final class CoroutineChain {
         this.giIframe = py.offsets().gen().giIframe();
         this.giFrameState = py.offsets().gen().giFrameState();
         boolean v315 = py.minor() >= 15;
-        // interpreter_frame.stackpointer's position in _Py_DebugOffsets (3.14 headers; 3.15.2 binary,
-        // value 64 in both)
-        this.stackpointer = py.debugOffset(v315 ? 360 : 296);
+        this.stackpointer = py.offsets().deep().stackpointer();
         this.yieldFrom = v315 ? 2 : -1;
         this.cleared = v315 ? 5 : 4;
         this.slot = v315 ? 2 : 1;

@@ -1,30 +1,26 @@
 package dev.thaw.python.greenlet;
 
+import dev.thaw.python.DebugOffsets;
+import dev.thaw.python.ObjectLayout;
 import dev.thaw.python.PythonMemory;
 
 import java.nio.ByteBuffer;
 
 /**
  * The few object reads the greenlet reader needs beyond strings: small ints, a key of a plain
- * dict, a type's base, a function's name. Layouts are those of CPython 3.14 and 3.15 (x86-64), which
- * agree on all of these.
+ * dict, a type's base, a function's name, through the greenlet reader's {@link PythonMemory} (its
+ * blocks and its torn-read contract). Offsets come from the target's debug offsets where CPython
+ * exports them, else from {@link ObjectLayout}.
  */
 final class GreenletObjectReads {
 
-    /** {@code PyTypeObject.tp_base}: after 31 words of head and slots, unchanged since 3.8. */
-    static final int TP_BASE = 256;
-    /** {@code PyDictObject.ma_keys} and {@code ma_values}. */
-    private static final int MA_KEYS = 32;
-    private static final int MA_VALUES = 40;
-    /** {@code PyDictKeysObject}: log2 of the index size at 9, kind at 10, nentries at 24, indices at 32. */
-    private static final int DK_LOG2_INDEX_BYTES = 9;
-    private static final int DK_KIND = 10;
-    private static final int DK_NENTRIES = 24;
-    private static final int DK_INDICES = 32;
-    /** {@code PyFunctionObject.func_qualname} (after globals, builtins, name). */
-    private static final int FUNC_QUALNAME = 40;
-    /** {@code PyMethodObject.im_func}. */
-    private static final int IM_FUNC = 16;
+    static final int TP_BASE = ObjectLayout.TP_BASE;
+    private static final int DK_LOG2_INDEX_BYTES = ObjectLayout.DK_LOG2_INDEX_BYTES;
+    private static final int DK_KIND = ObjectLayout.DK_KIND;
+    private static final int DK_NENTRIES = ObjectLayout.DK_NENTRIES;
+    private static final int DK_INDICES = ObjectLayout.DK_INDICES;
+    private static final int FUNC_QUALNAME = ObjectLayout.FUNC_QUALNAME;
+    private static final int IM_FUNC = ObjectLayout.METHOD_FUNC;
     private static final int MAX_ENTRIES = 256;
 
     private GreenletObjectReads() {
@@ -46,15 +42,17 @@ final class GreenletObjectReads {
         if (object == 0 || !"int".equals(py.typeNameOf(object))) {
             return null;
         }
-        ByteBuffer b = py.read(object, 32);
-        long tag = b.getLong(16);
+        DebugOffsets.Deep o = py.offsets().deep();
+        int digit = (int) o.longObDigit();
+        ByteBuffer b = py.read(object, digit + 8);
+        long tag = b.getLong((int) o.longLvTag());
         long digits = tag >>> 3;
         if ((tag & 3) == 2 || digits > 2) {
             return null;
         }
-        long v = digits == 0 ? 0 : b.getInt(24) & 0x3fffffffL;
+        long v = digits == 0 ? 0 : b.getInt(digit) & 0x3fffffffL;
         if (digits == 2) {
-            v |= (py.read(object + 28, 4).getInt(0) & 0x3fffffffL) << 30;
+            v |= (b.getInt(digit + 4) & 0x3fffffffL) << 30;
         }
         return v;
     }
@@ -72,9 +70,10 @@ final class GreenletObjectReads {
         if (dict == 0 || !"dict".equals(py.typeNameOf(dict))) {
             return 0;
         }
-        ByteBuffer d = py.read(dict, 48);
-        long keys = d.getLong(MA_KEYS);
-        if (d.getLong(MA_VALUES) != 0 || keys == 0) {
+        DebugOffsets.Deep o = py.offsets().deep();
+        ByteBuffer d = py.read(dict, (int) Math.max(o.dictMaKeys(), o.dictMaValues()) + 8);
+        long keys = d.getLong((int) o.dictMaKeys());
+        if (d.getLong((int) o.dictMaValues()) != 0 || keys == 0) {
             return 0; // a split dict (values stored apart): not needed for greenlets' dicts
         }
         ByteBuffer k = py.read(keys, DK_INDICES);

@@ -3,6 +3,7 @@ package dev.thaw.python.inject;
 import dev.thaw.ThawException;
 import dev.thaw.inject.PendingReport;
 import dev.thaw.proc.ProcFs;
+import dev.thaw.python.PythonCaches;
 
 import java.util.Optional;
 
@@ -20,9 +21,17 @@ public final class PythonDeliverability {
     private final ProcFs proc;
     private final StackPeek stacks;
 
+    /** What this planner keeps between looks at processes. */
+    private final PythonCaches caches;
+
     public PythonDeliverability(ProcFs proc) {
+        this(proc, new PythonCaches());
+    }
+
+    public PythonDeliverability(ProcFs proc, PythonCaches caches) {
         this.proc = proc;
-        this.stacks = new SnapshotStackPeek(proc);
+        this.caches = caches;
+        this.stacks = new SnapshotStackPeek(proc, caches);
     }
 
     /**
@@ -32,6 +41,6 @@ public final class PythonDeliverability {
      * @throws ThawException when the process cannot be opened for delivery (the permission checks say why)
      */
     public Optional<PendingReport> undeliverable(int pid, long timeoutMs) {
-        return Optional.ofNullable(PythonDelivery.outlook(proc, pid, stacks, timeoutMs));
+        return Optional.ofNullable(PythonDelivery.outlook(proc, pid, caches, stacks, timeoutMs));
     }
 }

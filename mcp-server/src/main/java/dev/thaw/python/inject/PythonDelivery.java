@@ -10,9 +10,10 @@ import dev.thaw.inject.ThreadChoice;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcStat;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.proc.RelatedProcesses;
 import dev.thaw.proc.TaskIds;
-import dev.thaw.python.Pep768Writer;
-import dev.thaw.python.Pep768Writer.PyThread;
+import dev.thaw.python.PythonCaches;
+import dev.thaw.python.inject.Pep768Writer.PyThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +59,10 @@ final class PythonDelivery implements Delivery {
     }
 
     /** Opens the target, picks the threads and arms them. */
-    static PythonDelivery start(ProcFs proc, int pid, Pep768Writer.Location hint, String bootstrapPath,
+    static PythonDelivery start(ProcFs proc, int pid, PythonCaches caches, Pep768Writer.Location hint, String bootstrapPath,
                                 ThreadChoice choice, InjectionMode mode, StackPeek stacks, String expectedVersion,
                                 long timeoutMs) {
-        Pep768Writer writer = Pep768Writer.open(proc, pid, hint);
+        Pep768Writer writer = Pep768Writer.open(proc, pid, hint, caches);
         String path = bootstrapPath;
         try {
             // The payload was written for the Python thaw identified; a process that exec'd another
@@ -123,8 +124,8 @@ final class PythonDelivery implements Delivery {
      * can pick a script up within {@code timeoutMs} (with {@code thread: "auto"}), else the report an
      * injection would answer with. For {@code doctor}.
      */
-    static PendingReport outlook(ProcFs proc, int pid, StackPeek stacks, long timeoutMs) {
-        try (Pep768Writer writer = Pep768Writer.open(proc, pid, null)) {
+    static PendingReport outlook(ProcFs proc, int pid, PythonCaches caches, StackPeek stacks, long timeoutMs) {
+        try (Pep768Writer writer = Pep768Writer.open(proc, pid, null, caches)) {
             PythonDelivery d = new PythonDelivery(proc, pid, writer, null, ThreadChoice.AUTO, InjectionMode.THREAD, stacks);
             List<ThreadPlanner.Candidate> all = d.census();
             if (all.isEmpty() || !ThreadPlanner.undeliverable(ThreadChoice.AUTO, all, all, timeoutMs)
@@ -225,7 +226,35 @@ final class PythonDelivery implements Delivery {
         List<ArmedThread> threads = considered.stream().map(c -> armedThread(c, frames.getOrDefault(
                 c.thread().nativeTid(), List.of()))).toList();
         return PendingAdvice.undeliverable(pid, choice, timeoutMs, considered, everyone, threads, signals,
-                RelatedProcessNames.of(proc, pid));
+                relatedProcesses());
+    }
+
+    /** At most this many children are named in an undeliverable report. */
+    private static final int MAX_CHILDREN = 6;
+
+    /**
+     * The processes a stuck one may be waiting for, named for the report: its parent (unless it is
+     * init or a namespace's root, pid 1) as {@code "parent 41 (gunicorn)"} and its first children
+     * as {@code "child 57 (python3.14)"}. Processes that exit meanwhile drop out.
+     */
+    private List<String> relatedProcesses() {
+        List<String> out = new ArrayList<>();
+        try {
+            int parent = proc.stat(pid).ppid();
+            if (parent > 1) {
+                out.add("parent " + parent + " (" + proc.stat(parent).comm() + ")");
+            }
+        } catch (RuntimeException e) {
+            // gone or unreadable: nothing to name
+        }
+        for (int child : new RelatedProcesses(proc).children(pid).stream().limit(MAX_CHILDREN).toList()) {
+            try {
+                out.add("child " + child + " (" + proc.stat(child).comm() + ")");
+            } catch (RuntimeException e) {
+                // exited meanwhile
+            }
+        }
+        return out;
     }
 
     /**
@@ -354,7 +383,7 @@ final class PythonDelivery implements Delivery {
     /** The program's Python signal handlers, read from memory (for advice only; never sent). */
     private SignalNudges.Reading signals() {
         try {
-            return SignalNudges.read(writer.memory(), writer.location().offsets(), writer.location().runtime());
+            return SignalNudges.read(writer.memory(), writer.offsets(), writer.runtime(), writer.caches());
         } catch (RuntimeException e) {
             return SignalNudges.Reading.UNKNOWN;
         }

@@ -8,10 +8,11 @@ import dev.thaw.inject.InjectionRequest;
 import dev.thaw.inject.RuntimeInjector;
 import dev.thaw.inject.TargetIdentity;
 import dev.thaw.inject.TargetStatus;
+import dev.thaw.proc.BoundedCache;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessKey;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.proc.ProcStatus;
-import dev.thaw.python.Pep768Writer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,23 +39,32 @@ public final class PythonInjector implements RuntimeInjector {
 
     private final ProcFs proc;
     private final StackPeek stacks;
+    /** What the Python engine keeps between calls (the ELF look-ups of mapped files, ...). */
+    private final PythonCaches caches;
     /** Where each recent target's runtime is: saves the maps and ELF lookups on later injections. */
-    private final Map<ProcessKey, Pep768Writer.Location> locations = lru(64);
-    /** Targets identified before (pid + start time): a second look needs only their user. */
-    private final Map<ProcessKey, TargetIdentity> identities = lru(64);
+    private final BoundedCache<ProcessKey, Pep768Writer.Location> locations = new BoundedCache<>(64);
+    /** Targets identified before: a second look needs only their user. */
+    private final BoundedCache<ProcessKey, TargetIdentity> identities = new BoundedCache<>(64);
     /**
      * The library compiled by a target, by Python version and uid. Keyed by uid so that code one
      * user's process produced is only ever handed to that same user's processes (which that user
      * can already run code in).
      */
-    private final Map<String, byte[]> compiledLib = lru(16);
+    private final BoundedCache<String, byte[]> compiledLib = new BoundedCache<>(16);
 
+    /** An injector keeping what it learns of processes to itself. */
     public PythonInjector(ProcFs proc) {
-        this(proc, new SnapshotStackPeek(proc));
+        this(proc, new PythonCaches());
     }
 
-    public PythonInjector(ProcFs proc, StackPeek stacks) {
+    /** @param caches what the Python engine keeps between calls, shared with the other Python services */
+    public PythonInjector(ProcFs proc, PythonCaches caches) {
+        this(proc, caches, new SnapshotStackPeek(proc, caches));
+    }
+
+    public PythonInjector(ProcFs proc, PythonCaches caches, StackPeek stacks) {
         this.proc = proc;
+        this.caches = caches;
         this.stacks = stacks;
     }
 
@@ -91,7 +101,7 @@ public final class PythonInjector implements RuntimeInjector {
         Pep768Writer.Location hint = locations.get(key);
         String version;
         // Opening for delivery performs every check a delivery needs (version, layout, remote debug flag).
-        try (Pep768Writer w = Pep768Writer.open(proc, pid, hint)) {
+        try (Pep768Writer w = Pep768Writer.open(proc, pid, hint, caches)) {
             version = w.version().toString();
             locations.put(key, w.location());
         } catch (ThawException e) {
@@ -145,7 +155,7 @@ public final class PythonInjector implements RuntimeInjector {
     @Override
     public Delivery deliver(TargetIdentity target, InjectionDir dir, InjectionRequest request) {
         try {
-            return PythonDelivery.start(proc, target.pid(), locations.get(target.key()), dir.inRoot(BOOTSTRAP),
+            return PythonDelivery.start(proc, target.pid(), caches, locations.get(key(target)), dir.inRoot(BOOTSTRAP),
                     request.thread(), request.mode(), stacks, target.runtimeVersion(),
                     request.timeout().toMillis());
         } catch (ThawException e) {
@@ -159,8 +169,8 @@ public final class PythonInjector implements RuntimeInjector {
     /** Drops what is remembered of a process, so that the next injection identifies it afresh. */
     @Override
     public void forget(TargetIdentity target) {
-        identities.remove(target.key());
-        locations.remove(target.key());
+        identities.remove(key(target));
+        locations.remove(key(target));
         KnownProcess kp = known.remove(target.pid());
         if (kp != null) {
             kp.close();
@@ -182,7 +192,7 @@ public final class PythonInjector implements RuntimeInjector {
             compiledLib.remove(libKey(target));
             return;
         }
-        if (compiledLib.containsKey(libKey(target))) {
+        if (compiledLib.get(libKey(target)) != null) {
             return; // it was handed lib.marshal: nothing new to pick up
         }
         dir.read(LIB_MARSHAL_NEW, MAX_MARSHAL + 1).filter(b -> b.length > 0 && b.length <= MAX_MARSHAL && holdsCode(b))
@@ -205,7 +215,11 @@ public final class PythonInjector implements RuntimeInjector {
 
     /** Whether later injections of this Python version and user get a precompiled library. */
     boolean hasCompiledLib(TargetIdentity target) {
-        return compiledLib.containsKey(libKey(target));
+        return compiledLib.get(libKey(target)) != null;
+    }
+
+    private static ProcessKey key(TargetIdentity target) {
+        return new ProcessKey(target.pid(), target.startTicks());
     }
 
     private static String libKey(TargetIdentity target) {
@@ -226,12 +240,4 @@ public final class PythonInjector implements RuntimeInjector {
                 }
             });
 
-    private static <K, V> Map<K, V> lru(int max) {
-        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> e) {
-                return size() > max;
-            }
-        });
-    }
 }

@@ -2,6 +2,7 @@ package dev.thaw.python.inject;
 
 import dev.thaw.proc.ProcessMemory;
 import dev.thaw.python.DebugOffsets;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.SignalHandlers;
 import dev.thaw.python.SignalHandlers.Handler;
 import dev.thaw.python.SignalHandlers.Kind;
@@ -88,8 +89,8 @@ final class SignalNudges {
     private SignalNudges() {
     }
 
-    static Reading read(ProcessMemory mem, DebugOffsets d, long runtime) {
-        Optional<SignalHandlers.Table> t = SignalHandlers.read(mem, d, runtime);
+    static Reading read(ProcessMemory mem, DebugOffsets d, long runtime, PythonCaches caches) {
+        Optional<SignalHandlers.Table> t = SignalHandlers.read(mem, d, runtime, caches);
         return new Reading(t.map(SignalHandlers.Table::handlers), t.map(SignalHandlers.Table::wakeupFd).orElse(null));
     }
 

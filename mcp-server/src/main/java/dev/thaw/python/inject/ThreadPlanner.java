@@ -4,7 +4,7 @@ import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.inject.InjectionMode;
 import dev.thaw.inject.ThreadChoice;
-import dev.thaw.python.Pep768Writer.PyThread;
+import dev.thaw.python.inject.Pep768Writer.PyThread;
 
 import java.util.ArrayList;
 import java.util.Comparator;

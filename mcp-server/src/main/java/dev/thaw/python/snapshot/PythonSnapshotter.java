@@ -8,6 +8,7 @@ import dev.thaw.proc.TaskIds;
 import dev.thaw.proc.TaskState;
 import dev.thaw.proc.TaskStates;
 import dev.thaw.python.PyThreadStack;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.PythonDetails;
 import dev.thaw.python.PythonIdentity;
 import dev.thaw.python.PythonStackReader;
@@ -50,12 +51,14 @@ public final class PythonSnapshotter {
     private PythonSnapshotter() {
     }
 
+    /** A snapshot with nothing known of the process from before (tests, one-off looks). */
     public static Snapshot snapshot(int pid, SnapshotRequest request) {
-        return snapshot(ProcFs.system(), pid, request);
+        return snapshot(ProcFs.system(), pid, request, new PythonCaches());
     }
 
-    public static Snapshot snapshot(ProcFs procFs, int pid, SnapshotRequest request) {
-        try (PythonStackReader reader = PythonStackReader.open(procFs, pid)) {
+    /** @param caches what the calling service keeps between snapshots (runtime location, code objects, files) */
+    public static Snapshot snapshot(ProcFs procFs, int pid, SnapshotRequest request, PythonCaches caches) {
+        try (PythonStackReader reader = PythonStackReader.open(procFs, pid, caches)) {
             String takenAt = Instant.now().toString();
             List<List<ThreadStack>> samples = new ArrayList<>(request.samples());
             boolean incomplete = false;
@@ -123,7 +126,7 @@ public final class PythonSnapshotter {
                     request, samples, notes);
             return s.withPython(new PythonProcessDetail(loaded, request.source(),
                             pause == null ? null : pause.pausedMs(), pause == null ? null : pause.note()),
-                    PythonDetails.withSources(procFs, pid, s.groups(), request.source()));
+                    PythonDetails.withSources(procFs, pid, s.groups(), request.source(), caches));
         }
     }
 

@@ -2,10 +2,11 @@ package dev.thaw.python.snapshot;
 
 import dev.thaw.proc.MapsParser;
 import dev.thaw.proc.MemoryMap;
-import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
+import dev.thaw.python.PythonCaches;
 import dev.thaw.python.PythonMemory;
 import dev.thaw.python.PythonStackReader;
+import dev.thaw.proc.ProcessKey;
 import dev.thaw.python.asyncio.AsyncioReader;
 import dev.thaw.python.greenlet.GreenletReader;
 import dev.thaw.snapshot.AsyncLoop;
@@ -13,8 +14,6 @@ import dev.thaw.snapshot.Greenlet;
 import dev.thaw.snapshot.ThreadStack;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,18 +35,6 @@ final class TasksAndGreenlets {
     record Result(List<ThreadStack> threads, List<String> notes) {
     }
 
-    /** What one process (one program image) was found to have loaded. */
-    private record Presence(Long asyncioSection, boolean greenlet, long checkedAt) {
-    }
-
-    private static final Map<String, Presence> KNOWN = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Presence> e) {
-                    return size() > 64;
-                }
-            });
-
     private TasksAndGreenlets() {
     }
 
@@ -55,19 +42,20 @@ final class TasksAndGreenlets {
         PythonMemory py = reader.pythonMemory();
         List<String> notes = new ArrayList<>();
         List<MemoryMap> maps = null;
-        Presence known = null;
-        String key = key(py);
-        if (key != null) {
-            known = KNOWN.get(key);
+        ProcessKey key = ProcessKey.of(py.procFs(), py.pid());
+        byte[] image = PythonStackReader.execFingerprint(py.procFs(), py.pid(), py.mem());
+        PythonCaches.LoadedExtras known = image == null ? null : reader.caches().loadedExtras().get(key);
+        if (known != null && !java.util.Arrays.equals(known.image(), image)) {
+            known = null;
         }
         boolean complete = known != null && known.asyncioSection() != null && known.greenlet();
         if (known == null || (!complete && System.nanoTime() - known.checkedAt() > RECHECK_NANOS)) {
             maps = MapsParser.read(py.procFs(), py.pid());
             Optional<Long> section = AsyncioReader.locate(py, maps);
-            known = new Presence(section.orElse(null), dev.thaw.python.greenlet.GreenletReader.loaded(maps),
+            known = new PythonCaches.LoadedExtras(image, section.orElse(null), dev.thaw.python.greenlet.GreenletReader.loaded(maps),
                     System.nanoTime());
-            if (key != null) {
-                KNOWN.put(key, known);
+            if (image != null) {
+                reader.caches().loadedExtras().put(key, known);
             }
         }
         Map<Long, AsyncLoop> loops = Map.of();
@@ -109,16 +97,5 @@ final class TasksAndGreenlets {
                     : new ThreadStack(t.thread().withConcurrency(loop, gs), t.frames()));
         }
         return new Result(out, notes);
-    }
-
-    /** The process and its program image (exec keeps the pid and start time, not the mappings); null if unknown. */
-    private static String key(PythonMemory py) {
-        ProcFs procFs = py.procFs();
-        byte[] image = PythonStackReader.execFingerprint(procFs, py.pid(), py.mem());
-        if (image == null) {
-            return null;
-        }
-        return procFs.root() + "/" + py.pid() + "@" + procFs.stat(py.pid()).startTimeTicks() + "/"
-                + java.util.HexFormat.of().formatHex(image);
     }
 }

@@ -1,15 +1,16 @@
-package dev.thaw.python;
+package dev.thaw.python.inject;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
-import dev.thaw.proc.MapsParser;
-import dev.thaw.proc.MemoryMap;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.proc.ProcessGoneException;
 import dev.thaw.proc.ProcessMemory;
+import dev.thaw.python.DebugOffsets;
+import dev.thaw.python.PythonCaches;
+import dev.thaw.python.PythonTarget;
+import dev.thaw.python.PythonVersion;
+import dev.thaw.python.TornReadException;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import java.util.List;
 
 /**
  * PEP 768 delivery written in Java: arms a thread of a live CPython 3.14/3.15 so that it runs a
- * script file at its next safe point (what sys.remote_exec does). No ptrace, no signal, no pause: three small
+ * script file at its next safe point. No ptrace, no signal, no pause: three small
  * writes into the thread's state through {@code /proc/PID/mem}, in CPython's own order:
  * the path, then {@code debugger_pending_call = 1}, then the please-stop bit in the LOW BYTE of
  * {@code eval_breaker} (the target updates the whole word atomically and its upper bits carry the
@@ -32,7 +33,7 @@ public final class Pep768Writer implements AutoCloseable {
 
     /** {@code _PY_EVAL_PLEASE_STOP_BIT}: makes the thread enter {@code _Py_HandlePending} at its next check. */
     public static final int PLEASE_STOP_BIT = 0x20;
-    private static final int MAX_THREADS = 100_000;
+    private static final int ATTEMPTS = 5;
 
     /**
      * One thread state of the main interpreter.
@@ -49,138 +50,69 @@ public final class Pep768Writer implements AutoCloseable {
 
     /**
      * Where a process's runtime and main interpreter are: with it, reopening the same process skips
-     * the maps and ELF lookups. Only a hint: every use re-validates it against memory.
+     * the maps and ELF look-ups. Only a hint: every use re-validates it against memory.
      */
-    public record Location(long runtime, long interp, byte[] raw, DebugOffsets offsets) {
-
-        public Location(long runtime, long interp) {
-            this(runtime, interp, null, null);
-        }
+    public record Location(PythonTarget.Location runtime, long interp) {
     }
 
+    private final PythonTarget target;
     private final int pid;
     private final ProcessMemory mem;
     private final DebugOffsets offsets;
-    private final long runtime;
     private final long interp;
-    /** The runtime's first {@code STATIC_BYTES} bytes the offsets were decoded from. */
-    private final byte[] raw;
 
-    private Pep768Writer(int pid, ProcessMemory mem, DebugOffsets offsets, long runtime, long interp, byte[] raw) {
-        this.raw = raw;
-        this.pid = pid;
-        this.mem = mem;
-        this.offsets = offsets;
-        this.runtime = runtime;
+    private Pep768Writer(PythonTarget target, long interp) {
+        this.target = target;
+        this.pid = target.pid();
+        this.mem = target.memory();
+        this.offsets = target.offsets();
         this.interp = interp;
     }
 
     /**
-     * Like {@link #open(ProcFs, int)}, but first tries a location found earlier for the same process
-     * (same pid and start time: the caller's business). Falls back to the full lookup when the
-     * hint does not hold any more.
-     */
-    public static Pep768Writer open(ProcFs procFs, int pid, Location hint) {
-        if (hint != null) {
-            ProcessMemory mem = ProcessMemory.open(procFs, pid, ProcessMemory.Mode.READ_WRITE);
-            try {
-                byte[] raw = mem.bytes(hint.runtime(), PyRuntimeLocator.STATIC_BYTES);
-                if (DebugOffsets.hasCookie(raw)) {
-                    // The same bytes as when the hint was made: the same offsets, already checked
-                    // (decoding them again is most of the cost of reopening a known process).
-                    DebugOffsets d = hint.offsets() != null && Arrays.equals(raw, hint.raw()) ? hint.offsets() : null;
-                    if (d == null) {
-                        refuseUnsupported(pid, DebugOffsets.header(raw));
-                        d = DebugOffsets.decode(raw);
-                    }
-                    if (mem.readLong(hint.interp() + d.interpreter().id()) == 0) {
-                        if (mem.readInt(hint.interp() + d.debugger().remoteDebuggingEnabled()) != 1) {
-                            throw disabled(pid, d.version());
-                        }
-                        return new Pep768Writer(pid, mem, d, hint.runtime(), hint.interp(), raw);
-                    }
-                }
-            } catch (ProcessGoneException e) {
-                mem.close();
-                throw e;
-            } catch (ThawException e) {
-                if (e.code() != ErrorCode.MEMORY_UNREADABLE && e.code() != ErrorCode.NOT_PYTHON) {
-                    mem.close();
-                    throw e;
-                }
-            } catch (RuntimeException e) {
-                mem.close();
-                throw e;
-            }
-            mem.close();
-        }
-        return open(procFs, pid);
-    }
-    /**
      * Opens the process for delivery and checks that a script can be delivered at all.
      *
+     * @param hint where the runtime and main interpreter were found before in this same process (same
+     *             pid and start time: the caller's business), or null
+     * @param caches what the owning service keeps between calls (the ELF look-ups of mapped files)
      * @throws ThawException with codes {@code not_python},
-     *                       {@code unsupported_version} (3.13 and older, free-threaded, ...),
+     *                       {@code unsupported_version} (3.13 and older, free-threaded, ...), {@code unsupported_layout},
      *                       {@code remote_debug_disabled}, {@code no_interpreter},
      *                       {@code permission_denied} or {@code process_gone}
      */
-    public static Pep768Writer open(ProcFs procFs, int pid) {
-        List<MemoryMap> maps = MapsParser.read(procFs, pid);
-        ProcessMemory mem = ProcessMemory.open(procFs, pid, ProcessMemory.Mode.READ_WRITE);
+    public static Pep768Writer open(ProcFs procFs, int pid, Location hint, PythonCaches caches) {
+        PythonTarget target = PythonTarget.open(procFs, pid, ProcessMemory.Mode.READ_WRITE,
+                PythonTarget.Purpose.INJECT, hint == null ? null : hint.runtime(), caches);
         try {
-            PyRuntimeLocator.Found found = PythonProbe.pickInitialized(mem, PyRuntimeLocator.locate(procFs, pid, maps, mem));
-            if (found == null) {
-                boolean legacy = PyRuntimeLocator.locate(procFs, pid, maps, null).stream().anyMatch(PyRuntimeLocator.Found::legacy);
-                throw legacy ? tooOld(pid, "older than 3.13") : notPython(pid);
+            long interp = hint != null && hint.runtime() == target.location() && isMain(target, hint.interp())
+                    ? hint.interp()
+                    : target.mainInterpreter().orElseThrow(() -> new ThawException(ErrorCode.NO_INTERPRETER, "Process " + pid
+                    + " has no running main interpreter (it is starting up or shutting down).",
+                    "Retry in a moment; if the process is exiting there is nothing to inject into."));
+            if (!target.remoteDebuggingEnabled(interp)) {
+                throw disabled(pid, target.version());
             }
-            long runtime = found.address();
-            DebugOffsets.Header header = DebugOffsets.header(mem.bytes(runtime, DebugOffsets.HEADER_SIZE));
-            refuseUnsupported(pid, header);
-            byte[] raw = mem.bytes(runtime, PyRuntimeLocator.STATIC_BYTES);
-            DebugOffsets d = DebugOffsets.decode(raw);
-            long interp = InterpreterWalker.mainInterpreter(mem, runtime, d).orElseThrow(() -> new ThawException(
-                    ErrorCode.NO_INTERPRETER, "Process " + pid + " has no running main interpreter (it is starting up or "
-                    + "shutting down).", "Retry in a moment; if the process is exiting there is nothing to inject into."));
-            if (mem.readInt(interp + d.debugger().remoteDebuggingEnabled()) != 1) {
-                throw disabled(pid, header.version());
-            }
-            return new Pep768Writer(pid, mem, d, runtime, interp, raw);
+            return new Pep768Writer(target, interp);
         } catch (RuntimeException e) {
-            mem.close();
+            target.close();
             throw e;
         }
     }
 
-    /** Refuses what cannot receive a script: 3.13 and older, unknown layouts, pre-releases, free-threaded builds. */
-    static void refuseUnsupported(int pid, DebugOffsets.Header h) {
-        PythonVersion v = h.version();
-        if (v.major() == 3 && v.minor() < 14) {
-            throw tooOld(pid, v.toString());
-        }
-        if (h.freeThreaded()) {
-            throw new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Process " + pid + " runs a free-threaded (no-GIL) build of Python "
-                    + v + "; thaw does not inject into free-threaded builds yet.",
-                    "Run the program on a regular (GIL) build of CPython 3.14 or 3.15; thaw neither reads nor "
-                            + "injects into free-threaded builds yet.");
-        }
-        String reason = PythonProbe.unsupportedReason(h);
-        if (reason != null) {
-            throw new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Cannot inject into process " + pid + ": " + reason,
-                    "thaw injects into final releases of CPython 3.14 and 3.15 (GIL builds).");
-        }
+    /** Opens without anything known of the process from before (tests, one-off looks). */
+    public static Pep768Writer open(ProcFs procFs, int pid) {
+        return open(procFs, pid, null, new PythonCaches());
     }
 
-    private static ThawException tooOld(int pid, String version) {
-        return new ThawException(ErrorCode.UNSUPPORTED_VERSION, "Process " + pid + " runs Python " + version
-                + ", which cannot run injected scripts: PEP 768 remote execution arrived in Python 3.14.",
-                "Run the program on CPython 3.14 or 3.15: thaw neither reads nor injects into older versions. "
-                        + "For this one, py-spy or the interpreter's faulthandler can dump stacks.");
-    }
-
-    private static ThawException notPython(int pid) {
-        return new ThawException(ErrorCode.NOT_PYTHON, "Process " + pid + " is not a CPython process thaw can inject into "
-                + "(no initialised _PyRuntime found).",
-                "Check the pid with list_processes (CLI: thaw ps --runtime cpython).");
+    /** The interpreter found before is still the main one (id 0); an unreadable one is not. */
+    private static boolean isMain(PythonTarget target, long interp) {
+        try {
+            return target.memory().readLong(interp + target.offsets().interpreter().id()) == 0;
+        } catch (ProcessGoneException e) {
+            throw e;
+        } catch (ThawException e) {
+            return false;
+        }
     }
 
     private static ThawException disabled(int pid, PythonVersion v) {
@@ -196,8 +128,23 @@ public final class Pep768Writer implements AutoCloseable {
         return pid;
     }
 
+    /** The target's checked debug offsets. */
+    public DebugOffsets offsets() {
+        return offsets;
+    }
+
+    /** The address of the target's {@code _PyRuntime}. */
+    public long runtime() {
+        return target.runtime();
+    }
+
+    /** What the owning service keeps between calls. */
+    public PythonCaches caches() {
+        return target.caches();
+    }
+
     public Location location() {
-        return new Location(runtime, interp, raw, offsets);
+        return new Location(target.location(), interp);
     }
 
     /** The open memory of the target, for reading what the armed threads wait on (not for writing). */
@@ -225,8 +172,8 @@ public final class Pep768Writer implements AutoCloseable {
                 return walkThreads();
             } catch (ProcessGoneException e) {
                 throw e;
-            } catch (ThawException e) {
-                if (attempt >= 5) {
+            } catch (ThawException | TornReadException e) {
+                if (attempt >= ATTEMPTS) {
                     throw new ThawException(ErrorCode.INCONSISTENT_READ, "The thread list of process " + pid
                             + " kept changing while thaw read it (" + e.getMessage() + ").",
                             "Retry; if the process is starting up or shutting down, wait until it settles.", e);
@@ -238,41 +185,16 @@ public final class Pep768Writer implements AutoCloseable {
     private List<PyThread> walkThreads() {
         long main = mem.readPointer(interp + offsets.interpreter().threadsMain());
         List<PyThread> out = new ArrayList<>();
-        long t = mem.readPointer(interp + offsets.interpreter().threadsHead());
-        // The four fields needed of each thread state come in one read of the span that holds
-        // them (a hundred bytes or so): one pread per thread instead of four.
         DebugOffsets.Thread o = offsets.thread();
-        long first = Math.min(Math.min(o.interp(), o.nativeThreadId()), Math.min(o.currentFrame(), o.next()));
-        int span = (int) (Math.max(Math.max(o.interp(), o.nativeThreadId()), Math.max(o.currentFrame(), o.next()))
-                - first + 8);
-        if (first < 0 || span > 1 << 16) {
-            throw new ThawException(ErrorCode.UNSUPPORTED_LAYOUT, "Implausible thread state offsets in process " + pid + ".",
-                    "Report it with `thaw doctor " + pid + "`.");
-        }
-        for (int i = 0; t != 0; i++) {
-            if (i >= MAX_THREADS || !plausible(t)) {
-                throw tornThread(t);
-            }
-            ByteBuffer ts = mem.view(t + first, span).order(ByteOrder.LITTLE_ENDIAN);
-            if (ts.getLong((int) (o.interp() - first)) != interp) {
-                throw tornThread(t);
-            }
-            long tid = ts.getLong((int) (o.nativeThreadId() - first));
-            long frame = ts.getLong((int) (o.currentFrame() - first));
-            long next = ts.getLong((int) (o.next() - first));
-            out.add(new PyThread(t, tid, t == main, frame != 0));
-            t = next;
-        }
+        // The four fields needed of each thread state come in one read of the span that holds them
+        // (a few hundred bytes): one pread per thread, of the list as it is now.
+        int span = (int) (Math.max(Math.max(o.interp(), o.nativeThreadId()), Math.max(o.currentFrame(), o.next())) + 8);
+        target.forEachThread(interp, target.threadsHead(interp), span, mem::view, (t, ts) -> {
+            int base = ts.position();
+            out.add(new PyThread(t, ts.getLong(base + (int) o.nativeThreadId()), t == main,
+                    ts.getLong(base + (int) o.currentFrame()) != 0));
+        });
         return out;
-    }
-
-    private static ThawException tornThread(long t) {
-        return new ThawException(ErrorCode.INCONSISTENT_READ, "thread state 0x" + Long.toHexString(t) + " is not one of the main "
-                + "interpreter's", null);
-    }
-
-    private static boolean plausible(long address) {
-        return address >= 0x10000 && (address & 7) == 0;
     }
 
     /**
@@ -394,6 +316,6 @@ public final class Pep768Writer implements AutoCloseable {
 
     @Override
     public void close() {
-        mem.close();
+        target.close();
     }
 }

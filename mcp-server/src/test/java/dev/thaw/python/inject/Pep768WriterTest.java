@@ -1,9 +1,12 @@
-package dev.thaw.python;
+package dev.thaw.python.inject;
 
 import dev.thaw.ErrorCode;
 import dev.thaw.ThawException;
 import dev.thaw.proc.ProcFs;
 import dev.thaw.testing.PythonProgram;
+import dev.thaw.python.DebugOffsets;
+import dev.thaw.python.PythonTarget;
+import dev.thaw.python.PythonVersion;
 import dev.thaw.testing.TestPythons;
 import org.junit.jupiter.api.Test;
 
@@ -15,21 +18,21 @@ class Pep768WriterTest {
 
     @Test
     void refusesWhatCannotReceiveAScript() {
-        assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030D12F0L), false)))
+        assertThatThrownBy(() -> PythonTarget.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030D12F0L), false), PythonTarget.Purpose.INJECT))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
                     assertThat(e.fix()).contains("3.14 or 3.15");
                 });
-        assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030E0AF0L), true)))
+        assertThatThrownBy(() -> PythonTarget.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030E0AF0L), true), PythonTarget.Purpose.INJECT))
                 .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION));
-        assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x031000F0L), false)))
+        assertThatThrownBy(() -> PythonTarget.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x031000F0L), false), PythonTarget.Purpose.INJECT))
                 .isInstanceOfSatisfying(ThawException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
                     assertThat(e.getMessage()).contains("3.16");
                 });
-        assertThatThrownBy(() -> Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030F00A3L), false)))
+        assertThatThrownBy(() -> PythonTarget.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030F00A3L), false), PythonTarget.Purpose.INJECT))
                 .isInstanceOfSatisfying(ThawException.class, e -> assertThat(e.getMessage()).contains("pre-release"));
-        Pep768Writer.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030F02F0L), false));
+        PythonTarget.refuseUnsupported(1, new DebugOffsets.Header(PythonVersion.fromHex(0x030F02F0L), false), PythonTarget.Purpose.INJECT);
     }
 
     @Test
