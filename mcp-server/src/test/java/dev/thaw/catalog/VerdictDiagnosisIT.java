@@ -92,6 +92,7 @@ class VerdictDiagnosisIT {
         "java-monitor-lock-ordering,  ,                            jvm.deadlocks,       deadlock,               transfer-worker, true",
         "java-reentrantlock-ordering, ,                            jvm.deadlocks,       deadlock,               order-placer,    true",
         "java-pool-starvation,        ,                            jvm.executors,       pool-starvation,        report-worker-1, true",
+        "java-latch-dead-counter,     ,                            jvm.synchronizers,   latch-never-counted-down, startup-coordinator, true",
         "target,                      verdict_hangs.py,            py.lock_waiters,     lost-wakeup,            __main__.report_ready, false",
         "target,                      verdict_hangs.py,            py.lock_waiters,     nothing-will-set,       __main__.drained, false",
         "target,                      verdict_hangs.py,            py.lock_waiters,     nothing-will-release,   upload-worker,   false",
