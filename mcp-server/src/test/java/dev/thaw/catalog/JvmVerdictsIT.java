@@ -53,8 +53,12 @@ class JvmVerdictsIT {
     }
 
     private InjectionResult run(TestJdks.Target t, String id) {
+        return run(t.pid(), id);
+    }
+
+    private InjectionResult run(int pid, String id) {
         InjectionRequest request = ScriptSource.diagnostic(Catalog.system(), id, Map.of(), null)
-                .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
+                .request(pid, ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as(r.toString()).isEqualTo("completed");
         String all = InjectionOutput.whole(service, r);
@@ -80,6 +84,29 @@ class JvmVerdictsIT {
                 assertThat(v.evidence()).anySatisfy(e -> assertThat(e).contains("LockScenarios"));
                 assertThat(v.fix()).contains("global order");
             });
+        }
+    }
+
+    /**
+     * java-class-init-deadlock: two static initializers that need each other's class, from two threads. The
+     * VM's thread dump names the class each waits for (JDK 17.0.x and 21+); JDK 21 of the test bed runs in the
+     * sid root, where thaw's class path (the scenario's) does not exist: 17 and 25.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aClassInitializationDeadlockIsConcluded(int feature) {
+        try (dev.thaw.demo.Scenario s = dev.thaw.demo.Scenario.startJava("java-class-init-deadlock",
+                TestJdks.require(feature).java())) {
+            InjectionResult r = run(s.pid(), "jvm.deadlocks");
+            assertThat(r.verdicts()).extracting(Verdict::kind).containsExactly("class-init-deadlock");
+            Verdict v = r.verdicts().get(0);
+            assertThat(v.conclusion()).contains("\"price-loader\"").contains("\"rate-loader\"")
+                    .contains("dev.thaw.samples.java.ClassInitDeadlock$Prices")
+                    .contains("dev.thaw.samples.java.ClassInitDeadlock$Rates");
+            assertThat(v.evidence()).anySatisfy(e -> assertThat(e)
+                    .contains("\"price-loader\" runs the static initializer of dev.thaw.samples.java.ClassInitDeadlock$Prices"
+                            + " and waits for dev.thaw.samples.java.ClassInitDeadlock$Rates (\"rate-loader\" initialises it)"));
+            assertThat(v.subject()).contains("ClassInitDeadlock$");
         }
     }
 
