@@ -110,6 +110,30 @@ class JvmVerdictsIT {
         }
     }
 
+    /**
+     * The same class of hang in a Java 8 target on every JDK of the test bed: where the VM's dump names the
+     * class a thread waits for, the cycle is the verdict; where it does not, a note says it was not checked.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {8, 11, 17, 21, 25})
+    void aClassInitializationDeadlockIsConcludedWhereTheDumpNamesTheClass(int feature) {
+        try (TestJdks.Target t = start(feature, dev.thaw.testing.jvm.ClassInitHang.class)) {
+            InjectionResult r = run(t, "jvm.deadlocks");
+            String out = InjectionOutput.whole(service, r);
+            if (feature >= 17) {
+                assertThat(r.verdicts()).extracting(Verdict::kind).containsExactly("class-init-deadlock");
+                assertThat(r.verdicts().get(0).conclusion()).contains("\"fee-loader\"").contains("\"tax-loader\"")
+                        .contains("ClassInitHang$Fees").contains("ClassInitHang$Taxes");
+                assertThat(out).contains("\"fee-loader\" waits for dev.thaw.testing.jvm.ClassInitHang$Taxes, initialised by "
+                        + "\"tax-loader\", at dev.thaw.testing.jvm.ClassInitHang$Fees.<clinit>(ClassInitHang.java:");
+            } else {
+                assertThat(r.verdicts()).isEmpty();
+                assertThat(out).contains("note: threads are running static initializers, but this JVM's thread dump does "
+                        + "not say which class a thread waits to see initialised");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {8, 17, 21, 25})
     void aLockChainWithoutCycleIsNoDeadlock(int feature) {
