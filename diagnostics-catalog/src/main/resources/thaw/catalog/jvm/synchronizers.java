@@ -144,14 +144,22 @@ public class Synchronizers implements Probe {
                     java.util.concurrent.locks.AbstractOwnableSynchronizer.class, "getExclusiveOwnerThread") != null || cls.contains("ReentrantLock") || cls.contains("ReentrantReadWriteLock")) {
                 return;
             }
+            if (!onlyPausedOutsidePools(active)) {
+                return; // a thread at work, or running a pool's task (held in locals only): it may release it
+            }
             String path = new References(kit, blocker, sync).reachedFrom(active, waiters);
             if (path != null) {
                 return;
             }
-            ev.add(names(active, 5) + " still run application code, but none of them references it: it is in no "
-                    + "static field of an application class (nor in anything one holds, as far as was followed) and "
-                    + "not in the task or fields of those threads; only a local variable of one of their frames "
-                    + "could still hold it");
+            String releasing = releasingFrame(active);
+            if (releasing != null) {
+                return; // a method on their stacks releases something: the wait may be about to end
+            }
+            ev.add(names(active, 5) + " still run application code, but only pause there (a timed wait or sleep) and "
+                    + "none of them references it: it is in no static field of an application class (nor in anything "
+                    + "one holds, as far as was followed), not in the task or fields of those threads, and no method on "
+                    + "their stacks calls countDown, release or signal (javap); only a local variable of one of their "
+                    + "frames could still hold it");
             String ended = endedSince(waiters);
             if (ended != null) {
                 ev.add(ended);
@@ -183,6 +191,68 @@ public class Synchronizers implements Probe {
                         subject);
             }
         }
+    }
+
+    /**
+     * Every active thread is in a timed wait (not RUNNABLE nor BLOCKED: those are at work) and runs no task of
+     * a pool (a pool worker's current task is held only in its locals, out of reach of the reference check).
+     */
+    private boolean onlyPausedOutsidePools(List<Thread> active) {
+        for (Thread t : active) {
+            if (t.getState() != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            StackTraceElement[] st = stacks.get(t);
+            for (int i = 0; st != null && i < st.length; i++) {
+                String c = st[i].getClassName();
+                if (c.startsWith("java.util.concurrent.") && (c.contains("ThreadPoolExecutor") || c.contains("ForkJoin")
+                        || c.equals("java.util.concurrent.FutureTask"))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first application frame of an active thread whose method calls countDown, release(Shared) or
+     * signal(All) (from its bytecode, through javap), or a reason it could not be checked (no javap: then no
+     * verdict); null when none does.
+     */
+    private String releasingFrame(List<Thread> active) {
+        Map<String, String> code = new java.util.HashMap<String, String>();
+        for (Thread t : active) {
+            StackTraceElement[] st = stacks.get(t);
+            for (int i = 0; st != null && i < st.length; i++) {
+                String c = st[i].getClassName();
+                if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("dev.thaw.agent.")) {
+                    continue;
+                }
+                String key = c + "." + st[i].getMethodName();
+                if (!code.containsKey(key)) {
+                    Class<?> cls = loaded(c, t);
+                    code.put(key, cls == null ? "" : Kit.disassemble(cls, " " + st[i].getMethodName() + "("));
+                }
+                String text = code.get(key);
+                if (text.startsWith("no javap") || text.startsWith("javap failed")) {
+                    return text;
+                }
+                if (text.contains(".countDown:(") || text.contains(".release:(") || text.contains(".releaseShared:(")
+                        || text.contains(".signal:(") || text.contains(".signalAll:(")) {
+                    return st[i].toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Class<?> loaded(String name, Thread t) {
+        for (Class<?> c : Kit.classes(name)) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**

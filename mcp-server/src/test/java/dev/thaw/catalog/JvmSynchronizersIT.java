@@ -121,8 +121,21 @@ class JvmSynchronizersIT {
             assertThat(v.conclusion()).contains("still counts 1").contains("likely");
             assertThat(String.join("\n", v.evidence()))
                     .contains("\"startup-coordinator\" parked without a timeout")
-                    .contains("\"main\" still run application code, but none of them references it")
+                    .contains("\"main\" still run application code, but only pause there (a timed wait or sleep) and none of them references it")
                     .containsPattern("[3-9]\\d* thread id\\(s\\) handed out after \"startup-coordinator\"");
+        }
+    }
+
+    /** The healthy twin: the latch only in main's local variable, main asleep and due to count it down. */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 21, 25})
+    void aLatchHeldInTheSleepingCountersLocalDrawsNoVerdict(int feature) {
+        try (TestJdks.Target t = TestJdks.launch(TestJdks.require(feature), dev.thaw.testing.jvm.LatchInLocal.class)
+                .readyTimeout(Duration.ofSeconds(60)).start()) {
+            InjectionResult r = run(t);
+            assertThat(r.output()).containsPattern("CountDownLatch\\$Sync@\\p{XDigit}+ \\(count 1, 1 queued: \"local-latch-waiter\"\\)")
+                    .contains("other thread(s) doing application work: \"main\"");
+            assertThat(r.verdicts()).isEmpty();
         }
     }
 
