@@ -23,7 +23,10 @@
 // FutureTask, a CompletableFuture's Signaller. Verdicts rest on one rule: a synchronizer whose waiters
 // wait without a timeout, in a JVM where no other thread is doing application work (every other thread
 // with an application frame is itself parked or waiting without a timeout), will never be released:
-// nothing alive is in a position to release a permit, count a latch down or complete a future.
+// nothing alive is in a position to release a permit, count a latch down or complete a future. When other
+// threads still have application frames but only pause there (timed waits, no pool task), a synchronizer
+// nobody owns is judged from references ("likely"): none of those threads can reach it (no static field, not
+// their task nor fields), and no method on their stacks releases anything; only their locals are unseen.
 import dev.thaw.agent.Kit;
 import dev.thaw.agent.Probe;
 
