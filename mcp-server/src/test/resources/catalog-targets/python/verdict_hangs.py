@@ -2,6 +2,8 @@
 # tasks, each stuck for good. Prints "ready pid=N" once every one is in place.
 #   lost wakeup     `report-waiter` waits on `report_ready` without a predicate loop; the notifier
 #                   (`report-builder`) notified before the wait began and has ended
+#   predicate loop  `job-waiter` waits on `jobs_changed` in a `while not jobs_done` loop; the only
+#                   notifier (`job-runner`) died of an exception before setting jobs_done and notifying
 #   event           `shutdown-waiter` waits on `drained`, which only the finished `drainer` would set
 #   semaphore       `upload-worker` waits on `upload_slots`, whose one permit `leaky-upload` took and
 #                   never released (it returned early)
@@ -17,6 +19,8 @@ import threading
 import time
 
 report_ready = threading.Condition()
+jobs_changed = threading.Condition()
+jobs_done = False
 drained = threading.Event()
 upload_slots = threading.Semaphore(1)
 batch_queue = queue.Queue()
@@ -31,6 +35,20 @@ def build_report():
 def wait_for_report():
     with report_ready:
         report_ready.wait()           # no predicate loop, no timeout
+
+
+def run_jobs():
+    global jobs_done
+    int("not a number")               # dies here (ValueError), before it sets jobs_done and notifies
+    with jobs_changed:
+        jobs_done = True
+        jobs_changed.notify_all()
+
+
+def wait_for_jobs():
+    with jobs_changed:
+        while not jobs_done:          # a correct predicate loop: but nothing alive will change the state
+            jobs_changed.wait()
 
 
 def drain():
@@ -99,6 +117,8 @@ def thread(fn, name):
 
 thread(build_report, "report-builder").join()
 thread(wait_for_report, "report-waiter")
+thread(run_jobs, "job-runner").join()
+thread(wait_for_jobs, "job-waiter")
 thread(drain, "drainer").join()
 thread(wait_for_shutdown, "shutdown-waiter")
 thread(leaky_upload, "leaky-upload").join()

@@ -3,7 +3,7 @@
 //   "id": "jvm.deadlocks",
 //   "runtime": "hotspot",
 //   "title": "Deadlocks and the most-blocking locks",
-//   "question": "Which threads are deadlocked (monitors, java.util.concurrent locks, and read locks of ReentrantReadWriteLock, which the JVM's own detector misses), and which locks block the most threads, held by whom, who in turn waits for whom?",
+//   "question": "Which threads are deadlocked (monitors, java.util.concurrent locks, read locks of ReentrantReadWriteLock and class initialization, which the JVM's own detector misses), and which locks block the most threads, held by whom, who in turn waits for whom?",
 //   "params": {
 //     "type": "object",
 //     "properties": {
@@ -13,7 +13,7 @@
 //     "additionalProperties": false
 //   },
 //   "mutating": false,
-//   "cost": "one ThreadMXBean.dumpAllThreads(true, true): a safepoint of a few ms per 1000 threads; when a thread waits for a ReentrantReadWriteLock, one Thread.getAllStackTraces() more and reflection on that lock's read holders"
+//   "cost": "one ThreadMXBean.dumpAllThreads(true, true) and one VM thread dump (thread.print, for class-initialization waits): each a safepoint of a few ms per 1000 threads; when a thread waits for a ReentrantReadWriteLock, one Thread.getAllStackTraces() more and reflection on that lock's read holders"
 // }
 // Builds its own wait-for graph: waiter -> owner of the monitor or ownable synchronizer it waits for
 // (ThreadInfo.getLockOwnerId) and, for a thread that waits to write a ReentrantReadWriteLock that nobody
@@ -128,11 +128,138 @@ public class Deadlocks implements Probe {
         }
 
         printMostBlocking(out, top);
+        classInitialization(out);
         for (String note : notes) {
             out.println("note: " + note);
         }
         Kit.report(out, "no cycle among monitors, ownable synchronizers and read locks of the " + byId.size()
                 + " platform threads");
+    }
+
+    // ---- class initialization ----
+
+    /**
+     * Class-initialization waits, which neither ThreadMXBean nor the wait-for graph above sees: a thread
+     * that needs a class another thread is initialising waits inside the VM (RUNNABLE, no lock in
+     * ThreadInfo). The VM's own thread dump (the DiagnosticCommand thread.print, as jstack prints it) says
+     * "waiting on the Class initialization monitor for C" on JDK 17.0.x and 21+; the thread initialising C
+     * has C.<clinit> on its stack. A cycle of such waits never ends.
+     */
+    private void classInitialization(PrintWriter out) {
+        String dump;
+        try {
+            javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            dump = (String) server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "threadPrint", new Object[]{new String[0]}, new String[]{String[].class.getName()});
+        } catch (Throwable e) {
+            notes.add("class-initialization waits not checked: the VM's thread dump (DiagnosticCommand threadPrint) "
+                    + "failed: " + e);
+            return;
+        }
+        Map<String, String> waitsFor = new LinkedHashMap<String, String>();     // thread -> class it waits to see initialised
+        Map<String, String> waitFrame = new HashMap<String, String>();
+        Map<String, String> initialiser = new HashMap<String, String>();        // class -> thread running its <clinit>
+        boolean anyClinit = false;
+        String thread = null;
+        String lastFrame = null;
+        for (String line : dump.split("\n")) {
+            if (line.startsWith("\"")) {
+                int end = line.indexOf('"', 1);
+                thread = end > 0 ? line.substring(1, end) : null;
+                lastFrame = null;
+                continue;
+            }
+            String l = line.trim();
+            if (thread == null) {
+                continue;
+            }
+            if (l.startsWith("at ")) {
+                lastFrame = l.substring(3);
+                int paren = lastFrame.indexOf('(');
+                String method = paren > 0 ? lastFrame.substring(0, paren) : lastFrame;
+                if (method.endsWith(".<clinit>")) {
+                    anyClinit = true;
+                    String cls = method.substring(0, method.length() - ".<clinit>".length());
+                    if (!initialiser.containsKey(cls)) {
+                        initialiser.put(cls, thread);
+                    }
+                }
+            } else if (l.startsWith("- waiting on the Class initialization monitor for ") && !waitsFor.containsKey(thread)) {
+                waitsFor.put(thread, l.substring("- waiting on the Class initialization monitor for ".length()).trim());
+                waitFrame.put(thread, lastFrame);
+            }
+        }
+        if (waitsFor.isEmpty()) {
+            // a thread in <clinit> is normal (a class being initialised right now); only dumps that cannot name
+            // an awaited class (before JDK 17) leave class-initialization waits unchecked
+            String spec = System.getProperty("java.specification.version", "");
+            if (anyClinit && (spec.startsWith("1.") || spec.matches("(9|1[0-6])"))) {
+                notes.add("threads are running static initializers, but this JVM's thread dump does not say which class "
+                        + "a thread waits to see initialised (it does from JDK 17 on): class-initialization "
+                        + "deadlocks not checked");
+            }
+            return;
+        }
+        out.println();
+        out.println(waitsFor.size() + " thread(s) wait for another thread to finish initialising a class:");
+        for (Map.Entry<String, String> e : waitsFor.entrySet()) {
+            String by = initialiser.get(e.getValue());
+            out.println("  \"" + e.getKey() + "\" waits for " + e.getValue() + ", initialised by "
+                    + (by == null ? "no live thread's stack" : "\"" + by + "\"") + ", at " + waitFrame.get(e.getKey()));
+        }
+        Set<String> reported = new HashSet<String>();
+        for (String start : waitsFor.keySet()) {
+            List<String> path = new ArrayList<String>();
+            String cur = start;
+            while (cur != null && !path.contains(cur) && path.size() < MAX_CHAIN) {
+                path.add(cur);
+                String cls = waitsFor.get(cur);
+                cur = cls == null ? null : initialiser.get(cls);
+            }
+            if (cur == null || !cur.equals(start)) {
+                continue; // not a cycle through start (a chain, or a cycle start only leads into)
+            }
+            List<String> key = new ArrayList<String>(path);
+            Collections.sort(key);
+            if (!reported.add(key.toString())) {
+                continue;
+            }
+            List<String> ev = new ArrayList<String>();
+            StringBuilder classes = new StringBuilder();
+            for (String t : path) {
+                String cls = waitsFor.get(t);
+                ev.add("\"" + t + "\" runs the static initializer of "
+                        + initialisedBy(initialiser, t) + " and waits for " + cls + " (\"" + initialiser.get(cls)
+                        + "\" initialises it), at " + waitFrame.get(t));
+                classes.append(classes.length() == 0 ? "" : ", ").append(cls);
+            }
+            ev.add("the JVM's deadlock detection does not see class-initialization waits (the threads show as RUNNABLE)");
+            out.println("CLASS-INITIALIZATION DEADLOCK: threads " + path + " each wait for a class another of them is "
+                    + "initialising");
+            Kit.verdict("class-init-deadlock", "threads " + quoted(path) + " deadlock initialising classes " + classes
+                    + ": each static initializer needs a class whose initializer another of them is running", ev,
+                    "break the cycle between the static initializers (a class's <clinit> must not need a class whose "
+                    + "<clinit> needs it back): move the shared value into a third class, initialise lazily (a holder "
+                    + "class), or initialise both classes from one thread at start-up", classes.toString());
+        }
+    }
+
+    private static String initialisedBy(Map<String, String> initialiser, String thread) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : initialiser.entrySet()) {
+            if (e.getValue().equals(thread)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(e.getKey());
+            }
+        }
+        return sb.length() == 0 ? "?" : sb.toString();
+    }
+
+    private static String quoted(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            sb.append(sb.length() == 0 ? "" : ", ").append('"').append(n).append('"');
+        }
+        return sb.toString();
     }
 
     // ---- the graph ----

@@ -23,7 +23,10 @@
 // FutureTask, a CompletableFuture's Signaller. Verdicts rest on one rule: a synchronizer whose waiters
 // wait without a timeout, in a JVM where no other thread is doing application work (every other thread
 // with an application frame is itself parked or waiting without a timeout), will never be released:
-// nothing alive is in a position to release a permit, count a latch down or complete a future.
+// nothing alive is in a position to release a permit, count a latch down or complete a future. When other
+// threads still have application frames but only pause there (timed waits, no pool task), a synchronizer
+// nobody owns is judged from references ("likely"): none of those threads can reach it (no static field, not
+// their task nor fields), and no method on their stacks releases anything; only their locals are unseen.
 import dev.thaw.agent.Kit;
 import dev.thaw.agent.Probe;
 
@@ -127,26 +130,54 @@ public class Synchronizers implements Probe {
                 return; // a timed wait ends by itself
             }
         }
-        if (!active.isEmpty()) {
-            return;
-        }
         Object sync = kit.owningSynchronizer(blocker);
         String cls = sync.getClass().getName();
         String subject = Kit.id(sync);
         List<String> ev = new ArrayList<String>();
         ev.add(names(waiters, 5) + " parked without a timeout on " + kit.describe(blocker)
                 + (app != null ? ", from " + app : ""));
-        ev.add("no other thread is doing application work: every thread with an application frame is parked or "
-                + "waits without a timeout, so nothing alive can release it");
+        String likely = "";
+        if (active.isEmpty()) {
+            ev.add("no other thread is doing application work: every thread with an application frame is parked or "
+                    + "waits without a timeout, so nothing alive can release it");
+        } else {
+            // Others still run application code: they can release it only through a reference to it. Judged for
+            // the synchronizers nobody owns (a latch, a semaphore, a condition's waiters), not for futures.
+            if (!(sync instanceof AbstractQueuedSynchronizer) || kit.call(sync,
+                    java.util.concurrent.locks.AbstractOwnableSynchronizer.class, "getExclusiveOwnerThread") != null || cls.contains("ReentrantLock") || cls.contains("ReentrantReadWriteLock")) {
+                return;
+            }
+            if (!onlyPausedOutsidePools(active)) {
+                return; // a thread at work, or running a pool's task (held in locals only): it may release it
+            }
+            String path = new References(kit, blocker, sync).reachedFrom(active, waiters);
+            if (path != null) {
+                return;
+            }
+            String releasing = releasingFrame(active);
+            if (releasing != null) {
+                return; // a method on their stacks releases something: the wait may be about to end
+            }
+            ev.add(names(active, 5) + " still run application code, but only pause there (a timed wait or sleep) and "
+                    + "none of them references it: it is in no static field of an application class (nor in anything "
+                    + "one holds, as far as was followed), not in the task or fields of those threads, and no method on "
+                    + "their stacks calls countDown, release or signal (javap); only a local variable of one of their "
+                    + "frames could still hold it");
+            String ended = endedSince(waiters);
+            if (ended != null) {
+                ev.add(ended);
+            }
+            likely = " (likely: judged from references, not from the threads' local variables)";
+        }
         if (cls.startsWith("java.util.concurrent.Semaphore$")) {
             Kit.verdict("leaked-permit", "the Semaphore " + subject + " has no permit left and no live thread will "
-                    + "release one: a permit was acquired and never released", ev,
+                    + "release one: a permit was acquired and never released" + likely, ev,
                     "release in a finally block (try { ... } finally { sem.release(); }); a path that returns or "
                     + "throws between acquire and release leaks the permit", subject);
         } else if (cls.startsWith("java.util.concurrent.CountDownLatch$")) {
             Kit.verdict("latch-never-counted-down", "the CountDownLatch " + subject + " still counts "
                     + kit.call(sync, AbstractQueuedSynchronizer.class, "getState") + " and no live thread can count it "
-                    + "down: the threads that should have died or skipped countDown()", ev,
+                    + "down: the threads that should have died or skipped countDown()" + likely, ev,
                     "count down in a finally block; await with a timeout; check the thread that should count down "
                     + "for an exception swallowed by its executor (Future.get never called)", subject);
         } else if (blocker instanceof Future || cls.startsWith("java.util.concurrent.CompletableFuture$Signaller")) {
@@ -158,10 +189,243 @@ public class Synchronizers implements Probe {
                     "getExclusiveOwnerThread");
             if (owner == null && !cls.contains("ReentrantLock") && !cls.contains("ReentrantReadWriteLock")) {
                 Kit.verdict("nothing-will-signal", names(waiters, 3) + " wait on " + subject
-                        + " and no live thread can signal it", ev,
+                        + " and no live thread can signal it" + likely, ev,
                         "make sure the producer is alive (it may have died with an exception), and wait with a timeout",
                         subject);
             }
+        }
+    }
+
+    /**
+     * Every active thread is in a timed wait (not RUNNABLE nor BLOCKED: those are at work) and runs no task of
+     * a pool (a pool worker's current task is held only in its locals, out of reach of the reference check).
+     */
+    private boolean onlyPausedOutsidePools(List<Thread> active) {
+        for (Thread t : active) {
+            if (t.getState() != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            StackTraceElement[] st = stacks.get(t);
+            for (int i = 0; st != null && i < st.length; i++) {
+                String c = st[i].getClassName();
+                if (c.startsWith("java.util.concurrent.") && (c.contains("ThreadPoolExecutor") || c.contains("ForkJoin")
+                        || c.equals("java.util.concurrent.FutureTask"))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first application frame of an active thread whose method calls countDown, release(Shared) or
+     * signal(All) (from its bytecode, through javap), or a reason it could not be checked (no javap: then no
+     * verdict); null when none does.
+     */
+    private String releasingFrame(List<Thread> active) {
+        Map<String, String> code = new java.util.HashMap<String, String>();
+        for (Thread t : active) {
+            StackTraceElement[] st = stacks.get(t);
+            for (int i = 0; st != null && i < st.length; i++) {
+                String c = st[i].getClassName();
+                if (c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("dev.thaw.agent.")) {
+                    continue;
+                }
+                String key = c + "." + st[i].getMethodName();
+                if (!code.containsKey(key)) {
+                    Class<?> cls = loaded(c, t);
+                    code.put(key, cls == null ? "" : Kit.disassemble(cls, " " + st[i].getMethodName() + "("));
+                }
+                String text = code.get(key);
+                if (text.startsWith("no javap") || text.startsWith("javap failed")) {
+                    return text;
+                }
+                if (text.contains(".countDown:(") || text.contains(".release:(") || text.contains(".releaseShared:(")
+                        || text.contains(".signal:(") || text.contains(".signalAll:(")) {
+                    return st[i].toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Class<?> loaded(String name, Thread t) {
+        for (Class<?> c : Kit.classes(name)) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Threads created after the first waiter that are gone: Java thread ids are handed out in creation
+     * order, so an id between the waiter's and the newest live thread's that no live thread has belongs to
+     * a thread that ended (or was never started). JVM-internal and thaw's own threads take ids too.
+     */
+    private String endedSince(List<Thread> waiters) {
+        long first = Long.MAX_VALUE;
+        for (Thread w : waiters) {
+            first = Math.min(first, w.getId());
+        }
+        java.util.Set<Long> live = new java.util.HashSet<Long>();
+        long newest = first;
+        for (Thread t : stacks.keySet()) {
+            live.add(t.getId());
+            newest = Math.max(newest, t.getId());
+        }
+        int gone = 0;
+        for (long id = first + 1; id < newest && id - first < 1000000; id++) {
+            if (!live.contains(id)) {
+                gone++;
+            }
+        }
+        long mxEnded = -1;
+        try {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            mxEnded = mx.getTotalStartedThreadCount() - mx.getThreadCount();
+        } catch (Throwable e) {
+            mxEnded = -1;
+        }
+        if (gone == 0) {
+            return null;
+        }
+        return gone + " thread id(s) handed out after " + Kit.name(waiters.get(0)) + " (#" + first + ") belong to no "
+                + "live thread: threads created since then have ended" + (mxEnded >= 0 ? " (" + mxEnded
+                + " thread(s) ended in this JVM in all)" : "") + "; if one of them was to release it, it ended "
+                + "without doing so (jvm.threads tells whether an uncaught-exception handler swallowed a death)";
+    }
+
+    /**
+     * Whether a live thread that is not waiting on a synchronizer can reach it: through a static field of
+     * an application class (any code can), or through the thread's own task (its Runnable, with a lambda's
+     * captured values) and, for a Thread subclass, its fields. Follows object fields, array and collection
+     * elements to a bounded depth; does not step into other Thread objects (a waiter or a dead thread
+     * releases nothing), nor classes and class loaders. Too much to follow counts as reached: no verdict.
+     */
+    private static final class References {
+        private static final int DEPTH = 6;
+        private static final int MAX_OBJECTS = 50000;
+        private final Kit kit;
+        private final Object blocker;
+        private final Object sync;
+        private final Map<Object, Boolean> seen = new IdentityHashMap<Object, Boolean>();
+
+        References(Kit kit, Object blocker, Object sync) {
+            this.kit = kit;
+            this.blocker = blocker;
+            this.sync = sync;
+        }
+
+        /** A description of where a reference was found, or null when none was. */
+        String reachedFrom(List<Thread> active, List<Thread> waiters) {
+            List<Object[]> level = new ArrayList<Object[]>();
+            for (Kit.StaticField f : Kit.staticFields("")) {
+                level.add(new Object[]{f.value, f.owner.getName() + "." + f.name});
+            }
+            for (Thread t : active) {
+                Object task = kit.field(t, "target");
+                if (task == null) {
+                    task = kit.field(kit.field(t, "holder"), "task"); // JDK 21+: Thread.FieldHolder.task
+                }
+                if (task != null) {
+                    level.add(new Object[]{task, "the task of " + Kit.name(t)});
+                }
+                if (!isJdk(t.getClass())) {
+                    for (Object[] f : fields(t)) {
+                        level.add(new Object[]{f[0], Kit.name(t) + "." + f[1]});
+                    }
+                }
+            }
+            for (int d = 0; d < DEPTH && !level.isEmpty(); d++) {
+                List<Object[]> next = new ArrayList<Object[]>();
+                for (Object[] e : level) {
+                    Object o = e[0];
+                    if (o == null || seen.put(o, Boolean.TRUE) != null) {
+                        continue;
+                    }
+                    if (seen.size() > MAX_OBJECTS) {
+                        return "more than " + MAX_OBJECTS + " objects to follow";
+                    }
+                    if (o == blocker || o == sync || kit.field(o, "sync") == sync) {
+                        return (String) e[1];
+                    }
+                    if (o instanceof Thread || o instanceof Class || o instanceof ClassLoader
+                            || o instanceof String || o instanceof Number || o.getClass().isPrimitive()) {
+                        continue;
+                    }
+                    for (Object child : children(o)) {
+                        next.add(new Object[]{child, e[1]});
+                    }
+                }
+                level = next;
+            }
+            return null;
+        }
+
+        private List<Object> children(Object o) {
+            List<Object> res = new ArrayList<Object>();
+            try {
+                if (o instanceof Object[]) {
+                    Object[] a = (Object[]) o;
+                    for (int i = 0; i < a.length && i < 10000; i++) {
+                        res.add(a[i]);
+                    }
+                } else if (o instanceof java.util.Collection && isJdk(o.getClass())) {
+                    int n = 0;
+                    for (Object x : (java.util.Collection<?>) o) {
+                        res.add(x);
+                        if (++n >= 10000) {
+                            break;
+                        }
+                    }
+                } else if (o instanceof Map && isJdk(o.getClass())) {
+                    int n = 0;
+                    for (Map.Entry<?, ?> x : ((Map<?, ?>) o).entrySet()) {
+                        res.add(x.getKey());
+                        res.add(x.getValue());
+                        if (++n >= 10000) {
+                            break;
+                        }
+                    }
+                } else {
+                    for (Object[] f : fields(o)) {
+                        res.add(f[0]);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // changed while read: what was read so far
+            }
+            return res;
+        }
+
+        /** The reference-typed instance fields of o (its class and superclasses) that could be read. */
+        private List<Object[]> fields(Object o) {
+            List<Object[]> res = new ArrayList<Object[]>();
+            for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+                if (o instanceof Thread && c == Thread.class) {
+                    break;
+                }
+                try {
+                    for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                        if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
+                            continue;
+                        }
+                        Object v = kit.field(o, f.getName());
+                        if (v != null) {
+                            res.add(new Object[]{v, f.getName()});
+                        }
+                    }
+                } catch (Throwable e) {
+                    continue;
+                }
+            }
+            return res;
+        }
+
+        private static boolean isJdk(Class<?> c) {
+            String n = c.getName();
+            return n.startsWith("java.") || n.startsWith("jdk.") || n.startsWith("sun.");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.thaw.catalog;
 
+import dev.thaw.demo.Scenario;
 import dev.thaw.testing.jvm.SynchronizerHangs;
 import dev.thaw.inject.InjectionDirs;
 import dev.thaw.inject.InjectionMode;
@@ -52,9 +53,13 @@ class JvmSynchronizersIT {
     }
 
     private InjectionResult run(TestJdks.Target t, String id) {
+        return run(t.pid(), id, "dev.thaw.testing.jvm.");
+    }
+
+    private InjectionResult run(int pid, String id, String prefix) {
         InjectionRequest request = ScriptSource.diagnostic(Catalog.system(), id,
-                        Map.of("prefix", "dev.thaw.testing.jvm."), null)
-                .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
+                        Map.of("prefix", prefix), null)
+                .request(pid, ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as(r.toString()).isEqualTo("completed");
         System.out.println(r.output());
@@ -95,6 +100,42 @@ class JvmSynchronizersIT {
                         .contains("SWALLOWS: the bytecode of SynchronizerHangs.<lambda>(Thread, Throwable) calls nothing");
                 assertThat(threads.verdicts()).extracting(Verdict::kind).containsExactly("swallowed-exception");
             }
+        }
+    }
+
+    /**
+     * java-latch-dead-counter: the main thread sleeps in application code, so "nothing else does application
+     * work" does not hold; the latch is judged from references instead: it is in no static field and in no
+     * live thread's task but its waiter's, and the loaders created after the waiter are gone. (JDK 21 of the
+     * test bed runs in the sid root, where thaw's class path does not exist: 17 and 25.)
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aLatchWhoseCounterDiedWhileMainSleepsDrawsItsVerdict(int feature) {
+        try (Scenario s = Scenario.startJava("java-latch-dead-counter", TestJdks.require(feature).java())) {
+            InjectionResult r = run(s.pid(), "jvm.synchronizers", "");
+            assertThat(r.output()).containsPattern("java.util.concurrent.CountDownLatch\\$Sync@\\p{XDigit}+ \\(count 1, 1 queued: \"startup-coordinator\"\\)")
+                    .contains("other thread(s) doing application work: \"main\"");
+            assertThat(r.verdicts()).extracting(Verdict::kind).containsExactly("latch-never-counted-down");
+            Verdict v = r.verdicts().get(0);
+            assertThat(v.conclusion()).contains("still counts 1").contains("likely");
+            assertThat(String.join("\n", v.evidence()))
+                    .contains("\"startup-coordinator\" parked without a timeout")
+                    .contains("\"main\" still run application code, but only pause there (a timed wait or sleep) and none of them references it")
+                    .containsPattern("[3-9]\\d* thread id\\(s\\) handed out after \"startup-coordinator\"");
+        }
+    }
+
+    /** The healthy twin: the latch only in main's local variable, main asleep and due to count it down. */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 21, 25})
+    void aLatchHeldInTheSleepingCountersLocalDrawsNoVerdict(int feature) {
+        try (TestJdks.Target t = TestJdks.launch(TestJdks.require(feature), dev.thaw.testing.jvm.LatchInLocal.class)
+                .readyTimeout(Duration.ofSeconds(60)).start()) {
+            InjectionResult r = run(t);
+            assertThat(r.output()).containsPattern("CountDownLatch\\$Sync@\\p{XDigit}+ \\(count 1, 1 queued: \"local-latch-waiter\"\\)")
+                    .contains("other thread(s) doing application work: \"main\"");
+            assertThat(r.verdicts()).isEmpty();
         }
     }
 

@@ -53,8 +53,12 @@ class JvmVerdictsIT {
     }
 
     private InjectionResult run(TestJdks.Target t, String id) {
+        return run(t.pid(), id);
+    }
+
+    private InjectionResult run(int pid, String id) {
         InjectionRequest request = ScriptSource.diagnostic(Catalog.system(), id, Map.of(), null)
-                .request(t.pid(), ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
+                .request(pid, ThreadChoice.AUTO, InjectionMode.THREAD, WAIT, null, InjectionRequest.DEFAULT_OUTPUT_CAP);
         InjectionResult r = service.inject(request, ProgressSink.NONE);
         assertThat(r.state()).as(r.toString()).isEqualTo("completed");
         String all = InjectionOutput.whole(service, r);
@@ -80,6 +84,53 @@ class JvmVerdictsIT {
                 assertThat(v.evidence()).anySatisfy(e -> assertThat(e).contains("LockScenarios"));
                 assertThat(v.fix()).contains("global order");
             });
+        }
+    }
+
+    /**
+     * java-class-init-deadlock: two static initializers that need each other's class, from two threads. The
+     * VM's thread dump names the class each waits for (JDK 17.0.x and 21+); JDK 21 of the test bed runs in the
+     * sid root, where thaw's class path (the scenario's) does not exist: 17 and 25.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {17, 25})
+    void aClassInitializationDeadlockIsConcluded(int feature) {
+        try (dev.thaw.demo.Scenario s = dev.thaw.demo.Scenario.startJava("java-class-init-deadlock",
+                TestJdks.require(feature).java())) {
+            InjectionResult r = run(s.pid(), "jvm.deadlocks");
+            assertThat(r.verdicts()).extracting(Verdict::kind).containsExactly("class-init-deadlock");
+            Verdict v = r.verdicts().get(0);
+            assertThat(v.conclusion()).contains("\"price-loader\"").contains("\"rate-loader\"")
+                    .contains("dev.thaw.samples.java.ClassInitDeadlock$Prices")
+                    .contains("dev.thaw.samples.java.ClassInitDeadlock$Rates");
+            assertThat(v.evidence()).anySatisfy(e -> assertThat(e)
+                    .contains("\"price-loader\" runs the static initializer of dev.thaw.samples.java.ClassInitDeadlock$Prices"
+                            + " and waits for dev.thaw.samples.java.ClassInitDeadlock$Rates (\"rate-loader\" initialises it)"));
+            assertThat(v.subject()).contains("ClassInitDeadlock$");
+        }
+    }
+
+    /**
+     * The same class of hang in a Java 8 target on every JDK of the test bed: where the VM's dump names the
+     * class a thread waits for, the cycle is the verdict; where it does not, a note says it was not checked.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(ints = {8, 11, 17, 21, 25})
+    void aClassInitializationDeadlockIsConcludedWhereTheDumpNamesTheClass(int feature) {
+        try (TestJdks.Target t = start(feature, dev.thaw.testing.jvm.ClassInitHang.class)) {
+            InjectionResult r = run(t, "jvm.deadlocks");
+            String out = InjectionOutput.whole(service, r);
+            if (feature >= 17) {
+                assertThat(r.verdicts()).extracting(Verdict::kind).containsExactly("class-init-deadlock");
+                assertThat(r.verdicts().get(0).conclusion()).contains("\"fee-loader\"").contains("\"tax-loader\"")
+                        .contains("ClassInitHang$Fees").contains("ClassInitHang$Taxes");
+                assertThat(out).contains("\"fee-loader\" waits for dev.thaw.testing.jvm.ClassInitHang$Taxes, initialised by "
+                        + "\"tax-loader\", at dev.thaw.testing.jvm.ClassInitHang$Fees.<clinit>(ClassInitHang.java:");
+            } else {
+                assertThat(r.verdicts()).isEmpty();
+                assertThat(out).contains("note: threads are running static initializers, but this JVM's thread dump does "
+                        + "not say which class a thread waits to see initialised");
+            }
         }
     }
 

@@ -300,8 +300,10 @@ class PythonCatalogIT {
     void verdictsNameEachClassOfHang(String version) {
         try (TestPythons.Target t = start(version, "verdict_hangs")) {
             List<Verdict> locks = verdicts(t, "py.lock_waiters");
-            assertThat(locks).extracting(Verdict::kind).containsExactlyInAnyOrder("lost-wakeup", "nothing-will-set",
-                    "nothing-will-release", "join-cannot-finish");
+            assertThat(locks).extracting(Verdict::kind).containsExactlyInAnyOrder("lost-wakeup", "nothing-will-notify",
+                    "nothing-will-set", "nothing-will-release", "join-cannot-finish");
+            assertThat(find(locks, "nothing-will-notify").subject()).isEqualTo("`__main__.jobs_changed`");
+            assertThat(find(locks, "nothing-will-notify").conclusion()).contains("job-waiter").contains("in a loop");
             assertThat(find(locks, "lost-wakeup").subject()).isEqualTo("`__main__.report_ready`");
             assertThat(find(locks, "lost-wakeup").conclusion()).contains("report-waiter");
             assertThat(find(locks, "lost-wakeup").evidence()).anySatisfy(e -> assertThat(e).contains("not inside a predicate loop"));
