@@ -96,6 +96,9 @@ public record Playbook(String scenario, String runtime, String script, String ne
                     List.of(Step.run("jvm.executors", Map.of()))),
             new Playbook("java-virtual-threads", "hotspot", null, "jdk21",
                     "Our JDK 21+ service on virtual threads stopped serving requests. Why?",
+                    List.of(Step.run("jvm.virtual_threads", Map.of()))),
+            new Playbook("java-pinned-carriers", "hotspot", null, "jdk21",
+                    "Quotes from our JDK 21+ virtual-thread service hang from the first request on; CPU is idle. Why?",
                     List.of(Step.run("jvm.virtual_threads", Map.of()))));
 
     public static Optional<Playbook> find(String scenario) {

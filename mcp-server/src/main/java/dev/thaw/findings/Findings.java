@@ -42,6 +42,7 @@ public final class Findings {
             new JvmDeadlockRule(),
             new JvmClassInitRule(),
             new JvmUnownedLockCycleRule(),
+            new JvmCarriersPinnedRule(),
             new JvmParkedSynchronizerRule(),
             new JvmExitedThreadsRule(),
             new JvmNeverFinishesRule());

@@ -132,15 +132,14 @@ final class JvmUnownedLockCycleRule implements FindingRule {
                 "each lock's holder and queued threads"));
         String summary = "Likely lock-order deadlock: " + String.join(", ", names) + more
                 + (s.virtual() ? " (virtual threads)" : "") + " stuck at " + s.site() + ", each parked on a different "
-                + s.kind() + " with no owner in the dump: locks taken in argument order, each most likely holds the one"
+                + s.kind() + " (owners not in the dump): taken in argument order, each most likely holds the one"
                 + " another waits for"
                 + (behind > 0 ? "; " + behind + " more threads wait behind them (" + String.join("; ", behindList) + ")" : "")
                 + ".";
         return new Finding("lock_order_suspected", summary, "medium", evidence,
-                "Take the locks in one global order (e.g. by id) wherever two are held, or tryLock with a timeout"
-                        + " and back off; do not hold a pooled resource while waiting for a lock.", next,
-                List.of("each lock's owner (not in the dump" + (s.virtual() ? " of a virtual thread" : "")
-                        + "; the diagnostics read it)"));
+                "Take the locks in one global order (e.g. by id), or tryLock with a timeout; do not hold a pooled"
+                        + " resource while waiting for a lock.", next,
+                List.of("each lock's owner (not in the dump; the diagnostics read it)"));
     }
 
     private static String simpleClass(String cls) {
