@@ -52,6 +52,9 @@ public record Playbook(String scenario, String runtime, String script, String ne
             new Playbook("py-asyncio-lost-wakeup", "cpython", "asyncio_lost_wakeup.py", null,
                     "One request to our asyncio service never gets an answer; the others still do. Where is it stuck?",
                     List.of(Step.run("py.asyncio_tasks", Map.of()))),
+            new Playbook("py-asyncio-await-cycle", "cpython", "asyncio_await_cycle.py", null,
+                    "Checkouts in our asyncio service never complete, yet the service answers health checks. Why?",
+                    List.of(Step.run("py.asyncio_tasks", Map.of()))),
             new Playbook("py-lock-ordering", "cpython", "lock_ordering.py", null,
                     "Two background workers stopped making progress. Why?",
                     List.of()),
@@ -93,6 +96,9 @@ public record Playbook(String scenario, String runtime, String script, String ne
                     List.of(Step.run("jvm.executors", Map.of()))),
             new Playbook("java-virtual-threads", "hotspot", null, "jdk21",
                     "Our JDK 21+ service on virtual threads stopped serving requests. Why?",
+                    List.of(Step.run("jvm.virtual_threads", Map.of()))),
+            new Playbook("java-pinned-carriers", "hotspot", null, "jdk21",
+                    "Quotes from our JDK 21+ virtual-thread service hang from the first request on; CPU is idle. Why?",
                     List.of(Step.run("jvm.virtual_threads", Map.of()))));
 
     public static Optional<Playbook> find(String scenario) {

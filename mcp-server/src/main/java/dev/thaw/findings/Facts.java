@@ -76,7 +76,7 @@ public record Facts(Snapshot snapshot, RelatedProcesses related, IntFunction<Opt
         return oneSample() ? "one sample" : "same stack in all " + snapshot.samples() + " samples";
     }
 
-    static final String ONE_SAMPLE = "whether it stays there: one sample only (take samples: 3)";
+    static final String ONE_SAMPLE = "one sample: whether it lasts (take samples: 3)";
 
     /** The thread's name in quotes, with its tid: {@code "event-loop" (tid 42)}. */
     static String who(ThreadSnapshot t) {

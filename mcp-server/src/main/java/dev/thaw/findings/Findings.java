@@ -33,6 +33,7 @@ public final class Findings {
             new ChildWaitRule(),
             new ForkInheritedLockRule(),
             new PythonLockCycleRule(),
+            new AwaitCycleRule(),
             new LostWakeupRule(),
             new GreenletLostWakeupRule(),
             new TaskLostWakeupRule(),
@@ -41,13 +42,14 @@ public final class Findings {
             new JvmDeadlockRule(),
             new JvmClassInitRule(),
             new JvmUnownedLockCycleRule(),
+            new JvmCarriersPinnedRule(),
             new JvmParkedSynchronizerRule(),
             new JvmExitedThreadsRule(),
             new JvmNeverFinishesRule());
 
     private static final Set<String> EXPLAINS_FROZEN = Set.of("gevent_hub_blocked",
             "fork_inherited_lock", "pipe_deadlock", "event_loop_blocked", "lost_wakeup",
-            "lock_order_deadlock");
+            "lock_order_deadlock", "await_cycle");
 
     private Findings() {
     }
@@ -105,10 +107,10 @@ public final class Findings {
 
     /**
      * With one sample a rule cannot tell a wait that lasts from one that ends a moment later: one
-     * notch less confident, and said. A lock cycle is a cycle at any instant, and stays as it is.
+     * notch less confident, and said. A lock or await cycle is a cycle at any instant, and stays as it is.
      */
     static Finding oneSample(Finding f) {
-        if (f.kind().equals("lock_order_deadlock")) {
+        if (f.kind().equals("lock_order_deadlock") || f.kind().equals("await_cycle")) {
             return f;
         }
         List<String> unchecked = new ArrayList<>(f.unchecked());

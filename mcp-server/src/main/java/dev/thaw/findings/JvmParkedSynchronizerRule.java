@@ -25,6 +25,9 @@ import java.util.Set;
  */
 final class JvmParkedSynchronizerRule implements FindingRule {
 
+    /** Threads named in the summary and evidence, at most; the rest is counted. */
+    private static final int SHOWN = 2;
+
     @Override
     public List<Finding> apply(Facts facts) {
         if (!facts.jvm()) {
@@ -38,6 +41,11 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         // threads of a suspected lock-order cycle are that finding's
         List<JvmUnownedLockCycleRule.Suspect> cycles = JvmUnownedLockCycleRule.suspects(facts);
         cycles.forEach(c -> c.threads().forEach(t -> withOwner.add(t.tid())));
+        // pinned virtual threads starving the one that would release them are carriers_pinned's
+        JvmCarriersPinnedRule.Pinning pinning = JvmCarriersPinnedRule.pinning(facts);
+        if (pinning != null) {
+            pinning.pinned().forEach(t -> withOwner.add(t.tid()));
+        }
         Map<String, List<Waiter>> byKind = new LinkedHashMap<>();
         for (StackGroup g : facts.groups()) {
             if (!Activity.blocked(g, facts.oneSample())) {
@@ -95,21 +103,35 @@ final class JvmParkedSynchronizerRule implements FindingRule {
                 releasers.add("\"" + t.name() + "\" (" + g.activity() + ")");
             }
         }
-        List<String> names = waiters.stream().map(w -> "\"" + w.t().name() + "\"").distinct().limit(4).toList();
+        List<String> names = waiters.stream().map(w -> "\"" + w.t().name() + "\"").distinct().limit(SHOWN).toList();
         String who = waiters.size() == 1 ? "Thread " + names.get(0)
-                : waiters.size() + " threads (" + String.join(", ", names) + (waiters.size() > 4 ? ", …" : "") + ")";
+                : waiters.size() + " threads (" + String.join(", ", names)
+                + (waiters.size() > SHOWN ? " +" + (waiters.size() - SHOWN) + " more" : "") + ")";
         String what = blockers.size() == 1 ? (waiters.size() > 1 ? "the same " : "") + kind + " " + blockers.iterator().next()
                 : blockers.size() + " " + kind + "s";
         List<String> evidence = new ArrayList<>();
         boolean oneSite = sites(waiters).size() == 1; // then the summary names it once
-        for (Waiter w : waiters.subList(0, Math.min(2, waiters.size()))) {
-            Frame a = JvmStacks.firstApplicationFrame(w.g().frames());
-            evidence.add("tid " + w.t().tid() + " \"" + w.t().name() + "\" WAITING (parking) on " + w.lock()
-                    + (a == null || oneSite ? "" : " at " + JvmStacks.short_(a)) + ", " + facts.stillness());
+        if (blockers.size() == 1 && oneSite) {
+            // one lock, one line: the tids say who, the lock is named once
+            evidence.add("tids " + waiters.stream().limit(SHOWN).map(w -> String.valueOf(w.t().tid()))
+                    .reduce((x, y) -> x + ", " + y).orElse("")
+                    + (waiters.size() > SHOWN ? " +" + (waiters.size() - SHOWN) + " more" : "")
+                    + " parked on " + waiters.get(0).lock() + ", " + facts.stillness());
+        } else {
+            for (Waiter w : waiters.subList(0, Math.min(SHOWN, waiters.size()))) {
+                Frame a = JvmStacks.firstApplicationFrame(w.g().frames());
+                evidence.add("tid " + w.t().tid() + " \"" + w.t().name() + "\" parked on " + w.lock()
+                        + (a == null || oneSite ? "" : " at " + JvmStacks.short_(a)) + ", " + facts.stillness());
+            }
+            if (waiters.size() > SHOWN) {
+                evidence.add("+" + (waiters.size() - SHOWN) + " more threads parked on " + (blockers.size() == 1 ? "it" : "them"));
+            }
         }
-        evidence.add("no thread owns it (no wait-for edge; " + kind + " has no owner in the dump)");
-        evidence.add(releasers.isEmpty() ? "no other application thread is running or waiting outside an idle wait"
-                : "other live application threads: " + String.join(", ", releasers.subList(0, Math.min(3, releasers.size()))));
+        evidence.add("no owner: a " + kind + " has none in the dump (no wait-for edge)");
+        if (!behindCycle) {
+            evidence.add(releasers.isEmpty() ? "no other application thread is running or waiting outside an idle wait"
+                    : "other live application threads: " + String.join(", ", releasers.subList(0, Math.min(3, releasers.size()))));
+        }
         String it = blockers.size() == 1 ? "it" : "them";
         boolean poolWorkers = waiters.stream().allMatch(w -> w.g().frames().stream().anyMatch(f -> f.function() != null
                 && (f.function().endsWith("ThreadPoolExecutor.runWorker") || f.function().endsWith("ForkJoinPool.runWorker")
@@ -117,18 +139,19 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         String summary = who + " park" + (waiters.size() == 1 ? "s" : "") + " without a timeout on " + what
                 + " at " + String.join(", ", sites(waiters))
                 + (poolWorkers && kind.contains("Future") ? " while being a pool's own workers" : "")
-                + (behindCycle ? "; its holders are most likely the threads of the lock-order deadlock: " + it + " is released"
-                + " only when they finish." : (releasers.isEmpty() ? "; no live application thread is running anything that could release " + it + ", so nothing ever will"
+                + (behindCycle ? ", most likely held by the lock-order deadlock's threads."
+                : (releasers.isEmpty() ? "; no live application thread is running anything that could release " + it + ", so nothing ever will"
                 : "; " + it + " can be released only by one of " + String.join(", ", releasers.subList(0, Math.min(3, releasers.size()))))
                 + "." + hint(kind));
         List<NextCall> next = new ArrayList<>();
         next.add(kind.contains("Future") || kind.equals("CompletableFuture")
                 ? Next.diagnostic(facts.pid(), "jvm.executors", "the pools, their queues and what every worker waits on")
                 : Next.diagnostic(facts.pid(), "jvm.synchronizers",
-                        "the synchronizer's state (permits, count, holder, queued threads) and the static fields holding it"));
+                        "its permits or count, holder and queued threads"));
         next.add(Next.snapshot(facts.pid(), 5, "the waiters stay parked on it"));
         return new Finding("parked_on_synchronizer", summary, releasers.isEmpty() ? "high" : "medium", evidence,
-                fix(kind), next, List.of("the synchronizer's own state (permits, count, queued threads): a probe from inside reads it"));
+                behindCycle ? "Break the lock-order deadlock; bound this wait with a timeout."
+                        : fix(kind), next, List.of("its own state (permits, count, queue): a probe reads it"));
     }
 
     /** The distinct application frames the waiters park from (at most 3). */

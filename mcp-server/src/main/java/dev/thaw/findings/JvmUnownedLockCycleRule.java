@@ -26,6 +26,9 @@ import java.util.Set;
  */
 final class JvmUnownedLockCycleRule implements FindingRule {
 
+    /** Threads named in the summary and evidence, at most; the rest is counted. */
+    private static final int SHOWN = 2;
+
     private static final Set<String> EXCLUSIVE = Set.of("ReentrantLock", "ReentrantReadWriteLock");
 
     /** A site where several threads wait for different locks of one exclusive kind, none with a known owner. */
@@ -106,34 +109,37 @@ final class JvmUnownedLockCycleRule implements FindingRule {
                 }
             }
         }
-        List<String> names = s.threads().stream().map(t -> "\"" + t.name() + "\"").limit(4).toList();
+        List<String> names = s.threads().stream().map(t -> "\"" + t.name() + "\"").limit(SHOWN).toList();
+        String more = s.threads().size() > SHOWN ? " +" + (s.threads().size() - SHOWN) + " more" : "";
         List<String> evidence = new ArrayList<>();
-        for (ThreadSnapshot t : s.threads().subList(0, Math.min(4, s.threads().size()))) {
+        for (ThreadSnapshot t : s.threads().subList(0, Math.min(SHOWN, s.threads().size()))) {
             String on = JvmStacks.parkedOn(t);
-            evidence.add("tid " + t.tid() + " \"" + t.name() + "\" parked on " + simpleClass(JvmStacks.lockClass(on)) + " "
+            evidence.add("tid " + t.tid() + " \"" + t.name() + "\": " + simpleClass(JvmStacks.lockClass(on)) + " "
                     + JvmStacks.lockAddress(on));
         }
-        evidence.add(facts.stillness() + "; no owner is known for these " + s.locks().size() + " locks"
-                + (s.virtual() ? " (a virtual thread's dump names the lock, not its owner)" : ""));
-        List<String> behindList = behindAt.size() == 1 ? List.of("on " + behindAt.keySet().iterator().next())
+        if (!more.isEmpty()) {
+            evidence.add(more.trim() + " threads at the same line");
+        }
+        evidence.add(facts.stillness() + "; no owner known for these " + s.locks().size() + " locks");
+        List<String> behindList = behindAt.size() == 1 ? List.of(behindAt.keySet().iterator().next())
                 : behindAt.entrySet().stream().limit(2).map(e -> e.getValue() + " on " + e.getKey()).toList();
         List<NextCall> next = new ArrayList<>();
         if (s.virtual()) {
             next.add(Next.diagnostic(facts.pid(), "jvm.virtual_threads", Map.of("groups", 5, "depth", 12),
-                    "each virtual thread's lock and its holder, pinned carriers"));
+                    "each virtual thread's lock and its holder"));
         }
         next.add(Next.diagnostic(facts.pid(), "jvm.synchronizers", Map.of("depth", 8),
                 "each lock's holder and queued threads"));
-        String summary = "Likely lock-order deadlock: " + String.join(", ", names) + (s.threads().size() > 4 ? ", …" : "")
-                + (s.virtual() ? " (virtual threads)" : "") + " are stuck at " + s.site() + ", each parked on a different "
-                + s.kind() + " whose owner the dump does not name: one line waiting on different locks of one kind takes"
-                + " them in argument order, so each most likely holds the lock another waits for"
-                + (behind > 0 ? "; " + behind + " more threads are stuck behind them (" + String.join("; ", behindList) + ")" : "")
+        String summary = "Likely lock-order deadlock: " + String.join(", ", names) + more
+                + (s.virtual() ? " (virtual threads)" : "") + " stuck at " + s.site() + ", each parked on a different "
+                + s.kind() + " (owners not in the dump): taken in argument order, each most likely holds the one"
+                + " another waits for"
+                + (behind > 0 ? "; " + behind + " more threads wait behind them (" + String.join("; ", behindList) + ")" : "")
                 + ".";
         return new Finding("lock_order_suspected", summary, "medium", evidence,
-                "Take the locks in one global order (e.g. by id) wherever two are held, or use tryLock with a timeout"
-                        + " and back off; do not hold a pooled resource while waiting for a lock.", next,
-                List.of("who owns each lock (not in the dump; the diagnostics read it from inside)"));
+                "Take the locks in one global order (e.g. by id), or tryLock with a timeout; do not hold a pooled"
+                        + " resource while waiting for a lock.", next,
+                List.of("each lock's owner (not in the dump; the diagnostics read it)"));
     }
 
     private static String simpleClass(String cls) {

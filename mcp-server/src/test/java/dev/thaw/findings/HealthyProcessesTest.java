@@ -52,6 +52,24 @@ class HealthyProcessesTest {
         }
     }
 
+    /**
+     * Background threads parked without a timeout on a shutdown Event and an empty queue, main in a sleep
+     * loop: the shape of a lost wake-up nobody joins, and of every service that waits for SIGTERM. Those
+     * threads are stuck by definition (no timeout, never move), but no finding may call it a hang: nothing
+     * a snapshot reads tells who could still set the Event (a signal handler here).
+     */
+    @ParameterizedTest(name = "python {0}")
+    @ValueSource(strings = {"3.14", "3.15"})
+    void threadsWaitingForShutdownRaiseNoFinding(String version) {
+        try (TestPythons.Target t = TestPythons.start(version, resource("/healthy/shutdown_waiters_sleep_loop.py"))) {
+            assertThat(t.readyLine()).as(t.stderr()).isEqualTo("READY");
+            Snapshot s = SNAPSHOTS.snapshot(t.pid(), SnapshotRequest.of(3, 200, null, null));
+            String text = SnapshotRenderer.text(s);
+            assertThat(s.groups()).as(text).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(s.findings()).as(text).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "JDK {0}")
     @ValueSource(ints = {17, 25})
     void healthyJvmRaisesNothing(int feature) {

@@ -4,6 +4,7 @@ import dev.thaw.samples.java.ClassInitDeadlock;
 import dev.thaw.samples.java.CompletableFutureCommonPool;
 import dev.thaw.samples.java.LatchDeadCounter;
 import dev.thaw.samples.java.MonitorLockOrdering;
+import dev.thaw.samples.java.PinnedCarriers;
 import dev.thaw.samples.java.PoolStarvation;
 import dev.thaw.samples.java.Readiness;
 import dev.thaw.samples.java.ReentrantLockOrdering;
@@ -40,7 +41,8 @@ public final class Scenarios {
             "java-completablefuture-commonpool", CompletableFutureCommonPool::start,
             "java-virtual-threads", VirtualThreadDeadlock::start,
             "java-latch-dead-counter", LatchDeadCounter::start,
-            "java-class-init-deadlock", ClassInitDeadlock::start));
+            "java-class-init-deadlock", ClassInitDeadlock::start,
+            "java-pinned-carriers", PinnedCarriers::start));
 
     private Scenarios() {
     }
