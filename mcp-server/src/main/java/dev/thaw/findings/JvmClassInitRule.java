@@ -71,7 +71,9 @@ final class JvmClassInitRule implements FindingRule {
         return List.of(new Finding("class_init_deadlock", summary, cycle ? "high" : "medium", evidence,
                 "Break the cycle between the static initializers: initialise the shared state in one class (or"
                         + " lazily, in a holder class), and never start threads or wait for other threads inside <clinit>.",
-                List.of(Next.snapshot(facts.pid(), 5, "the initializers stay where they are")),
+                List.of(Next.diagnostic(facts.pid(), "jvm.deadlocks",
+                                "the initialization cycle from inside the JVM: each thread, the class it waits for, the <clinit> it runs"),
+                        Next.snapshot(facts.pid(), 5, "the initializers stay where they are")),
                 named ? List.of() : List.of("which class each thread waits for (this JDK's dump does not say: JDK 21+"
                         + " prints 'waiting on the Class initialization monitor for')")));
     }

@@ -93,7 +93,7 @@ class VerdictDiagnosisIT {
         "java-reentrantlock-ordering, ,                            jvm.deadlocks,       deadlock,               order-placer,    true",
         "java-pool-starvation,        ,                            jvm.executors,       pool-starvation,        report-worker-1, true",
         "java-latch-dead-counter,     ,                            jvm.synchronizers,   latch-never-counted-down, startup-coordinator, true",
-        "java-class-init-deadlock,    ,                            jvm.deadlocks,       class-init-deadlock,    price-loader,    false",
+        "java-class-init-deadlock,    ,                            jvm.deadlocks,       class-init-deadlock,    price-loader,    true",
         "target,                      verdict_hangs.py,            py.lock_waiters,     lost-wakeup,            __main__.report_ready, false",
         "target,                      verdict_hangs.py,            py.lock_waiters,     nothing-will-notify,    __main__.jobs_changed, false",
         "target,                      verdict_hangs.py,            py.lock_waiters,     nothing-will-set,       __main__.drained, false",
