@@ -2,7 +2,6 @@ package dev.thaw.findings;
 
 import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.Frame;
-import dev.thaw.snapshot.JvmLocks;
 import dev.thaw.snapshot.NextCall;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
@@ -33,11 +32,7 @@ final class JvmParkedSynchronizerRule implements FindingRule {
         if (!facts.jvm()) {
             return List.of();
         }
-        Set<Long> withOwner = new HashSet<>();
-        JvmLocks locks = facts.snapshot().jvm();
-        if (locks != null) {
-            locks.waitFor().forEach(e -> withOwner.add(e.waiter()));
-        }
+        Set<Long> withOwner = JvmStacks.waitingForAnOwner(facts);
         // threads of a suspected lock-order cycle are that finding's
         List<JvmUnownedLockCycleRule.Suspect> cycles = JvmUnownedLockCycleRule.suspects(facts);
         cycles.forEach(c -> c.threads().forEach(t -> withOwner.add(t.tid())));

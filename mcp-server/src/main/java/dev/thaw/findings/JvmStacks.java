@@ -1,10 +1,13 @@
 package dev.thaw.findings;
 
 import dev.thaw.snapshot.Frame;
+import dev.thaw.snapshot.JvmLocks;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +18,16 @@ final class JvmStacks {
     private static final Pattern ADDRESS = Pattern.compile("<(0x[0-9a-f]+)>|@([0-9a-f]+)");
 
     private JvmStacks() {
+    }
+
+    /** The threads whose wait the wait-for graph explains (a lock with a known owner): other rules' business. */
+    static Set<Long> waitingForAnOwner(Facts facts) {
+        Set<Long> out = new HashSet<>();
+        JvmLocks locks = facts.snapshot().jvm();
+        if (locks != null) {
+            locks.waitFor().forEach(e -> out.add(e.waiter()));
+        }
+        return out;
     }
 
     static boolean jdk(String function) {

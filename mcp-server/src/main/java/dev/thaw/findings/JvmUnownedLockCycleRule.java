@@ -3,7 +3,6 @@ package dev.thaw.findings;
 import dev.thaw.snapshot.Finding;
 import dev.thaw.snapshot.NextCall;
 import dev.thaw.snapshot.Frame;
-import dev.thaw.snapshot.JvmLocks;
 import dev.thaw.snapshot.StackGroup;
 import dev.thaw.snapshot.ThreadSnapshot;
 
@@ -49,11 +48,7 @@ final class JvmUnownedLockCycleRule implements FindingRule {
         if (!facts.jvm()) {
             return List.of();
         }
-        Set<Long> withOwner = new HashSet<>();
-        JvmLocks locks = facts.snapshot().jvm();
-        if (locks != null) {
-            locks.waitFor().forEach(e -> withOwner.add(e.waiter()));
-        }
+        Set<Long> withOwner = JvmStacks.waitingForAnOwner(facts);
         Map<String, List<ThreadSnapshot>> bySite = new LinkedHashMap<>();
         Map<String, Set<String>> lockOf = new LinkedHashMap<>();
         Map<String, String> kindOf = new LinkedHashMap<>();
