@@ -9,6 +9,7 @@ import dev.thaw.snapshot.AsyncTask;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public final class AsyncioReader {
     }
 
     private final PythonMemory py;
+    /** The task types the list walks found: a task's own read must still show one of them. */
+    private final Set<Long> taskTypes = new HashSet<>();
     private AsyncioOffsets a;
     private CoroutineChain chains;
     private long setTable;
@@ -169,6 +172,7 @@ public final class AsyncioReader {
                         throw new PythonMemory.Torn("not a task");
                     }
                     type = t;
+                    taskTypes.add(t);
                     tasks.add(task);
                     prev = node;
                     node = py.readPointer(node);
@@ -190,6 +194,11 @@ public final class AsyncioReader {
         for (int attempt = 1; ; attempt++) {
             try {
                 ByteBuffer b = py.read(task, (int) a.taskSize());
+                // The fields below must come from a live task: a task finished and freed since the list
+                // walk may hold another object by now (a coroutine, whose name field is a str too).
+                if (b.getLong(0) <= 0 || !taskTypes.contains(b.getLong(8)) || b.get((int) a.taskIsTask()) != 1) {
+                    throw new PythonMemory.Torn("task freed");
+                }
                 String name = name(b.getLong((int) a.taskName()) & TAG_MASK);
                 long coro = b.getLong((int) a.taskCoro()) & TAG_MASK;
                 CoroutineChain.Result chain = coro == 0 ? new CoroutineChain.Result(List.of(), null) : chains.walk(coro);
