@@ -38,9 +38,7 @@ class TargetGuardTest {
     @Test
     void thawsOwnJvmAndItsThreadsAreRefused() throws Exception {
         int self = (int) ProcessHandle.current().pid();
-        // the lowest other tid is the JVM's main thread, which runs JUnit: alive for the whole test (a pool
-        // thread picked instead could end between the listing and the check, and read as process_gone)
-        int otherThread = proc.tids(self).stream().filter(t -> t != self).min(Integer::compare).orElseThrow();
+        int otherThread = proc.tids(self).stream().filter(t -> t != self).findFirst().orElseThrow();
         for (int pid : new int[] {self, otherThread}) {
             assertThatThrownBy(() -> new TargetGuard(proc).checkReadable(pid, "take a snapshot of"))
                     .isInstanceOfSatisfying(ThawException.class, e -> {
