@@ -63,11 +63,6 @@ public final class SnapshotService {
         this(proc, jvmProbe, new AttachClients(proc), new PythonCaches());
     }
 
-    /** A service with Python caches of its own. */
-    public SnapshotService(ProcFs proc, JvmProbe jvmProbe, AttachClients attach) {
-        this(proc, jvmProbe, attach, new PythonCaches());
-    }
-
     /**
      * The snapshot, with what it means: each group's activity and the findings (dev.thaw.findings).
      * Findings may take a one-sample look at a related process (the parent of a forked child).

@@ -92,7 +92,7 @@ public final class JvmInjector implements RuntimeInjector {
     }
 
     private JvmTarget jvm(TargetIdentity t) {
-        ProcessKey key = new ProcessKey(t.pid(), t.startTicks());
+        ProcessKey key = t.key();
         JvmTarget j = targets.get(key);
         if (j == null) {
             j = engine.identify(t.pid()).filter(found -> found.key().equals(key)).orElseThrow(() -> new ThawException(
